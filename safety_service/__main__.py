@@ -1,0 +1,3 @@
+from safety_service.cli import main
+
+main()

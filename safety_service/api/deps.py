@@ -1,0 +1,71 @@
+"""Dependencies declared once: the session, the settings, the signed-in user, role guards."""
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from safety_service.config import Settings
+from safety_service.database import writer
+from safety_service.errors import AuthenticationFailed, PermissionDenied
+from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Role, User
+from safety_service.security import read_access_token
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; a writing request takes the write lock up front on SQLite.
+
+    The route commits, so a failed commit is an error response, never a lost write.
+    """
+    engine = request.app.state.engine
+    bind = engine if request.method in READ_METHODS else writer(engine)
+    with Session(bind, expire_on_commit=False) as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+TokenDep = Annotated[str | None, Depends(oauth2_scheme)]
+
+
+def get_current_user(session: SessionDep, settings: SettingsDep, token: TokenDep) -> User:
+    """The active account the bearer token names; 401 otherwise."""
+    if not token:
+        raise AuthenticationFailed("not signed in: send a bearer token from /api/v1/auth/token")
+    user = session.get(User, read_access_token(token, settings))
+    if user is None or not user.is_active:
+        raise AuthenticationFailed("the account of this token no longer exists or is disabled")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_roles(*roles: Role) -> Callable[[User], User]:
+    """A guard that lets through only accounts holding one of the roles."""
+    allowed = frozenset(roles)
+
+    def guard(user: CurrentUser) -> User:
+        if user.role not in allowed:
+            raise PermissionDenied(f"role {user.role!r} may not do this; needs one of {sorted(allowed)}")
+        return user
+
+    return guard
+
+
+OfficerUser = Annotated[User, Depends(require_roles(*OFFICER_ROLES))]
+StaffUser = Annotated[User, Depends(require_roles(*STAFF_ROLES))]
+AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
+HazardReader = Annotated[
+    User, Depends(require_roles(Role.miner, Role.supervisor, Role.owner, *STAFF_ROLES))
+]
+FindingReporter = Annotated[User, Depends(require_roles(Role.supervisor, *OFFICER_ROLES))]

@@ -1,0 +1,235 @@
+"""The ``safety-service`` command: serve, migrate, and administer people, locations and data."""
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from safety_service.config import InsecureSettings, get_settings
+from safety_service.database import get_engine, session_scope
+from safety_service.errors import AlreadyExists, DomainError, InvalidInput, NotFound, PermissionDenied
+from safety_service.people.models import Role
+
+EXIT_CODES = {InvalidInput: 2, NotFound: 3, AlreadyExists: 4, PermissionDenied: 5}
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn domain and validation errors into a message on stderr and a non-zero exit."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DomainError as exc:
+            field = f" ({exc.field})" if exc.field else ""
+            click.echo(f"error{field}: {exc.message}", err=True)
+            sys.exit(next((c for kind, c in EXIT_CODES.items() if isinstance(exc, kind)), 1))
+        except ValidationError as exc:
+            for error in exc.errors():
+                where = ".".join(str(part) for part in error["loc"]) or "input"
+                click.echo(f"error ({where}): {error['msg']}", err=True)
+            sys.exit(2)
+        except InsecureSettings as exc:
+            click.echo(f"refusing to start: {exc}", err=True)
+            sys.exit(78)
+
+    return wrapper
+
+
+@click.group()
+@click.option("--log-level", default=None, help="Override SAFETY_LOG_LEVEL.")
+def main(log_level: str | None) -> None:
+    """Mine safety supervision service (煤矿安全监督隐患排查)."""
+    logging.basicConfig(
+        level=(log_level or get_settings().log_level).upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@reports_errors
+def serve(host: str, port: int) -> None:
+    """Start the web app and the scheduler."""
+    import uvicorn
+
+    from safety_service.main import create_app
+
+    settings = get_settings()
+    settings.check_production()
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(),
+                proxy_headers=True)
+
+
+@main.group()
+def db() -> None:
+    """Database schema migrations."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply the migrations up to REVISION (the newest by default)."""
+    from safety_service import migrate
+
+    migrate.upgrade(get_engine(), revision)
+    click.echo(f"database at {revision}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert the migrations down to REVISION ("base" for an empty database)."""
+    from safety_service import migrate
+
+    migrate.downgrade(get_engine(), revision)
+    click.echo(f"database at {revision}")
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Write a new migration from the models (for developers)."""
+    from safety_service import migrate
+
+    migrate.new_revision(get_engine(), message)
+
+
+@main.group()
+def user() -> None:
+    """Accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--password", default=None, help="Asked for when not given.")
+@click.option("--employee-no", default=None, help="Link to this person (created with --name when new).")
+@click.option("--name", default=None)
+@click.option("--team", default=None)
+@reports_errors
+def user_add(username: str, role: str, password: str | None, employee_no: str | None, name: str | None,
+             team: str | None) -> None:
+    """Add an account with a role."""
+    from safety_service.people import service as people_service
+    from safety_service.people.schemas import UserCreate
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    data = UserCreate(username=username, role=Role(role), password=password, employee_no=employee_no,
+                      name=name, team=team)
+    with session_scope() as session:
+        account = people_service.add_user(session, data=data)
+        click.echo(f"added {account.username} ({account.role})")
+
+
+@main.group()
+def location() -> None:
+    """Locations where hazards are reported."""
+
+
+@location.command("add")
+@click.argument("code")
+@click.option("--name", required=True, help="Chinese name, printed under the QR code.")
+@click.option("--name-en", default="")
+@click.option("--area", "area_code", default=None, help="Area code (see 'area add').")
+@click.option("--kind", default="site", show_default=True)
+@reports_errors
+def location_add(code: str, name: str, name_en: str, area_code: str | None, kind: str) -> None:
+    """Add a location."""
+    from safety_service.locations import service as locations_service
+    from safety_service.locations.schemas import LocationCreate
+
+    settings = get_settings()
+    data = LocationCreate(code=code, name_zh=name, name_en=name_en, area_code=area_code, kind=kind)
+    with session_scope() as session:
+        site = locations_service.ensure_site(session, code=settings.site, name_zh=settings.site_name)
+        added = locations_service.add_location(session, site=site, data=data)
+        click.echo(f"added location {added.code} {added.name_zh}")
+
+
+@main.group()
+def area() -> None:
+    """Areas of the mine."""
+
+
+@area.command("add")
+@click.argument("code")
+@click.option("--name", required=True)
+@click.option("--name-en", default="")
+@reports_errors
+def area_add(code: str, name: str, name_en: str) -> None:
+    """Add an area."""
+    from safety_service.locations import service as locations_service
+    from safety_service.locations.schemas import AreaCreate
+
+    settings = get_settings()
+    with session_scope() as session:
+        site = locations_service.ensure_site(session, code=settings.site, name_zh=settings.site_name)
+        added = locations_service.add_area(session, site=site, data=AreaCreate(code=code, name_zh=name,
+                                                                               name_en=name_en))
+        click.echo(f"added area {added.code} {added.name_zh}")
+
+
+@main.group()
+def hazard() -> None:
+    """The hazard register."""
+
+
+@hazard.command("report")
+@click.option("--location", "location_code", required=True)
+@click.option("--description", required=True)
+@click.option("--category", "category_code", default=None)
+@click.option("--employee-no", default=None, help="The reporter; anonymous when left out.")
+@click.option("--report-id", default=None, help="Idempotency key: the same id never makes a second hazard.")
+@reports_errors
+def hazard_report(location_code: str, description: str, category_code: str | None, employee_no: str | None,
+                  report_id: str | None) -> None:
+    """Record a hazard found on an inspection."""
+    from safety_service.hazards import service as hazards_service
+    from safety_service.hazards.schemas import HazardReport
+    from safety_service.hazards.states import Channel
+
+    data = HazardReport(location_code=location_code, description=description, category_code=category_code,
+                        source=Channel.inspection, reporter_employee_no=employee_no, client_report_id=report_id)
+    with session_scope() as session:
+        found, created = hazards_service.report_hazard(session, data=data, timezone=get_settings().timezone)
+        click.echo(f"{found.ref} tracking code {found.tracking_code}" + ("" if created else " (already recorded)"))
+
+
+@main.group()
+def jobs() -> None:
+    """Scheduled jobs."""
+
+
+@jobs.command("run")
+def jobs_run() -> None:
+    """Run every scheduled job once now (they are idempotent)."""
+    from safety_service.scheduler import Scheduler
+
+    done = Scheduler(get_engine(), get_settings()).run_once()
+    for name, count in done.items():
+        click.echo(f"{name}: {count}")
+    if any(count < 0 for count in done.values()):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Only when the database holds no hazards yet.")
+@reports_errors
+def demo(if_empty: bool) -> None:
+    """Fill the database with a demo site, people in every role and hazards in every state."""
+    from safety_service import demo as demo_data
+
+    with session_scope() as session:
+        if if_empty and not demo_data.is_empty(session):
+            click.echo("database already holds data; demo skipped")
+            return
+        summary = demo_data.load(session, settings=get_settings())
+    for line in summary:
+        click.echo(line)

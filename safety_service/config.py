@@ -1,0 +1,72 @@
+"""One typed settings object, read from ``SAFETY_`` environment variables."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "change-me-this-is-not-a-secret"
+
+
+class InsecureSettings(RuntimeError):
+    """The settings are not safe for a production start."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; see the README for each one."""
+
+    model_config = SettingsConfigDict(env_prefix="SAFETY_", env_file=".env", extra="ignore")
+
+    env: str = Field("development", pattern="^(development|production|test)$")
+    database_url: str = "sqlite:///./data/safety.db"
+    db_pool_size: int = Field(20, ge=1, le=500)
+    mqtt_url: str = "embedded"
+    mqtt_embedded_port: int = Field(1883, ge=1, le=65535)
+    site: str = "tianchen"
+    site_name: str = "田陈煤矿"
+    public_url: str = "http://localhost:8000"
+    secret_key: str = DEFAULT_SECRET_KEY
+    token_expire_minutes: int = Field(12 * 60, ge=1)
+    timezone: str = "Asia/Shanghai"
+    scheduler_enabled: bool = True
+    scheduler_interval_seconds: float = Field(60.0, gt=0)
+    escalate_officer_after_hours: float = Field(24.0, gt=0)
+    escalate_chief_after_hours: float = Field(72.0, gt=0)
+    demo_on_first_start: bool = False
+    log_level: str = "INFO"
+
+    @field_validator("public_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file, or None for another database or in-memory."""
+        if not self.is_sqlite:
+            return None
+        path = self.database_url.split(":///", 1)[-1]
+        return None if path in ("", ":memory:") else Path(path)
+
+    def check_production(self) -> None:
+        """Refuse a production start with a default or empty secret key."""
+        if self.env != "production":
+            return
+        if not self.secret_key.strip() or self.secret_key == DEFAULT_SECRET_KEY:
+            raise InsecureSettings(
+                "SAFETY_SECRET_KEY is empty or the default; set a long random value "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))') "
+                "before starting with SAFETY_ENV=production."
+            )
+        if len(self.secret_key) < 32:
+            raise InsecureSettings("SAFETY_SECRET_KEY must be at least 32 characters in production.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

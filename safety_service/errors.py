@@ -1,0 +1,38 @@
+"""Domain errors. Services raise these; each boundary maps them to its own answers."""
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, *, field: str | None = None, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        if field is not None:
+            self.field = field
+        self.details = details
+
+
+class NotFound(DomainError):
+    """The thing named does not exist."""
+
+
+class AlreadyExists(DomainError):
+    """A thing with the same unique key is already stored."""
+
+
+class InvalidInput(DomainError):
+    """The input is well-formed but breaks a domain rule (names the field)."""
+
+
+class InvalidTransition(DomainError):
+    """The hazard's state does not allow this action; ``allowed`` names what it does allow."""
+
+
+class PermissionDenied(DomainError):
+    """This person's role may not do this."""
+
+
+class AuthenticationFailed(DomainError):
+    """Wrong credentials, or a missing, expired or forged token."""

@@ -1,0 +1,109 @@
+"""The hazard register API: list, detail, an officer's own finding, one POST per transition."""
+
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Response
+from sqlmodel import Session
+
+from safety_service.api.deps import CurrentUser, FindingReporter, HazardReader, SessionDep, SettingsDep
+from safety_service.clock import utc_now
+from safety_service.hazards import queries
+from safety_service.hazards import service as hazards_service
+from safety_service.hazards.models import Hazard
+from safety_service.hazards.schemas import (
+    HazardAssign,
+    HazardConfirm,
+    HazardFilters,
+    HazardFinding,
+    HazardPublic,
+    HazardRectified,
+    HazardReject,
+    HazardReport,
+    HazardsPublic,
+    HazardVerify,
+)
+from safety_service.people.models import Person, User
+
+router = APIRouter(prefix="/hazards", tags=["hazards"])
+
+
+def load_hazard(session: SessionDep, ref: str) -> Hazard:
+    """The hazard named in the path, or 404."""
+    return hazards_service.get_hazard(session, ref=ref)
+
+
+HazardDep = Annotated[Hazard, Depends(load_hazard)]
+
+
+def _answer(session: Session, hazard: Hazard, user: User) -> HazardPublic:
+    session.commit()
+    return queries.detail(session, hazard=hazard, user=user, now=utc_now())
+
+
+@router.get("", response_model=HazardsPublic)
+def list_hazards(session: SessionDep, user: HazardReader,
+                 filters: Annotated[HazardFilters, Query()]) -> Response:
+    """Hazards this user may see, filtered, sorted and paged; the count is capped at 10,000."""
+    page = queries.list_hazards(session, filters=filters, user=user, now=utc_now())
+    return Response(orjson.dumps(page), media_type="application/json")
+
+
+@router.post("", response_model=HazardPublic, status_code=201)
+def report_finding(session: SessionDep, settings: SettingsDep, user: FindingReporter,
+                   data: HazardFinding, response: Response) -> HazardPublic:
+    """Record an officer's or supervisor's own finding; a repeated client_report_id returns the first."""
+    person = session.get(Person, user.person_id) if user.person_id else None
+    report = HazardReport(
+        **data.model_dump(),
+        reporter_employee_no=person.employee_no if person else None,
+        reporter_name=person.name if person else user.username,
+    )
+    hazard, created = hazards_service.report_hazard(
+        session, data=report, recorded_by=user, timezone=settings.timezone
+    )
+    if not created:
+        response.status_code = 200
+    return _answer(session, hazard, user)
+
+
+@router.get("/{ref}", response_model=HazardPublic)
+def read_hazard(session: SessionDep, user: HazardReader, ref: str) -> HazardPublic:
+    """One hazard with its history and the actions this user may take now."""
+    hazard = queries.get_visible(session, ref=ref, user=user)
+    return queries.detail(session, hazard=hazard, user=user, now=utc_now())
+
+
+@router.post("/{ref}/confirm", response_model=HazardPublic)
+def confirm(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardConfirm) -> HazardPublic:
+    """Confirm a report: grade (general/major) and category."""
+    hazards_service.confirm(session, hazard=hazard, data=data, actor=user)
+    return _answer(session, hazard, user)
+
+
+@router.post("/{ref}/reject", response_model=HazardPublic)
+def reject(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardReject) -> HazardPublic:
+    """Reject a report with a reason (and the original's reference for a duplicate)."""
+    hazards_service.reject(session, hazard=hazard, data=data, actor=user)
+    return _answer(session, hazard, user)
+
+
+@router.post("/{ref}/assign", response_model=HazardPublic)
+def assign(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardAssign) -> HazardPublic:
+    """Start rectification with the five fixes (五落实)."""
+    hazards_service.assign(session, hazard=hazard, data=data, actor=user)
+    return _answer(session, hazard, user)
+
+
+@router.post("/{ref}/rectified", response_model=HazardPublic)
+def rectified(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardRectified) -> HazardPublic:
+    """The rectification owner submits the fix with evidence."""
+    hazards_service.mark_rectified(session, hazard=hazard, data=data, actor=user)
+    return _answer(session, hazard, user)
+
+
+@router.post("/{ref}/verify", response_model=HazardPublic)
+def verify(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardVerify) -> HazardPublic:
+    """Verify the fix (验收销号): passed closes the hazard, failed returns it to rectification."""
+    hazards_service.verify(session, hazard=hazard, data=data, actor=user)
+    return _answer(session, hazard, user)

@@ -1,0 +1,69 @@
+"""The web application: the JSON API, health check and docs."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from safety_service import __version__
+from safety_service.api import errors
+from safety_service.config import Settings, get_settings
+from safety_service.database import get_engine
+from safety_service.hazards import views as hazards_views
+from safety_service.locations import views as locations_views
+from safety_service.notifications import views as notifications_views
+from safety_service.people import views as people_views
+from safety_service.scheduler import Scheduler
+
+logger = logging.getLogger(__name__)
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix="/api/v1")
+    for module in (people_views, locations_views, hazards_views, notifications_views):
+        router.include_router(module.router)
+    return router
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None,
+               run_scheduler: bool | None = None) -> FastAPI:
+    """The application; tests pass their own settings and engine."""
+    settings = settings or get_settings()
+    engine = engine or get_engine()
+    scheduler = Scheduler(engine, settings)
+    start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # No more worker threads than pooled connections: a sync route never waits on the pool
+        # while the thread that would give a connection back waits for a thread.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
+        if start_scheduler:
+            scheduler.start()
+        yield
+        scheduler.stop()
+
+    app = FastAPI(
+        title="Mine safety supervision service", version=__version__, lifespan=lifespan,
+        description="Hazard (隐患) reporting and closed-loop tracking for a coal mine.",
+    )
+    app.state.settings, app.state.engine, app.state.scheduler = settings, engine, scheduler
+    errors.install(app)
+    app.include_router(api_router())
+
+    @app.get("/healthz", tags=["health"])
+    def healthz(request: Request) -> JSONResponse:
+        """Liveness and database reachability."""
+        try:
+            with request.app.state.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:
+            return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
+        return JSONResponse({"status": "ok", "version": __version__, "database": "ok"})
+
+    return app
