@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Make sure the real PostgreSQL and Mosquitto the tests use are installed and running.
+set -euo pipefail
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=""
+apt_install() {
+    if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+wait_for() { # command, what
+    for _ in $(seq 1 60); do if eval "$1" >/dev/null 2>&1; then return 0; fi; sleep 0.5; done
+    echo "services: $2 did not come up" >&2; return 1
+}
+
+if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
+    echo "services: installing postgresql"; apt_install postgresql
+fi
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    echo "services: starting postgresql"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
+    wait_for "pg_isready -q -h 127.0.0.1 -p 5432" postgresql
+fi
+
+if ! command -v mosquitto >/dev/null 2>&1; then
+    echo "services: installing mosquitto"; apt_install mosquitto mosquitto-clients
+fi
+if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
+    echo "services: starting mosquitto"
+    as_root mosquitto -d -c /etc/mosquitto/mosquitto.conf
+    wait_for "(exec 3<>/dev/tcp/127.0.0.1/1883)" mosquitto
+fi
+echo "services: postgresql and mosquitto are up"
