@@ -52,7 +52,7 @@ def _own_reports(session: Session, user: User) -> ColumnElement[bool]:
 
 
 def _id_of(session: Session, model: Any, code_column: Any, value: str, field: str) -> int:
-    found = session.exec(select(model.id).where(code_column == value)).first()
+    found = session.exec(select(model.id).where(code_column == value)).scalars().first()
     if found is None:
         raise InvalidInput(f"unknown {field} {value!r}", field=field)
     return found
@@ -120,7 +120,7 @@ def list_hazards(session: Session, *, filters: HazardFilters, user: User, now: d
     ).all()
     count = session.exec(select(func.count()).select_from(
         select(H.id).where(*where).limit(COUNT_LIMIT + 1).subquery()
-    )).one()
+    )).scalar_one()
     return {
         "data": [_summary(row, now) for row in rows],
         "count": min(count, COUNT_LIMIT),
@@ -149,7 +149,8 @@ def _summary(row: Any, now: datetime) -> dict[str, Any]:
 
 def get_visible(session: Session, *, ref: str, user: User) -> Hazard:
     """The hazard with this reference if this user may see it; NotFound otherwise."""
-    hazard = session.exec(select(Hazard).where(col(Hazard.ref) == ref, visible_to(session, user))).first()
+    query = select(Hazard).where(col(Hazard.ref) == ref, visible_to(session, user))
+    hazard = session.exec(query).scalars().first()
     if hazard is None:
         raise NotFound(f"no hazard {ref!r}", field="ref")
     return hazard

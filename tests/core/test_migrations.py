@@ -1,0 +1,44 @@
+"""The migrations are the schema: they build the test database, and the models may not drift from them."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+
+import safety_service.models  # noqa: F401
+from safety_service import migrate
+from safety_service.config import Settings
+from safety_service.database import make_engine, metadata
+from tests.conftest import create_pg_database, drop_pg_database, make_settings
+
+
+def test_models_and_migrations_do_not_drift(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": migrate.include_object}
+        )
+        assert compare_metadata(context, metadata) == []
+
+
+def test_the_categories_are_seeded_by_the_migration(engine: Engine) -> None:
+    with engine.connect() as connection:
+        codes = connection.execute(text("SELECT code FROM category ORDER BY sort_order")).scalars().all()
+    assert codes[:3] == ["roof", "gas", "ventilation"] and len(codes) == 10
+
+
+def test_downgrade_to_base_and_up_again(settings: Settings, tmp_path) -> None:
+    if settings.is_sqlite:
+        url = f"sqlite:///{tmp_path / 'roundtrip.db'}"
+    else:
+        url = create_pg_database()
+    engine = make_engine(make_settings(url))
+    try:
+        migrate.upgrade(engine)
+        migrate.downgrade(engine, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        migrate.upgrade(engine)
+        assert {"hazard", "hazard_event", "user_account"} <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+        if not settings.is_sqlite:
+            drop_pg_database(url)
