@@ -1,7 +1,6 @@
 """The ``safety-service`` command: serve, migrate, and administer people, locations and data."""
 
 import functools
-import logging
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -9,6 +8,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
+from safety_service import logs
 from safety_service.config import InsecureSettings, get_settings
 from safety_service.database import get_engine, session_scope
 from safety_service.errors import AlreadyExists, DomainError, InvalidInput, NotFound, PermissionDenied
@@ -44,10 +44,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--log-level", default=None, help="Override SAFETY_LOG_LEVEL.")
 def main(log_level: str | None) -> None:
     """Mine safety supervision service (煤矿安全监督隐患排查)."""
-    logging.basicConfig(
-        level=(log_level or get_settings().log_level).upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    logs.configure(log_level or get_settings().log_level)
 
 
 @main.command()

@@ -6,7 +6,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET_KEY = "change-me-this-is-not-a-secret"
+DEFAULT_SECRET_KEY = "change-me-development-only-this-is-not-a-secret"
 
 
 class InsecureSettings(RuntimeError):
@@ -33,7 +33,6 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: float = Field(60.0, gt=0)
     escalate_officer_after_hours: float = Field(24.0, gt=0)
     escalate_chief_after_hours: float = Field(72.0, gt=0)
-    demo_on_first_start: bool = False
     log_level: str = "INFO"
 
     @field_validator("public_url")

@@ -35,9 +35,9 @@ def test_production_accepts_a_real_secret() -> None:
 
 
 def test_serve_in_production_with_the_default_key_exits_with_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    from safety_service.config import get_settings
-
     import uvicorn
+
+    from safety_service.config import get_settings
 
     def must_not_start(*args: object, **kwargs: object) -> None:
         raise AssertionError("the server started with an unsafe secret key")

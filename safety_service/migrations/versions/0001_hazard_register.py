@@ -1,7 +1,7 @@
 """The hazard register: people, locations, categories, hazards and their history.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-24
 """
 

@@ -1,0 +1,73 @@
+"""The safety-service command, run as an administrator would, on a fresh database."""
+
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from safety_service.cli import main
+from safety_service.config import get_settings
+from safety_service.database import get_engine
+from tests.conftest import create_pg_database, drop_pg_database
+
+
+@pytest.fixture
+def cli(settings, tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """A runner whose SAFETY_DATABASE_URL is a fresh, empty database of the current backend."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}" if settings.is_sqlite else create_pg_database()
+    monkeypatch.setenv("SAFETY_DATABASE_URL", url)
+    monkeypatch.setenv("SAFETY_TIMEZONE", "Asia/Shanghai")
+    get_settings.cache_clear(), get_engine.cache_clear()
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    yield runner
+    get_engine().dispose()
+    get_settings.cache_clear(), get_engine.cache_clear()
+    if not settings.is_sqlite:
+        drop_pg_database(url)
+
+
+def test_user_add_asks_for_the_password_when_not_given(cli: CliRunner) -> None:
+    result = cli.invoke(main, ["user", "add", "liu", "--role", "officer"], input="long-password\nlong-password\n")
+    assert result.exit_code == 0, result.output
+    assert "added liu (officer)" in result.output
+
+
+def test_user_add_refuses_bad_input_with_a_message_and_a_non_zero_exit(cli: CliRunner) -> None:
+    short = cli.invoke(main, ["user", "add", "liu", "--role", "officer", "--password", "short"])
+    assert short.exit_code == 2 and "password" in short.output
+    bad_role = cli.invoke(main, ["user", "add", "liu", "--role", "emperor", "--password", "long-password"])
+    assert bad_role.exit_code == 2 and "emperor" in bad_role.output
+    assert cli.invoke(main, ["user", "add", "liu", "--role", "owner", "--password", "long-password"]).exit_code == 0
+    again = cli.invoke(main, ["user", "add", "liu", "--role", "owner", "--password", "long-password"])
+    assert again.exit_code == 4 and "already exists" in again.output
+
+
+def test_location_and_area_add_then_a_report_from_the_cli(cli: CliRunner) -> None:
+    assert cli.invoke(main, ["area", "add", "north", "--name", "北翼采区"]).exit_code == 0
+    added = cli.invoke(main, ["location", "add", "PH-1", "--name", "主井井口", "--area", "north"])
+    assert added.exit_code == 0 and "PH-1 主井井口" in added.output
+    unknown_area = cli.invoke(main, ["location", "add", "PH-2", "--name", "副井", "--area", "south"])
+    assert unknown_area.exit_code == 3 and "area_code" in unknown_area.output
+    reported = cli.invoke(main, ["hazard", "report", "--location", "PH-1", "--description", "风门损坏",
+                                 "--category", "ventilation", "--report-id", "cli-report-0001"])
+    assert reported.exit_code == 0 and reported.output.startswith("YH-")
+    again = cli.invoke(main, ["hazard", "report", "--location", "PH-1", "--description", "风门损坏",
+                              "--report-id", "cli-report-0001"])
+    assert "already recorded" in again.output and again.output.split()[0] == reported.output.split()[0]
+
+
+def test_demo_fills_every_state_once_and_the_jobs_run(cli: CliRunner) -> None:
+    result = cli.invoke(main, ["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "skipped" in cli.invoke(main, ["demo", "--if-empty"]).output
+    with get_engine().connect() as connection:
+        states = set(connection.execute(text("SELECT DISTINCT state FROM hazard")).scalars())
+        roles = set(connection.execute(text("SELECT DISTINCT role FROM user_account")).scalars())
+    assert states == {"reported", "confirmed", "rectifying", "awaiting_verification", "closed", "rejected"}
+    assert roles == {"miner", "supervisor", "officer", "owner", "chief", "counsellor", "admin"}
+    jobs = cli.invoke(main, ["jobs", "run"])
+    assert jobs.exit_code == 0 and "escalate_overdue:" in jobs.output
+    assert int(jobs.output.split(":")[1]) > 0  # the demo's overdue hazards were escalated
+    assert cli.invoke(main, ["jobs", "run"]).output.strip() == "escalate_overdue: 0"
