@@ -52,10 +52,10 @@ def test_location_and_area_add_then_a_report_from_the_cli(cli: CliRunner) -> Non
     assert unknown_area.exit_code == 3 and "area_code" in unknown_area.output
     reported = cli.invoke(main, ["hazard", "report", "--location", "PH-1", "--description", "风门损坏",
                                  "--category", "ventilation", "--report-id", "cli-report-0001"])
-    assert reported.exit_code == 0 and reported.output.startswith("YH-")
+    assert reported.exit_code == 0 and reported.stdout.startswith("YH-")
     again = cli.invoke(main, ["hazard", "report", "--location", "PH-1", "--description", "风门损坏",
                               "--report-id", "cli-report-0001"])
-    assert "already recorded" in again.output and again.output.split()[0] == reported.output.split()[0]
+    assert "already recorded" in again.stdout and again.stdout.split()[0] == reported.stdout.split()[0]
 
 
 def test_demo_fills_every_state_once_and_the_jobs_run(cli: CliRunner) -> None:
@@ -69,5 +69,5 @@ def test_demo_fills_every_state_once_and_the_jobs_run(cli: CliRunner) -> None:
     assert roles == {"miner", "supervisor", "officer", "owner", "chief", "counsellor", "admin"}
     jobs = cli.invoke(main, ["jobs", "run"])
     assert jobs.exit_code == 0 and "escalate_overdue:" in jobs.output
-    assert int(jobs.output.split(":")[1]) > 0  # the demo's overdue hazards were escalated
-    assert cli.invoke(main, ["jobs", "run"]).output.strip() == "escalate_overdue: 0"
+    assert int(jobs.stdout.split(":")[1]) > 0  # the demo's overdue hazards were escalated
+    assert cli.invoke(main, ["jobs", "run"]).stdout.strip() == "escalate_overdue: 0"
