@@ -188,14 +188,14 @@ def hazard() -> None:
 def hazard_report(location_code: str, description: str, category_code: str | None, employee_no: str | None,
                   report_id: str | None) -> None:
     """Record a hazard found on an inspection."""
-    from safety_service.hazards import service as hazards_service
+    from safety_service.hazards import intake as hazards_intake
     from safety_service.hazards.schemas import HazardReport
     from safety_service.hazards.states import Channel
 
     data = HazardReport(location_code=location_code, description=description, category_code=category_code,
                         source=Channel.inspection, reporter_employee_no=employee_no, client_report_id=report_id)
     with session_scope() as session:
-        found, created = hazards_service.report_hazard(session, data=data, timezone=get_settings().timezone)
+        found, created = hazards_intake.report_hazard(session, data=data, timezone=get_settings().timezone)
         click.echo(f"{found.ref} tracking code {found.tracking_code}" + ("" if created else " (already recorded)"))
 
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
+from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.schemas import (
@@ -105,7 +106,7 @@ def _demo_hazard(session: Session, rng: random.Random, users: dict[str, User], *
         location_code=LOCATIONS[index % len(LOCATIONS)][0], category_code=category, description=text,
         source=source, reporter_employee_no=reporter,
     )
-    hazard, _ = hazards_service.report_hazard(session, data=report, now=start, timezone=timezone)
+    hazard, _ = hazards_intake.report_hazard(session, data=report, now=start, timezone=timezone)
     if stage == "reported":
         return
     officer = users[rng.choice(("officer1", "officer2"))]

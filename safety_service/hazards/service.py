@@ -1,32 +1,26 @@
-"""The hazard register: one report function for every channel, and the workflow actions.
+"""The hazard workflow actions (reports come in through ``hazards.intake``).
 
 ``_move`` is the only writer of ``Hazard.state``: it checks the rule, stamps the time and
 appends the event; the caller's boundary commits once.
 """
 
 import logging
-import secrets
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select, update
+from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
 from safety_service.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from safety_service.hazards import effects
-from safety_service.hazards.models import Hazard, HazardEvent, RefCounter
+from safety_service.hazards import effects, intake
+from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.hazards.schemas import (
     HazardAssign,
     HazardConfirm,
     HazardRectified,
     HazardReject,
-    HazardReport,
     HazardVerify,
 )
-from safety_service.hazards.search import index_text
 from safety_service.hazards.states import (
     OPEN_STATES,
     TRANSITIONS,
@@ -41,95 +35,6 @@ from safety_service.people import service as people_service
 from safety_service.people.models import OFFICER_ROLES, Role, User
 
 logger = logging.getLogger(__name__)
-
-TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-TRACKING_LENGTH = 12
-REF_PREFIX = "YH"
-
-
-def new_tracking_code() -> str:
-    """An unguessable tracking code (60 bits), easy to read aloud and type."""
-    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
-
-
-def normalize_tracking_code(code: str) -> str:
-    """A tracking code as stored, whatever case and separators the person typed."""
-    return "".join(ch for ch in code.upper() if ch.isalnum())
-
-
-def next_ref(session: Session, *, year: int) -> str:
-    """The next hazard reference of the year, e.g. YH-2026-000123, safe under concurrency."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.exec(insert(RefCounter).values(year=year, value=0).on_conflict_do_nothing())
-    bump = (
-        update(RefCounter).where(RefCounter.year == year)
-        .values(value=RefCounter.value + 1).returning(RefCounter.value)
-    )
-    number = session.exec(bump).scalar_one()
-    return f"{REF_PREFIX}-{year}-{number:06d}"
-
-
-def report_hazard(session: Session, *, data: HazardReport, recorded_by: User | None = None,
-                  now: datetime | None = None, timezone: str = "Asia/Shanghai") -> tuple[Hazard, bool]:
-    """Register a report from any channel; the same client report id never makes a second hazard.
-
-    Returns the hazard and whether it was created by this call.
-    """
-    if data.client_report_id and (existing := _by_client_id(session, data.client_report_id)):
-        return existing, False
-    now = now or utc_now()
-    try:
-        with session.begin_nested():
-            hazard = _new_hazard(session, data=data, recorded_by=recorded_by, now=now, timezone=timezone)
-    except IntegrityError:
-        existing = _by_client_id(session, data.client_report_id) if data.client_report_id else None
-        if existing is None:
-            raise
-        return existing, False
-    logger.info("hazard reported", extra={"ref": hazard.ref, "source": hazard.source})
-    return hazard, True
-
-
-def _by_client_id(session: Session, client_report_id: str) -> Hazard | None:
-    return session.exec(select(Hazard).where(Hazard.client_report_id == client_report_id)).first()
-
-
-def _new_hazard(session: Session, *, data: HazardReport, recorded_by: User | None, now: datetime,
-                timezone: str) -> Hazard:
-    location = locations_service.get_location(session, code=data.location_code, field="location_code")
-    category = (
-        locations_service.get_category(session, code=data.category_code, field="category_code")
-        if data.category_code else None
-    )
-    person = (
-        people_service.get_person(session, employee_no=data.reporter_employee_no)
-        if data.reporter_employee_no else None
-    )
-    ref = next_ref(session, year=now.astimezone(ZoneInfo(timezone)).year)
-    hazard = Hazard(
-        ref=ref,
-        tracking_code=new_tracking_code(),
-        client_report_id=data.client_report_id,
-        site_id=location.site_id,
-        location_id=location.id,
-        category_id=category.id if category else None,
-        description=data.description,
-        source=data.source,
-        reporter_person_id=person.id if person else None,
-        reporter_name=data.reporter_name or (person.name if person else None),
-        reporter_employee_no=data.reporter_employee_no,
-        recorded_by_id=recorded_by.id if recorded_by else None,
-        reported_at=now,
-        updated_at=now,
-        search_text=index_text(data.description, ref, location.name_zh, location.name_en),
-    )
-    session.add(hazard)
-    session.flush()
-    _append_event(session, hazard, action="reported", actor=recorded_by, to_state=HazardState.reported,
-                  now=now, data={"source": str(data.source)})
-    return hazard
-
 
 def _append_event(session: Session, hazard: Hazard, *, action: str, actor: User | None, now: datetime,
                   from_state: str | None = None, to_state: str | None = None, note: str | None = None,
@@ -153,7 +58,7 @@ def get_hazard(session: Session, *, ref: str) -> Hazard:
 
 def get_by_tracking_code(session: Session, *, code: str) -> Hazard:
     """The hazard a reporter's tracking code names, or NotFound."""
-    normalized = normalize_tracking_code(code)
+    normalized = intake.normalize_tracking_code(code)
     hazard = session.exec(select(Hazard).where(Hazard.tracking_code == normalized)).first()
     if hazard is None:
         raise NotFound("no report with this tracking code", field="tracking_code")

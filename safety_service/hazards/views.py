@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from safety_service.api.deps import CurrentUser, FindingReporter, HazardReader, SessionDep, SettingsDep
 from safety_service.clock import utc_now
+from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards import queries
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard
@@ -59,7 +60,7 @@ def report_finding(session: SessionDep, settings: SettingsDep, user: FindingRepo
         reporter_employee_no=person.employee_no if person else None,
         reporter_name=person.name if person else user.username,
     )
-    hazard, created = hazards_service.report_hazard(
+    hazard, created = hazards_intake.report_hazard(
         session, data=report, recorded_by=user, timezone=settings.timezone
     )
     if not created:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from safety_service.clock import utc_now
+from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.schemas import (
@@ -39,7 +40,7 @@ def make_hazard(session: Session, *, state: HazardState = HazardState.reported, 
     report = HazardReport(location_code=location.code, description=description, source=source,
                           category_code=category_code, reporter_employee_no=reporter_employee_no,
                           client_report_id=f"test-report-{next(_numbers):08d}")
-    hazard, _ = hazards_service.report_hazard(session, data=report, now=now)
+    hazard, _ = hazards_intake.report_hazard(session, data=report, now=now)
     if state == HazardState.reported:
         return hazard
     officer = officer or make_user(session, role=Role.officer)

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from safety_service.database import session_scope
 from safety_service.errors import InvalidInput, NotFound
+from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.hazards.schemas import HazardConfirm, HazardReject, HazardReport
@@ -30,11 +31,11 @@ def test_a_report_gets_a_yearly_reference_an_unguessable_tracking_code_and_its_f
         session: Session) -> None:
     location = make_location(session)
     new_year = datetime(2027, 1, 1, 1, 0, tzinfo=UTC)  # already 2027 in Shanghai
-    first, created = hazards_service.report_hazard(session, data=_report(location.code), now=new_year)
-    second, _ = hazards_service.report_hazard(session, data=_report(location.code), now=new_year)
+    first, created = hazards_intake.report_hazard(session, data=_report(location.code), now=new_year)
+    second, _ = hazards_intake.report_hazard(session, data=_report(location.code), now=new_year)
     assert created and first.ref == "YH-2027-000001" and second.ref == "YH-2027-000002"
     assert len(first.tracking_code) == 12 and first.tracking_code != second.tracking_code
-    assert set(first.tracking_code) <= set(hazards_service.TRACKING_ALPHABET)
+    assert set(first.tracking_code) <= set(hazards_intake.TRACKING_ALPHABET)
     events = hazards_service.history(session, hazard=first)
     assert [(e.action, e.to_state) for e, _ in events] == [("reported", "reported")]
     found = hazards_service.get_by_tracking_code(
@@ -43,13 +44,13 @@ def test_a_report_gets_a_yearly_reference_an_unguessable_tracking_code_and_its_f
 
 
 def test_an_anonymous_report_names_nobody(session: Session) -> None:
-    hazard, _ = hazards_service.report_hazard(session, data=_report(make_location(session).code))
+    hazard, _ = hazards_intake.report_hazard(session, data=_report(make_location(session).code))
     assert hazard.reporter_person_id is None and hazard.reporter_name is None
 
 
 def test_a_named_report_links_the_known_person(session: Session) -> None:
     person = make_person(session, name="王五")
-    hazard, _ = hazards_service.report_hazard(
+    hazard, _ = hazards_intake.report_hazard(
         session, data=_report(make_location(session).code, reporter_employee_no=person.employee_no))
     assert hazard.reporter_person_id == person.id and hazard.reporter_name == "王五"
 
@@ -58,18 +59,18 @@ def test_a_retired_location_or_unknown_category_is_refused(session: Session) -> 
     location = make_location(session)
     location.active = False
     with pytest.raises(NotFound) as refused:
-        hazards_service.report_hazard(session, data=_report(location.code))
+        hazards_intake.report_hazard(session, data=_report(location.code))
     assert refused.value.field == "location_code"
     with pytest.raises(NotFound) as refused:
-        hazards_service.report_hazard(session, data=_report(make_location(session).code, category_code="ghosts"))
+        hazards_intake.report_hazard(session, data=_report(make_location(session).code, category_code="ghosts"))
     assert refused.value.field == "category_code"
 
 
 def test_a_repeated_report_id_returns_the_first_hazard(session: Session) -> None:
     location = make_location(session)
     data = _report(location.code, client_report_id="kiosk-7:5f0c9a1e")
-    first, created_first = hazards_service.report_hazard(session, data=data)
-    again, created_again = hazards_service.report_hazard(session, data=data)
+    first, created_first = hazards_intake.report_hazard(session, data=data)
+    again, created_again = hazards_intake.report_hazard(session, data=data)
     assert (created_first, created_again) == (True, False) and first.id == again.id
 
 
@@ -107,7 +108,7 @@ def test_the_same_report_sent_at_once_from_many_threads_makes_one_hazard(
         try:
             barrier.wait()
             with session_scope(engine) as session:
-                refs.append(hazards_service.report_hazard(session, data=data)[0].ref)
+                refs.append(hazards_intake.report_hazard(session, data=data)[0].ref)
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 
@@ -124,7 +125,7 @@ def test_the_same_report_sent_at_once_from_many_threads_makes_one_hazard(
 
 def test_two_officers_confirming_at_once_cannot_both_win(engine: Engine, committed_location: Location) -> None:
     with session_scope(engine) as session:
-        ref = hazards_service.report_hazard(session, data=_report(committed_location.code))[0].ref
+        ref = hazards_intake.report_hazard(session, data=_report(committed_location.code))[0].ref
         officer = make_user(session, role=Role.officer)
     with Session(engine, expire_on_commit=False) as first, Session(engine, expire_on_commit=False) as second:
         one = hazards_service.get_hazard(first, ref=ref)
@@ -143,3 +144,28 @@ def test_two_officers_confirming_at_once_cannot_both_win(engine: Engine, committ
         assert hazard.grade == Grade.general
         events = session.exec(select(HazardEvent).where(HazardEvent.hazard_id == hazard.id)).all()
         assert [e.action for e in events] == ["reported", "confirm"]
+
+
+def test_a_batch_is_applied_in_order_with_refusals_and_repeats_answered_per_report(session: Session) -> None:
+    here = make_location(session)
+    earlier, _ = hazards_intake.report_hazard(session, data=_report(here.code, client_report_id="kiosk-1:earlier-01"))
+    batch = [
+        _report(here.code, client_report_id="kiosk-1:new-000001"),
+        _report("NOWHERE", client_report_id="kiosk-1:bad-location"),
+        _report(here.code, client_report_id="kiosk-1:earlier-01"),
+        _report(here.code, client_report_id="kiosk-1:new-000001"),
+        _report(here.code),
+        _report(here.code, category_code="ghosts"),
+    ]
+    receipts = hazards_intake.report_hazards(session, reports=batch)
+    assert [r.created for r in receipts] == [True, False, False, False, True, False]
+    assert receipts[1].error is not None and receipts[1].error.field == "location_code"
+    assert receipts[5].error is not None and receipts[5].error.field == "category_code"
+    assert receipts[2].hazard_id == earlier.id and receipts[3].ref == receipts[0].ref
+    numbers = [int(receipts[i].ref.rsplit("-", 1)[1]) for i in (0, 4)]
+    assert numbers[1] == numbers[0] + 1 == int(earlier.ref.rsplit("-", 1)[1]) + 2
+    stored = session.exec(select(Hazard).where(Hazard.location_id == here.id)).all()
+    assert len(stored) == 3
+    for hazard in stored:
+        events = hazards_service.history(session, hazard=hazard)
+        assert [(e.action, e.to_state) for e, _ in events] == [("reported", "reported")]
