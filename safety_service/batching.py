@@ -1,0 +1,102 @@
+"""Group commit: many callers, one writer thread, short batched transactions.
+
+One transaction per report makes writers queue on the database lock (SQLite has one writer);
+here whatever has arrived while the previous commit ran goes into the next one. A caller's
+future resolves only after its batch committed, so an answer (an HTTP receipt, an MQTT ack)
+is never given for a report that is not stored. When a batch fails as a whole, every caller
+in it gets the error and nothing of it is stored.
+"""
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Generic, TypeVar
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from safety_service.database import writer
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+_STOP = object()
+
+
+class WriterStopped(RuntimeError):
+    """The batch writer is not running; nothing was stored."""
+
+
+class BatchWriter(Generic[T, R]):
+    """Applies submitted items in batches: ``apply(session, items)`` returns one result per item."""
+
+    def __init__(self, engine: Engine, apply: Callable[[Session, list[T]], list[R]], *, name: str,
+                 max_batch: int = 500) -> None:
+        self.engine, self.apply, self.name, self.max_batch = engine, apply, name, max_batch
+        self._queue: queue.SimpleQueue[tuple[T, Future[R]] | object] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the writer thread (idempotent)."""
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name=f"writer-{self.name}", daemon=True)
+                self._thread.start()
+
+    def stop(self, timeout: float = 30) -> None:
+        """Apply everything already submitted, then stop."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(_STOP)
+            thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def submit(self, item: T) -> Future[R]:
+        """Queue one item; the future holds its result once its batch has committed."""
+        future: Future[R] = Future()
+        if not self.running:
+            future.set_exception(WriterStopped(f"the {self.name} writer is not running"))
+            return future
+        self._queue.put((item, future))
+        return future
+
+    def _loop(self) -> None:
+        stopping = False
+        while not stopping:
+            batch: list[tuple[T, Future[R]]] = []
+            entry = self._queue.get()
+            while True:
+                if entry is _STOP:
+                    stopping = True
+                else:
+                    batch.append(entry)  # type: ignore[arg-type]
+                if len(batch) >= self.max_batch:
+                    break
+                try:
+                    entry = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if batch:
+                self._write(batch)
+
+    def _write(self, batch: list[tuple[T, Future[R]]]) -> None:
+        items = [item for item, _ in batch]
+        try:
+            with Session(writer(self.engine), expire_on_commit=False) as session:
+                results = self.apply(session, items)
+                session.commit()
+        except BaseException as exc:  # noqa: BLE001 - handed to every caller of the batch
+            logger.exception("batch failed", extra={"writer": self.name, "size": len(items)})
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            future.set_result(result)
