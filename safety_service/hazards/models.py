@@ -57,6 +57,7 @@ class Hazard(SQLModel, table=True):
     reporter_name: str | None = Field(default=None, max_length=64)
     reporter_employee_no: str | None = Field(default=None, max_length=32)
     recorded_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    kiosk_id: int | None = Field(default=None, foreign_key="kiosk.id")
     state: HazardState = Field(default=HazardState.reported, sa_type=String(32))
     is_open: bool = True
     grade: Grade | None = Field(default=None, sa_type=String(16))

@@ -1,0 +1,29 @@
+"""Kiosk tablets at the pithead reception stations (井口接待站) and their broker credentials."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, String
+from sqlmodel import Field, SQLModel
+
+from safety_service.clock import utc_now
+from safety_service.database import UTCDateTime
+
+KIOSK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+
+
+class Kiosk(SQLModel, table=True):
+    """A registered kiosk; its id is its MQTT username and the ``{kiosk}`` of its topics."""
+
+    __tablename__ = "kiosk"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kiosk_id: str = Field(max_length=64, unique=True, index=True)
+    site_id: int = Field(foreign_key="site.id")
+    location_id: int = Field(foreign_key="location.id", index=True)
+    # Mosquitto's own PBKDF2-SHA512 format ($7$...), so the broker's password file is written as is.
+    password_hash: str = Field(max_length=255)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime, nullable=False))
+    status: str = Field(default="unknown", sa_type=String(16))
+    status_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    software_version: str | None = Field(default=None, max_length=64)
