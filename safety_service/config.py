@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(20, ge=1, le=500)
     mqtt_url: str = "embedded"
     mqtt_embedded_port: int = Field(1883, ge=1, le=65535)
+    mqtt_client_id: str = Field("", max_length=64)
+    mqtt_shared_group: str = Field("safety-intake", pattern=r"^[A-Za-z0-9_-]*$")
+    mqtt_password_file: str = ""
+    mqtt_acl_file: str = ""
+    mqtt_batch_size: int = Field(500, ge=1, le=10_000)
     site: str = "tianchen"
     site_name: str = "田陈煤矿"
     public_url: str = "http://localhost:8000"
@@ -34,6 +39,13 @@ class Settings(BaseSettings):
     escalate_officer_after_hours: float = Field(24.0, gt=0)
     escalate_chief_after_hours: float = Field(72.0, gt=0)
     log_level: str = "INFO"
+    qr_keys: str = ""
+    qr_font: str = ""
+    photo_max_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    photo_max_pixels: int = Field(40_000_000, ge=10_000)
+    photo_max_side: int = Field(1600, ge=200, le=8000)
+    public_rate_per_minute: int = Field(120, ge=0)
+    report_rate_per_minute: int = Field(12, ge=0)
 
     @field_validator("public_url")
     @classmethod

@@ -24,6 +24,7 @@ from safety_service.hazards.models import Hazard, HazardEvent, RefCounter
 from safety_service.hazards.schemas import HazardReport
 from safety_service.hazards.search import index_text
 from safety_service.hazards.states import HazardState
+from safety_service.kiosks.models import Kiosk
 from safety_service.locations.models import Category, Location
 from safety_service.people.models import Person, User
 
@@ -146,6 +147,7 @@ class _References:
         self.locations = by(Location, "code", (r.location_code for r in reports))
         self.categories = by(Category, "code", (r.category_code for r in reports))
         self.people = by(Person, "employee_no", (r.reporter_employee_no for r in reports))
+        self.kiosks = by(Kiosk, "kiosk_id", (r.kiosk for r in reports))
 
     def row(self, report: HazardReport, *, recorded_by: User | None, now: datetime) -> dict | DomainError:
         location = self.locations.get(report.location_code)
@@ -155,7 +157,11 @@ class _References:
         if report.category_code and (category is None or not category.active):
             return NotFound(f"no active category with code {report.category_code!r}", field="category_code")
         person = self.people.get(report.reporter_employee_no)
+        kiosk = self.kiosks.get(report.kiosk) if report.kiosk else None
+        if report.kiosk and kiosk is None:
+            return NotFound(f"no kiosk {report.kiosk!r}", field="kiosk")
         return {
+            "kiosk_id": kiosk.id if kiosk else None,
             "tracking_code": new_tracking_code(), "client_report_id": report.client_report_id,
             "site_id": location.site_id, "location_id": location.id,
             "category_id": category.id if category else None, "description": report.description,

@@ -47,7 +47,7 @@ class Hazard(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(max_length=20, unique=True)
     tracking_code: str = Field(max_length=16, unique=True)
-    client_report_id: str | None = Field(default=None, max_length=64, unique=True)
+    client_report_id: str | None = Field(default=None, max_length=128, unique=True)
     site_id: int = Field(foreign_key="site.id")
     location_id: int = Field(foreign_key="location.id")
     category_id: int | None = Field(default=None, foreign_key="category.id")

@@ -112,7 +112,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ref', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('tracking_code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('client_report_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('client_report_id', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
     sa.Column('site_id', sa.Integer(), nullable=False),
     sa.Column('location_id', sa.Integer(), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=True),

@@ -1,0 +1,175 @@
+"""Kiosk messages applied in batches: reports through the one intake path, status updates,
+and for every report an ack in the outbox, written in the same transaction.
+
+Nothing here talks to the broker; ``mqtt.service`` feeds it and publishes the outbox after commit.
+"""
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from safety_service.errors import DomainError
+from safety_service.hazards import intake as hazards_intake
+from safety_service.hazards.schemas import HazardReport
+from safety_service.hazards.states import Channel
+from safety_service.kiosks import service as kiosks_service
+from safety_service.kiosks.models import Kiosk
+from safety_service.locations.models import Location
+from safety_service.mqtt.models import DeadLetter, OutboxMessage
+from safety_service.mqtt.payloads import AckError, KioskAck, KioskReport, KioskStatus
+from safety_service.mqtt.topics import kiosk_topic, parse_kiosk_topic
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message as the broker delivered it."""
+
+    topic: str
+    payload: bytes
+    received_at: datetime
+
+
+@dataclass
+class Applied:
+    """What applying one message produced: the outbox rows to publish once committed."""
+
+    outbox: list[OutboxMessage] = field(default_factory=list)
+
+
+class Refused(Exception):
+    """A message that cannot be applied; ``code`` goes into the error ack."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None, report_id: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.field, self.report_id = code, message, field, report_id
+
+
+def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone: str) -> list[Applied]:
+    """Apply a batch of kiosk messages; one result per message, in order."""
+    kiosks = _kiosks(session, items)
+    results = [Applied() for _ in items]
+    reports: list[tuple[int, KioskReport, HazardReport]] = []
+    for index, item in enumerate(items):
+        try:
+            parsed = _parse(item, kiosks, site=site)
+        except Refused as refused:
+            ack = _refuse(session, item, refused, site=site)
+            results[index].outbox.extend([ack] if ack is not None else [])
+            continue
+        if isinstance(parsed, tuple):
+            reports.append((index, *parsed))
+    receipts = hazards_intake.report_hazards(session, reports=[r for _, _, r in reports], timezone=timezone)
+    for (index, payload, _), receipt in zip(reports, receipts, strict=True):
+        results[index].outbox.append(_ack(session, items[index], payload, receipt, site=site))
+    session.flush()
+    return results
+
+
+def _kiosks(session: Session, items: list[Incoming]) -> dict[str, tuple[Kiosk, str]]:
+    ids = {t.kiosk_id for t in (parse_kiosk_topic(i.topic) for i in items) if t is not None}
+    if not ids:
+        return {}
+    query = select(Kiosk, Location.code).join(Location).where(col(Kiosk.kiosk_id).in_(ids))
+    return {kiosk.kiosk_id: (kiosk, code) for kiosk, code in session.exec(query).all()}
+
+
+def _parse(item: Incoming, kiosks: dict[str, tuple[Kiosk, str]], *, site: str
+           ) -> tuple[KioskReport, HazardReport] | None:
+    topic = parse_kiosk_topic(item.topic)
+    if topic is None or topic.site != site:
+        raise Refused("unknown_topic", f"not a kiosk topic of site {site!r}")
+    found = kiosks.get(topic.kiosk_id)
+    if found is None or not found[0].active:
+        raise Refused("unknown_kiosk", f"kiosk {topic.kiosk_id!r} is not registered or not active")
+    kiosk, location_code = found
+    data = _json(item.payload)
+    if topic.kind == "status":
+        status = _validate(KioskStatus, data)
+        kiosks_service.set_status(kiosk, state=status.state, version=status.version, at=item.received_at)
+        return None
+    if topic.kind != "report":
+        raise Refused("unsupported", f"messages on {topic.kind!r} are not taken yet")
+    report = _validate(KioskReport, data)
+    return report, HazardReport(
+        location_code=report.location_code or location_code, category_code=report.category,
+        description=report.description, source=Channel.kiosk, reporter_employee_no=report.reporter_employee_no,
+        reporter_name=report.reporter_name, client_report_id=f"{kiosk.kiosk_id}:{report.report_id}",
+        kiosk=kiosk.kiosk_id,
+    )
+
+
+def _json(payload: bytes) -> object:
+    try:
+        return json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise Refused("invalid_json", f"the payload is not UTF-8 JSON: {exc}") from exc
+
+
+def _validate(model: type, data: object):  # noqa: ANN202 - returns an instance of model
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or None
+        report_id = data.get("report_id") if isinstance(data, dict) else None
+        raise Refused("invalid_payload", f"{where or 'payload'}: {first['msg']}", field=where,
+                      report_id=report_id if isinstance(report_id, str) else None) from exc
+
+
+def _refuse(session: Session, item: Incoming, refused: Refused, *, site: str) -> OutboxMessage | None:
+    topic = parse_kiosk_topic(item.topic)
+    kiosk_id = topic.kiosk_id if topic else None
+    session.add(DeadLetter(topic=item.topic[:255], payload=item.payload.decode("utf-8", "replace"),
+                           reason=f"{refused.code}: {refused.message}", kiosk_id=kiosk_id and kiosk_id[:64],
+                           received_at=item.received_at))
+    logger.warning("kiosk message refused", extra={"topic": item.topic, "code": refused.code})
+    if topic is None or topic.site != site or topic.kind not in ("report", "bulletin-read"):
+        return None  # nobody to address: a status or a foreign topic gets no ack
+    report_id = refused.report_id if refused.report_id and _is_uuid(refused.report_id) else None
+    ack = KioskAck(schema="kiosk-ack/1", report_id=report_id, outcome="rejected", at=item.received_at,
+                   error=AckError(code=refused.code, field=refused.field, message=refused.message))
+    return _outbox(session, kiosk_topic(site, topic.kiosk_id, "ack"), ack)
+
+
+def _ack(session: Session, item: Incoming, report: KioskReport, receipt: hazards_intake.Receipt, *,
+         site: str) -> OutboxMessage:
+    kiosk_id = parse_kiosk_topic(item.topic).kiosk_id  # type: ignore[union-attr]
+    error = receipt.error
+    if error is not None:
+        session.add(DeadLetter(topic=item.topic, payload=item.payload.decode("utf-8", "replace"),
+                               reason=f"{type(error).__name__}: {error.message}", kiosk_id=kiosk_id,
+                               received_at=item.received_at))
+    ack = KioskAck(
+        schema="kiosk-ack/1", report_id=report.report_id, at=item.received_at,
+        outcome="rejected" if error else "accepted" if receipt.created else "duplicate",
+        hazard_ref=receipt.ref, tracking_code=receipt.tracking_code,
+        error=_ack_error(error) if error else None,
+    )
+    return _outbox(session, kiosk_topic(site, kiosk_id, "ack"), ack)
+
+
+def _ack_error(error: DomainError) -> AckError:
+    code = {"NotFound": "not_found", "InvalidInput": "invalid_input"}.get(type(error).__name__, "refused")
+    return AckError(code=code, field=error.field, message=error.message)
+
+
+def _outbox(session: Session, topic: str, payload: KioskAck) -> OutboxMessage:
+    row = OutboxMessage(topic=topic, payload=payload.model_dump_json(by_alias=True), qos=1,
+                        created_at=payload.at)
+    session.add(row)
+    return row
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True

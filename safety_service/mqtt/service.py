@@ -1,0 +1,217 @@
+"""The service's MQTT side: takes kiosk messages, applies them in batches, acks after commit,
+and relays the outbox to the broker.
+
+A kiosk's report is acknowledged to the broker (paho's manual PUBACK) only after its batch
+committed, so a crash before that makes the broker deliver it again; the report id makes the
+second delivery harmless. Outbox rows are marked published only once the broker took them.
+"""
+
+import logging
+import socket
+import threading
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from safety_service.batching import BatchWriter
+from safety_service.clock import utc_now
+from safety_service.config import Settings
+from safety_service.database import session_scope
+from safety_service.mqtt import intake
+from safety_service.mqtt.models import OutboxMessage
+from safety_service.mqtt.topics import kiosk_filter
+
+logger = logging.getLogger(__name__)
+SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
+RETRY_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class BrokerUrl:
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    tls: bool
+
+
+def parse_broker_url(url: str) -> BrokerUrl:
+    """``mqtt://user:pass@host:port`` (or ``mqtts://``) as its parts."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
+        raise ValueError(f"SAFETY_MQTT_URL must look like mqtt://user:pass@host:1883, not {url!r}")
+    return BrokerUrl(
+        host=parts.hostname, port=parts.port or (8883 if parts.scheme == "mqtts" else 1883),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None, tls=parts.scheme == "mqtts",
+    )
+
+
+def broker_url(settings: Settings) -> str:
+    """The broker the service talks to: the embedded one unless SAFETY_MQTT_URL names another."""
+    if settings.mqtt_url == "embedded":
+        return f"mqtt://127.0.0.1:{settings.mqtt_embedded_port}"
+    return settings.mqtt_url
+
+
+class MqttService:
+    """The kiosk intake and the outbox relay, on one paho client."""
+
+    def __init__(self, settings: Settings, engine: Engine, *, mqtt_v5: bool | None = None,
+                 relay_interval: float = 0.5) -> None:
+        self.settings, self.engine, self.relay_interval = settings, engine, relay_interval
+        self.url = parse_broker_url(broker_url(settings))
+        self.v5 = settings.mqtt_url != "embedded" if mqtt_v5 is None else mqtt_v5
+        self.client_id = settings.mqtt_client_id or f"safety-{settings.site}-{socket.gethostname()}"[:64]
+        self.writer: BatchWriter[intake.Incoming, intake.Applied] = BatchWriter(
+            engine, self._apply, name="mqtt", max_batch=settings.mqtt_batch_size)
+        self.connected = threading.Event()
+        self._claimed: set[int] = set()
+        self._inflight: list[tuple[int, mqtt.MQTTMessageInfo]] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._relay: threading.Thread | None = None
+        self.client = self._make_client()
+
+    def _make_client(self) -> mqtt.Client:
+        protocol = mqtt.MQTTv5 if self.v5 else mqtt.MQTTv311
+        client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=self.client_id, protocol=protocol,
+                             manual_ack=True, clean_session=None if self.v5 else False)
+        if self.url.username:
+            client.username_pw_set(self.url.username, self.url.password)
+        if self.url.tls:
+            client.tls_set()
+        client.max_inflight_messages_set(1000)
+        client.max_queued_messages_set(0)
+        client.reconnect_delay_set(min_delay=1, max_delay=30)
+        client.on_connect, client.on_disconnect = self._on_connect, self._on_disconnect
+        client.on_message = self._on_message
+        return client
+
+    def start(self) -> None:
+        """Connect (in the background, retrying) and start applying and relaying."""
+        self.writer.start()
+        properties = None
+        if self.v5:
+            properties = Properties(PacketTypes.CONNECT)
+            properties.SessionExpiryInterval = SESSION_EXPIRY_SECONDS
+            properties.ReceiveMaximum = 65535
+        self.client.connect_async(self.url.host, self.url.port, keepalive=30,
+                                  clean_start=False if self.v5 else mqtt.MQTT_CLEAN_START_FIRST_ONLY,
+                                  properties=properties)
+        self.client.loop_start()
+        self._relay = threading.Thread(target=self._relay_loop, name="mqtt-relay", daemon=True)
+        self._relay.start()
+        logger.info("mqtt intake starting", extra={"broker": f"{self.url.host}:{self.url.port}",
+                                                   "client_id": self.client_id})
+
+    def stop(self) -> None:
+        """Finish the batches in hand, mark what was published, disconnect."""
+        self._stop.set()
+        if self._relay is not None:
+            self._relay.join(timeout=10)
+        self.writer.stop()
+        self._mark_published()
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def subscriptions(self) -> list[str]:
+        """The topic filters the intake takes, shared between instances on an MQTT 5 broker."""
+        filters = [kiosk_filter(self.settings.site, kind) for kind in ("report", "status")]
+        group = self.settings.mqtt_shared_group
+        if self.v5 and group:
+            return [f"$share/{group}/{f}" for f in filters]
+        return filters
+
+    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason_code: Any,
+                    properties: Any) -> None:
+        if reason_code.is_failure:
+            logger.error("mqtt connection refused", extra={"reason": str(reason_code)})
+            return
+        client.subscribe([(topic, 1) for topic in self.subscriptions()])
+        self.connected.set()
+        logger.info("mqtt connected", extra={"session_present": getattr(flags, "session_present", None)})
+
+    def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason_code: Any,
+                       properties: Any) -> None:
+        self.connected.clear()
+        logger.warning("mqtt disconnected", extra={"reason": str(reason_code)})
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        self._submit(message)
+
+    def _submit(self, message: mqtt.MQTTMessage) -> None:
+        item = intake.Incoming(topic=message.topic, payload=bytes(message.payload), received_at=utc_now())
+        self.writer.submit(item).add_done_callback(partial(self._applied, message))
+
+    def _apply(self, session: Session, items: list[intake.Incoming]) -> list[intake.Applied]:
+        applied = intake.apply_batch(session, items, site=self.settings.site, timezone=self.settings.timezone)
+        with self._lock:
+            self._claimed.update(row.id for result in applied for row in result.outbox)
+        return applied
+
+    def _applied(self, message: mqtt.MQTTMessage, future: Any) -> None:
+        """After the commit: publish the acks, then let the broker forget the report."""
+        if future.exception() is not None:
+            if not self._stop.is_set():
+                threading.Timer(RETRY_SECONDS, self._submit, args=(message,)).start()
+            return
+        for row in future.result().outbox:
+            self._publish(row.id, row.topic, row.payload, row.qos, row.retain)
+        if message.qos > 0:
+            self.client.ack(message.mid, message.qos)
+
+    def _publish(self, row_id: int, topic: str, payload: str, qos: int, retain: bool) -> None:
+        info = self.client.publish(topic, payload, qos=qos, retain=retain)
+        with self._lock:
+            self._claimed.discard(row_id)
+            if info.rc == mqtt.MQTT_ERR_SUCCESS:
+                self._inflight.append((row_id, info))
+
+    def _relay_loop(self) -> None:
+        while not self._stop.wait(self.relay_interval):
+            try:
+                self._mark_published()
+                if self.connected.is_set():
+                    self._publish_pending()
+            except Exception:
+                logger.exception("outbox relay failed")
+
+    def _mark_published(self) -> None:
+        with self._lock:
+            done = [row_id for row_id, info in self._inflight if info.is_published()]
+            self._inflight = [(row_id, info) for row_id, info in self._inflight if not info.is_published()]
+        if done:
+            with session_scope(self.engine) as session:
+                session.exec(update(OutboxMessage).where(col(OutboxMessage.id).in_(done))
+                             .values(published_at=utc_now()))
+
+    def _publish_pending(self) -> None:
+        with self._lock:
+            busy = self._claimed | {row_id for row_id, _ in self._inflight}
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(OutboxMessage.id, OutboxMessage.topic, OutboxMessage.payload, OutboxMessage.qos,
+                       OutboxMessage.retain)
+                .where(col(OutboxMessage.published_at).is_(None))
+                .order_by(col(OutboxMessage.id)).limit(2000)
+            ).all()
+        for row in rows:
+            if row[0] not in busy:
+                self._publish(*row)
+
+    def pending_outbox(self) -> int:
+        """How many outbox rows the broker has not taken yet."""
+        with Session(self.engine) as session:
+            return len(session.exec(select(OutboxMessage.id).where(col(OutboxMessage.published_at).is_(None))).all())
+
+

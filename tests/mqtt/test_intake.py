@@ -1,0 +1,105 @@
+"""Kiosk messages applied without a broker: reports, acks in the outbox, dead letters, status."""
+
+import json
+import uuid
+
+from sqlmodel import Session, select
+
+from safety_service.clock import utc_now
+from safety_service.hazards.models import Hazard
+from safety_service.kiosks.models import Kiosk
+from safety_service.mqtt import intake
+from safety_service.mqtt.models import DeadLetter
+from safety_service.mqtt.payloads import KioskAck
+from tests.kiosks.builders import make_kiosk
+from tests.locations.builders import make_location
+
+SITE = "tianchen"
+
+
+def _message(kiosk_id: str, payload: object, kind: str = "report") -> intake.Incoming:
+    body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
+    return intake.Incoming(topic=f"safety/{SITE}/kiosk/{kiosk_id}/{kind}", payload=body, received_at=utc_now())
+
+
+def _report(**extra: object) -> dict:
+    return {"schema": "kiosk-report/1", "report_id": str(uuid.uuid4()), "created_at": "2026-11-24T08:00:00+08:00",
+            "description": "副井井口防坠器锈蚀", **extra}
+
+
+def _acks(applied: list[intake.Applied]) -> list[tuple[str, KioskAck]]:
+    return [(row.topic, KioskAck.model_validate_json(row.payload)) for result in applied for row in result.outbox]
+
+
+def _apply(session: Session, items: list[intake.Incoming]) -> list[intake.Applied]:
+    return intake.apply_batch(session, items, site=SITE, timezone="Asia/Shanghai")
+
+
+def test_a_report_becomes_a_hazard_at_the_kiosk_location_and_is_acked(session: Session) -> None:
+    kiosk, _ = make_kiosk(session)
+    report = _report(category="roof", reporter_employee_no="1001")
+    [(topic, ack)] = _acks(_apply(session, [_message(kiosk.kiosk_id, report)]))
+    assert topic == f"safety/{SITE}/kiosk/{kiosk.kiosk_id}/ack"
+    assert ack.outcome == "accepted" and str(ack.report_id) == report["report_id"]
+    hazard = session.exec(select(Hazard).where(Hazard.ref == ack.hazard_ref)).one()
+    assert hazard.source == "kiosk" and hazard.location_id == kiosk.location_id and hazard.kiosk_id == kiosk.id
+    assert hazard.tracking_code == ack.tracking_code
+
+
+def test_a_redelivered_report_gets_the_same_ack_and_no_second_hazard(session: Session) -> None:
+    kiosk, _ = make_kiosk(session)
+    report = _report()
+    first = _acks(_apply(session, [_message(kiosk.kiosk_id, report)]))[0][1]
+    again = _acks(_apply(session, [_message(kiosk.kiosk_id, report), _message(kiosk.kiosk_id, report)]))
+    assert [a.outcome for _, a in again] == ["duplicate", "duplicate"]
+    assert {a.hazard_ref for _, a in again} == {first.hazard_ref}
+    assert len(session.exec(select(Hazard).where(Hazard.kiosk_id == kiosk.id)).all()) == 1
+
+
+def test_one_kiosk_cannot_take_over_another_kiosks_report_id(session: Session) -> None:
+    one, _ = make_kiosk(session)
+    two, _ = make_kiosk(session)
+    report = _report()
+    acks = _acks(_apply(session, [_message(one.kiosk_id, report), _message(two.kiosk_id, report)]))
+    assert [a.outcome for _, a in acks] == ["accepted", "accepted"]
+    assert acks[0][1].hazard_ref != acks[1][1].hazard_ref
+
+
+def test_a_report_may_name_another_location(session: Session) -> None:
+    kiosk, _ = make_kiosk(session)
+    elsewhere = make_location(session)
+    ack = _acks(_apply(session, [_message(kiosk.kiosk_id, _report(location_code=elsewhere.code))]))[0][1]
+    assert session.exec(select(Hazard).where(Hazard.ref == ack.hazard_ref)).one().location_id == elsewhere.id
+
+
+def test_bad_messages_get_error_acks_and_dead_letters_and_the_rest_of_the_batch_goes_on(session: Session) -> None:
+    kiosk, _ = make_kiosk(session)
+    good = _report()
+    bad_schema = _report(description="")
+    items = [
+        _message(kiosk.kiosk_id, b"\xff not json"),
+        _message(kiosk.kiosk_id, bad_schema),
+        _message("ghost-kiosk", _report()),
+        _message(kiosk.kiosk_id, _report(location_code="NOWHERE")),
+        _message(kiosk.kiosk_id, good),
+    ]
+    acks = _acks(_apply(session, items))
+    outcomes = [(a.outcome, a.error.code if a.error else None) for _, a in acks]
+    assert outcomes == [("rejected", "invalid_json"), ("rejected", "invalid_payload"),
+                        ("rejected", "unknown_kiosk"), ("rejected", "not_found"), ("accepted", None)]
+    assert acks[0][1].report_id is None and str(acks[1][1].report_id) == bad_schema["report_id"]
+    assert acks[1][1].error.field == "description" and acks[3][1].error.field == "location_code"
+    assert acks[2][0].endswith("/ghost-kiosk/ack")
+    reasons = [d.reason.split(":")[0] for d in session.exec(select(DeadLetter).order_by(DeadLetter.id)).all()]
+    assert reasons[-4:] == ["invalid_json", "invalid_payload", "unknown_kiosk", "NotFound"]
+
+
+def test_status_messages_keep_the_kiosk_presence_without_an_ack(session: Session) -> None:
+    kiosk, _ = make_kiosk(session)
+    status = {"schema": "kiosk-status/1", "state": "online", "version": "1.2.0", "at": None}
+    assert _acks(_apply(session, [_message(kiosk.kiosk_id, status, kind="status")])) == []
+    assert (kiosk.status, kiosk.software_version) == ("online", "1.2.0")
+    offline = {"schema": "kiosk-status/1", "state": "offline", "version": None, "at": None}
+    _apply(session, [_message(kiosk.kiosk_id, offline, kind="status")])
+    assert session.get(Kiosk, kiosk.id).status == "offline"
+    assert _acks(_apply(session, [_message(kiosk.kiosk_id, {"state": "dancing"}, kind="status")])) == []
