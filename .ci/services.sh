@@ -30,4 +30,12 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
     as_root mosquitto -d -c /etc/mosquitto/mosquitto.conf
     wait_for "(exec 3<>/dev/tcp/127.0.0.1/1883)" mosquitto
 fi
-echo "services: postgresql and mosquitto are up"
+# The QR label sheets need a Chinese font, their tests poppler's pdftoppm, the page test a real
+# headless Chromium, and bench/report_http.py the wrk load generator.
+need=""
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need="$need fonts-wqy-microhei"
+command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
+[ -x /usr/bin/chromium ] || need="$need chromium"
+command -v wrk >/dev/null 2>&1 || need="$need wrk"
+if [ -n "$need" ]; then echo "services: installing$need"; apt_install $need; fi
+echo "services: postgresql and mosquitto are up; chromium, fonts, pdftoppm and wrk installed"

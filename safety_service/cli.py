@@ -230,3 +230,64 @@ def demo(if_empty: bool) -> None:
         summary = demo_data.load(session, settings=get_settings())
     for line in summary:
         click.echo(line)
+
+
+@main.group()
+def qr() -> None:
+    """QR codes of locations and printable label sheets."""
+
+
+def _write_qr(write: Callable[[], list[str]]) -> None:
+    from safety_service.qr.images import FontMissing
+    from safety_service.qr.tokens import InvalidKeyring
+
+    try:
+        written = write()
+    except (FontMissing, InvalidKeyring) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(78)
+    for name in written:
+        click.echo(f"wrote {name}")
+
+
+@qr.command("png")
+@click.argument("code")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG file to write.")
+@reports_errors
+def qr_png(code: str, output: str) -> None:
+    """Write the QR code of location CODE as a PNG."""
+    from safety_service.qr import service as qr_service
+
+    def write() -> list[str]:
+        with session_scope() as session:
+            png = qr_service.location_png(session, settings=get_settings(), code=code)
+        with open(output, "wb") as file:
+            file.write(png)
+        return [output]
+
+    _write_qr(write)
+
+
+@qr.command("sheet")
+@click.argument("codes", nargs=-1)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="A .pdf file (every page), or a .png file (one more file per extra page: NAME-2.png, …).")
+@reports_errors
+def qr_sheet(codes: tuple[str, ...], output: str) -> None:
+    """Write an A4 label sheet for the locations CODES (all active locations when none are given)."""
+    from pathlib import Path
+
+    from safety_service.qr import service as qr_service
+
+    path = Path(output)
+    fmt = qr_service.SheetFormat.png if path.suffix.lower() == ".png" else qr_service.SheetFormat.pdf
+
+    def write() -> list[str]:
+        with session_scope() as session:
+            files = qr_service.sheet(session, settings=get_settings(), codes=list(codes) or None, fmt=fmt)
+        names = [path] + [path.with_name(f"{path.stem}-{n}{path.suffix}") for n in range(2, len(files) + 1)]
+        for name, data in zip(names, files, strict=True):
+            name.write_bytes(data)
+        return [str(name) for name in names]
+
+    _write_qr(write)

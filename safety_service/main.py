@@ -18,6 +18,7 @@ from safety_service.hazards import views as hazards_views
 from safety_service.locations import views as locations_views
 from safety_service.notifications import views as notifications_views
 from safety_service.people import views as people_views
+from safety_service.qr import views as qr_views
 from safety_service.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
-    for module in (people_views, locations_views, hazards_views, notifications_views):
+    for module in (people_views, locations_views, hazards_views, notifications_views, qr_views):
         router.include_router(module.router)
     return router
 
