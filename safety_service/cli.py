@@ -3,6 +3,7 @@
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -291,3 +292,92 @@ def qr_sheet(codes: tuple[str, ...], output: str) -> None:
         return [str(name) for name in names]
 
     _write_qr(write)
+
+
+@main.group()
+def kiosk() -> None:
+    """Kiosk tablets and their broker accounts."""
+
+
+@kiosk.command("add")
+@click.argument("kiosk_id")
+@click.option("--location", "location_code", required=True, help="Location code of the reception station.")
+@reports_errors
+def kiosk_add(kiosk_id: str, location_code: str) -> None:
+    """Register a kiosk and print its broker credentials (the password is shown only now)."""
+    from safety_service.kiosks import service as kiosks_service
+    from safety_service.kiosks.schemas import KioskCreate
+    from safety_service.locations import service as locations_service
+
+    settings = get_settings()
+    with session_scope() as session:
+        site = locations_service.ensure_site(session, code=settings.site, name_zh=settings.site_name)
+        _, credentials = kiosks_service.add_kiosk(
+            session, site=site, data=KioskCreate(kiosk_id=kiosk_id, location_code=location_code))
+    for label, value in (("kiosk", credentials.kiosk_id), ("username", credentials.username),
+                         ("password", credentials.password), ("report topic", credentials.report_topic),
+                         ("ack topic", credentials.ack_topic)):
+        click.echo(f"{label}: {value}")
+    _write_broker_files(settings)
+
+
+def _write_broker_files(settings) -> None:  # noqa: ANN001 - Settings
+    from safety_service.kiosks import service as kiosks_service
+    from safety_service.mqtt.service import broker_url, parse_broker_url
+
+    if not (settings.mqtt_password_file and settings.mqtt_acl_file):
+        click.echo("SAFETY_MQTT_PASSWORD_FILE / SAFETY_MQTT_ACL_FILE not set: broker files not written")
+        return
+    url = parse_broker_url(broker_url(settings))
+    if not (url.username and url.password):
+        raise click.ClickException("SAFETY_MQTT_URL must carry the service's username and password")
+    with session_scope() as session:
+        kiosks_service.write_broker_files(
+            session, site=settings.site, service_username=url.username, service_password=url.password,
+            password_file=Path(settings.mqtt_password_file), acl_file=Path(settings.mqtt_acl_file))
+    click.echo(f"wrote {settings.mqtt_password_file} and {settings.mqtt_acl_file}; reload the broker (SIGHUP)")
+
+
+@kiosk.command("list")
+def kiosk_list() -> None:
+    """Every kiosk with its location and last known status."""
+    from safety_service.kiosks import service as kiosks_service
+
+    with session_scope() as session:
+        for row, location in kiosks_service.list_kiosks(session):
+            seen = row.status_at.isoformat() if row.status_at else "-"
+            click.echo(f"{row.kiosk_id}\t{location.code}\t{row.status}\t{seen}\t{'' if row.active else 'disabled'}")
+
+
+@main.group()
+def mqtt() -> None:
+    """The MQTT broker side."""
+
+
+@mqtt.command("write-config")
+@reports_errors
+def mqtt_write_config() -> None:
+    """Write the Mosquitto password file and ACL for the service and every active kiosk."""
+    _write_broker_files(get_settings())
+
+
+@main.command()
+@reports_errors
+def intake() -> None:
+    """Run only the MQTT kiosk intake (for more instances next to `serve`, on an MQTT 5 broker)."""
+    import signal
+    import threading
+
+    from safety_service.mqtt.service import MqttService
+
+    settings = get_settings()
+    settings.check_production()
+    if settings.mqtt_url == "embedded":
+        raise click.ClickException("`intake` needs an external broker: set SAFETY_MQTT_URL=mqtt://user:pass@host:port")
+    service = MqttService(settings, get_engine())
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    service.start()
+    stop.wait()
+    service.stop()

@@ -66,10 +66,10 @@ def broker_url(settings: Settings) -> str:
 class MqttService:
     """The kiosk intake and the outbox relay, on one paho client."""
 
-    def __init__(self, settings: Settings, engine: Engine, *, mqtt_v5: bool | None = None,
+    def __init__(self, settings: Settings, engine: Engine, *, url: str | None = None, mqtt_v5: bool | None = None,
                  relay_interval: float = 0.5) -> None:
         self.settings, self.engine, self.relay_interval = settings, engine, relay_interval
-        self.url = parse_broker_url(broker_url(settings))
+        self.url = parse_broker_url(url or broker_url(settings))
         self.v5 = settings.mqtt_url != "embedded" if mqtt_v5 is None else mqtt_v5
         self.client_id = settings.mqtt_client_id or f"safety-{settings.site}-{socket.gethostname()}"[:64]
         self.writer: BatchWriter[intake.Incoming, intake.Applied] = BatchWriter(
@@ -80,6 +80,7 @@ class MqttService:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._relay: threading.Thread | None = None
+        self.applied = 0  # messages this instance applied, for monitoring and tests
         self.client = self._make_client()
 
     def _make_client(self) -> mqtt.Client:
@@ -155,6 +156,7 @@ class MqttService:
 
     def _apply(self, session: Session, items: list[intake.Incoming]) -> list[intake.Applied]:
         applied = intake.apply_batch(session, items, site=self.settings.site, timezone=self.settings.timezone)
+        self.applied += len(items)
         with self._lock:
             self._claimed.update(row.id for result in applied for row in result.outbox)
         return applied

@@ -1,0 +1,77 @@
+"""A Mosquitto the test starts itself, with the project's docker/mosquitto.conf, on a free loopback port."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+DOCKER_CONFIG = Path(__file__).resolve().parents[2] / "docker" / "mosquitto.conf"
+MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Mosquitto:
+    """docker/mosquitto.conf with this run's files and port; anonymous when no password file is given."""
+
+    def __init__(self, workdir: Path, *, password_file: Path | None = None, acl_file: Path | None = None) -> None:
+        self.workdir, self.port = workdir, free_port()
+        self.config = workdir / "mosquitto.conf"
+        (workdir / "data").mkdir(parents=True, exist_ok=True)
+        self.config.write_text(self._config(password_file, acl_file), encoding="utf-8")
+        self.process: subprocess.Popen | None = None
+
+    def _config(self, password_file: Path | None, acl_file: Path | None) -> str:
+        text = DOCKER_CONFIG.read_text(encoding="utf-8")
+        text = re.sub(r"^listener .*$", f"listener {self.port} 127.0.0.1", text, flags=re.M)
+        text = re.sub(r"^persistence_location .*$", f"persistence_location {self.workdir / 'data'}/", text, flags=re.M)
+        if password_file is None:
+            text = re.sub(r"^(password_file|acl_file) .*\n", "", text, flags=re.M)
+            text = text.replace("allow_anonymous false", "allow_anonymous true")
+        else:
+            text = re.sub(r"^password_file .*$", f"password_file {password_file}", text, flags=re.M)
+            text = re.sub(r"^acl_file .*$", f"acl_file {acl_file}", text, flags=re.M)
+        user = "user root\n" if os.geteuid() == 0 else ""
+        return user + text + f"log_dest file {self.workdir / 'mosquitto.log'}\n"
+
+    def url(self, username: str | None = None, password: str | None = None) -> str:
+        auth = f"{username}:{password}@" if username else ""
+        return f"mqtt://{auth}127.0.0.1:{self.port}"
+
+    def start(self) -> "Mosquitto":
+        self.process = subprocess.Popen([MOSQUITTO, "-c", str(self.config)], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"mosquitto exited: {self.process.stderr.read().decode()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("mosquitto did not start listening")
+
+    def reload(self) -> None:
+        """Re-read the password file and ACL (SIGHUP)."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGHUP)
+        time.sleep(0.3)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()

@@ -1,0 +1,152 @@
+"""The service's MQTT intake against a real Mosquitto (the project's config, started by the test)."""
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from safety_service.config import Settings
+from safety_service.database import session_scope
+from safety_service.hazards.models import Hazard
+from safety_service.kiosks.models import Kiosk
+from safety_service.mqtt.models import OutboxMessage
+from safety_service.mqtt.service import MqttService
+from tests.conftest import make_settings
+from tests.kiosks.builders import make_kiosk
+from tests.mqtt.clients import TestClient, wait_until
+from tests.mqtt.mosquitto import Mosquitto
+
+
+@pytest.fixture(scope="module")
+def mosquitto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mosquitto]:
+    broker = Mosquitto(tmp_path_factory.mktemp("mosquitto")).start()
+    yield broker
+    broker.stop()
+
+
+@pytest.fixture
+def site(engine: Engine) -> tuple[str, list[str]]:
+    """A site of its own for the test, with two committed kiosks."""
+    code = f"site{uuid.uuid4().hex[:8]}"
+    with session_scope(engine) as session:
+        kiosks = [make_kiosk(session, site=code)[0].kiosk_id for _ in range(2)]
+    return code, kiosks
+
+
+def service_settings(settings: Settings, mosquitto: Mosquitto, site: str, instance: str = "a") -> Settings:
+    return make_settings(settings.database_url, site=site, mqtt_url=mosquitto.url(),
+                         mqtt_client_id=f"intake-{site}-{instance}")
+
+
+def report(report_id: str | None = None) -> str:
+    return json.dumps({"schema": "kiosk-report/1", "report_id": report_id or str(uuid.uuid4()),
+                       "created_at": "2026-11-24T08:00:00+08:00", "description": "主井井口信号灯不亮"})
+
+
+def _kiosk_client(mosquitto: Mosquitto, site: str, kiosk_id: str) -> TestClient:
+    client = TestClient(mosquitto.url(), client_id=kiosk_id)
+    assert client.ready()
+    client.subscribe(f"safety/{site}/kiosk/{kiosk_id}/ack")
+    return client
+
+
+def _acks(client: TestClient, site: str, kiosk_id: str) -> list[dict]:
+    return [json.loads(m.payload) for m in client.on(f"safety/{site}/kiosk/{kiosk_id}/ack")]
+
+
+def _hazards(engine: Engine, kiosk_id: str) -> list[Hazard]:
+    with Session(engine) as session:
+        kiosk = session.exec(select(Kiosk).where(Kiosk.kiosk_id == kiosk_id)).one()
+        return list(session.exec(select(Hazard).where(Hazard.kiosk_id == kiosk.id)).all())
+
+
+def test_reports_are_stored_once_and_acked_after_commit(engine: Engine, settings: Settings,
+                                                        mosquitto: Mosquitto, site) -> None:
+    code, (kiosk_id, _) = site
+    service = MqttService(service_settings(settings, mosquitto, code), engine)
+    service.start()
+    try:
+        assert service.connected.wait(10)
+        kiosk = _kiosk_client(mosquitto, code, kiosk_id)
+        repeated = str(uuid.uuid4())
+        for payload in (report(repeated), report(), report(repeated)):
+            kiosk.publish(f"safety/{code}/kiosk/{kiosk_id}/report", payload)
+        assert wait_until(lambda: len(_acks(kiosk, code, kiosk_id)) == 3)
+        acks = _acks(kiosk, code, kiosk_id)
+        assert sorted(a["outcome"] for a in acks) == ["accepted", "accepted", "duplicate"]
+        refs = {a["report_id"]: a["hazard_ref"] for a in acks if a["outcome"] == "accepted"}
+        assert {a["hazard_ref"] for a in acks if a["report_id"] == repeated} == {refs[repeated]}
+        assert sorted(h.ref for h in _hazards(engine, kiosk_id)) == sorted(refs.values())
+        assert wait_until(lambda: service.pending_outbox() == 0)  # every ack marked published
+    finally:
+        service.stop()
+
+
+def test_a_bad_payload_gets_an_error_ack_and_the_intake_goes_on(engine: Engine, settings: Settings,
+                                                                mosquitto: Mosquitto, site) -> None:
+    code, (kiosk_id, _) = site
+    service = MqttService(service_settings(settings, mosquitto, code), engine)
+    service.start()
+    try:
+        assert service.connected.wait(10)
+        kiosk = _kiosk_client(mosquitto, code, kiosk_id)
+        kiosk.publish(f"safety/{code}/kiosk/{kiosk_id}/report", b"{not json")
+        kiosk.publish(f"safety/{code}/kiosk/{kiosk_id}/report", report())
+        assert wait_until(lambda: len(_acks(kiosk, code, kiosk_id)) == 2)
+        assert [a["outcome"] for a in _acks(kiosk, code, kiosk_id)] == ["rejected", "accepted"]
+    finally:
+        service.stop()
+
+
+def test_kiosk_status_and_last_will_are_kept(engine: Engine, settings: Settings, mosquitto: Mosquitto, site) -> None:
+    code, (kiosk_id, _) = site
+    service = MqttService(service_settings(settings, mosquitto, code), engine)
+    service.start()
+    try:
+        assert service.connected.wait(10)
+        status = f"safety/{code}/kiosk/{kiosk_id}/status"
+        kiosk = TestClient(mosquitto.url(), client_id=kiosk_id)
+        assert kiosk.ready()
+        kiosk.publish(status, json.dumps({"schema": "kiosk-status/1", "state": "online", "version": "1.0"}),
+                      retain=True)
+
+        def state() -> str:
+            with Session(engine) as session:
+                return session.exec(select(Kiosk.status).where(Kiosk.kiosk_id == kiosk_id)).one()
+
+        assert wait_until(lambda: state() == "online")
+        kiosk.publish(status, json.dumps({"schema": "kiosk-status/1", "state": "offline"}), retain=True)
+        assert wait_until(lambda: state() == "offline")
+    finally:
+        service.stop()
+
+
+def test_two_instances_share_the_intake_and_apply_each_report_once(engine: Engine, settings: Settings,
+                                                                   mosquitto: Mosquitto, site) -> None:
+    code, kiosk_ids = site
+    services = [MqttService(service_settings(settings, mosquitto, code, name), engine) for name in "ab"]
+    for service in services:
+        service.start()
+    try:
+        assert all(s.connected.wait(10) for s in services)
+        clients = {k: _kiosk_client(mosquitto, code, k) for k in kiosk_ids}
+        sent = {k: [str(uuid.uuid4()) for _ in range(60)] for k in kiosk_ids}
+        for kiosk_id, ids in sent.items():
+            for report_id in ids + ids[:10]:  # ten of them twice
+                clients[kiosk_id].client.publish(f"safety/{code}/kiosk/{kiosk_id}/report", report(report_id), qos=1)
+        for kiosk_id in kiosk_ids:
+            assert wait_until(lambda k=kiosk_id: len(_acks(clients[k], code, k)) == 70, timeout=30)
+            assert {a["report_id"] for a in _acks(clients[kiosk_id], code, kiosk_id)} == set(sent[kiosk_id])
+            assert len(_hazards(engine, kiosk_id)) == 60
+        assert all(s.applied > 0 for s in services), [s.applied for s in services]
+    finally:
+        for service in services:
+            service.stop()
+    with Session(engine) as session:
+        pending = session.exec(select(func.count()).select_from(OutboxMessage).where(
+            col(OutboxMessage.topic).like(f"safety/{code}/%"), col(OutboxMessage.published_at).is_(None))).one()
+    assert pending == 0
