@@ -1,0 +1,74 @@
+"""What the kiosk does with each message from the service: acks, notices and the site bulletin.
+
+Each handler stores the message in the outbox before returning, so paho's PUBACK to the broker
+(sent after the callback) never acknowledges something a crash could lose.
+"""
+
+import hashlib
+import logging
+from typing import TYPE_CHECKING
+
+from devices.kiosk.payloads import InvalidPayload, encode
+
+if TYPE_CHECKING:
+    from devices.kiosk.client import KioskClient
+
+logger = logging.getLogger(__name__)
+
+
+def dispatch(kiosk: "KioskClient", topic: str, raw: bytes) -> None:
+    """Route one incoming message by topic; a payload that fails its schema is logged and dropped."""
+    handlers = {kiosk.topics.ack: handle_ack, kiosk.topics.notice: handle_notice,
+                kiosk.topics.bulletin: handle_bulletin}
+    handler = handlers.get(topic)
+    if handler is None:
+        logger.warning("message on an unexpected topic", extra=kiosk.log_extra | {"topic": topic})
+        return
+    try:
+        handler(kiosk, raw)
+    except InvalidPayload as exc:
+        logger.warning("invalid payload dropped", extra=kiosk.log_extra | {
+            "topic": topic, "schema": exc.schema, "field": exc.field, "error": exc.message})
+
+
+def handle_ack(kiosk: "KioskClient", raw: bytes) -> None:
+    """Record the service's answer to a report; only the first ack for a report reaches ``on_ack``."""
+    ack = kiosk.schemas.parse("kiosk-ack", raw)
+    if ack["report_id"] is None:
+        logger.warning("service could not read a report", extra=kiosk.log_extra | {"error": ack.get("error")})
+        return
+    message, first = kiosk.outbox.record_ack(ack["report_id"], ack, at=kiosk.clock())
+    if message is None:
+        logger.warning("ack for an unknown report", extra=kiosk.log_extra | {"report_id": ack["report_id"]})
+        return
+    if not first:
+        logger.info("repeated ack ignored", extra=kiosk.log_extra | {"report_id": message.key})
+        return
+    logger.info("report acked", extra=kiosk.log_extra | {
+        "report_id": message.key, "outcome": message.outcome, "hazard_ref": message.hazard_ref})
+    kiosk.notify_changed()
+    if kiosk.on_ack is not None:
+        kiosk.on_ack(message)
+
+
+def handle_notice(kiosk: "KioskClient", raw: bytes) -> None:
+    """Keep a notice once (by notice_id) and show it."""
+    notice = kiosk.schemas.parse("kiosk-notice", raw)
+    if not kiosk.outbox.store_received("notice", str(notice["notice_id"]), notice, at=kiosk.clock()):
+        return
+    logger.info("notice received", extra=kiosk.log_extra | {"notice_id": notice["notice_id"]})
+    if kiosk.on_notice is not None:
+        kiosk.on_notice(notice)
+
+
+def handle_bulletin(kiosk: "KioskClient", raw: bytes) -> None:
+    """Keep each distinct bulletin message once (the retained copy comes again on every connect) and show it."""
+    if not raw:
+        return
+    bulletin = kiosk.schemas.parse("bulletin", raw)
+    key = hashlib.sha256(encode(dict(sorted(bulletin.items())))).hexdigest()
+    if not kiosk.outbox.store_received("bulletin", key, bulletin, at=kiosk.clock()):
+        return
+    logger.info("bulletin received", extra=kiosk.log_extra | {"published_at": bulletin["published_at"]})
+    if kiosk.on_bulletin is not None:
+        kiosk.on_bulletin(bulletin)

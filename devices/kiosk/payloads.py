@@ -1,0 +1,148 @@
+"""The MQTT payloads a kiosk sends and reads, checked against the shared JSON Schemas in ``schemas/``.
+
+The schema directory is found next to the repository root; ``SAFETY_KIOSK_SCHEMAS`` or an explicit
+path overrides it (a tablet image may ship the schemas elsewhere).
+"""
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+DEFAULT_SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+SCHEMA_NAMES = ("kiosk-report", "kiosk-ack", "kiosk-status", "kiosk-notice", "bulletin", "bulletin-read")
+
+
+class InvalidPayload(ValueError):
+    """A payload does not match its JSON Schema."""
+
+    def __init__(self, schema: str, field: str | None, message: str) -> None:
+        super().__init__(f"{schema}: {field or '(payload)'}: {message}")
+        self.schema, self.field, self.message = schema, field, message
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def iso(value: datetime) -> str:
+    """An aware datetime as ISO 8601 text in UTC."""
+    return value.astimezone(UTC).isoformat()
+
+
+def schemas_dir(override: str | Path | None = None) -> Path:
+    """The directory holding ``*.schema.json``: the argument, else ``SAFETY_KIOSK_SCHEMAS``, else the repository's."""
+    chosen = override or os.environ.get("SAFETY_KIOSK_SCHEMAS") or DEFAULT_SCHEMAS_DIR
+    return Path(chosen)
+
+
+@cache
+def _validator(directory: Path, name: str) -> Draft202012Validator:
+    schema = json.loads((directory / f"{name}.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+@dataclass(frozen=True)
+class Schemas:
+    """Validators for every kiosk payload, loaded from one schema directory."""
+
+    directory: Path
+
+    @classmethod
+    def load(cls, override: str | Path | None = None) -> "Schemas":
+        """Load and check every schema now, so a missing file fails at start-up, not at the first message."""
+        directory = schemas_dir(override).resolve()
+        for name in SCHEMA_NAMES:
+            _validator(directory, name)
+        return cls(directory)
+
+    def validate(self, name: str, payload: Any) -> None:
+        """Raise InvalidPayload naming the first failing field."""
+        error = next(iter(_validator(self.directory, name).iter_errors(payload)), None)
+        if error is not None:
+            field = ".".join(str(part) for part in error.absolute_path) or None
+            raise InvalidPayload(name, field, error.message)
+
+    def parse(self, name: str, raw: bytes) -> dict[str, Any]:
+        """Decode JSON bytes and validate them; raise InvalidPayload when either fails."""
+        try:
+            payload = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InvalidPayload(name, None, f"not JSON: {exc}") from exc
+        self.validate(name, payload)
+        return payload
+
+
+def report_payload(description: str, *, category: str | None = None, location_code: str | None = None,
+                   employee_no: str | None = None, name: str | None = None,
+                   created_at: datetime | None = None) -> dict[str, Any]:
+    """A new kiosk-report/1 payload with a fresh UUID4 ``report_id``; optional fields left out when empty."""
+    payload = {"schema": "kiosk-report/1", "report_id": str(uuid.uuid4()),
+               "created_at": iso(created_at or utc_now()), "description": description,
+               "category": category, "location_code": location_code,
+               "reporter_employee_no": employee_no, "reporter_name": name}
+    return {key: value for key, value in payload.items() if value is not None}
+
+
+def bulletin_read_payload(bulletin_id: int, employee_no: str, *, read_at: datetime | None = None) -> dict[str, Any]:
+    """A new bulletin-read/1 payload with a fresh UUID4 ``read_id``."""
+    return {"schema": "bulletin-read/1", "read_id": str(uuid.uuid4()), "bulletin_id": bulletin_id,
+            "employee_no": employee_no, "read_at": iso(read_at or utc_now())}
+
+
+def status_payload(state: str, version: str | None, *, at: datetime | None = None) -> dict[str, Any]:
+    """A kiosk-status/1 payload; the last will carries ``at`` null because nobody knows when it fires."""
+    return {"schema": "kiosk-status/1", "state": state, "version": version, "at": iso(at) if at else None}
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    """Compact UTF-8 JSON, Chinese kept readable."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Topics:
+    """The MQTT topics of one kiosk at one site (DESIGN.md, "MQTT kiosks")."""
+
+    site: str
+    kiosk: str
+
+    def __post_init__(self) -> None:
+        for label, value in (("site", self.site), ("kiosk", self.kiosk)):
+            if not value or any(char in value for char in "/+#\0"):
+                raise ValueError(f"{label} must be a non-empty topic level without / + # : {value!r}")
+
+    def _kiosk(self, leaf: str) -> str:
+        return f"safety/{self.site}/kiosk/{self.kiosk}/{leaf}"
+
+    @property
+    def report(self) -> str:
+        return self._kiosk("report")
+
+    @property
+    def ack(self) -> str:
+        return self._kiosk("ack")
+
+    @property
+    def status(self) -> str:
+        return self._kiosk("status")
+
+    @property
+    def notice(self) -> str:
+        return self._kiosk("notice")
+
+    @property
+    def bulletin_read(self) -> str:
+        return self._kiosk("bulletin-read")
+
+    @property
+    def bulletin(self) -> str:
+        return f"safety/{self.site}/bulletin"

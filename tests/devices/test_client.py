@@ -1,0 +1,197 @@
+"""The kiosk client against the real Mosquitto, with the test playing the service."""
+
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+import pytest
+from paho.mqtt.enums import MQTTErrorCode
+
+from devices.kiosk import Outbox
+from devices.kiosk.payloads import InvalidPayload
+from tests.devices.service import FakeService, ack_for, closed_port, read_retained, wait_until
+
+
+def test_a_report_is_acked_with_its_hazard_ref(service: FakeService, make_kiosk) -> None:
+    acks: list[Any] = []
+    kiosk = make_kiosk(callbacks={"on_ack": acks.append})
+    report_id = kiosk.report("3102运输顺槽顶板有裂缝", category="roof", location_code="RW-3102",
+                             employee_no="1001", name="张伟")
+    assert kiosk.wait_all_acked(5)
+    [receipt] = kiosk.receipts()
+    assert (receipt.key, receipt.state, receipt.outcome) == (report_id, "acked", "accepted")
+    assert receipt.hazard_ref == f"YH-2026-{report_id[:8].upper()}" and receipt.tracking_code
+    assert [ack.key for ack in acks] == [report_id]
+    assert service.reports[0]["reporter_name"] == "张伟" and service.reports[0]["category"] == "roof"
+
+
+def test_a_report_made_offline_is_committed_and_pending(make_kiosk, tmp_path: Path) -> None:
+    kiosk = make_kiosk(broker_url=f"mqtt://127.0.0.1:{closed_port()}")
+    report_id = kiosk.report("皮带机急停拉线失效")
+    assert not kiosk.connected
+    [pending] = kiosk.pending()
+    assert (pending.key, pending.state, pending.sent_count) == (report_id, "pending", 0)
+    other = Outbox(tmp_path / "k1.db")
+    assert other.get(report_id) is not None
+    other.close()
+
+
+def test_after_a_reboot_the_new_process_resends_and_gets_the_ack(service: FakeService, make_kiosk,
+                                                                  tmp_path: Path) -> None:
+    before = make_kiosk(broker_url=f"mqtt://127.0.0.1:{closed_port()}")
+    report_id = before.report("风门关不严")
+    before.stop()
+    after = make_kiosk(outbox=tmp_path / "k1.db")
+    assert after.wait_all_acked(5)
+    assert after.receipts()[0].key == report_id
+    assert service.deliveries[report_id] == 1
+
+
+def test_a_repeated_ack_is_harmless(service: FakeService, make_kiosk) -> None:
+    service.policy = lambda report, delivery: [ack_for(report), ack_for(report, "duplicate")]
+    acks: list[Any] = []
+    kiosk = make_kiosk(callbacks={"on_ack": acks.append})
+    kiosk.report("巷道积水")
+    assert kiosk.wait_all_acked(5)
+    assert wait_until(lambda: kiosk.receipts()[0].ack_count == 2)
+    [receipt] = kiosk.receipts()
+    assert (receipt.outcome, len(acks)) == ("accepted", 1)
+
+
+def test_a_duplicate_outcome_counts_as_stored(service: FakeService, make_kiosk) -> None:
+    service.policy = lambda report, delivery: [ack_for(report, "duplicate")]
+    kiosk = make_kiosk()
+    report_id = kiosk.report("瓦斯超限")
+    assert kiosk.wait_all_acked(5)
+    assert kiosk.receipts()[0].hazard_ref == f"YH-2026-{report_id[:8].upper()}"
+
+
+def test_a_rejected_report_keeps_its_error_and_is_not_resent(service: FakeService, make_kiosk) -> None:
+    error = {"code": "not_found", "field": "location_code", "message": "unknown location"}
+    service.policy = lambda report, delivery: [ack_for(report, "rejected", error)]
+    kiosk = make_kiosk(resend_interval=0.2)
+    report_id = kiosk.report("顶板离层", location_code="NOPE")
+    assert kiosk.wait_all_acked(5)
+    [receipt] = kiosk.receipts()
+    assert (receipt.state, receipt.error, receipt.hazard_ref) == ("rejected", error, None)
+    assert not wait_until(lambda: service.deliveries[report_id] > 1, timeout=0.8)
+
+
+def test_the_report_is_resent_until_the_service_acks(service: FakeService, make_kiosk) -> None:
+    service.policy = lambda report, delivery: [ack_for(report)] if delivery >= 2 else []
+    kiosk = make_kiosk(resend_interval=0.3)
+    report_id = kiosk.report("电缆破皮")
+    assert kiosk.wait_all_acked(5)
+    assert service.deliveries[report_id] == 2
+    assert kiosk.receipts()[0].sent_count >= 2
+
+
+def test_an_ack_sent_while_the_kiosk_was_away_arrives_on_its_return(service: FakeService, make_kiosk,
+                                                                    tmp_path: Path) -> None:
+    held: list[dict[str, Any]] = []
+    service.policy = lambda report, delivery: held.append(report) or []
+    first = make_kiosk()
+    first.report("支架歪斜")
+    assert wait_until(lambda: len(held) == 1)
+    first.stop()
+    service.publish("kiosk/k1/ack", ack_for(held[0]))
+    second = make_kiosk(outbox=tmp_path / "k1.db", resend_interval=60)
+    assert second.wait_all_acked(5)
+    assert second.receipts()[0].ack_count == 1
+
+
+def test_status_is_online_while_connected_and_offline_after_stop(make_kiosk, site: str) -> None:
+    kiosk = make_kiosk(version="9.9.9")
+    assert kiosk.wait_connected(5)
+    topic = f"safety/{site}/kiosk/k1/status"
+    assert wait_until(lambda: (read_retained(topic) or {}).get("state") == "online")
+    kiosk.stop()
+    status = read_retained(topic)
+    assert status is not None and (status["state"], status["version"]) == ("offline", "9.9.9")
+    assert status["at"] is not None
+
+
+def test_the_last_will_says_offline_when_the_kiosk_dies(site: str, tmp_path: Path) -> None:
+    topic = f"safety/{site}/kiosk/k1/status"
+    process = subprocess.Popen([sys.executable, "-m", "tests.devices.kiosk_process", site, str(tmp_path / "k1.db")],
+                               stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "connected"
+        assert (read_retained(topic) or {}).get("state") == "online"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(5)
+    assert wait_until(lambda: (read_retained(topic) or {}).get("state") == "offline")
+    status = read_retained(topic)
+    assert status is not None and status["at"] is None
+    leftover = Outbox(tmp_path / "k1.db")
+    assert len(leftover.pending()) + len(leftover.receipts()) == 1
+    leftover.close()
+
+
+def test_notices_and_the_retained_bulletin_are_received_and_kept(service: FakeService, make_kiosk) -> None:
+    bulletin = {"schema": "bulletin/1", "site": service.site, "published_at": "2026-11-24T00:00:00Z",
+                "bulletins": [{"id": 7, "title": {"zh": "冬季防火", "en": "Winter fire safety"},
+                               "body": {"zh": "井口房严禁烟火。"}, "areas": []}]}
+    service.publish("bulletin", bulletin, retain=True)
+    notices: list[dict[str, Any]] = []
+    shown = threading.Event()
+    kiosk = make_kiosk(callbacks={"on_notice": notices.append, "on_bulletin": lambda b: shown.set()})
+    assert shown.wait(5)
+    notice = {"schema": "kiosk-notice/1", "notice_id": 42, "kind": "report_feedback", "hazard_ref": "YH-1",
+              "title": {"zh": "您的隐患举报已确认"}, "body": {"zh": "已安排整改。"}, "at": "2026-11-24T02:00:00Z"}
+    service.publish("kiosk/k1/notice", notice)
+    service.publish("kiosk/k1/notice", notice)
+    service.publish("kiosk/k1/notice", {"schema": "kiosk-notice/1", "notice_id": "bad"})
+    assert wait_until(lambda: len(kiosk.notices()) == 1)
+    assert not wait_until(lambda: len(notices) > 1, timeout=0.3)
+    assert kiosk.notices()[0].payload == notice and notices == [notice]
+    assert [b.payload for b in kiosk.bulletins()] == [bulletin]
+    service.client.publish(f"safety/{service.site}/bulletin", b"", qos=1, retain=True)
+
+
+def test_a_bulletin_read_is_done_when_the_broker_has_it(service: FakeService, make_kiosk) -> None:
+    kiosk = make_kiosk()
+    assert kiosk.wait_connected(5)
+    read_id = kiosk.confirm_bulletin(7, "1001")
+    assert kiosk.wait_all_acked(5)
+    message = kiosk.outbox.get(read_id)
+    assert message is not None and (message.state, message.outcome) == ("acked", "delivered")
+    assert wait_until(lambda: [r["read_id"] for r in service.reads] == [read_id])
+
+
+def test_mqtt_3_1_1_works_too(service: FakeService, make_kiosk) -> None:
+    kiosk = make_kiosk(protocol="3.1.1")
+    kiosk.report("局部通风机停转")
+    assert kiosk.wait_all_acked(5)
+
+
+def test_an_invalid_report_is_refused_before_it_is_stored(make_kiosk) -> None:
+    kiosk = make_kiosk(start=False)
+    with pytest.raises(InvalidPayload) as caught:
+        kiosk.report("", category="has space")
+    assert caught.value.field in ("description", "category")
+    assert kiosk.pending() == []
+
+
+def test_a_refused_publish_leaves_the_report_pending_until_a_later_resend(service: FakeService, make_kiosk) -> None:
+    kiosk = make_kiosk(resend_interval=0.2)
+    assert kiosk.wait_connected(5)
+    real_publish = kiosk._mqtt.publish
+
+    def queue_full(*args: Any, **kwargs: Any) -> mqtt.MQTTMessageInfo:
+        info = mqtt.MQTTMessageInfo(0)
+        info.rc = MQTTErrorCode.MQTT_ERR_QUEUE_SIZE
+        return info
+
+    kiosk._mqtt.publish = queue_full
+    report_id = kiosk.report("paho 的发送队列已满")
+    [pending] = kiosk.pending()
+    assert (pending.key, pending.sent_count) == (report_id, 0)
+    kiosk._mqtt.publish = real_publish
+    assert kiosk.wait_all_acked(5)
+    assert service.deliveries[report_id] == 1
