@@ -22,7 +22,7 @@ from paho.mqtt.properties import Properties
 
 from devices.kiosk import inbound
 from devices.kiosk.broker import BrokerAddress, protocol_of
-from devices.kiosk.outbox import BULLETIN_READ, REPORT, NewMessage, Outbox, OutgoingMessage, Received
+from devices.kiosk.outbox import BULLETIN_READ, PENDING, REPORT, NewMessage, Outbox, OutgoingMessage, Received
 from devices.kiosk.payloads import (
     Schemas,
     Topics,
@@ -211,9 +211,18 @@ class KioskClient:
 
     def wait_all_acked(self, timeout: float) -> bool:
         """Block until nothing is pending, at most ``timeout`` seconds; returns whether that happened."""
+        return self._wait_for(lambda: not self.outbox.pending(limit=1), timeout)
+
+    def wait_done(self, key: str, timeout: float) -> OutgoingMessage | None:
+        """Block until this report / confirmation is done, at most ``timeout`` seconds; None if it is not."""
+        if not self._wait_for(lambda: _is_done(self.outbox.get(key)), timeout):
+            return None
+        return self.outbox.get(key)
+
+    def _wait_for(self, condition: Callable[[], bool], timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         with self._changed:
-            while self.outbox.pending(limit=1):
+            while not condition():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
@@ -360,3 +369,7 @@ def _wait_published(info: mqtt.MQTTMessageInfo, timeout: float) -> bool:
     except (RuntimeError, ValueError):
         return False
     return info.is_published()
+
+
+def _is_done(message: OutgoingMessage | None) -> bool:
+    return message is not None and message.state != PENDING
