@@ -17,7 +17,11 @@ from safety_service.database import get_engine
 from safety_service.hazards import views as hazards_views
 from safety_service.locations import views as locations_views
 from safety_service.notifications import views as notifications_views
+from safety_service.pages import intake as pages_intake
+from safety_service.pages import views as pages_views
+from safety_service.pages.limits import PublicLimits
 from safety_service.people import views as people_views
+from safety_service.photos import views as photos_views
 from safety_service.qr import views as qr_views
 from safety_service.scheduler import Scheduler
 
@@ -26,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
-    for module in (people_views, locations_views, hazards_views, notifications_views, qr_views):
+    for module in (people_views, locations_views, hazards_views, notifications_views, qr_views,
+                   photos_views):
         router.include_router(module.router)
     return router
 
@@ -37,6 +42,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     settings = settings or get_settings()
     engine = engine or get_engine()
     scheduler = Scheduler(engine, settings)
+    report_writer = pages_intake.make_writer(engine, settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
 
     @asynccontextmanager
@@ -44,18 +50,23 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         # No more worker threads than pooled connections: a sync route never waits on the pool
         # while the thread that would give a connection back waits for a thread.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
+        report_writer.start()
         if start_scheduler:
             scheduler.start()
         yield
         scheduler.stop()
+        report_writer.stop()
 
     app = FastAPI(
         title="Mine safety supervision service", version=__version__, lifespan=lifespan,
         description="Hazard (隐患) reporting and closed-loop tracking for a coal mine.",
     )
     app.state.settings, app.state.engine, app.state.scheduler = settings, engine, scheduler
+    app.state.report_writer = report_writer
     errors.install(app)
     app.include_router(api_router())
+    app.include_router(pages_views.router)
+    app.add_middleware(PublicLimits, settings=settings)
 
     @app.get("/healthz", tags=["health"])
     def healthz(request: Request) -> JSONResponse:

@@ -76,7 +76,7 @@ def _fitting_font(draw: ImageDraw.ImageDraw, text: str, font_path: str, size: in
 
 
 def _draw_label(page: Image.Image, label: Label, box: tuple[int, int, int, int], font_path: str) -> None:
-    left, top, right, bottom = box
+    left, top, right, _bottom = box
     draw = ImageDraw.Draw(page)
     draw.rectangle(box, outline=200, width=2)  # the cutting line
     code = qr_image(label.url)

@@ -1,0 +1,65 @@
+"""Reading the report form into the one report model, with a catalogue message per bad field."""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from starlette.datastructures import FormData, UploadFile
+
+from safety_service.hazards.schemas import HazardReport
+from safety_service.hazards.states import Channel
+from safety_service.i18n import Translator
+
+DESCRIPTION_MAX, NAME_MAX, EMPLOYEE_NO_MAX = 2000, 64, 32
+REPORT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+@dataclass
+class ReportForm:
+    """The form as typed (to show it again) and the problems found, by field."""
+
+    client_report_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    category: str = ""
+    description: str = ""
+    reporter_name: str = ""
+    employee_no: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def read_form(form: FormData, t: Translator) -> ReportForm:
+    """The typed values and a translated message for each field that is wrong."""
+    typed = ReportForm(category=_text(form, "category"), description=_text(form, "description"),
+                       reporter_name=_text(form, "reporter_name"), employee_no=_text(form, "employee_no"))
+    typed.client_report_id = _text(form, "client_report_id") or typed.client_report_id
+    checks = (
+        ("description", not typed.description, t("error.description.missing")),
+        ("description", len(typed.description) > DESCRIPTION_MAX, t("error.description.too_long", max=DESCRIPTION_MAX)),
+        ("reporter_name", len(typed.reporter_name) > NAME_MAX, t("error.reporter_name.too_long", max=NAME_MAX)),
+        ("employee_no", len(typed.employee_no) > EMPLOYEE_NO_MAX,
+         t("error.reporter_employee_no.too_long", max=EMPLOYEE_NO_MAX)),
+        ("client_report_id", not REPORT_ID.match(typed.client_report_id), t("error.client_report_id.invalid")),
+    )
+    for name, wrong, message in checks:
+        if wrong:
+            typed.errors.setdefault(name, message)
+    return typed
+
+
+def photo_upload(form: FormData) -> UploadFile | None:
+    """The uploaded photo, or None when the field was left empty."""
+    value = form.get("photo")
+    return value if isinstance(value, UploadFile) and value.filename and (value.size or 0) > 0 else None
+
+
+def to_report(typed: ReportForm, *, location_code: str) -> HazardReport:
+    """The report every channel gives the intake path (anonymous when name and number are empty)."""
+    return HazardReport(
+        location_code=location_code, category_code=typed.category or None, description=typed.description,
+        source=Channel.qr, reporter_name=typed.reporter_name or None,
+        reporter_employee_no=typed.employee_no or None, client_report_id=typed.client_report_id,
+    )

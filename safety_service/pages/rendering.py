@@ -1,0 +1,47 @@
+"""Server-rendered pages: the Jinja2 environment, the page language and the HTML answer."""
+
+from datetime import datetime
+from http.cookies import SimpleCookie
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import Headers
+from starlette.responses import HTMLResponse
+
+from safety_service import i18n
+
+LANG_COOKIE = "lang"
+LANG_COOKIE_AGE = 365 * 24 * 3600
+environment = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
+)
+
+
+def language(headers: Headers, *, chosen: str | None = None) -> str:
+    """The page language: an explicit choice, then the ``lang`` cookie, then Accept-Language."""
+    cookie = SimpleCookie()
+    try:
+        cookie.load(headers.get("cookie", ""))
+    except Exception:  # noqa: BLE001 - a mangled cookie header only loses the remembered choice
+        cookie.clear()
+    remembered = cookie[LANG_COOKIE].value if LANG_COOKIE in cookie else None
+    return i18n.negotiate(chosen=chosen, cookie=remembered, accept_language=headers.get("accept-language"))
+
+
+def local_time(value: datetime | None, timezone: str) -> str:
+    """A stored UTC time as the mine's local date and time."""
+    return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def render(template: str, *, lang: str, status: int = 200, remember: bool = False,
+           headers: dict[str, str] | None = None, **context: object) -> HTMLResponse:
+    """A page in the language; ``remember`` keeps an explicit language choice in a cookie."""
+    html = environment.get_template(template).render(t=i18n.Translator(lang), **context)
+    response = HTMLResponse(html, status_code=status, headers=headers)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Language"] = lang
+    if remember:
+        response.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_AGE, samesite="lax")
+    return response

@@ -1,0 +1,49 @@
+"""Abuse limits: too many requests from one client, or too large a body, get a clear page."""
+
+import uuid
+
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from safety_service.config import Settings
+from safety_service.main import create_app
+from safety_service.pages.limits import RateLimiter
+from safety_service.qr import tokens
+from tests.conftest import make_settings
+from tests.locations.builders import make_location
+
+
+def test_a_bucket_refills_with_time() -> None:
+    now = [0.0]
+    limiter = RateLimiter(6, clock=lambda: now[0])  # six a minute: one every ten seconds
+    assert [limiter.acquire("a") for _ in range(6)] == [0.0] * 6
+    assert limiter.acquire("a") == 10.0 and limiter.acquire("b") == 0.0
+    now[0] = 10.0
+    assert limiter.acquire("a") == 0.0 and limiter.acquire("a") > 0
+
+
+def _client(settings: Settings, engine: Engine, session: Session, **limits: int) -> TestClient:
+    from safety_service.api.deps import get_session
+
+    app = create_app(make_settings(settings.database_url, **limits), engine, run_scheduler=False)
+    app.dependency_overrides[get_session] = lambda: session
+    return TestClient(app)
+
+
+def test_one_client_is_slowed_down_with_a_message(settings: Settings, engine: Engine, session: Session) -> None:
+    path = "/r/" + tokens.sign(tokens.keyring(settings), make_location(session).code)
+    with _client(settings, engine, session, public_rate_per_minute=3, report_rate_per_minute=1) as client:
+        assert [client.get(path).status_code for _ in range(3)] == [200, 200, 200]
+        limited = client.get(path)
+        assert limited.status_code == 429 and "提交太频繁" in limited.text and int(limited.headers["Retry-After"]) > 0
+        assert client.get("/healthz").status_code == 200  # only the public pages are limited
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(settings: Settings, engine: Engine, session: Session) -> None:
+    path = "/r/" + tokens.sign(tokens.keyring(settings), make_location(session).code)
+    with _client(settings, engine, session, photo_max_bytes=64 * 1024) as client:
+        big = b"\xff\xd8" + b"0" * (400 * 1024)
+        sent = client.post(path, data={"description": "x", "client_report_id": str(uuid.uuid4())},
+                           files={"photo": ("big.jpg", big, "image/jpeg")}, headers={"Accept-Language": "en"})
+        assert sent.status_code == 413 and "too large" in sent.text

@@ -1,0 +1,103 @@
+"""The miner's report page: scan, fill in, send, get a tracking code; refused codes make no report."""
+
+import re
+import uuid
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, func, select
+
+from safety_service.config import Settings
+from safety_service.hazards.models import Hazard
+from safety_service.photos.models import HazardPhoto
+from safety_service.qr import tokens
+from tests.photos.images import photo
+
+
+def _path(settings: Settings, code: str) -> str:
+    return "/r/" + tokens.sign(tokens.keyring(settings), code)
+
+
+def _count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Hazard)).one()
+
+
+def _form(**fields: str) -> dict[str, str]:
+    return {"description": "顶板有裂缝，锚杆松动", "category": "roof", "client_report_id": str(uuid.uuid4()),
+            **fields}
+
+
+def test_the_page_is_chinese_small_and_shows_the_location(pages: TestClient, settings: Settings, location) -> None:
+    page = pages.get(_path(settings, location.code))
+    assert page.status_code == 200 and '<html lang="zh-CN">' in page.text
+    assert "主井井口" in page.text and "顶板" in page.text and "可以匿名举报" in page.text
+    assert len(page.content) < 100_000 and "<script src" not in page.text
+    assert re.search(r'name="client_report_id" value="[0-9a-f-]{36}"', page.text)
+
+
+def test_english_by_accept_language_or_the_switch_which_is_remembered(pages: TestClient, settings: Settings,
+                                                                      location) -> None:
+    path = _path(settings, location.code)
+    assert "Report a hazard" in pages.get(path, headers={"Accept-Language": "en-GB,en;q=0.9"}).text
+    switched = pages.get(path + "?lang=en")
+    assert "Main shaft" in switched.text and "anonymously" in switched.text and switched.cookies.get("lang") == "en"
+    assert '<html lang="en">' in pages.get(path).text  # the cookie now
+    assert '<html lang="zh-CN">' in pages.get(path + "?lang=zh-CN").text
+
+
+def test_a_report_goes_through_the_intake_path_and_a_resubmit_is_the_same_report(
+        pages: TestClient, session: Session, settings: Settings, location) -> None:
+    before, form = _count(session), _form(reporter_name="王五", employee_no="")
+    first = pages.post(_path(settings, location.code), data=form)
+    assert first.status_code == 201, first.text
+    code = re.search(r'id="tracking-code">(\w+)<', first.text).group(1)
+    ref = re.search(r'id="ref"[^>]*>(YH-[\d-]+)<', first.text).group(1)
+    assert f'href="/t/{code}"' in first.text
+    again = pages.post(_path(settings, location.code), data=form)
+    assert again.status_code == 200 and code in again.text and "没有重复登记" in again.text
+    assert _count(session) == before + 1
+    hazard = session.exec(select(Hazard).where(Hazard.ref == ref)).one()
+    assert (hazard.source, hazard.reporter_name, hazard.tracking_code) == ("qr", "王五", code)
+
+
+def test_an_anonymous_report_with_a_photo_stores_the_photo_once(pages: TestClient, session: Session,
+                                                                 settings: Settings, location) -> None:
+    form = _form(category="")
+    files = {"photo": ("IMG_0001.HEIC", photo("HEIF"), "image/heic")}
+    sent = pages.post(_path(settings, location.code), data=form, files=files)
+    assert sent.status_code == 201, sent.text
+    pages.post(_path(settings, location.code), data=form, files=files)
+    hazard = session.exec(select(Hazard).where(Hazard.client_report_id == form["client_report_id"])).one()
+    assert hazard.reporter_name is None and hazard.reporter_employee_no is None and hazard.category_id is None
+    stored = session.exec(select(HazardPhoto).where(HazardPhoto.hazard_id == hazard.id)).all()
+    assert len(stored) == 1 and stored[0].image.startswith(b"\xff\xd8")
+
+
+def test_bad_input_shows_the_form_again_with_messages_and_stores_nothing(pages: TestClient, session: Session,
+                                                                         settings: Settings, location) -> None:
+    before, path = _count(session), _path(settings, location.code)
+    empty = pages.post(path, data=_form(description="  ", reporter_name="李"))
+    assert empty.status_code == 422 and "请填写隐患描述" in empty.text and 'value="李"' in empty.text
+    unknown = pages.post(path, data=_form(category="unicorns", lang="en"))
+    assert unknown.status_code == 422 and "Please pick a kind" in unknown.text
+    not_photo = pages.post(path, data=_form(), files={"photo": ("x.pdf", b"%PDF-1.4 nope", "application/pdf")})
+    assert not_photo.status_code == 422 and "只支持 JPEG、PNG、WebP、HEIC" in not_photo.text
+    long_name = pages.post(path, data=_form(reporter_name="名" * 65))
+    assert long_name.status_code == 422 and "姓名不能超过 64 个字" in long_name.text
+    assert _count(session) == before
+
+
+def test_refused_codes_show_a_clear_page_and_never_make_a_report(pages: TestClient, session: Session,
+                                                                 settings: Settings, location) -> None:
+    before, good = _count(session), tokens.sign(tokens.keyring(settings), location.code)
+    forged = "/r/" + good[:-3] + ("xyz" if not good.endswith("xyz") else "abc")
+    assert pages.get(forged).status_code == 403 and "伪造" in pages.get(forged).text
+    assert pages.post(forged, data=_form()).status_code == 403
+    assert pages.get("/r/hello").status_code == 404
+    retired_key = tokens.sign(tokens.keyring(Settings(qr_keys="old:" + "s" * 20)), location.code)
+    assert pages.get("/r/" + retired_key).status_code == 410 and "已停用" in pages.get("/r/" + retired_key).text
+    location.active = False
+    session.add(location)
+    session.flush()
+    retired = pages.post("/r/" + good, data=_form())
+    assert retired.status_code == 410 and "这个地点已停用" in retired.text
+    assert _count(session) == before
