@@ -1,0 +1,105 @@
+"""A miner's whole visit in a real headless Chromium at a phone's size: scan, report, track.
+
+The server is the real app under uvicorn with its batch writer, on a fresh database of the
+current backend. Screenshots go to a temporary folder, or to docs/screenshots/ with
+SAFETY_UPDATE_SCREENSHOTS=1.
+"""
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import sync_playwright
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from safety_service import migrate
+from safety_service.config import Settings
+from safety_service.database import make_engine, session_scope
+from safety_service.hazards.models import Hazard
+from safety_service.locations import service as locations_service
+from safety_service.locations.schemas import LocationCreate
+from safety_service.main import create_app
+from safety_service.photos.models import HazardPhoto
+from safety_service.qr import images, tokens
+from tests.conftest import create_pg_database, drop_pg_database, make_settings
+from tests.photos.images import photo
+from tests.qr.decode import decode_png
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 390, "height": 844}
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live(settings: Settings, tmp_path: Path) -> Iterator[tuple[Settings, Engine]]:
+    """The app under uvicorn on 127.0.0.1 with a fresh, migrated database holding one location."""
+    url = f"sqlite:///{tmp_path / 'live.db'}" if settings.is_sqlite else create_pg_database()
+    port = _free_port()
+    live_settings = make_settings(url, public_url=f"http://127.0.0.1:{port}")
+    engine = make_engine(live_settings)
+    migrate.upgrade(engine)
+    with session_scope(engine) as session:
+        site = locations_service.ensure_site(session, code="tianchen", name_zh="田陈煤矿")
+        locations_service.add_location(session, site=site, data=LocationCreate(
+            code="PH-1", name_zh="主井井口", name_en="Main shaft pithead"))
+    server = uvicorn.Server(uvicorn.Config(create_app(live_settings, engine, run_scheduler=False),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield live_settings, engine
+    server.should_exit = True
+    thread.join(10)
+    engine.dispose()
+    if not settings.is_sqlite:
+        drop_pg_database(url)
+
+
+def test_a_miner_scans_reports_with_a_photo_and_follows_the_report(live: tuple[Settings, Engine],
+                                                                   tmp_path: Path) -> None:
+    live_settings, engine = live
+    shots = DOCS if os.environ.get("SAFETY_UPDATE_SCREENSHOTS") == "1" else tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
+    (scanned,) = decode_png(images.qr_png(tokens.report_url(live_settings, "PH-1")))
+    (tmp_path / "hazard.jpg").write_bytes(photo("JPEG", (1200, 900), orientation=6))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                   locale="zh-CN").new_page()
+        page.goto(scanned)
+        assert page.locator("#location").inner_text() == "主井井口"
+        page.get_by_text("顶板", exact=True).click()
+        page.fill("#description", "1302 回风巷 50 米处顶板掉渣，锚杆松动")
+        page.set_input_files("#photo", str(tmp_path / "hazard.jpg"))
+        page.screenshot(path=str(shots / "report-page.png"), full_page=True)
+        page.get_by_role("button", name="提交举报").click()
+        code = page.locator("#tracking-code").inner_text()
+        assert len(code) == 12 and page.locator("#ref").inner_text().startswith("YH-")
+        page.screenshot(path=str(shots / "receipt-page.png"), full_page=True)
+        page.locator("#track").click()
+        assert page.locator("#state").inner_text() == "已收到，等待安全员核实"
+        page.screenshot(path=str(shots / "tracking-page.png"), full_page=True)
+        page.get_by_role("link", name="English").click()
+        assert page.locator("#state").inner_text().startswith("Received")
+        browser.close()
+    with Session(engine) as session:
+        hazard = session.exec(select(Hazard).where(Hazard.tracking_code == code)).one()
+        stored = session.exec(select(HazardPhoto).where(HazardPhoto.hazard_id == hazard.id)).one()
+    assert (hazard.source, hazard.reporter_name, stored.height > stored.width) == ("qr", None, True)
