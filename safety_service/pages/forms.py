@@ -33,9 +33,9 @@ def _text(form: FormData, name: str) -> str:
 
 def read_form(form: FormData, t: Translator) -> ReportForm:
     """The typed values and a translated message for each field that is wrong."""
-    typed = ReportForm(category=_text(form, "category"), description=_text(form, "description"),
+    typed = ReportForm(client_report_id=_text(form, "client_report_id") or str(uuid.uuid4()),
+                       category=_text(form, "category"), description=_text(form, "description"),
                        reporter_name=_text(form, "reporter_name"), employee_no=_text(form, "employee_no"))
-    typed.client_report_id = _text(form, "client_report_id") or typed.client_report_id
     checks = (
         ("description", not typed.description, t("error.description.missing")),
         ("description", len(typed.description) > DESCRIPTION_MAX, t("error.description.too_long", max=DESCRIPTION_MAX)),

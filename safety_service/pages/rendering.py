@@ -16,6 +16,7 @@ LANG_COOKIE_AGE = 365 * 24 * 3600
 environment = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
+    auto_reload=False,  # templates ship with the package: no stat() of the file on every page
 )
 
 
