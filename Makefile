@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install services bench clean
+.PHONY: run test install services bench bench-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test: install services
 
 bench: install services
 	$(BIN)/python bench/hazard_queries.py
+
+bench-report: install services
+	$(BIN)/python bench/report_http.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
