@@ -53,13 +53,20 @@ def main(log_level: str | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @reports_errors
 def serve(host: str, port: int) -> None:
-    """Start the web app and the scheduler."""
+    """Start the web app, the MQTT intake (with the embedded broker by default) and the scheduler."""
     import uvicorn
 
     from safety_service.main import create_app
 
     settings = get_settings()
     settings.check_production()
+    if settings.mqtt_enabled and settings.mqtt_url == "embedded":
+        from safety_service.mqtt.broker import BrokerPortTaken, EmbeddedBroker
+
+        try:
+            EmbeddedBroker(settings, get_engine(), host=settings.mqtt_embedded_host).check_port()
+        except BrokerPortTaken as exc:
+            raise click.ClickException(str(exc)) from exc
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(),
                 proxy_headers=True)
 

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     env: str = Field("development", pattern="^(development|production|test)$")
     database_url: str = "sqlite:///./data/safety.db"
     db_pool_size: int = Field(20, ge=1, le=500)
+    mqtt_enabled: bool = True
     mqtt_url: str = "embedded"
     mqtt_embedded_port: int = Field(1883, ge=1, le=65535)
     mqtt_embedded_host: str = "127.0.0.1"

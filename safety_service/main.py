@@ -15,7 +15,9 @@ from safety_service.api import errors
 from safety_service.config import Settings, get_settings
 from safety_service.database import get_engine
 from safety_service.hazards import views as hazards_views
+from safety_service.kiosks import views as kiosks_views
 from safety_service.locations import views as locations_views
+from safety_service.mqtt import runtime as mqtt_runtime
 from safety_service.notifications import views as notifications_views
 from safety_service.pages import intake as pages_intake
 from safety_service.pages import views as pages_views
@@ -31,19 +33,20 @@ logger = logging.getLogger(__name__)
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     for module in (people_views, locations_views, hazards_views, notifications_views, qr_views,
-                   photos_views):
+                   photos_views, kiosks_views):
         router.include_router(module.router)
     return router
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
-               run_scheduler: bool | None = None) -> FastAPI:
+               run_scheduler: bool | None = None, run_mqtt: bool | None = None) -> FastAPI:
     """The application; tests pass their own settings and engine."""
     settings = settings or get_settings()
     engine = engine or get_engine()
     scheduler = Scheduler(engine, settings)
     report_writer = pages_intake.make_writer(engine, settings)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
+    start_mqtt = settings.mqtt_enabled if run_mqtt is None else run_mqtt
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,7 +56,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         report_writer.start()
         if start_scheduler:
             scheduler.start()
-        yield
+        async with mqtt_runtime.running(app, settings, engine, enabled=start_mqtt):
+            yield
         scheduler.stop()
         report_writer.stop()
 

@@ -46,7 +46,7 @@ def drop_pg_database(url: str) -> None:
 def make_settings(database_url: str, **overrides: object) -> Settings:
     values = {
         "database_url": database_url, "env": "test", "secret_key": "test-secret-key-" + "x" * 32,
-        "scheduler_enabled": False, "db_pool_size": 8,
+        "scheduler_enabled": False, "mqtt_enabled": False, "db_pool_size": 8,
     }
     values.update(overrides)
     return Settings(**values)

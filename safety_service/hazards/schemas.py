@@ -30,7 +30,7 @@ class HazardReport(SQLModel):
     source: Channel
     reporter_employee_no: str | None = Field(default=None, max_length=32)
     reporter_name: str | None = Field(default=None, max_length=64)
-    client_report_id: str | None = Field(default=None, min_length=8, max_length=128, regex=r"^[A-Za-z0-9_.:-]+$")
+    client_report_id: str | None = Field(default=None, min_length=8, max_length=128, schema_extra={"pattern": r"^[A-Za-z0-9_.:-]+$"})
     kiosk: str | None = Field(default=None, max_length=64, description="the kiosk's device id, for kiosk reports")
 
     @field_validator("reporter_employee_no", "reporter_name", "category_code")
@@ -46,7 +46,7 @@ class HazardFinding(SQLModel):
     category_code: str | None = Field(default=None, max_length=32)
     description: Text = Field(min_length=1, max_length=2000)
     source: Literal[Channel.console, Channel.inspection] = Channel.console
-    client_report_id: str | None = Field(default=None, min_length=8, max_length=64, regex=r"^[A-Za-z0-9_.:-]+$")
+    client_report_id: str | None = Field(default=None, min_length=8, max_length=64, schema_extra={"pattern": r"^[A-Za-z0-9_.:-]+$"})
 
 
 class HazardConfirm(SQLModel):

@@ -23,7 +23,7 @@ class Site(SQLModel, table=True):
 
 
 class AreaBase(SQLModel):
-    code: str = Field(min_length=1, max_length=32, regex=CODE_PATTERN)
+    code: str = Field(min_length=1, max_length=32, schema_extra={"pattern": CODE_PATTERN})
     name_zh: str = Field(min_length=1, max_length=128)
     name_en: str = Field(default="", max_length=128)
 
@@ -39,7 +39,7 @@ class Area(AreaBase, table=True):
 
 
 class LocationBase(SQLModel):
-    code: str = Field(min_length=1, max_length=32, regex=CODE_PATTERN, unique=True, index=True)
+    code: str = Field(min_length=1, max_length=32, schema_extra={"pattern": CODE_PATTERN}, unique=True, index=True)
     name_zh: str = Field(min_length=1, max_length=128)
     name_en: str = Field(default="", max_length=128)
     kind: str = Field(default="site", max_length=32)
@@ -58,7 +58,7 @@ class Location(LocationBase, table=True):
 
 
 class CategoryBase(SQLModel):
-    code: str = Field(min_length=1, max_length=32, regex=CODE_PATTERN, unique=True, index=True)
+    code: str = Field(min_length=1, max_length=32, schema_extra={"pattern": CODE_PATTERN}, unique=True, index=True)
     name_zh: str = Field(min_length=1, max_length=64)
     name_en: str = Field(default="", max_length=64)
     sort_order: int = 0

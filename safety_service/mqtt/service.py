@@ -10,6 +10,7 @@ import logging
 import socket
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -67,8 +68,11 @@ class MqttService:
     """The kiosk intake and the outbox relay, on one paho client."""
 
     def __init__(self, settings: Settings, engine: Engine, *, url: str | None = None, mqtt_v5: bool | None = None,
-                 relay_interval: float = 0.5) -> None:
+                 relay_interval: float = 0.5, relay_grace: float = 10.0) -> None:
         self.settings, self.engine, self.relay_interval = settings, engine, relay_interval
+        # Rows younger than this are left to the instance that wrote them (it publishes right
+        # after its commit); older unpublished rows are from a crash or a lost connection.
+        self.relay_grace = relay_grace
         self.url = parse_broker_url(url or broker_url(settings))
         self.v5 = settings.mqtt_url != "embedded" if mqtt_v5 is None else mqtt_v5
         self.client_id = settings.mqtt_client_id or f"safety-{settings.site}-{socket.gethostname()}"[:64]
@@ -204,7 +208,8 @@ class MqttService:
             rows = session.exec(
                 select(OutboxMessage.id, OutboxMessage.topic, OutboxMessage.payload, OutboxMessage.qos,
                        OutboxMessage.retain)
-                .where(col(OutboxMessage.published_at).is_(None))
+                .where(col(OutboxMessage.published_at).is_(None),
+                       col(OutboxMessage.created_at) < utc_now() - timedelta(seconds=self.relay_grace))
                 .order_by(col(OutboxMessage.id)).limit(2000)
             ).all()
         for row in rows:

@@ -47,7 +47,15 @@ class TestClient:
         wait_until(lambda: len(self.granted) > before, timeout=5)
 
     def publish(self, topic: str, payload: str | bytes, qos: int = 1, retain: bool = False) -> None:
-        self.client.publish(topic, payload, qos=qos, retain=retain).wait_for_publish(timeout=5)
+        """Publish and wait for the broker to take it, riding out a dropped connection."""
+        for _ in range(3):
+            wait_until(self.client.is_connected, timeout=5)
+            try:
+                self.client.publish(topic, payload, qos=qos, retain=retain).wait_for_publish(timeout=5)
+                return
+            except RuntimeError:
+                continue
+        raise AssertionError(f"could not publish to {topic}")
 
     def on(self, topic: str) -> list[mqtt.MQTTMessage]:
         return [m for m in self.messages if m.topic == topic]

@@ -53,12 +53,21 @@ class Mosquitto:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"mosquitto exited: {self.process.stderr.read().decode()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+            if self._listening():
                 return self
-            except OSError:
-                time.sleep(0.05)
+            time.sleep(0.05)
         raise RuntimeError("mosquitto did not start listening")
+
+    def _listening(self) -> bool:
+        """Whether our own process (not another that took the port) listens on the port."""
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+        except OSError:
+            return False
+        time.sleep(0.1)
+        if self.process is not None and self.process.poll() is not None:
+            raise RuntimeError(f"port {self.port} was taken by another process")
+        return True
 
     def reload(self) -> None:
         """Re-read the password file and ACL (SIGHUP)."""
