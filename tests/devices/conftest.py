@@ -16,6 +16,12 @@ def site() -> str:
 
 
 @pytest.fixture
+def kiosk_id(site: str) -> str:
+    """A kiosk id (= MQTT client id) no other test or concurrent run uses, so sessions never collide."""
+    return f"k1-{site}"
+
+
+@pytest.fixture
 def service(site: str) -> Iterator[FakeService]:
     fake = FakeService(site).start()
     yield fake
@@ -23,14 +29,14 @@ def service(site: str) -> Iterator[FakeService]:
 
 
 @pytest.fixture
-def make_kiosk(site: str, tmp_path: Path) -> Iterator[Callable[..., KioskClient]]:
-    """Build and start a kiosk (``kiosk_id`` k1, outbox in tmp_path unless given); stopped after the test."""
+def make_kiosk(site: str, kiosk_id: str, tmp_path: Path) -> Iterator[Callable[..., KioskClient]]:
+    """Build and start a kiosk (the test's ``kiosk_id``, outbox kiosk.db in tmp_path); stopped after the test."""
     started: list[KioskClient] = []
 
-    def make(kiosk_id: str = "k1", *, broker_url: str = BROKER_URL, outbox: Path | None = None,
+    def make(*, broker_url: str = BROKER_URL, outbox: Path | None = None,
              start: bool = True, callbacks: dict[str, Any] | None = None, **options: Any) -> KioskClient:
         config = KioskConfig(broker_url=broker_url, site=site, kiosk_id=kiosk_id,
-                             outbox_path=outbox or tmp_path / f"{kiosk_id}.db", **options)
+                             outbox_path=outbox or tmp_path / "kiosk.db", **options)
         kiosk = KioskClient(config, **(callbacks or {}))
         started.append(kiosk)
         return kiosk.start() if start else kiosk

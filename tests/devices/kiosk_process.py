@@ -1,4 +1,4 @@
-"""A kiosk in its own process, for tests that kill it: ``python -m tests.devices.kiosk_process SITE OUTBOX``."""
+"""A kiosk in its own process, for tests that kill it: ``python -m tests.devices.kiosk_process SITE KIOSK OUTBOX``."""
 
 import sys
 import time
@@ -8,8 +8,8 @@ from tests.devices.service import BROKER_URL
 
 
 def main() -> None:
-    site, outbox = sys.argv[1], sys.argv[2]
-    kiosk = KioskClient(KioskConfig(broker_url=BROKER_URL, site=site, kiosk_id="k1", outbox_path=outbox)).start()
+    site, kiosk_id, outbox = sys.argv[1:4]
+    kiosk = KioskClient(KioskConfig(broker_url=BROKER_URL, site=site, kiosk_id=kiosk_id, outbox_path=outbox)).start()
     if not kiosk.wait_connected(10):
         sys.exit(1)
     kiosk.report("子进程里的举报")

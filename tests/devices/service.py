@@ -50,14 +50,24 @@ def accept_all(report: dict[str, Any], delivery: int) -> list[dict[str, Any]]:
     return [ack_for(report, "accepted" if delivery == 1 else "duplicate")]
 
 
-def connect(client_id: str = "", userdata: Any = None) -> mqtt.Client:
-    """A connected, looping MQTT v5 client for the test's own use."""
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5, userdata=userdata)
+def connect(port: int = PORT, setup: Callable[[mqtt.Client], None] | None = None) -> mqtt.Client:
+    """A connected, looping MQTT v5 client for the test's own use; ``setup`` sets callbacks before it connects."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.reconnect_delay_set(1, 2)
     connected = threading.Event()
-    client.on_connect = lambda *args: connected.set()
-    client.connect(HOST, PORT)
+    if setup is not None:
+        setup(client)
+    chained = client.on_connect
+
+    def on_connect(*args: Any) -> None:
+        if chained is not None:
+            chained(*args)
+        connected.set()
+
+    client.on_connect = on_connect
+    client.connect(HOST, port)
     client.loop_start()
-    assert connected.wait(5), "the test broker at 127.0.0.1:1883 is not answering"
+    assert connected.wait(5), f"the test broker at {HOST}:{port} is not answering"
     return client
 
 
@@ -70,17 +80,24 @@ class FakeService:
     deliveries: Counter[str] = field(default_factory=Counter)
     reports: list[dict[str, Any]] = field(default_factory=list)
     reads: list[dict[str, Any]] = field(default_factory=list)
+    port: int = PORT
     client: mqtt.Client | None = None
 
     def start(self) -> "FakeService":
-        self.client = connect()
-        self.client.on_message = self._on_message
         subscribed = threading.Event()
-        self.client.on_subscribe = lambda *args: subscribed.set()
-        self.client.subscribe([(f"safety/{self.site}/kiosk/+/report", 1),
-                               (f"safety/{self.site}/kiosk/+/bulletin-read", 1)])
+
+        def setup(client: mqtt.Client) -> None:
+            client.on_connect = self._on_connect
+            client.on_subscribe = lambda *args: subscribed.set()
+            client.on_message = self._on_message
+
+        self.client = connect(self.port, setup)
         assert subscribed.wait(5)
         return self
+
+    def _on_connect(self, client: mqtt.Client, *args: Any) -> None:
+        """Subscribe on every connect, as the real intake must."""
+        client.subscribe([(f"safety/{self.site}/kiosk/+/report", 1), (f"safety/{self.site}/kiosk/+/bulletin-read", 1)])
 
     def stop(self) -> None:
         assert self.client is not None

@@ -9,7 +9,7 @@ from tests.devices.service import BROKER_URL, FakeService, ack_for, closed_port
 
 
 def run(site: str, outbox: Path, *args: str, broker: str = BROKER_URL) -> Result:
-    base = ["--broker", broker, "--site", site, "--kiosk", "k1", "--outbox", str(outbox)]
+    base = ["--broker", broker, "--site", site, "--kiosk", f"k1-{site}", "--outbox", str(outbox)]
     return CliRunner().invoke(cli, [*base, *args], catch_exceptions=False)
 
 

@@ -35,7 +35,7 @@ def test_a_report_made_offline_is_committed_and_pending(make_kiosk, tmp_path: Pa
     assert not kiosk.connected
     [pending] = kiosk.pending()
     assert (pending.key, pending.state, pending.sent_count) == (report_id, "pending", 0)
-    other = Outbox(tmp_path / "k1.db")
+    other = Outbox(tmp_path / "kiosk.db")
     assert other.get(report_id) is not None
     other.close()
 
@@ -45,7 +45,7 @@ def test_after_a_reboot_the_new_process_resends_and_gets_the_ack(service: FakeSe
     before = make_kiosk(broker_url=f"mqtt://127.0.0.1:{closed_port()}")
     report_id = before.report("风门关不严")
     before.stop()
-    after = make_kiosk(outbox=tmp_path / "k1.db")
+    after = make_kiosk(outbox=tmp_path / "kiosk.db")
     assert after.wait_all_acked(5)
     assert after.receipts()[0].key == report_id
     assert service.deliveries[report_id] == 1
@@ -78,7 +78,8 @@ def test_a_rejected_report_keeps_its_error_and_is_not_resent(service: FakeServic
     assert kiosk.wait_all_acked(5)
     [receipt] = kiosk.receipts()
     assert (receipt.state, receipt.error, receipt.hazard_ref) == ("rejected", error, None)
-    assert not wait_until(lambda: service.deliveries[report_id] > 1, timeout=0.8)
+    delivered = service.deliveries[report_id]
+    assert not wait_until(lambda: service.deliveries[report_id] > delivered, timeout=0.8)
 
 
 def test_the_report_is_resent_until_the_service_acks(service: FakeService, make_kiosk) -> None:
@@ -86,28 +87,28 @@ def test_the_report_is_resent_until_the_service_acks(service: FakeService, make_
     kiosk = make_kiosk(resend_interval=0.3)
     report_id = kiosk.report("电缆破皮")
     assert kiosk.wait_all_acked(5)
-    assert service.deliveries[report_id] == 2
+    assert service.deliveries[report_id] >= 2
     assert kiosk.receipts()[0].sent_count >= 2
 
 
 def test_an_ack_sent_while_the_kiosk_was_away_arrives_on_its_return(service: FakeService, make_kiosk,
-                                                                    tmp_path: Path) -> None:
+                                                                    tmp_path: Path, kiosk_id: str) -> None:
     held: list[dict[str, Any]] = []
     service.policy = lambda report, delivery: held.append(report) or []
     first = make_kiosk()
     first.report("支架歪斜")
     assert wait_until(lambda: len(held) == 1)
     first.stop()
-    service.publish("kiosk/k1/ack", ack_for(held[0]))
-    second = make_kiosk(outbox=tmp_path / "k1.db", resend_interval=60)
+    service.publish(f"kiosk/{kiosk_id}/ack", ack_for(held[0]))
+    second = make_kiosk(outbox=tmp_path / "kiosk.db", resend_interval=60)
     assert second.wait_all_acked(5)
     assert second.receipts()[0].ack_count == 1
 
 
-def test_status_is_online_while_connected_and_offline_after_stop(make_kiosk, site: str) -> None:
+def test_status_is_online_while_connected_and_offline_after_stop(make_kiosk, site: str, kiosk_id: str) -> None:
     kiosk = make_kiosk(version="9.9.9")
     assert kiosk.wait_connected(5)
-    topic = f"safety/{site}/kiosk/k1/status"
+    topic = f"safety/{site}/kiosk/{kiosk_id}/status"
     assert wait_until(lambda: (read_retained(topic) or {}).get("state") == "online")
     kiosk.stop()
     status = read_retained(topic)
@@ -115,9 +116,9 @@ def test_status_is_online_while_connected_and_offline_after_stop(make_kiosk, sit
     assert status["at"] is not None
 
 
-def test_the_last_will_says_offline_when_the_kiosk_dies(site: str, tmp_path: Path) -> None:
-    topic = f"safety/{site}/kiosk/k1/status"
-    process = subprocess.Popen([sys.executable, "-m", "tests.devices.kiosk_process", site, str(tmp_path / "k1.db")],
+def test_the_last_will_says_offline_when_the_kiosk_dies(site: str, tmp_path: Path, kiosk_id: str) -> None:
+    topic = f"safety/{site}/kiosk/{kiosk_id}/status"
+    process = subprocess.Popen([sys.executable, "-m", "tests.devices.kiosk_process", site, kiosk_id, str(tmp_path / "kiosk.db")],
                                stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
     try:
         assert process.stdout is not None and process.stdout.readline().strip() == "connected"
@@ -128,12 +129,12 @@ def test_the_last_will_says_offline_when_the_kiosk_dies(site: str, tmp_path: Pat
     assert wait_until(lambda: (read_retained(topic) or {}).get("state") == "offline")
     status = read_retained(topic)
     assert status is not None and status["at"] is None
-    leftover = Outbox(tmp_path / "k1.db")
+    leftover = Outbox(tmp_path / "kiosk.db")
     assert len(leftover.pending()) + len(leftover.receipts()) == 1
     leftover.close()
 
 
-def test_notices_and_the_retained_bulletin_are_received_and_kept(service: FakeService, make_kiosk) -> None:
+def test_notices_and_the_retained_bulletin_are_received_and_kept(service: FakeService, make_kiosk, kiosk_id: str) -> None:
     bulletin = {"schema": "bulletin/1", "site": service.site, "published_at": "2026-11-24T00:00:00Z",
                 "bulletins": [{"id": 7, "title": {"zh": "冬季防火", "en": "Winter fire safety"},
                                "body": {"zh": "井口房严禁烟火。"}, "areas": []}]}
@@ -144,9 +145,9 @@ def test_notices_and_the_retained_bulletin_are_received_and_kept(service: FakeSe
     assert shown.wait(5)
     notice = {"schema": "kiosk-notice/1", "notice_id": 42, "kind": "report_feedback", "hazard_ref": "YH-1",
               "title": {"zh": "您的隐患举报已确认"}, "body": {"zh": "已安排整改。"}, "at": "2026-11-24T02:00:00Z"}
-    service.publish("kiosk/k1/notice", notice)
-    service.publish("kiosk/k1/notice", notice)
-    service.publish("kiosk/k1/notice", {"schema": "kiosk-notice/1", "notice_id": "bad"})
+    service.publish(f"kiosk/{kiosk_id}/notice", notice)
+    service.publish(f"kiosk/{kiosk_id}/notice", notice)
+    service.publish(f"kiosk/{kiosk_id}/notice", {"schema": "kiosk-notice/1", "notice_id": "bad"})
     assert wait_until(lambda: len(kiosk.notices()) == 1)
     assert not wait_until(lambda: len(notices) > 1, timeout=0.3)
     assert kiosk.notices()[0].payload == notice and notices == [notice]
