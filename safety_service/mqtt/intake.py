@@ -8,11 +8,12 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from safety_service.clock import utc_now
 from safety_service.errors import DomainError
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.schemas import HazardReport
@@ -36,11 +37,22 @@ class Incoming:
     received_at: datetime
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """An outbox row to publish once its transaction committed."""
+
+    key: str
+    topic: str
+    payload: str
+    qos: int = 1
+    retain: bool = False
+
+
 @dataclass
 class Applied:
     """What applying one message produced: the outbox rows to publish once committed."""
 
-    outbox: list[OutboxMessage] = field(default_factory=list)
+    outbox: list[Outgoing] = field(default_factory=list)
 
 
 class Refused(Exception):
@@ -68,8 +80,15 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
     receipts = hazards_intake.report_hazards(session, reports=[r for _, _, r in reports], timezone=timezone)
     for (index, payload, _), receipt in zip(reports, receipts, strict=True):
         results[index].outbox.append(_ack(session, items[index], payload, receipt, site=site))
-    session.flush()
+    _store_outbox(session, [row for result in results for row in result.outbox], at=utc_now())
     return results
+
+
+def _store_outbox(session: Session, rows: list[Outgoing], *, at: datetime) -> None:
+    if rows:
+        session.execute(OutboxMessage.__table__.insert(), [
+            {"key": r.key, "topic": r.topic, "payload": r.payload, "qos": r.qos, "retain": r.retain,
+             "created_at": at, "published_at": None} for r in rows])
 
 
 def _kiosks(session: Session, items: list[Incoming]) -> dict[str, tuple[Kiosk, str]]:
@@ -123,7 +142,7 @@ def _validate(model: type, data: object):  # noqa: ANN202 - returns an instance 
                       report_id=report_id if isinstance(report_id, str) else None) from exc
 
 
-def _refuse(session: Session, item: Incoming, refused: Refused, *, site: str) -> OutboxMessage | None:
+def _refuse(session: Session, item: Incoming, refused: Refused, *, site: str) -> Outgoing | None:
     topic = parse_kiosk_topic(item.topic)
     kiosk_id = topic.kiosk_id if topic else None
     session.add(DeadLetter(topic=item.topic[:255], payload=item.payload.decode("utf-8", "replace"),
@@ -135,11 +154,11 @@ def _refuse(session: Session, item: Incoming, refused: Refused, *, site: str) ->
     report_id = refused.report_id if refused.report_id and _is_uuid(refused.report_id) else None
     ack = KioskAck(schema="kiosk-ack/1", report_id=report_id, outcome="rejected", at=item.received_at,
                    error=AckError(code=refused.code, field=refused.field, message=refused.message))
-    return _outbox(session, kiosk_topic(site, topic.kiosk_id, "ack"), ack)
+    return _outbox(kiosk_topic(site, topic.kiosk_id, "ack"), ack)
 
 
 def _ack(session: Session, item: Incoming, report: KioskReport, receipt: hazards_intake.Receipt, *,
-         site: str) -> OutboxMessage:
+         site: str) -> Outgoing:
     kiosk_id = parse_kiosk_topic(item.topic).kiosk_id  # type: ignore[union-attr]
     error = receipt.error
     if error is not None:
@@ -152,7 +171,7 @@ def _ack(session: Session, item: Incoming, report: KioskReport, receipt: hazards
         hazard_ref=receipt.ref, tracking_code=receipt.tracking_code,
         error=_ack_error(error) if error else None,
     )
-    return _outbox(session, kiosk_topic(site, kiosk_id, "ack"), ack)
+    return _outbox(kiosk_topic(site, kiosk_id, "ack"), ack)
 
 
 def _ack_error(error: DomainError) -> AckError:
@@ -160,11 +179,8 @@ def _ack_error(error: DomainError) -> AckError:
     return AckError(code=code, field=error.field, message=error.message)
 
 
-def _outbox(session: Session, topic: str, payload: KioskAck) -> OutboxMessage:
-    row = OutboxMessage(topic=topic, payload=payload.model_dump_json(by_alias=True), qos=1,
-                        created_at=payload.at)
-    session.add(row)
-    return row
+def _outbox(topic: str, payload: KioskAck) -> Outgoing:
+    return Outgoing(key=uuid4().hex, topic=topic, payload=payload.model_dump_json(by_alias=True))
 
 
 def _is_uuid(value: str) -> bool:

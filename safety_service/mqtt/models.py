@@ -2,6 +2,7 @@
 and the dead letters (kiosk messages that could not be applied, with the reason)."""
 
 from datetime import datetime
+from uuid import uuid4
 
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
@@ -17,6 +18,8 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (Index("ix_mqtt_outbox_pending", "published_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # Made by the writer, so a batch of rows is inserted in one statement and tracked without ids.
+    key: str = Field(default_factory=lambda: uuid4().hex, max_length=32, unique=True)
     topic: str = Field(max_length=255)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     qos: int = 1

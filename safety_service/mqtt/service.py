@@ -79,8 +79,8 @@ class MqttService:
         self.writer: BatchWriter[intake.Incoming, intake.Applied] = BatchWriter(
             engine, self._apply, name="mqtt", max_batch=settings.mqtt_batch_size)
         self.connected = threading.Event()
-        self._claimed: set[int] = set()
-        self._inflight: list[tuple[int, mqtt.MQTTMessageInfo]] = []
+        self._claimed: set[str] = set()
+        self._inflight: list[tuple[str, mqtt.MQTTMessageInfo]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._relay: threading.Thread | None = None
@@ -162,7 +162,7 @@ class MqttService:
         applied = intake.apply_batch(session, items, site=self.settings.site, timezone=self.settings.timezone)
         self.applied += len(items)
         with self._lock:
-            self._claimed.update(row.id for result in applied for row in result.outbox)
+            self._claimed.update(row.key for result in applied for row in result.outbox)
         return applied
 
     def _applied(self, message: mqtt.MQTTMessage, future: Any) -> None:
@@ -172,16 +172,16 @@ class MqttService:
                 threading.Timer(RETRY_SECONDS, self._submit, args=(message,)).start()
             return
         for row in future.result().outbox:
-            self._publish(row.id, row.topic, row.payload, row.qos, row.retain)
+            self._publish(row.key, row.topic, row.payload, row.qos, row.retain)
         if message.qos > 0:
             self.client.ack(message.mid, message.qos)
 
-    def _publish(self, row_id: int, topic: str, payload: str, qos: int, retain: bool) -> None:
+    def _publish(self, key: str, topic: str, payload: str, qos: int, retain: bool) -> None:
         info = self.client.publish(topic, payload, qos=qos, retain=retain)
         with self._lock:
-            self._claimed.discard(row_id)
+            self._claimed.discard(key)
             if info.rc == mqtt.MQTT_ERR_SUCCESS:
-                self._inflight.append((row_id, info))
+                self._inflight.append((key, info))
 
     def _relay_loop(self) -> None:
         while not self._stop.wait(self.relay_interval):
@@ -194,19 +194,19 @@ class MqttService:
 
     def _mark_published(self) -> None:
         with self._lock:
-            done = [row_id for row_id, info in self._inflight if info.is_published()]
-            self._inflight = [(row_id, info) for row_id, info in self._inflight if not info.is_published()]
-        if done:
+            done = [key for key, info in self._inflight if info.is_published()]
+            self._inflight = [(key, info) for key, info in self._inflight if not info.is_published()]
+        for start in range(0, len(done), 500):
             with session_scope(self.engine) as session:
-                session.exec(update(OutboxMessage).where(col(OutboxMessage.id).in_(done))
+                session.exec(update(OutboxMessage).where(col(OutboxMessage.key).in_(done[start:start + 500]))
                              .values(published_at=utc_now()))
 
     def _publish_pending(self) -> None:
         with self._lock:
-            busy = self._claimed | {row_id for row_id, _ in self._inflight}
+            busy = self._claimed | {key for key, _ in self._inflight}
         with Session(self.engine) as session:
             rows = session.exec(
-                select(OutboxMessage.id, OutboxMessage.topic, OutboxMessage.payload, OutboxMessage.qos,
+                select(OutboxMessage.key, OutboxMessage.topic, OutboxMessage.payload, OutboxMessage.qos,
                        OutboxMessage.retain)
                 .where(col(OutboxMessage.published_at).is_(None),
                        col(OutboxMessage.created_at) < utc_now() - timedelta(seconds=self.relay_grace))

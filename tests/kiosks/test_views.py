@@ -24,9 +24,9 @@ def test_an_admin_registers_a_kiosk_and_gets_its_credentials_once(client: TestCl
     assert credentials["username"] == "PH-MAIN-01" and len(credentials["password"]) >= 20
     assert credentials["report_topic"] == f"safety/{settings.site}/kiosk/PH-MAIN-01/report"
     assert client.post("/api/v1/kiosks", headers=admin, json=body).status_code == 409
-    listed = client.get("/api/v1/kiosks", headers=admin).json()["data"]
-    assert [(k["kiosk_id"], k["status"]) for k in listed] == [("PH-MAIN-01", "unknown")]
-    assert "password" not in listed[0]
+    listed = {k["kiosk_id"]: k for k in client.get("/api/v1/kiosks", headers=admin).json()["data"]}
+    assert listed["PH-MAIN-01"]["status"] == "unknown" and listed["PH-MAIN-01"]["location"] == location.code
+    assert "password" not in listed["PH-MAIN-01"]
 
 
 def test_bad_kiosk_input_is_refused_with_the_field(client: TestClient, session: Session, settings: Settings) -> None:

@@ -34,13 +34,15 @@ def upgrade() -> None:
 
     op.create_table('mqtt_outbox',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('topic', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('payload', sa.Text(), nullable=False),
     sa.Column('qos', sa.Integer(), nullable=False),
     sa.Column('retain', sa.Boolean(), nullable=False),
     sa.Column('created_at', safety_service.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('published_at', safety_service.database.UTCDateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_mqtt_outbox'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mqtt_outbox')),
+    sa.UniqueConstraint('key', name=op.f('uq_mqtt_outbox_key'))
     )
     with op.batch_alter_table('mqtt_outbox', schema=None) as batch_op:
         batch_op.create_index('ix_mqtt_outbox_pending', ['published_at', 'id'], unique=False)

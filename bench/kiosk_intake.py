@@ -1,0 +1,188 @@
+"""Kiosk intake throughput: 100,000 QoS 1 reports from simulated kiosks through Mosquitto.
+
+Two phases on the same Mosquitto (started with docker/mosquitto.conf on a free port) and the
+same publishers, in one run:
+  raw      publishers -> broker -> a plain paho subscriber that only counts (the limit)
+  service  publishers -> broker -> `safety-service intake` (SQLite) -> acks -> an ack counter
+Prints both rates, the ratio, ack latency percentiles, and checks zero loss and zero
+duplicates in the register. Usage: python bench/kiosk_intake.py [--reports 100000] [--kiosks 20]
+"""
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.mqtt.mosquitto import Mosquitto  # noqa: E402
+
+SITE = "benchsite"
+TIME_LIMIT = 600.0
+
+
+def _client(port: int, client_id: str, *, v5: bool = True) -> mqtt.Client:
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
+                         protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311)
+    client.max_inflight_messages_set(1000)
+    client.connect("127.0.0.1", port, keepalive=60)
+    return client
+
+
+def publish(port: int, kiosk_ids: list[str], per_kiosk: int, start: mp.Event, sent: mp.Queue) -> None:
+    """Publish per_kiosk reports for each kiosk, honouring paho's limits (never dropping one)."""
+    clients = {k: _client(port, f"pub-{k}") for k in kiosk_ids}
+    for client in clients.values():
+        client.loop_start()
+    start.wait()
+    deadline = time.monotonic() + TIME_LIMIT
+    times: dict[str, float] = {}
+    for n in range(per_kiosk):
+        for kiosk_id, client in clients.items():
+            report_id = str(uuid.uuid4())
+            payload = json.dumps({"schema": "kiosk-report/1", "report_id": report_id,
+                                  "created_at": "2026-11-24T08:00:00+08:00", "description": f"皮带机托辊异响 {n}"})
+            times[report_id] = time.time()
+            while client.publish(f"safety/{SITE}/kiosk/{kiosk_id}/report", payload, qos=1).rc != mqtt.MQTT_ERR_SUCCESS:
+                if time.monotonic() > deadline:
+                    raise SystemExit("publisher timed out")
+                time.sleep(0.005)  # paho's queue is full or the link is down: wait, never drop
+    while any(c._out_messages for c in clients.values()) and time.monotonic() < deadline:  # noqa: SLF001
+        time.sleep(0.05)
+    for client in clients.values():
+        client.disconnect()
+        client.loop_stop()
+    sent.put(times)
+
+
+def count(port: int, topic: str, expected: int, result: mp.Queue, ready: mp.Event) -> None:
+    """Subscribe and note when each report id first arrives, until all expected have."""
+    seen: dict[str, float] = {}
+
+    def on_message(client, userdata, message) -> None:  # noqa: ANN001
+        key = json.loads(message.payload).get("report_id")
+        seen.setdefault(key, time.time())
+
+    client = _client(port, f"count-{uuid.uuid4().hex[:6]}")
+    client.on_message = on_message
+    client.subscribe(topic, qos=1)
+    client.loop_start()
+    time.sleep(0.5)
+    ready.set()
+    deadline = time.monotonic() + TIME_LIMIT
+    while len(seen) < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    client.loop_stop()
+    result.put(seen)
+
+
+def run_phase(port: int, topic: str, kiosks: list[str], per_kiosk: int, publishers: int) -> dict:
+    total = len(kiosks) * per_kiosk
+    ctx = mp.get_context("spawn")
+    result, ready, start, sent = ctx.Queue(), ctx.Event(), ctx.Event(), ctx.Queue()
+    counter = ctx.Process(target=count, args=(port, topic, total, result, ready))
+    counter.start()
+    ready.wait(30)
+    groups = [kiosks[i::publishers] for i in range(publishers)]
+    procs = [ctx.Process(target=publish, args=(port, g, per_kiosk, start, sent)) for g in groups]
+    for proc in procs:
+        proc.start()
+    time.sleep(2)
+    began = time.time()
+    start.set()
+    arrived: dict[str, float] = result.get(timeout=TIME_LIMIT + 60)
+    published: dict[str, float] = {}
+    for _ in procs:
+        published.update(sent.get(timeout=TIME_LIMIT))
+    for proc in procs + [counter]:
+        proc.join(timeout=60)
+    seconds = max(max(arrived.values(), default=began) - began, 1e-9)
+    latencies = sorted(arrived[k] - published[k] for k in arrived if k in published)
+    return {"count": len(arrived), "total": total, "seconds": seconds, "rate": len(arrived) / seconds,
+            "latencies": latencies, "unknown": len(set(arrived) - set(published))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--kiosks", type=int, default=20)
+    parser.add_argument("--publishers", type=int, default=2)
+    args = parser.parse_args()
+    per_kiosk = args.reports // args.kiosks
+    kiosks = [f"bench-kiosk-{i:03d}" for i in range(args.kiosks)]
+    work = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
+    (work / "broker").mkdir()
+    broker = Mosquitto(work / "broker").start()
+    try:
+        raw = run_phase(broker.port, f"safety/{SITE}/kiosk/+/report", kiosks, per_kiosk, args.publishers)
+        service, check = service_phase(broker, work, kiosks, per_kiosk, args.publishers)
+    finally:
+        broker.stop()
+    report(raw, service, check)
+
+
+def service_phase(broker: Mosquitto, work: Path, kiosks: list[str], per_kiosk: int, publishers: int):
+    env = {**os.environ, "SAFETY_DATABASE_URL": f"sqlite:///{work / 'bench.db'}", "SAFETY_SITE": SITE,
+           "SAFETY_MQTT_URL": broker.url(), "SAFETY_MQTT_CLIENT_ID": "bench-intake", "SAFETY_LOG_LEVEL": "WARNING",
+           "SAFETY_SECRET_KEY": "bench-" + "k" * 40}
+    cli = [sys.executable, "-m", "safety_service"]
+    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([*cli, "location", "add", "BENCH", "--name", "井口接待站"], env=env, check=True, capture_output=True)
+    for kiosk_id in kiosks:
+        subprocess.run([*cli, "kiosk", "add", kiosk_id, "--location", "BENCH"], env=env, check=True,
+                       capture_output=True)
+    intake = subprocess.Popen([*cli, "intake"], env=env)
+    try:
+        time.sleep(3)
+        result = run_ack_phase(broker.port, kiosks, per_kiosk, publishers)
+    finally:
+        intake.terminate()
+        intake.wait(timeout=60)
+    return result, verify(work / "bench.db", len(kiosks) * per_kiosk)
+
+
+def run_ack_phase(port: int, kiosks: list[str], per_kiosk: int, publishers: int) -> dict:
+    return run_phase(port, f"safety/{SITE}/kiosk/+/ack", kiosks, per_kiosk, publishers)
+
+
+def verify(database: Path, expected: int) -> dict:
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        hazards = db.execute("SELECT count(*), count(DISTINCT client_report_id) FROM hazard").fetchone()
+        letters = db.execute("SELECT count(*) FROM mqtt_dead_letter").fetchone()[0]
+        unpublished = db.execute("SELECT count(*) FROM mqtt_outbox WHERE published_at IS NULL").fetchone()[0]
+    return {"hazards": hazards[0], "distinct": hazards[1], "expected": expected, "dead_letters": letters,
+            "unpublished_acks": unpublished}
+
+
+def _percentiles(values: list[float]) -> str:
+    if not values:
+        return "no samples"
+    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))] * 1000  # noqa: E731
+    return f"p50 {pick(0.5):.0f} ms, p95 {pick(0.95):.0f} ms, p99 {pick(0.99):.0f} ms, max {values[-1] * 1000:.0f} ms"
+
+
+def report(raw: dict, service: dict, check: dict) -> None:
+    print(f"raw     {raw['count']:>7}/{raw['total']} messages in {raw['seconds']:.2f} s = {raw['rate']:,.0f}/s; "
+          f"delivery {_percentiles(raw['latencies'])}")
+    print(f"service {service['count']:>7}/{service['total']} acks     in {service['seconds']:.2f} s = "
+          f"{service['rate']:,.0f}/s; ack latency {_percentiles(service['latencies'])}")
+    print(f"ratio   service/raw = {service['rate'] / raw['rate']:.0%}")
+    print(f"register: {check}")
+    loss = check["expected"] - check["distinct"]
+    print(f"loss {loss}, duplicates {check['hazards'] - check['distinct']}")
+
+
+if __name__ == "__main__":
+    main()
