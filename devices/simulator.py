@@ -67,6 +67,7 @@ class Simulation:
     finished: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _tmp: tempfile.TemporaryDirectory | None = None
+    _sender: threading.Thread | None = None
 
     def start(self, connect_timeout: float = 10.0) -> "Simulation":
         """Create and connect every kiosk; kiosks that cannot connect yet keep trying in the background."""
@@ -108,6 +109,16 @@ class Simulation:
         deadline = time.monotonic() + timeout
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
+
+    def send_async(self, timeout: float = 600.0) -> None:
+        """Start sending in the background, so a test can break something meanwhile."""
+        self._sender = threading.Thread(target=self.send, args=(timeout,), daemon=True)
+        self._sender.start()
+
+    def join_sending(self, timeout: float) -> None:
+        """Wait (at most ``timeout`` s) until ``send_async`` has committed every report to the outboxes."""
+        if self._sender is not None:
+            self._sender.join(timeout)
 
     def _send_from(self, client: KioskClient, timeout: float) -> None:
         settings, deadline = self.settings, time.monotonic() + timeout

@@ -209,6 +209,7 @@ class MqttService:
                 select(OutboxMessage.key, OutboxMessage.topic, OutboxMessage.payload, OutboxMessage.qos,
                        OutboxMessage.retain)
                 .where(col(OutboxMessage.published_at).is_(None),
+                       col(OutboxMessage.topic).startswith(f"safety/{self.settings.site}/"),
                        col(OutboxMessage.created_at) < utc_now() - timedelta(seconds=self.relay_grace))
                 .order_by(col(OutboxMessage.id)).limit(2000)
             ).all()

@@ -1,6 +1,7 @@
 """The service's MQTT intake against a real Mosquitto (the project's config, started by the test)."""
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -150,3 +151,27 @@ def test_two_instances_share_the_intake_and_apply_each_report_once(engine: Engin
         pending = session.exec(select(func.count()).select_from(OutboxMessage).where(
             col(OutboxMessage.topic).like(f"safety/{code}/%"), col(OutboxMessage.published_at).is_(None))).one()
     assert pending == 0
+
+
+def test_the_relay_republishes_its_sites_stale_rows_and_never_another_sites(
+        engine: Engine, settings: Settings, mosquitto: Mosquitto, site) -> None:
+    code, (kiosk_id, _) = site
+    listener = TestClient(mosquitto.url())
+    assert listener.ready()
+    listener.subscribe("safety/#")
+    own_topic, foreign_topic = f"safety/{code}/kiosk/{kiosk_id}/ack", f"safety/other{code}/kiosk/{kiosk_id}/ack"
+    with session_scope(engine) as session:
+        session.add_all([OutboxMessage(topic=own_topic, payload='{"left": "by a crashed instance"}'),
+                         OutboxMessage(topic=foreign_topic, payload='{"not": "ours"}')])
+    service = MqttService(service_settings(settings, mosquitto, code), engine, relay_grace=0)
+    service.start()
+    try:
+        assert wait_until(lambda: listener.on(own_topic), timeout=15)
+        time.sleep(1.0)  # a few more relay rounds
+        assert listener.on(foreign_topic) == []
+    finally:
+        service.stop()
+    with Session(engine) as session:
+        rows = {row.topic: row.published_at for row in session.exec(
+            select(OutboxMessage).where(col(OutboxMessage.topic).in_([own_topic, foreign_topic]))).all()}
+    assert rows[own_topic] is not None and rows[foreign_topic] is None
