@@ -7,7 +7,6 @@ from sqlmodel import Field, SQLModel
 
 from safety_service.kiosks.models import KIOSK_ID_PATTERN
 
-
 RESERVED_IDS = frozenset({"safety-service"})
 
 

@@ -18,7 +18,7 @@ SERVICE_PASSWORD = "service-password-for-tests"
 
 @pytest.fixture
 def broker(session: Session, tmp_path: Path) -> Iterator[tuple[Mosquitto, dict]]:
-    (one, one_credentials), (two, two_credentials) = make_kiosk(session), make_kiosk(session)
+    (_, one_credentials), (_, two_credentials) = make_kiosk(session), make_kiosk(session)
     passwords, acl = tmp_path / "passwords", tmp_path / "acl"
     kiosks_service.write_broker_files(session, site=SITE, service_username="safety-service",
                                       service_password=SERVICE_PASSWORD, password_file=passwords, acl_file=acl)
