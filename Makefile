@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install services bench bench-report clean
+.PHONY: run test install services bench bench-report bench-kiosk clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench: install services
 
 bench-report: install services
 	$(BIN)/python bench/report_http.py
+
+bench-kiosk: install services
+	$(BIN)/python bench/kiosk_intake.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

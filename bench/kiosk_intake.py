@@ -117,6 +117,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--kiosks", type=int, default=20)
     parser.add_argument("--publishers", type=int, default=2)
+    parser.add_argument("--protocol", choices=("5", "3.1.1"), default="5", help="the intake's MQTT protocol")
     args = parser.parse_args()
     per_kiosk = args.reports // args.kiosks
     kiosks = [f"bench-kiosk-{i:03d}" for i in range(args.kiosks)]
@@ -125,16 +126,17 @@ def main() -> None:
     broker = Mosquitto(work / "broker").start()
     try:
         raw = run_phase(broker.port, f"safety/{SITE}/kiosk/+/report", kiosks, per_kiosk, args.publishers)
-        service, check = service_phase(broker, work, kiosks, per_kiosk, args.publishers)
+        service, check = service_phase(broker, work, kiosks, per_kiosk, args.publishers, args.protocol)
     finally:
         broker.stop()
     report(raw, service, check)
 
 
-def service_phase(broker: Mosquitto, work: Path, kiosks: list[str], per_kiosk: int, publishers: int):
+def service_phase(broker: Mosquitto, work: Path, kiosks: list[str], per_kiosk: int, publishers: int,
+                  protocol: str):
     env = {**os.environ, "SAFETY_DATABASE_URL": f"sqlite:///{work / 'bench.db'}", "SAFETY_SITE": SITE,
            "SAFETY_MQTT_URL": broker.url(), "SAFETY_MQTT_CLIENT_ID": "bench-intake", "SAFETY_LOG_LEVEL": "WARNING",
-           "SAFETY_SECRET_KEY": "bench-" + "k" * 40}
+           "SAFETY_SECRET_KEY": "bench-" + "k" * 40, "SAFETY_MQTT_PROTOCOL": protocol}
     cli = [sys.executable, "-m", "safety_service"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([*cli, "location", "add", "BENCH", "--name", "井口接待站"], env=env, check=True, capture_output=True)

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     mqtt_embedded_port: int = Field(1883, ge=1, le=65535)
     mqtt_embedded_host: str = "127.0.0.1"
     mqtt_client_id: str = Field("", max_length=64)
+    mqtt_protocol: str = Field("5", pattern=r"^(5|3\.1\.1)$")
     mqtt_shared_group: str = Field("safety-intake", pattern=r"^[A-Za-z0-9_-]*$")
     mqtt_password_file: str = ""
     mqtt_acl_file: str = ""

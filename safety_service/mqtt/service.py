@@ -74,7 +74,9 @@ class MqttService:
         # after its commit); older unpublished rows are from a crash or a lost connection.
         self.relay_grace = relay_grace
         self.url = parse_broker_url(url or broker_url(settings))
-        self.v5 = settings.mqtt_url != "embedded" if mqtt_v5 is None else mqtt_v5
+        if mqtt_v5 is None:
+            mqtt_v5 = settings.mqtt_url != "embedded" and settings.mqtt_protocol == "5"
+        self.v5 = mqtt_v5
         self.client_id = settings.mqtt_client_id or f"safety-{settings.site}-{socket.gethostname()}"[:64]
         self.writer: BatchWriter[intake.Incoming, intake.Applied] = BatchWriter(
             engine, self._apply, name="mqtt", max_batch=settings.mqtt_batch_size)
@@ -133,7 +135,7 @@ class MqttService:
         """The topic filters the intake takes, shared between instances on an MQTT 5 broker."""
         filters = [kiosk_filter(self.settings.site, kind) for kind in ("report", "status")]
         group = self.settings.mqtt_shared_group
-        if self.v5 and group:
+        if self.settings.mqtt_url != "embedded" and group:  # Mosquitto shares for 3.1.1 clients too
             return [f"$share/{group}/{f}" for f in filters]
         return filters
 

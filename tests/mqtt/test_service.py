@@ -37,9 +37,10 @@ def site(engine: Engine) -> tuple[str, list[str]]:
     return code, kiosks
 
 
-def service_settings(settings: Settings, mosquitto: Mosquitto, site: str, instance: str = "a") -> Settings:
+def service_settings(settings: Settings, mosquitto: Mosquitto, site: str, instance: str = "a",
+                     protocol: str = "5") -> Settings:
     return make_settings(settings.database_url, site=site, mqtt_url=mosquitto.url(),
-                         mqtt_client_id=f"intake-{site}-{instance}")
+                         mqtt_client_id=f"intake-{site}-{instance}", mqtt_protocol=protocol)
 
 
 def report(report_id: str | None = None) -> str:
@@ -125,10 +126,11 @@ def test_kiosk_status_and_last_will_are_kept(engine: Engine, settings: Settings,
         service.stop()
 
 
+@pytest.mark.parametrize("protocol", ["5", "3.1.1"])
 def test_two_instances_share_the_intake_and_apply_each_report_once(engine: Engine, settings: Settings,
-                                                                   mosquitto: Mosquitto, site) -> None:
+                                                                   mosquitto: Mosquitto, site, protocol: str) -> None:
     code, kiosk_ids = site
-    services = [MqttService(service_settings(settings, mosquitto, code, name), engine) for name in "ab"]
+    services = [MqttService(service_settings(settings, mosquitto, code, name, protocol), engine) for name in "ab"]
     for service in services:
         service.start()
     try:
