@@ -333,7 +333,10 @@ def _write_broker_files(settings) -> None:  # noqa: ANN001 - Settings
     from safety_service.mqtt.service import broker_url, parse_broker_url
 
     if not (settings.mqtt_password_file and settings.mqtt_acl_file):
-        click.echo("SAFETY_MQTT_PASSWORD_FILE / SAFETY_MQTT_ACL_FILE not set: broker files not written")
+        if settings.mqtt_url == "embedded":
+            click.echo("the embedded broker reads the kiosks from the database: the kiosk can connect now")
+        else:
+            click.echo("SAFETY_MQTT_PASSWORD_FILE / SAFETY_MQTT_ACL_FILE not set: broker files not written")
         return
     url = parse_broker_url(broker_url(settings))
     if not (url.username and url.password):

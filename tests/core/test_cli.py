@@ -71,3 +71,22 @@ def test_demo_fills_every_state_once_and_the_jobs_run(cli: CliRunner) -> None:
     assert jobs.exit_code == 0 and "escalate_overdue:" in jobs.output
     assert int(jobs.stdout.split(":")[1]) > 0  # the demo's overdue hazards were escalated
     assert cli.invoke(main, ["jobs", "run"]).stdout.strip() == "escalate_overdue: 0"
+
+
+def test_kiosk_add_prints_credentials_and_writes_the_broker_files(cli: CliRunner, tmp_path, monkeypatch) -> None:
+    assert cli.invoke(main, ["location", "add", "PH-1", "--name", "主井井口"]).exit_code == 0
+    monkeypatch.setenv("SAFETY_MQTT_URL", "mqtt://safety-service:service-pass@127.0.0.1:1883")
+    monkeypatch.setenv("SAFETY_MQTT_PASSWORD_FILE", str(tmp_path / "passwords"))
+    monkeypatch.setenv("SAFETY_MQTT_ACL_FILE", str(tmp_path / "acl"))
+    get_settings.cache_clear()
+    added = cli.invoke(main, ["kiosk", "add", "PH-1-K1", "--location", "PH-1"])
+    assert added.exit_code == 0, added.output
+    password = next(line.split(": ")[1] for line in added.stdout.splitlines() if line.startswith("password: "))
+    lines = (tmp_path / "passwords").read_text().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["safety-service", "PH-1-K1"]
+    assert password not in (tmp_path / "passwords").read_text()
+    assert "pattern write safety/tianchen/kiosk/%u/report" in (tmp_path / "acl").read_text()
+    again = cli.invoke(main, ["kiosk", "add", "PH-1-K1", "--location", "PH-1"])
+    assert again.exit_code == 4 and "already exists" in again.output
+    listed = cli.invoke(main, ["kiosk", "list"])
+    assert listed.stdout.startswith("PH-1-K1\tPH-1\tunknown")
