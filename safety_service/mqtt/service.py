@@ -220,8 +220,10 @@ class MqttService:
                 self._publish(*row)
 
     def pending_outbox(self) -> int:
-        """How many outbox rows the broker has not taken yet."""
+        """How many of this site's outbox rows the broker has not taken yet."""
         with Session(self.engine) as session:
-            return len(session.exec(select(OutboxMessage.id).where(col(OutboxMessage.published_at).is_(None))).all())
+            return len(session.exec(select(OutboxMessage.id).where(
+                col(OutboxMessage.published_at).is_(None),
+                col(OutboxMessage.topic).startswith(f"safety/{self.settings.site}/"))).all())
 
 
