@@ -77,7 +77,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def db_upgrade(revision: str) -> None:
     """Apply the migrations up to REVISION (the newest by default)."""
     from safety_service import migrate

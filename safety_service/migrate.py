@@ -19,8 +19,8 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema up to the revision."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the database schema up to the revision (every branch's newest by default)."""
     command.upgrade(alembic_config(engine), revision)
 
 
