@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: float = Field(60.0, gt=0)
     escalate_officer_after_hours: float = Field(24.0, gt=0)
     escalate_chief_after_hours: float = Field(72.0, gt=0)
+    counselling_observation_days: int = Field(30, ge=1, le=365)
+    counselling_session_interval_days: int = Field(14, ge=1, le=365)
+    counselling_auto_open: bool = True
     log_level: str = "INFO"
     qr_keys: str = ""
     qr_font: str = ""
@@ -49,6 +52,11 @@ class Settings(BaseSettings):
     photo_max_side: int = Field(1600, ge=200, le=8000)
     public_rate_per_minute: int = Field(120, ge=0)
     report_rate_per_minute: int = Field(12, ge=0)
+    triage_hours: float = Field(24.0, gt=0)
+    verification_hours: float = Field(48.0, gt=0)
+    reward_general_points: int = Field(10, ge=0)
+    reward_major_points: int = Field(50, ge=0)
+    reward_major_bonus_points: int = Field(100, ge=0)
 
     @field_validator("public_url")
     @classmethod

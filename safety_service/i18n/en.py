@@ -16,6 +16,7 @@ MESSAGES: dict[str, str] = {
     "report.name": "Name",
     "report.employee_no": "Employee number",
     "report.anonymous": "You may report anonymously: leave name and employee number empty and nothing identifies you.",
+    "report.bulletin": "Safety notice",
     "report.submit": "Send report",
     "receipt.title": "Report received",
     "receipt.thanks": "Thank you for keeping the mine safe. A safety officer will check it soon.",

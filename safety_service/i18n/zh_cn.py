@@ -16,6 +16,7 @@ MESSAGES: dict[str, str] = {
     "report.name": "姓名",
     "report.employee_no": "工号",
     "report.anonymous": "可以匿名举报：姓名和工号都不填即为匿名，不会记录你的身份。",
+    "report.bulletin": "安全提示",
     "report.submit": "提交举报",
     "receipt.title": "举报已收到",
     "receipt.thanks": "感谢你为安全生产出力！安全员会尽快核实处理。",

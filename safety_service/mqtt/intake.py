@@ -1,5 +1,5 @@
 """Kiosk messages applied in batches: reports through the one intake path, status updates,
-and for every report an ack in the outbox, written in the same transaction.
+bulletin-read confirmations, and for every report an ack in the outbox, written in the same transaction.
 
 Nothing here talks to the broker; ``mqtt.service`` feeds it and publishes the outbox after commit.
 """
@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from safety_service.bulletins import reads as bulletins_reads
 from safety_service.clock import utc_now
 from safety_service.errors import DomainError
 from safety_service.hazards import intake as hazards_intake
@@ -22,7 +23,7 @@ from safety_service.kiosks import service as kiosks_service
 from safety_service.kiosks.models import Kiosk
 from safety_service.locations.models import Location
 from safety_service.mqtt.models import DeadLetter, OutboxMessage
-from safety_service.mqtt.payloads import AckError, KioskAck, KioskReport, KioskStatus
+from safety_service.mqtt.payloads import AckError, BulletinRead, KioskAck, KioskReport, KioskStatus
 from safety_service.mqtt.topics import kiosk_topic, parse_kiosk_topic
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
     kiosks = _kiosks(session, items)
     results = [Applied() for _ in items]
     reports: list[tuple[int, KioskReport, HazardReport]] = []
+    reads: list[tuple[int, bulletins_reads.ReadInput]] = []
     for index, item in enumerate(items):
         try:
             parsed = _parse(item, kiosks, site=site)
@@ -77,11 +79,25 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
             continue
         if isinstance(parsed, tuple):
             reports.append((index, *parsed))
+        elif isinstance(parsed, bulletins_reads.ReadInput):
+            reads.append((index, parsed))
     receipts = hazards_intake.report_hazards(session, reports=[r for _, _, r in reports], timezone=timezone)
     for (index, payload, _), receipt in zip(reports, receipts, strict=True):
         results[index].outbox.append(_ack(session, items[index], payload, receipt, site=site))
+    _apply_reads(session, items, reads, results, site=site)
     _store_outbox(session, [row for result in results for row in result.outbox], at=utc_now())
     return results
+
+
+def _apply_reads(session: Session, items: list[Incoming], reads: list[tuple[int, bulletins_reads.ReadInput]],
+                 results: list[Applied], *, site: str) -> None:
+    """Record the confirmations; one naming an unknown bulletin gets an error ack."""
+    errors = bulletins_reads.record_reads(session, reads=[r for _, r in reads], now=utc_now())
+    for (index, _), error in zip(reads, errors, strict=True):
+        if error is not None:
+            refused = Refused("not_found", error.message, field=error.field)
+            ack = _refuse(session, items[index], refused, site=site)
+            results[index].outbox.extend([ack] if ack is not None else [])
 
 
 def _store_outbox(session: Session, rows: list[Outgoing], *, at: datetime) -> None:
@@ -100,7 +116,7 @@ def _kiosks(session: Session, items: list[Incoming]) -> dict[str, tuple[Kiosk, s
 
 
 def _parse(item: Incoming, kiosks: dict[str, tuple[Kiosk, str]], *, site: str
-           ) -> tuple[KioskReport, HazardReport] | None:
+           ) -> tuple[KioskReport, HazardReport] | bulletins_reads.ReadInput | None:
     topic = parse_kiosk_topic(item.topic)
     if topic is None or topic.site != site:
         raise Refused("unknown_topic", f"not a kiosk topic of site {site!r}")
@@ -113,6 +129,10 @@ def _parse(item: Incoming, kiosks: dict[str, tuple[Kiosk, str]], *, site: str
         status = _validate(KioskStatus, data)
         kiosks_service.set_status(kiosk, state=status.state, version=status.version, at=item.received_at)
         return None
+    if topic.kind == "bulletin-read":
+        read = _validate(BulletinRead, data)
+        return bulletins_reads.ReadInput(read_id=str(read.read_id), bulletin_id=read.bulletin_id,
+                                         employee_no=read.employee_no, read_at=read.read_at, kiosk_id=kiosk.id)
     if topic.kind != "report":
         raise Refused("unsupported", f"messages on {topic.kind!r} are not taken yet")
     report = _validate(KioskReport, data)

@@ -133,7 +133,7 @@ class MqttService:
 
     def subscriptions(self) -> list[str]:
         """The topic filters the intake takes, shared between instances on an MQTT 5 broker."""
-        filters = [kiosk_filter(self.settings.site, kind) for kind in ("report", "status")]
+        filters = [kiosk_filter(self.settings.site, kind) for kind in ("report", "status", "bulletin-read")]
         group = self.settings.mqtt_shared_group
         if self.settings.mqtt_url != "embedded" and group:  # Mosquitto shares for 3.1.1 clients too
             return [f"$share/{group}/{f}" for f in filters]

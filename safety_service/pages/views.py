@@ -14,6 +14,9 @@ from starlette.responses import HTMLResponse
 
 from safety_service.api.deps import SessionDep, SettingsDep
 from safety_service.batching import BatchWriter
+from safety_service.bulletins import service as bulletins_service
+from safety_service.bulletins.models import Bulletin
+from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.errors import NotFound
 from safety_service.i18n import Translator
@@ -63,9 +66,20 @@ def _form_page(session: Session, t: Translator, settings: Settings, code: str, t
                   for c in locations_service.list_categories(session)]
     place = {"code": location.code, "name": location.name_en if t.language == "en" and location.name_en
              else location.name_zh}
+    bulletin = bulletins_service.for_location(session, site=settings.site, area_id=location.area_id, now=utc_now())
     return render("report.html", lang=t.language, status=status, remember=remember, location=place,
-                  categories=categories, form=typed, errors=typed.errors,
+                  categories=categories, form=typed, errors=typed.errors, bulletin=_bulletin(bulletin, t),
                   max_photo_mb=settings.photo_max_bytes // (1024 * 1024))
+
+
+def _bulletin(bulletin: Bulletin | None, t: Translator) -> dict[str, str | None] | None:
+    """The bulletin shown above the form, in the page's language when it has one."""
+    if bulletin is None:
+        return None
+    english = t.language == "en"
+    return {"title": bulletin.title_en if english and bulletin.title_en else bulletin.title_zh,
+            "body": bulletin.body_en if english and bulletin.body_en else bulletin.body_zh,
+            "picture": f"/api/v1/bulletins/{bulletin.id}/picture" if bulletin.picture is not None else None}
 
 
 @router.get("/r/{token}", response_class=HTMLResponse)

@@ -103,3 +103,30 @@ def test_status_messages_keep_the_kiosk_presence_without_an_ack(session: Session
     _apply(session, [_message(kiosk.kiosk_id, offline, kind="status")])
     assert session.get(Kiosk, kiosk.id).status == "offline"
     assert _acks(_apply(session, [_message(kiosk.kiosk_id, {"state": "dancing"}, kind="status")])) == []
+
+
+def _bulletin_read(bulletin_id: int, employee_no: str = "1001", read_id: str | None = None) -> dict:
+    return {"schema": "bulletin-read/1", "read_id": read_id or str(uuid.uuid4()), "bulletin_id": bulletin_id,
+            "employee_no": employee_no, "read_at": "2026-11-24T08:30:00+08:00"}
+
+
+def test_a_bulletin_read_is_recorded_once_and_needs_no_ack(session: Session) -> None:
+    from safety_service.bulletins.models import BulletinRead
+    from tests.bulletins.builders import make_bulletin
+
+    kiosk, _ = make_kiosk(session)
+    bulletin = make_bulletin(session)
+    read = _bulletin_read(bulletin.id)
+    applied = _apply(session, [_message(kiosk.kiosk_id, read, kind="bulletin-read")] * 2)
+    assert _acks(applied) == []
+    rows = session.exec(select(BulletinRead).where(BulletinRead.bulletin_id == bulletin.id)).all()
+    assert [(r.employee_no, r.kiosk_id) for r in rows] == [("1001", kiosk.id)]
+
+
+def test_a_bulletin_read_of_an_unknown_bulletin_gets_an_error_ack(session: Session) -> None:
+    kiosk, _ = make_kiosk(session)
+    applied = _apply(session, [_message(kiosk.kiosk_id, _bulletin_read(987_654), kind="bulletin-read"),
+                               _message(kiosk.kiosk_id, {"schema": "bulletin-read/1"}, kind="bulletin-read")])
+    acks = _acks(applied)
+    assert [a.error.code for _, a in acks] == ["not_found", "invalid_payload"]
+    assert acks[0][1].error.field == "bulletin_id" and acks[0][0].endswith("/ack")

@@ -1,0 +1,87 @@
+"""Read confirmations from kiosks (each recorded once) and the read rates built on them."""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from safety_service.bulletins.models import Bulletin, BulletinRead, BulletinState
+from safety_service.bulletins.schemas import BulletinReadsPublic, ReadRate
+from safety_service.errors import DomainError, NotFound
+from safety_service.locations.models import Area
+from safety_service.people.models import Person
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReadInput:
+    """One confirmation as a kiosk sent it."""
+
+    read_id: str
+    bulletin_id: int
+    employee_no: str
+    read_at: datetime
+    kiosk_id: int | None = None
+
+
+def record_reads(session: Session, *, reads: list[ReadInput], now: datetime) -> list[DomainError | None]:
+    """Store each confirmation once (by read_id, and once per worker and bulletin); an error per unknown bulletin."""
+    if not reads:
+        return []
+    ids = {r.bulletin_id for r in reads}
+    shown = set(session.exec(select(Bulletin.id).where(
+        col(Bulletin.id).in_(ids), Bulletin.state != BulletinState.draft)).all())
+    people = dict(session.exec(select(Person.employee_no, Person.id).where(
+        col(Person.employee_no).in_({r.employee_no for r in reads}))).all())
+    rows = [_row(r, people, now) for r in reads if r.bulletin_id in shown]
+    if rows:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        session.execute(insert(BulletinRead).values(rows).on_conflict_do_nothing())
+    logger.info("bulletin reads applied", extra={"count": len(rows)})
+    return [None if r.bulletin_id in shown else NotFound(f"no published bulletin {r.bulletin_id}",
+                                                         field="bulletin_id") for r in reads]
+
+
+def _row(read: ReadInput, people: dict[str, int], now: datetime) -> dict:
+    return {"read_id": read.read_id, "bulletin_id": read.bulletin_id, "employee_no": read.employee_no,
+            "person_id": people.get(read.employee_no), "kiosk_id": read.kiosk_id, "read_at": read.read_at,
+            "received_at": now}
+
+
+def read_rates(session: Session, *, bulletin: Bulletin) -> BulletinReadsPublic:
+    """Readers among the people the bulletin is meant for: overall, per area and per team."""
+    audience = _audience(session, bulletin)
+    readers = set(session.exec(select(BulletinRead.person_id).where(
+        BulletinRead.bulletin_id == bulletin.id, col(BulletinRead.person_id).is_not(None))).all())
+    confirmations = len(session.exec(select(BulletinRead.id).where(BulletinRead.bulletin_id == bulletin.id)).all())
+    codes = dict(session.exec(select(Area.id, Area.code)).all())
+    return BulletinReadsPublic(
+        bulletin_id=bulletin.id, confirmations=confirmations,
+        overall=_rate(None, audience, readers),
+        by_area=_grouped(audience, readers, lambda p: codes.get(p.area_id)),
+        by_team=_grouped(audience, readers, lambda p: p.team),
+    )
+
+
+def _audience(session: Session, bulletin: Bulletin) -> list[Person]:
+    query = select(Person)
+    if bulletin.areas:
+        area_ids = session.exec(select(Area.id).where(col(Area.code).in_(bulletin.areas))).all()
+        query = query.where(col(Person.area_id).in_(area_ids))
+    return list(session.exec(query).all())
+
+
+def _rate(key: str | None, people: list[Person], readers: set[int | None]) -> ReadRate:
+    read = sum(1 for p in people if p.id in readers)
+    return ReadRate(key=key, readers=read, audience=len(people), rate=round(read / len(people), 4) if people else None)
+
+
+def _grouped(audience: list[Person], readers: set[int | None], key) -> list[ReadRate]:  # noqa: ANN001
+    groups = Counter(key(p) for p in audience)
+    return [_rate(name, [p for p in audience if key(p) == name], readers)
+            for name in sorted(groups, key=lambda n: (n is None, n or ""))]
