@@ -1,0 +1,125 @@
+"""Violations (三违): recording them, and who may see which."""
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from safety_service.clock import utc_now
+from safety_service.config import Settings
+from safety_service.counselling import service as cases
+from safety_service.counselling.models import Violation
+from safety_service.counselling.schemas import ViolationCreate, ViolationPublic, ViolationsPublic
+from safety_service.counselling.states import VIOLATION_READERS, VIOLATION_RECORDERS, ViolationKind
+from safety_service.errors import InvalidInput, NotFound, PermissionDenied
+from safety_service.hazards.models import Hazard
+from safety_service.locations import service as locations_service
+from safety_service.locations.models import Location
+from safety_service.people import service as people_service
+from safety_service.people.models import Person, Role, User
+
+logger = logging.getLogger(__name__)
+# Clocks of phones and office PCs drift; a violation a few minutes "in the future" is still real.
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+def record_violation(session: Session, *, data: ViolationCreate, actor: User, settings: Settings,
+                     now: datetime | None = None) -> Violation:
+    """Record a violation and tie it to the worker's case (opening one when SAFETY_COUNSELLING_AUTO_OPEN)."""
+    if actor.role not in VIOLATION_RECORDERS:
+        raise PermissionDenied(f"role {actor.role!r} may not record violations")
+    now = now or utc_now()
+    violation = Violation(
+        person_id=_worker(session, data.employee_no).id, kind=data.kind, occurred_at=_when(data.occurred_at, now),
+        location_id=locations_service.get_location(session, code=data.location_code, field="location_code").id,
+        description=data.description, hazard_id=_hazard_id(session, data.hazard_ref), recorded_by_id=actor.id,
+        recorded_at=now,
+    )
+    session.add(violation)
+    session.flush()
+    cases.on_violation(session, violation=violation, actor=actor, now=now, auto_open=settings.counselling_auto_open)
+    logger.info("violation recorded", extra={"violation_id": violation.id, "kind": str(data.kind),
+                                             "by": actor.username})
+    return violation
+
+
+def _worker(session: Session, employee_no: str) -> Person:
+    person = people_service.get_person(session, employee_no=employee_no.strip())
+    if person is None:
+        raise InvalidInput(f"no worker with employee number {employee_no!r}", field="employee_no")
+    return person
+
+
+def _when(occurred_at: datetime, now: datetime) -> datetime:
+    if occurred_at > now + CLOCK_SKEW:
+        raise InvalidInput("a violation cannot be recorded before it happened", field="occurred_at")
+    return occurred_at
+
+
+def _hazard_id(session: Session, ref: str | None) -> int | None:
+    if not ref:
+        return None
+    hazard_id = session.exec(select(Hazard.id).where(Hazard.ref == ref.strip())).first()
+    if hazard_id is None:
+        raise InvalidInput(f"no hazard {ref!r}", field="hazard_ref")
+    return hazard_id
+
+
+def _rows(user: User) -> object:
+    """Officers, the chief, counsellors and admins see every violation; a supervisor those they recorded."""
+    Recorder = User.__table__.alias("recorder")
+    query = (select(Violation, Person, Location.code, Hazard.ref, Recorder.c.username)
+             .join(Person, col(Person.id) == Violation.person_id)
+             .join(Location, col(Location.id) == Violation.location_id)
+             .join(Recorder, Recorder.c.id == Violation.recorded_by_id)
+             .join(Hazard, col(Hazard.id) == Violation.hazard_id, isouter=True))
+    if user.role == Role.supervisor:
+        return query.where(Violation.recorded_by_id == user.id)
+    if user.role not in VIOLATION_READERS:
+        raise PermissionDenied(f"role {user.role!r} may not see violations")
+    return query
+
+
+def _public(row: tuple) -> ViolationPublic:
+    violation, person, location, hazard_ref, recorder = row
+    return ViolationPublic(
+        id=violation.id, employee_no=person.employee_no, worker_name=person.name, team=person.team,
+        kind=violation.kind, occurred_at=violation.occurred_at, location=location, description=violation.description,
+        hazard_ref=hazard_ref, recorded_by=recorder, recorded_at=violation.recorded_at,
+    )
+
+
+def list_violations(session: Session, *, user: User, employee_no: str | None = None,
+                    kind: ViolationKind | None = None, limit: int = 50, offset: int = 0) -> ViolationsPublic:
+    """The violations this user may see, newest first."""
+    query = _rows(user)
+    if employee_no is not None:
+        query = query.where(Person.employee_no == employee_no)
+    if kind is not None:
+        query = query.where(Violation.kind == kind)
+    count = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page = query.order_by(col(Violation.occurred_at).desc(), col(Violation.id).desc()).limit(limit).offset(offset)
+    return ViolationsPublic(data=[_public(r) for r in session.exec(page).all()], count=count)
+
+
+def worker_history(session: Session, *, user: User, employee_no: str) -> ViolationsPublic:
+    """A worker's violations, newest first (never a supervisor's: they see only what they recorded)."""
+    if user.role not in VIOLATION_READERS:
+        raise PermissionDenied(f"role {user.role!r} may not see a worker's violation history")
+    if people_service.get_person(session, employee_no=employee_no) is None:
+        raise NotFound(f"no worker with employee number {employee_no!r}", field="employee_no")
+    return list_violations(session, user=user, employee_no=employee_no, limit=500)
+
+
+def get_violation(session: Session, *, violation_id: int, user: User) -> ViolationPublic:
+    """One violation this user may see, or NotFound."""
+    row = session.exec(_rows(user).where(Violation.id == violation_id)).first()
+    if row is None:
+        raise NotFound(f"no violation {violation_id}", field="violation_id")
+    return _public(row)
+
+
+def case_violations(session: Session, *, case_id: int, user: User) -> list[ViolationPublic]:
+    """The violations tied to a case, oldest first."""
+    query = _rows(user).where(Violation.case_id == case_id).order_by(col(Violation.occurred_at))
+    return [_public(r) for r in session.exec(query).all()]
