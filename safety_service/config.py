@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     photo_max_side: int = Field(1600, ge=200, le=8000)
     public_rate_per_minute: int = Field(120, ge=0)
     report_rate_per_minute: int = Field(12, ge=0)
+    console_cookie_secure: bool = True
+    console_page_size: int = Field(25, ge=5, le=200)
+    console_poll_seconds: int = Field(15, ge=0)
+    console_stats_ttl_seconds: float = Field(300.0, ge=0)
     triage_hours: float = Field(24.0, gt=0)
     verification_hours: float = Field(48.0, gt=0)
     reward_general_points: int = Field(10, ge=0)

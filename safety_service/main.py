@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from safety_service import __version__
 from safety_service.api import errors
 from safety_service.config import Settings, get_settings
+from safety_service.console import views as console_views
 from safety_service.database import get_engine
 from safety_service.bulletins import views as bulletins_views
 from safety_service.hazards import views as hazards_views
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     errors.install(app)
     app.include_router(api_router())
     app.include_router(pages_views.router)
+    app.include_router(console_views.router)
     app.add_middleware(PublicLimits, settings=settings)
 
     @app.get("/healthz", tags=["health"])

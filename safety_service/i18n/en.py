@@ -1,5 +1,7 @@
 """English: the second language of every page."""
 
+from safety_service.i18n import console_en
+
 MESSAGES: dict[str, str] = {
     "app.name": "Hazard reporting",
     "lang.switch": "中文",
@@ -73,3 +75,5 @@ MESSAGES: dict[str, str] = {
     "error.tracking.not_found": "No report has this tracking code; check what you typed.",
     "error.not_found": "There is no such page.",
 }
+
+MESSAGES.update(console_en.MESSAGES)

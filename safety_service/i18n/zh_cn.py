@@ -1,5 +1,7 @@
 """简体中文 (zh-CN): the first language of every page."""
 
+from safety_service.i18n import console_zh_cn
+
 MESSAGES: dict[str, str] = {
     "app.name": "安全隐患随手拍",
     "lang.switch": "English",
@@ -73,3 +75,5 @@ MESSAGES: dict[str, str] = {
     "error.tracking.not_found": "没有找到这个查询码对应的举报，请检查是否输入正确。",
     "error.not_found": "页面不存在。",
 }
+
+MESSAGES.update(console_zh_cn.MESSAGES)

@@ -1,0 +1,51 @@
+"""The action forms of the detail page: each field a transition needs, read into its input model.
+
+The forms call the same service functions as the API; this module only reads and checks input.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.datastructures import FormData
+
+from safety_service.console import forms
+from safety_service.hazards import service as hazards_service
+from safety_service.hazards.schemas import HazardAssign, HazardConfirm, HazardRectified, HazardReject, HazardVerify
+from safety_service.hazards.states import Action
+from safety_service.i18n import Translator
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    """A transition's form: its fields, its input model and the service function that takes it."""
+
+    fields: tuple[str, ...]
+    model: type[BaseModel]
+    apply: Callable[..., Any]
+    datetimes: tuple[str, ...] = ()
+
+
+FORMS = {
+    Action.confirm: ActionForm(("grade", "category_code", "note"), HazardConfirm, hazards_service.confirm),
+    Action.reject: ActionForm(("reason", "duplicate_of"), HazardReject, hazards_service.reject),
+    Action.assign: ActionForm(("owner", "measures", "funds", "deadline", "contingency_plan"), HazardAssign,
+                              hazards_service.assign, ("deadline",)),
+    Action.rectified: ActionForm(("note",), HazardRectified, hazards_service.mark_rectified),
+    Action.verify: ActionForm(("passed", "note", "new_deadline"), HazardVerify, hazards_service.verify,
+                              ("new_deadline",)),
+}
+
+
+def read(action: Action, form: FormData, t: Translator, timezone: str) -> tuple[Any, dict[str, str], dict]:
+    """The action's input model from the form (local times made aware), or the errors by field."""
+    spec = FORMS[action]
+    typed = forms.fields(form, spec.fields)
+    values: dict[str, Any] = dict(typed)
+    for name in spec.datetimes:
+        values[name] = forms.local_datetime(typed[name], timezone) if typed[name] else ""
+    if action == Action.verify and typed["passed"] not in ("true", "false"):
+        values["passed"] = ""
+    data, errors = forms.build(spec.model, values, t)
+    return data, errors, typed

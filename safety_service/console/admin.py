@@ -1,0 +1,129 @@
+"""Administration: people and roles, locations with their QR codes and label sheet, categories.
+
+The forms call the same service functions as the API and the CLI.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+from starlette.responses import RedirectResponse, Response
+
+from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.config import Settings
+from safety_service.console import forms
+from safety_service.console.deps import AdminUser, ConsoleRefusal, ConsoleRoute, Csrf
+from safety_service.console.detail import FormDep
+from safety_service.console.rendering import render, translator
+from safety_service.errors import DomainError
+from safety_service.locations import service as locations_service
+from safety_service.locations.models import Area, Category
+from safety_service.locations.schemas import CategoryCreate, LocationCreate
+from safety_service.people import service as people_service
+from safety_service.people.models import Role
+from safety_service.people.schemas import UserCreate
+from safety_service.qr import service as qr_service
+from safety_service.qr.service import SheetFormat
+
+logger = logging.getLogger(__name__)
+router = APIRouter(prefix="/admin", route_class=ConsoleRoute)
+
+
+def _add_location(session: Session, settings: Settings, data: LocationCreate) -> Any:
+    site = locations_service.ensure_site(session, code=settings.site, name_zh=settings.site_name)
+    return locations_service.add_location(session, site=site, data=data)
+
+
+@dataclass(frozen=True)
+class AdminPage:
+    """One admin page: its template, the add form's fields and model, and the service call that adds."""
+
+    template: str
+    fields: tuple[str, ...]
+    model: type[BaseModel]
+    add: Callable[[Session, Settings, Any], Any]
+    listing: Callable[[Session], dict[str, Any]]
+
+
+def _people(session: Session) -> dict[str, Any]:
+    return {"people": people_service.list_users(session), "roles": list(Role)}
+
+
+def _locations(session: Session) -> dict[str, Any]:
+    return {"locations": locations_service.list_locations(session),
+            "areas": list(session.exec(select(Area).order_by(col(Area.code))).all())}
+
+
+def _categories(session: Session) -> dict[str, Any]:
+    return {"categories": list(session.exec(select(Category).order_by(col(Category.sort_order))).all())}
+
+
+PAGES = {
+    "people": AdminPage("admin_people.html", ("username", "role", "password", "employee_no", "name", "team"),
+                        UserCreate, lambda s, _settings, d: people_service.add_user(s, data=d), _people),
+    "locations": AdminPage("admin_locations.html", ("code", "name_zh", "name_en", "area_code", "kind"),
+                           LocationCreate, _add_location, _locations),
+    "categories": AdminPage("admin_categories.html", ("code", "name_zh", "name_en"), CategoryCreate,
+                            lambda s, _settings, d: locations_service.add_category(s, data=d), _categories),
+}
+
+
+def _page(name: str) -> AdminPage:
+    if name not in PAGES:
+        raise ConsoleRefusal("not_found", 404)
+    return PAGES[name]
+
+
+def _show(request: Request, session: Session, user: Any, name: str, typed: dict | None = None,
+          errors: dict | None = None, status: int = 200) -> Response:
+    page = _page(name)
+    return render(request, page.template, status=status, user=user, section=name, typed=typed or {},
+                  errors=errors or {}, **page.listing(session))
+
+
+@router.get("/{name}")
+def admin_page(request: Request, session: SessionDep, user: AdminUser, name: str) -> Response:
+    """People, locations or categories, with the form that adds one."""
+    return _show(request, session, user, name)
+
+
+@router.post("/{name}", dependencies=[Csrf])
+def admin_add(request: Request, session: SessionDep, settings: SettingsDep, user: AdminUser, form: FormDep,
+              name: str) -> Response:
+    """Add a person, a location or a category; bad input shows the form with the reasons."""
+    page, t = _page(name), translator(request)
+    typed = forms.fields(form, page.fields)
+    if "password" in typed:
+        typed["password"] = form.get("password") if isinstance(form.get("password"), str) else ""
+    data, errors = forms.build(page.model, typed, t)
+    if data is not None:
+        try:
+            page.add(session, settings, data)
+        except DomainError as exc:
+            errors = forms.domain_error(t, exc)
+    typed.pop("password", None)
+    if errors:
+        session.rollback()
+        return _show(request, session, user, name, typed, errors, status=422)
+    session.commit()
+    logger.info("console admin added", extra={"section": name, "user_id": user.id})
+    return RedirectResponse(f"/console/admin/{name}", status_code=303)
+
+
+@router.get("/qr/{code}.png")
+def location_qr(session: SessionDep, settings: SettingsDep, _admin: AdminUser, code: str) -> Response:
+    """One location's QR code (the same image as the API's and the CLI's)."""
+    png = qr_service.location_png(session, settings=settings, code=code)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.get("/qr-sheet.pdf")
+def label_sheet(session: SessionDep, settings: SettingsDep, _admin: AdminUser) -> Response:
+    """The A4 label sheet of every active location."""
+    pdf = qr_service.sheet(session, settings=settings, codes=None, fmt=SheetFormat.pdf)[0]
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="qr-labels.pdf"'})

@@ -1,0 +1,105 @@
+"""The console's guards: the signed-in account from the session cookie, role checks and CSRF.
+
+Refusals are raised as ``ConsoleRefusal`` and turned into pages (a redirect to the sign-in page,
+or a 403 page) by ``ConsoleRoute``, so route bodies stay a few lines.
+"""
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from starlette.responses import RedirectResponse, Response
+from sqlalchemy.orm.exc import StaleDataError
+
+from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.console import session as console_session
+from safety_service.console.rendering import render
+from safety_service.errors import NotFound, PermissionDenied
+from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Role, User
+
+logger = logging.getLogger(__name__)
+CONSOLE_ROLES = frozenset({*STAFF_ROLES, Role.owner})
+
+
+class ConsoleRefusal(Exception):
+    """A request the console answers with a page instead of running the route."""
+
+    def __init__(self, kind: str, status: int = 403) -> None:
+        super().__init__(kind)
+        self.kind, self.status = kind, status
+
+
+def _answer(request: Request, refusal: ConsoleRefusal) -> Response:
+    if refusal.kind == "sign_in":
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return RedirectResponse(f"/console/login?next={target}", status_code=303)
+    return render(request, "problem.html", status=refusal.status, problem=f"console.problem.{refusal.kind}")
+
+
+class ConsoleRoute(APIRoute):
+    """Routes whose refusals, unknown hazards and lost races become console pages."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ConsoleRefusal as refusal:
+                return _answer(request, refusal)
+            except NotFound:
+                return _answer(request, ConsoleRefusal("not_found", 404))
+            except PermissionDenied:
+                return _answer(request, ConsoleRefusal("forbidden", 403))
+            except StaleDataError:
+                return _answer(request, ConsoleRefusal("stale", 409))
+
+        return guarded
+
+
+def current_session(request: Request, settings: SettingsDep) -> console_session.ConsoleSession | None:
+    """The session cookie's content, if valid."""
+    return console_session.read(request, settings)
+
+
+SessionCookie = Annotated[console_session.ConsoleSession | None, Depends(current_session)]
+
+
+def console_user(session: SessionDep, cookie: SessionCookie) -> User:
+    """The signed-in, active account allowed in the console; otherwise to the sign-in page or 403."""
+    user = session.get(User, cookie.user_id) if cookie and cookie.user_id else None
+    if user is None or not user.is_active:
+        raise ConsoleRefusal("sign_in", 303)
+    if user.role not in CONSOLE_ROLES:
+        raise ConsoleRefusal("role", 403)
+    return user
+
+
+def require(*roles: Role) -> Callable[[User], User]:
+    """A guard letting through only console accounts holding one of the roles."""
+    allowed = frozenset(roles)
+
+    def guard(user: Annotated[User, Depends(console_user)]) -> User:
+        if user.role not in allowed:
+            raise ConsoleRefusal("forbidden", 403)
+        return user
+
+    return guard
+
+
+async def check_csrf(request: Request, cookie: SessionCookie) -> None:
+    """Refuse a form whose CSRF token is not the session's own."""
+    form = await request.form()
+    if not console_session.csrf_ok(cookie, form.get("csrf_token")):
+        logger.warning("console form refused: bad CSRF token", extra={"path": request.url.path})
+        raise ConsoleRefusal("csrf", 403)
+
+
+ConsoleUser = Annotated[User, Depends(console_user)]
+StaffUser = Annotated[User, Depends(require(*STAFF_ROLES))]
+OfficerUser = Annotated[User, Depends(require(*OFFICER_ROLES))]
+AdminUser = Annotated[User, Depends(require(Role.admin))]
+Csrf = Depends(check_csrf)

@@ -1,0 +1,153 @@
+"""The statistics page's figures: aggregate queries on indexed columns, kept in a small cache.
+
+Over a million hazards the figures take a few hundred milliseconds to gather, so they are
+computed at most once per ``SAFETY_CONSOLE_STATS_TTL_SECONDS`` per process; after that a page
+is served from the cache while one background thread refreshes it (stale-while-revalidate).
+"""
+
+import logging
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Connection, Engine
+
+from safety_service.hazards.models import Hazard
+from safety_service.hazards.states import Channel, HazardState
+from safety_service.locations.models import Category, Location
+
+logger = logging.getLogger(__name__)
+H = Hazard.__table__.c
+WEEKS = 12
+TOP_LOCATIONS = 10
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the statistics page shows, gathered at one moment."""
+
+    at: datetime
+    open_by_category: list[tuple[str, int]]
+    open_by_grade: list[tuple[str, int]]
+    top_locations: list[tuple[str, int]]
+    weeks: list[datetime]
+    reports_by_channel: dict[str, list[int]]
+    overdue_by_week: list[int]
+    closure_rate: float | None
+    median_close_hours: float | None
+    open_total: int
+    overdue_now: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _grouped(connection: Connection, column: Any, *where: Any) -> list[tuple[Any, int]]:
+    query = select(column, func.count()).where(*where).group_by(column)
+    return [(key, count) for key, count in connection.execute(query).all()]
+
+
+def _named(connection: Connection, table: Any, counts: list[tuple[Any, int]]) -> list[tuple[str, int]]:
+    names = dict(connection.execute(select(table.c.id, table.c.name_zh)).all())
+    return sorted(((names.get(key, "—"), count) for key, count in counts), key=lambda item: -item[1])
+
+
+def _top_locations(connection: Connection) -> list[tuple[str, int]]:
+    query = (select(H.location_id, func.count().label("n")).where(H.is_open.is_(True))
+             .group_by(H.location_id).order_by(func.count().desc()).limit(TOP_LOCATIONS))
+    return _named(connection, Location.__table__, list(connection.execute(query).all()))
+
+
+def _week_starts(now: datetime, timezone: str) -> list[datetime]:
+    """The local Mondays starting the last WEEKS weeks, this one included."""
+    today = now.astimezone(ZoneInfo(timezone))
+    start = (today - timedelta(days=today.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    return [start - timedelta(weeks=WEEKS - 1 - i) for i in range(WEEKS)]
+
+
+def _reports_by_channel(connection: Connection, weeks: list[datetime], now: datetime) -> dict[str, list[int]]:
+    counts = {str(channel): [0] * len(weeks) for channel in Channel}
+    for i, start in enumerate(weeks):
+        end = weeks[i + 1] if i + 1 < len(weeks) else now
+        for source, count in _grouped(connection, H.source, H.reported_at >= start, H.reported_at < end):
+            counts.setdefault(source, [0] * len(weeks))[i] = count
+    return counts
+
+
+def _overdue_by_week(connection: Connection, weeks: list[datetime], now: datetime) -> list[int]:
+    """Hazards whose deadline fell in each week and that were not closed by then."""
+    found = []
+    for i, start in enumerate(weeks):
+        end = weeks[i + 1] if i + 1 < len(weeks) else now
+        late = or_(H.closed_at.is_(None), H.closed_at > H.deadline)
+        query = select(func.count()).where(H.deadline >= start, H.deadline < end, late)
+        found.append(connection.execute(query).scalar_one())
+    return found
+
+
+def _closure(connection: Connection, since: datetime) -> tuple[float | None, float | None]:
+    """Of the hazards reported since, the share closed, and the median hours from report to closing."""
+    decided = connection.execute(select(H.state, func.count()).where(H.reported_at >= since)
+                                 .group_by(H.state)).all()
+    total = sum(count for state, count in decided if state != HazardState.rejected)
+    closed = connection.execute(select(H.reported_at, H.closed_at).where(
+        H.state == HazardState.closed, H.reported_at >= since)).all()
+    hours = [(c - r).total_seconds() / 3600 for r, c in closed if c is not None]
+    return (len(closed) / total if total else None), (statistics.median(hours) if hours else None)
+
+
+def gather_from(engine: Engine, now: datetime, timezone: str) -> Figures:
+    """Every figure, on a connection of its own (for the background refresh)."""
+    with engine.connect() as connection:
+        return gather(connection, now, timezone)
+
+
+def gather(connection: Connection, now: datetime, timezone: str) -> Figures:
+    """Every figure, read on one connection; weeks start on the mine's local Monday."""
+    weeks = _week_starts(now, timezone)
+    by_category = _grouped(connection, H.category_id, H.is_open.is_(True))
+    rate, median = _closure(connection, weeks[0])
+    return Figures(
+        at=now, open_by_category=_named(connection, Category.__table__, by_category),
+        open_by_grade=[(str(g or "none"), n) for g, n in _grouped(connection, H.grade, H.is_open.is_(True))],
+        top_locations=_top_locations(connection), weeks=weeks,
+        reports_by_channel=_reports_by_channel(connection, weeks, now),
+        overdue_by_week=_overdue_by_week(connection, weeks, now), closure_rate=rate, median_close_hours=median,
+        open_total=sum(n for _, n in by_category),
+        overdue_now=connection.execute(select(func.count()).where(
+            and_(H.is_open.is_(True), H.deadline < now))).scalar_one(),
+    )
+
+
+class FiguresCache:
+    """The last figures of one engine; refreshed in the background once older than the TTL."""
+
+    def __init__(self, ttl_seconds: float, compute: Callable[[], Figures]) -> None:
+        self.ttl, self.compute = ttl_seconds, compute
+        self._value: Figures | None = None
+        self._stamp = 0.0
+        self._lock = threading.Lock()
+        self._refreshing = False
+
+    def get(self) -> Figures:
+        """Fresh figures, or the cached ones while a refresh runs; computed inline the first time."""
+        if self._value is None or self.ttl == 0:
+            return self._refresh()
+        if time.monotonic() - self._stamp > self.ttl and not self._refreshing:
+            self._refreshing = True
+            threading.Thread(target=self._refresh, name="console-figures", daemon=True).start()
+        return self._value
+
+    def _refresh(self) -> Figures:
+        with self._lock:
+            started = time.perf_counter()
+            try:
+                self._value, self._stamp = self.compute(), time.monotonic()
+            finally:
+                self._refreshing = False
+            logger.info("console figures gathered", extra={"ms": round((time.perf_counter() - started) * 1000)})
+            return self._value

@@ -1,0 +1,66 @@
+"""The hazard ledger page: choose a date range and an area, download CSV or XLSX."""
+
+import logging
+from datetime import date, datetime
+
+from fastapi import APIRouter, Request
+from sqlmodel import Session, col, select
+from starlette.responses import Response
+
+from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.console import exports, forms
+from safety_service.console.deps import ConsoleRoute, StaffUser
+from safety_service.console.rendering import render, translator
+from safety_service.locations.models import Area
+
+logger = logging.getLogger(__name__)
+router = APIRouter(route_class=ConsoleRoute)
+TYPES = {"csv": "text/csv; charset=utf-8",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _read(request: Request, session: Session) -> tuple[dict[str, str], dict[str, str]]:
+    typed = forms.fields(request.query_params, ("from", "to", "area", "format"))
+    t, errors = translator(request), {}
+    for name in ("from", "to"):
+        try:
+            date.fromisoformat(typed[name])
+        except ValueError:
+            errors[name] = t("console.error.date")
+    if not errors and typed["from"] > typed["to"]:
+        errors["to"] = t("console.error.range")
+    if typed["area"] and session.exec(select(Area.id).where(Area.code == typed["area"])).first() is None:
+        errors["area"] = t("console.error.unknown_code")
+    if typed["format"] not in TYPES:
+        errors["format"] = t("console.error.choice")
+    return typed, errors
+
+
+def _page(request: Request, session: Session, user: object, typed: dict, errors: dict, status: int = 200) -> Response:
+    areas = list(session.exec(select(Area).order_by(col(Area.code))).all())
+    return render(request, "ledger.html", status=status, user=user, areas=areas, typed=typed, errors=errors)
+
+
+@router.get("/ledger")
+def ledger_page(request: Request, session: SessionDep, user: StaffUser) -> Response:
+    """The export form."""
+    return _page(request, session, user, {"format": "xlsx"}, {})
+
+
+@router.get("/ledger/export")
+def export(request: Request, session: SessionDep, settings: SettingsDep, user: StaffUser) -> Response:
+    """The ledger for the range and area as a download; bad input shows the form with the reasons."""
+    typed, errors = _read(request, session)
+    if errors:
+        return _page(request, session, user, typed, errors, status=422)
+    t, tz = translator(request), settings.timezone
+    start = datetime.fromisoformat(forms.local_day(typed["from"], tz))
+    end = datetime.fromisoformat(forms.local_day(typed["to"], tz, end=True))
+    data = exports.rows(session.connection(), start=start, end=end, area=typed["area"] or None, t=t, timezone=tz)
+    titles = exports.headers(t)
+    body = exports.to_csv(titles, data) if typed["format"] == "csv" else exports.to_xlsx(titles, data, t(
+        "console.nav.ledger"))
+    name = f"ledger-{typed['from']}-{typed['to']}{'-' + typed['area'] if typed['area'] else ''}.{typed['format']}"
+    logger.info("ledger exported", extra={"user_id": user.id, "rows": len(data), "format": typed["format"]})
+    return Response(body, media_type=TYPES[typed["format"]],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

@@ -1,0 +1,35 @@
+"""The statistics page: open hazards by category, grade and location, reports per week by channel,
+closure rate and median time to close, the overdue trend; charts drawn on the server."""
+
+from fastapi import APIRouter, Request
+from sqlmodel import Session
+from starlette.responses import Response
+
+from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.clock import utc_now
+from safety_service.config import Settings
+from safety_service.console import charts, figures
+from safety_service.console.deps import ConsoleRoute, StaffUser
+from safety_service.console.rendering import render, translator
+
+router = APIRouter(route_class=ConsoleRoute)
+
+
+def current_figures(request: Request, session: Session, settings: Settings) -> figures.Figures:
+    """The figures from the app's cache, or read now on the request's session when caching is off."""
+    if settings.console_stats_ttl_seconds == 0:
+        return figures.gather(session.connection(), utc_now(), settings.timezone)
+    cache = getattr(request.app.state, "console_figures", None)
+    if cache is None:
+        engine = request.app.state.engine
+        cache = figures.FiguresCache(settings.console_stats_ttl_seconds,
+                                     lambda: figures.gather_from(engine, utc_now(), settings.timezone))
+        request.app.state.console_figures = cache
+    return cache.get()
+
+
+@router.get("/stats")
+def stats_page(request: Request, session: SessionDep, settings: SettingsDep, user: StaffUser) -> Response:
+    """The figures and their charts (officers, the chief and administrators)."""
+    found = current_figures(request, session, settings)
+    return render(request, "stats.html", user=user, figures=found, charts=charts.charts(found, translator(request)))

@@ -1,0 +1,23 @@
+"""The officers' console at ``/console/``: one router gathering the pages, and its static files."""
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from starlette.responses import FileResponse, Response
+
+from safety_service.console import admin, auth, detail, ledger, queues, stats
+from safety_service.console.deps import ConsoleRefusal, ConsoleRoute
+
+STATIC = Path(__file__).parent / "static"
+_FILES = {"console.css": "text/css", "console.js": "text/javascript"}
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
+for module in (auth, queues, detail, stats, ledger, admin):
+    router.include_router(module.router)
+
+
+@router.get("/static/{name}")
+def static_file(name: str) -> Response:
+    """The console's stylesheet and script, shipped with the package (no CDN)."""
+    if name not in _FILES:
+        raise ConsoleRefusal("not_found", 404)
+    return FileResponse(STATIC / name, media_type=_FILES[name], headers={"Cache-Control": "public, max-age=3600"})
