@@ -1,7 +1,9 @@
-"""What each workflow edge sets off besides the state change: notifications, in the same transaction."""
+"""What each workflow edge sets off besides the state change: notifications, the reporter's kiosk notice,
+reward points, all in the same transaction."""
 
 from sqlmodel import Session
 
+from safety_service.feedback import service as feedback_service
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Action, Grade, HazardState, Transition
 from safety_service.notifications import service as notifications_service
@@ -10,10 +12,11 @@ from safety_service.people.models import OFFICER_ROLES, Role, User
 
 
 def on_transition(session: Session, hazard: Hazard, transition: Transition, *, actor: User) -> None:
-    """Notify the people each edge concerns."""
+    """Notify the people each edge concerns, and tell the reporter what became of their report."""
     handler = _HANDLERS.get((transition.action, transition.target))
     if handler is not None:
         handler(session, hazard, actor)
+    feedback_service.tell_reporter(session, hazard, source=transition.source, now=hazard.updated_at)
 
 
 def _notify(session: Session, hazard: Hazard, kind: str, users: list[User], actor: User) -> None:

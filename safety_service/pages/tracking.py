@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from safety_service.feedback import scheduled as feedback_scheduled
 from safety_service.hazards import service as hazards_service
+from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.locations.models import Category, Location
 from safety_service.pages.rendering import local_time
@@ -23,6 +25,8 @@ class TrackedReport:
     duplicate: bool
     rejection_reason: str | None
     closing_note: str | None
+    explanation: str | None
+    overdue: bool
 
 
 def _name(thing: Location | Category | None, lang: str) -> str | None:
@@ -44,4 +48,12 @@ def track(session: Session, *, code: str, lang: str, timezone: str) -> TrackedRe
         major=hazard.grade == Grade.major, duplicate=hazard.duplicate_of_id is not None,
         rejection_reason=hazard.rejection_reason if hazard.state == HazardState.rejected else None,
         closing_note=hazard.verification_note if hazard.state == HazardState.closed else None,
+        explanation=_explanation(hazard), overdue=bool(feedback_scheduled.breached_steps(session, hazard=hazard)),
     )
+
+
+def _explanation(hazard: Hazard) -> str | None:
+    """The catalogue key that says in plain words why a report was rejected or closed."""
+    if hazard.state == HazardState.rejected:
+        return "track.explain.duplicate" if hazard.duplicate_of_id else "track.explain.rejected"
+    return "track.explain.closed" if hazard.state == HazardState.closed else None

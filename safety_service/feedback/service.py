@@ -1,0 +1,75 @@
+"""The reporter hears back: for a kiosk report, a ``notice`` to that kiosk at each step that matters,
+written to the outbox in the same transaction as the transition."""
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from safety_service.clock import as_utc
+from safety_service.config import get_settings
+from safety_service.feedback.models import KioskNoticeRecord
+from safety_service.hazards.models import Hazard
+from safety_service.hazards.states import Grade, HazardState
+from safety_service.i18n import translate
+from safety_service.kiosks.models import Kiosk
+from safety_service.locations.models import Site
+from safety_service.mqtt.models import OutboxMessage
+from safety_service.mqtt.payloads import KioskNotice, Localized
+from safety_service.mqtt.topics import kiosk_topic
+
+logger = logging.getLogger(__name__)
+KIND = "report_feedback"
+
+
+def message_key(hazard: Hazard, source: str | None) -> str | None:
+    """The catalogue key (``notice.<key>.title`` / ``.body``) for the state a hazard just reached."""
+    state = HazardState(hazard.state)
+    if state == HazardState.rejected:
+        return "duplicate" if hazard.duplicate_of_id else "rejected"
+    if state == HazardState.rectifying and source == HazardState.awaiting_verification:
+        return "reopened"
+    if state == HazardState.confirmed and hazard.grade == Grade.major:
+        return "confirmed_major"
+    return {HazardState.confirmed: "confirmed", HazardState.rectifying: "assigned",
+            HazardState.awaiting_verification: "rectified", HazardState.closed: "closed"}.get(state)
+
+
+def params(hazard: Hazard, timezone: str) -> dict[str, str]:
+    """What the messages fill in: reference, reasons and notes in the officer's words, the deadline."""
+    deadline = as_utc(hazard.deadline).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M") if hazard.deadline else ""
+    return {"ref": hazard.ref, "reason": hazard.rejection_reason or "", "note": hazard.verification_note or "",
+            "deadline": deadline}
+
+
+def localized(key: str, **values: str) -> Localized:
+    """One catalogue message in both languages."""
+    return Localized(zh=translate("zh-CN", key, **values), en=translate("en", key, **values))
+
+
+def tell_reporter(session: Session, hazard: Hazard, *, source: str | None, now: datetime) -> KioskNoticeRecord | None:
+    """Queue a notice to the kiosk a report came from, when this step is one its reporter should hear of."""
+    key = message_key(hazard, source)
+    if hazard.kiosk_id is None or key is None:
+        return None
+    kiosk, site = session.get(Kiosk, hazard.kiosk_id), session.get(Site, hazard.site_id)
+    if kiosk is None or site is None:
+        return None
+    return send_notice(session, kiosk=kiosk, site=site.code, hazard=hazard, key=key, now=now,
+                       values=params(hazard, get_settings().timezone))
+
+
+def send_notice(session: Session, *, kiosk: Kiosk, site: str, hazard: Hazard | None, key: str, now: datetime,
+                values: dict[str, str]) -> KioskNoticeRecord:
+    """Record a notice and put it in the outbox for ``safety/{site}/kiosk/{kiosk}/notice``."""
+    record = KioskNoticeRecord(kiosk_id=kiosk.id, hazard_id=hazard.id if hazard else None, kind=key, created_at=now)
+    session.add(record)
+    session.flush()
+    notice = KioskNotice(schema="kiosk-notice/1", notice_id=record.id, kind=KIND, at=now,
+                         hazard_ref=hazard.ref if hazard else None, title=localized(f"notice.{key}.title", **values),
+                         body=localized(f"notice.{key}.body", **values))
+    session.add(OutboxMessage(topic=kiosk_topic(site, kiosk.kiosk_id, "notice"), created_at=now,
+                              payload=notice.model_dump_json(by_alias=True), qos=1, retain=False))
+    logger.info("kiosk notice queued", extra={"kiosk": kiosk.kiosk_id, "notice": record.id, "key": key})
+    return record
