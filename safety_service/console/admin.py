@@ -121,7 +121,7 @@ def location_qr(session: SessionDep, settings: SettingsDep, _admin: AdminUser, c
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
 
 
-@router.get("/qr-sheet.pdf")
+@router.get("/qr/sheet.pdf")
 def label_sheet(session: SessionDep, settings: SettingsDep, _admin: AdminUser) -> Response:
     """The A4 label sheet of every active location."""
     pdf = qr_service.sheet(session, settings=settings, codes=None, fmt=SheetFormat.pdf)[0]

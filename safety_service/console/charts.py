@@ -1,5 +1,6 @@
 """The statistics charts, drawn on the server as inline SVG with pygal (no scripts, no CDN)."""
 
+import re
 from typing import Any
 
 import pygal
@@ -16,8 +17,12 @@ _OPTIONS: dict[str, Any] = {"style": STYLE, "js": [], "disable_xml_declaration":
                             "height": 340, "explicit_size": False, "print_values": False}
 
 
+_INLINE = re.compile(r"<script.*?</script>|<!--.*?-->", re.S)
+
+
 def _svg(chart: Any) -> str:
-    return chart.render(is_unicode=True)
+    """The chart's SVG without pygal's inline config script and comments (the page runs no chart code)."""
+    return _INLINE.sub("", chart.render(is_unicode=True))
 
 
 def _bars(title: str, rows: list[tuple[str, int]], *, horizontal: bool = False) -> str:

@@ -1,0 +1,67 @@
+"""The admin pages: people and roles, locations with their QR codes and label sheet, categories."""
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from safety_service.locations import service as locations_service
+from safety_service.people import service as people_service
+from safety_service.people.models import Role
+from tests.locations.builders import make_location
+
+
+def test_only_administrators_reach_the_admin_pages(console: TestClient, signed_in) -> None:
+    for role in (Role.officer, Role.chief, Role.owner):
+        signed_in(role)
+        assert console.get("/console/admin/people").status_code == 403, role
+        assert console.get("/console/admin/qr/sheet.pdf").status_code == 403, role
+
+
+def test_an_administrator_adds_an_account(console: TestClient, session: Session, signed_in) -> None:
+    _, token = signed_in(Role.admin)
+    answer = console.post("/console/admin/people", data={
+        "csrf_token": token, "username": "owner-wang", "role": "owner", "password": "long-enough-pw",
+        "employee_no": "T9001", "name": "王强", "team": "机电队"})
+    assert answer.status_code == 303
+    assert people_service.get_user(session, username="owner-wang").role == Role.owner
+    page = console.get("/console/admin/people").text
+    assert "owner-wang" in page and "王强" in page and "整改责任人" in page
+
+
+def test_bad_account_input_is_shown_beside_the_field(console: TestClient, session: Session, signed_in) -> None:
+    admin, token = signed_in(Role.admin)
+    answer = console.post("/console/admin/people", data={
+        "csrf_token": token, "username": admin.username, "role": "officer", "password": "short"})
+    assert answer.status_code == 422 and 'id="err-password"' in answer.text
+    answer = console.post("/console/admin/people", data={
+        "csrf_token": token, "username": admin.username, "role": "officer", "password": "long-enough-pw"})
+    assert answer.status_code == 422 and 'id="err-username"' in answer.text and "已被占用" in answer.text
+    assert "long-enough-pw" not in answer.text
+    assert console.post("/console/admin/people", data={"username": "x"}).status_code == 403
+
+
+def test_locations_with_their_qr_codes_and_the_label_sheet(console: TestClient, session: Session,
+                                                           signed_in) -> None:
+    location = make_location(session, name_zh="副井井口")
+    _, token = signed_in(Role.admin)
+    page = console.get("/console/admin/locations").text
+    assert "副井井口" in page and f"/console/admin/qr/{location.code}.png" in page
+    png = console.get(f"/console/admin/qr/{location.code}.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    sheet = console.get("/console/admin/qr/sheet.pdf")
+    assert sheet.status_code == 200 and sheet.content.startswith(b"%PDF")
+    answer = console.post("/console/admin/locations", data={"csrf_token": token, "code": "WS-9", "name_zh": "机修车间",
+                                                           "kind": "workshop"})
+    assert answer.status_code == 303 and locations_service.get_location(session, code="WS-9").name_zh == "机修车间"
+    answer = console.post("/console/admin/locations", data={"csrf_token": token, "code": "bad code!", "name_zh": ""})
+    assert answer.status_code == 422 and 'id="err-code"' in answer.text and 'id="err-name_zh"' in answer.text
+
+
+def test_categories_are_data(console: TestClient, session: Session, signed_in) -> None:
+    _, token = signed_in(Role.admin)
+    assert "顶板" in console.get("/console/admin/categories").text
+    answer = console.post("/console/admin/categories", data={"csrf_token": token, "code": "heat", "name_zh": "热害",
+                                                            "name_en": "Heat"})
+    assert answer.status_code == 303 and "热害" in console.get("/console/admin/categories").text
+    answer = console.post("/console/admin/categories", data={"csrf_token": token, "code": "heat", "name_zh": "热害"})
+    assert answer.status_code == 422 and 'id="err-code"' in answer.text
+    assert console.get("/console/admin/nothing").status_code == 404
