@@ -3,12 +3,14 @@ reward points, all in the same transaction."""
 
 from sqlmodel import Session
 
+from safety_service.config import get_settings
 from safety_service.feedback import service as feedback_service
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Action, Grade, HazardState, Transition
 from safety_service.notifications import service as notifications_service
 from safety_service.people import service as people_service
 from safety_service.people.models import OFFICER_ROLES, Role, User
+from safety_service.rewards import service as rewards_service
 
 
 def on_transition(session: Session, hazard: Hazard, transition: Transition, *, actor: User) -> None:
@@ -16,6 +18,7 @@ def on_transition(session: Session, hazard: Hazard, transition: Transition, *, a
     handler = _HANDLERS.get((transition.action, transition.target))
     if handler is not None:
         handler(session, hazard, actor)
+    rewards_service.on_transition(session, hazard=hazard, settings=get_settings())
     feedback_service.tell_reporter(session, hazard, source=transition.source, now=hazard.updated_at)
 
 

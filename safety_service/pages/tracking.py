@@ -9,6 +9,7 @@ from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.locations.models import Category, Location
+from safety_service.rewards import service as rewards_service
 from safety_service.pages.rendering import local_time
 
 
@@ -27,6 +28,8 @@ class TrackedReport:
     closing_note: str | None
     explanation: str | None
     overdue: bool
+    points: int
+    claimable: bool
 
 
 def _name(thing: Location | Category | None, lang: str) -> str | None:
@@ -49,6 +52,8 @@ def track(session: Session, *, code: str, lang: str, timezone: str) -> TrackedRe
         rejection_reason=hazard.rejection_reason if hazard.state == HazardState.rejected else None,
         closing_note=hazard.verification_note if hazard.state == HazardState.closed else None,
         explanation=_explanation(hazard), overdue=bool(feedback_scheduled.breached_steps(session, hazard=hazard)),
+        points=sum(e.points for e in rewards_service.entries_for(session, hazard=hazard)),
+        claimable=rewards_service.claimable(session, hazard=hazard),
     )
 
 

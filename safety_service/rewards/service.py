@@ -1,0 +1,158 @@
+"""The reward ledger: a confirmed report earns its reporter points by grade, a closed major hazard a bonus.
+
+Entries are only ever added. ``settle`` writes what a report has earned and not yet been given; the
+unique key of each entry makes a second award, bonus, reversal or claim impossible even when two
+requests race. An anonymous reporter's points are written when they claim them with the tracking code.
+"""
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, func, select
+
+from safety_service.config import Settings
+from safety_service.errors import InvalidInput, InvalidTransition
+from safety_service.hazards.models import Hazard
+from safety_service.hazards.states import Grade, HazardState
+from safety_service.people.models import STAFF_ROLES, Person, User
+from safety_service.rewards.models import EntryKind, RewardEntry
+
+logger = logging.getLogger(__name__)
+
+
+def earned(hazard: Hazard, settings: Settings) -> list[tuple[EntryKind, int]]:
+    """What a report has earned so far: an award once confirmed, a bonus once a major hazard is closed."""
+    if hazard.confirmed_at is None or hazard.state == HazardState.rejected:
+        return []
+    major = hazard.grade == Grade.major
+    items = [(EntryKind.award, settings.reward_major_points if major else settings.reward_general_points)]
+    if major and hazard.state == HazardState.closed:
+        items.append((EntryKind.bonus, settings.reward_major_bonus_points))
+    return items
+
+
+def entries_for(session: Session, *, hazard: Hazard) -> list[RewardEntry]:
+    """The ledger entries of one report, oldest first."""
+    return list(session.exec(select(RewardEntry).where(RewardEntry.hazard_id == hazard.id)
+                             .order_by(col(RewardEntry.id))).all())
+
+
+def beneficiary(session: Session, hazard: Hazard) -> str | None:
+    """Whose points a report earns: the named reporter, or whoever claimed it; None for staff findings."""
+    recorder = session.get(User, hazard.recorded_by_id) if hazard.recorded_by_id else None
+    if recorder is not None and recorder.role in STAFF_ROLES:
+        return None
+    if hazard.reporter_employee_no:
+        return hazard.reporter_employee_no
+    return next((e.employee_no for e in entries_for(session, hazard=hazard) if e.kind == EntryKind.award), None)
+
+
+def settle(session: Session, *, hazard: Hazard, settings: Settings, now: datetime,
+           employee_no: str | None = None) -> int:
+    """Write the points a report has earned and not yet been given; returns how many entries were added."""
+    employee_no = employee_no or beneficiary(session, hazard)
+    given = {e.kind for e in entries_for(session, hazard=hazard)}
+    if employee_no is None or EntryKind.reversal in given:
+        return 0
+    rows = [{"kind": str(kind), "points": points, "employee_no": employee_no, "hazard_id": hazard.id,
+             "unique_key": f"{kind}:{hazard.id}", "reason": None, "actor_id": None, "created_at": now}
+            for kind, points in earned(hazard, settings) if kind not in given and points > 0]
+    _insert_once(session, rows)
+    if rows:
+        logger.info("reward points awarded", extra={"ref": hazard.ref, "entries": len(rows)})
+    return len(rows)
+
+
+def _insert_once(session: Session, rows: list[dict]) -> None:
+    if rows:
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        session.execute(insert(RewardEntry).values(rows).on_conflict_do_nothing(index_elements=["unique_key"]))
+        session.flush()
+
+
+def claim(session: Session, *, hazard: Hazard, employee_no: str, settings: Settings, now: datetime) -> Hazard:
+    """An anonymous reporter takes their report's points (the hazard their tracking code names)."""
+    if session.exec(select(Person.id).where(Person.employee_no == employee_no)).first() is None:
+        raise InvalidInput("no employee with this number", field="employee_no")
+    if hazard.reporter_employee_no or beneficiary(session, hazard):
+        raise InvalidTransition("the points of this report already belong to someone", field="tracking_code")
+    if not earned(hazard, settings):
+        raise InvalidTransition("this report has not earned points (yet)", field="tracking_code")
+    if settle(session, hazard=hazard, settings=settings, now=now, employee_no=employee_no) == 0:
+        raise InvalidTransition("the points of this report were withdrawn", field="tracking_code")
+    return hazard
+
+
+def reverse(session: Session, *, hazard: Hazard, reason: str, actor: User, now: datetime) -> RewardEntry:
+    """Withdraw a report's points with a reason: one entry taking back what was given (or blocking a claim)."""
+    if hazard.confirmed_at is None:
+        raise InvalidTransition("this report was never confirmed and earned no points", field="ref")
+    entries = entries_for(session, hazard=hazard)
+    if any(e.kind == EntryKind.reversal for e in entries):
+        raise InvalidTransition("this report's points were already withdrawn", field="ref")
+    given = sum(e.points for e in entries)
+    owner = next((e.employee_no for e in entries if e.employee_no), None)
+    entry = RewardEntry(kind=EntryKind.reversal, points=-given, employee_no=owner, hazard_id=hazard.id,
+                        unique_key=f"reversal:{hazard.id}", reason=reason, actor_id=actor.id, created_at=now)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def payout(session: Session, *, employee_no: str, points: int, reason: str, actor: User,
+           now: datetime) -> RewardEntry:
+    """Pay points out (cash, goods); never more than the balance."""
+    available = balance(session, employee_no=employee_no)
+    if points > available:
+        raise InvalidInput(f"only {available} points are available", field="points")
+    entry = RewardEntry(kind=EntryKind.payout, points=-points, employee_no=employee_no, reason=reason,
+                        actor_id=actor.id, created_at=now)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def balance(session: Session, *, employee_no: str) -> int:
+    """The sum of an employee's entries."""
+    total = session.exec(select(func.sum(RewardEntry.points)).where(RewardEntry.employee_no == employee_no)).one()
+    return int(total or 0)
+
+
+def statement(session: Session, *, employee_no: str) -> list[tuple[RewardEntry, str | None]]:
+    """An employee's entries, newest first, with the hazard reference of each."""
+    query = (select(RewardEntry, Hazard.ref).join(Hazard, isouter=True)
+             .where(RewardEntry.employee_no == employee_no).order_by(col(RewardEntry.id).desc()))
+    return list(session.exec(query).all())
+
+
+def owns_report(session: Session, *, employee_no: str, hazard: Hazard) -> bool:
+    """Whether a report's points are this employee's (the proof a worker gives with a tracking code)."""
+    return beneficiary(session, hazard) == employee_no or hazard.reporter_employee_no == employee_no
+
+
+def ledger(session: Session, *, employee_no: str | None = None, kind: EntryKind | None = None,
+           limit: int = 100, offset: int = 0) -> tuple[list[tuple[RewardEntry, str | None]], int]:
+    """Ledger entries, newest first, with hazard references, and how many match."""
+    query = select(RewardEntry, Hazard.ref).join(Hazard, isouter=True)
+    if employee_no is not None:
+        query = query.where(RewardEntry.employee_no == employee_no)
+    if kind is not None:
+        query = query.where(RewardEntry.kind == kind)
+    count = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(RewardEntry.id).desc()).limit(limit).offset(offset)).all()
+    return list(rows), count
+
+
+def claimable(session: Session, *, hazard: Hazard) -> bool:
+    """Whether an anonymous reporter could claim this report's points now."""
+    if hazard.confirmed_at is None or hazard.state == HazardState.rejected or hazard.reporter_employee_no:
+        return False
+    recorder = session.get(User, hazard.recorded_by_id) if hazard.recorded_by_id else None
+    return (recorder is None or recorder.role not in STAFF_ROLES) and not entries_for(session, hazard=hazard)
+
+
+def on_transition(session: Session, *, hazard: Hazard, settings: Settings) -> None:
+    """Award what a confirmation or a closing has earned the reporter."""
+    if hazard.state in (HazardState.confirmed, HazardState.closed):
+        settle(session, hazard=hazard, settings=settings, now=hazard.updated_at)

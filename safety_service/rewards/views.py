@@ -1,0 +1,131 @@
+"""The reward ledger API: officers see, export, reverse and pay out; a worker sees only their own points."""
+
+import csv
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+
+from safety_service.api.deps import CurrentUser, OfficerUser, SessionDep, SettingsDep
+from safety_service.clock import utc_now
+from safety_service.errors import NotFound
+from safety_service.hazards import service as hazards_service
+from safety_service.pages.limits import RateLimiter
+from safety_service.people.models import Person
+from safety_service.rewards import service as rewards_service
+from safety_service.rewards.models import EntryKind, RewardEntry
+from safety_service.rewards.schemas import (
+    BalanceRequest,
+    RewardBalancePublic,
+    RewardClaim,
+    RewardEntryPublic,
+    RewardLedgerPublic,
+    RewardPayout,
+    RewardReverse,
+)
+
+router = APIRouter(prefix="/rewards", tags=["rewards"])
+CSV_COLUMNS = ("id", "created_at", "kind", "employee_no", "hazard_ref", "points", "reason")
+
+
+def public_rate_limit(request: Request) -> None:
+    """The public endpoints are limited per client like the report page's submissions."""
+    limiter = getattr(request.app.state, "rewards_limiter", None)
+    if limiter is None:
+        limiter = request.app.state.rewards_limiter = RateLimiter(request.app.state.settings.report_rate_per_minute)
+    wait = limiter.acquire(request.client.host if request.client else "unknown")
+    if wait > 0:
+        raise HTTPException(429, "too many requests; try again later", headers={"Retry-After": str(int(wait) + 1)})
+
+
+RateLimited = Annotated[None, Depends(public_rate_limit)]
+
+
+def _public(entry: RewardEntry, ref: str | None) -> RewardEntryPublic:
+    return RewardEntryPublic(id=entry.id, kind=EntryKind(entry.kind), points=entry.points,
+                             employee_no=entry.employee_no, hazard_ref=ref, reason=entry.reason,
+                             created_at=entry.created_at)
+
+
+def _balance(session: SessionDep, employee_no: str) -> RewardBalancePublic:
+    entries = [_public(e, ref) for e, ref in rewards_service.statement(session, employee_no=employee_no)]
+    return RewardBalancePublic(employee_no=employee_no, entries=entries,
+                               balance=rewards_service.balance(session, employee_no=employee_no))
+
+
+@router.get("/ledger", response_model=RewardLedgerPublic)
+def ledger(session: SessionDep, user: OfficerUser, employee_no: str | None = None, kind: EntryKind | None = None,
+           limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0)] = 0
+           ) -> RewardLedgerPublic:
+    """Ledger entries, newest first, optionally of one employee or kind."""
+    rows, count = rewards_service.ledger(session, employee_no=employee_no, kind=kind, limit=limit, offset=offset)
+    return RewardLedgerPublic(data=[_public(e, ref) for e, ref in rows], count=count)
+
+
+@router.get("/ledger.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+def ledger_csv(session: SessionDep, user: OfficerUser, employee_no: str | None = None) -> Response:
+    """The whole ledger (or one employee's) as CSV, UTF-8 with a BOM so spreadsheet programs read the Chinese."""
+    rows, _ = rewards_service.ledger(session, employee_no=employee_no, limit=1_000_000)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for entry, ref in rows:
+        writer.writerow([entry.id, entry.created_at.isoformat(), entry.kind, entry.employee_no or "", ref or "",
+                         entry.points, entry.reason or ""])
+    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="reward-ledger.csv"'})
+
+
+@router.get("/balances/{employee_no}", response_model=RewardBalancePublic)
+def employee_balance(session: SessionDep, user: OfficerUser, employee_no: str) -> RewardBalancePublic:
+    """One employee's balance and entries."""
+    return _balance(session, employee_no)
+
+
+@router.post("/hazards/{ref}/reverse", response_model=RewardEntryPublic, status_code=201)
+def reverse(session: SessionDep, user: OfficerUser, ref: str, data: RewardReverse) -> RewardEntryPublic:
+    """Withdraw a report's points, with the reason."""
+    hazard = hazards_service.get_hazard(session, ref=ref)
+    entry = rewards_service.reverse(session, hazard=hazard, reason=data.reason, actor=user, now=utc_now())
+    session.commit()
+    return _public(entry, hazard.ref)
+
+
+@router.post("/payouts", response_model=RewardEntryPublic, status_code=201)
+def payout(session: SessionDep, user: OfficerUser, data: RewardPayout) -> RewardEntryPublic:
+    """Pay points out; never more than the balance."""
+    entry = rewards_service.payout(session, employee_no=data.employee_no, points=data.points, reason=data.reason,
+                                   actor=user, now=utc_now())
+    session.commit()
+    return _public(entry, None)
+
+
+@router.get("/me", response_model=RewardBalancePublic)
+def my_points(session: SessionDep, user: CurrentUser) -> RewardBalancePublic:
+    """The signed-in worker's own balance and entries."""
+    person = session.get(Person, user.person_id) if user.person_id else None
+    if person is None:
+        raise NotFound("this account is not linked to an employee", field="employee_no")
+    return _balance(session, person.employee_no)
+
+
+@router.post("/claim", response_model=RewardBalancePublic)
+def claim(session: SessionDep, settings: SettingsDep, limited: RateLimited, data: RewardClaim) -> RewardBalancePublic:
+    """An anonymous reporter claims their report's points with its tracking code (public, rate-limited)."""
+    hazard = hazards_service.get_by_tracking_code(session, code=data.tracking_code)
+    rewards_service.claim(session, hazard=hazard, employee_no=data.employee_no, settings=settings, now=utc_now())
+    session.commit()
+    return _balance(session, data.employee_no)
+
+
+@router.post("/balance", response_model=RewardBalancePublic)
+def balance(session: SessionDep, limited: RateLimited, data: BalanceRequest) -> RewardBalancePublic:
+    """A worker's own balance: their employee number and the tracking code of one of their reports (public)."""
+    for code in data.tracking_codes:
+        try:
+            hazard = hazards_service.get_by_tracking_code(session, code=code)
+        except NotFound:
+            continue
+        if rewards_service.owns_report(session, employee_no=data.employee_no, hazard=hazard):
+            return _balance(session, data.employee_no)
+    raise NotFound("no report of this employee number has one of these tracking codes", field="tracking_codes")
