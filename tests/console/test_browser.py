@@ -1,0 +1,153 @@
+"""The console in a real headless Chromium at a tablet's size: the whole closed loop by two people.
+
+An officer signs in, sees a new report arrive without reloading, confirms it and assigns it with
+the five fixes; the owner signs in and submits the fix; the officer verifies and closes it; the
+overdue board shows a hazard past its deadline. Screenshots go to a temporary folder, or to
+docs/screenshots/ with SAFETY_UPDATE_SCREENSHOTS=1.
+"""
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from safety_service import migrate
+from safety_service.clock import utc_now
+from safety_service.config import Settings
+from safety_service.database import make_engine, session_scope
+from safety_service.hazards.models import Hazard
+from safety_service.hazards.states import Channel, HazardState
+from safety_service.locations import service as locations_service
+from safety_service.locations.schemas import AreaCreate, LocationCreate
+from safety_service.main import create_app
+from safety_service.people.models import Role
+from tests.conftest import create_pg_database, drop_pg_database, make_settings
+from tests.hazards.builders import make_hazard
+from tests.pages.test_browser import CHROMIUM, FLAGS, _free_port
+from tests.people.builders import PASSWORD, make_user
+
+TABLET = {"width": 1024, "height": 768}
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def _world(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        site = locations_service.ensure_site(session, code="tianchen", name_zh="田陈煤矿")
+        area = locations_service.add_area(session, site=site, data=AreaCreate(code="N1", name_zh="北一采区"))
+        places = [locations_service.add_location(session, site=site, data=LocationCreate(
+            code=code, name_zh=name, area_code=area.code)) for code, name in (
+            ("PH-1", "主井井口"), ("RW-1302", "1302 回风巷"), ("WS-1", "机修车间"))]
+        make_user(session, role=Role.officer, username="officer1")
+        make_user(session, role=Role.owner, username="owner1")
+        past = utc_now() - timedelta(days=4)
+        make_hazard(session, state=HazardState.rectifying, location=places[1], now=past - timedelta(days=3),
+                    deadline=past, description="1302 回风巷风门关闭不严，漏风", category_code="ventilation")
+        for i, (state, source) in enumerate([(HazardState.closed, Channel.kiosk), (HazardState.confirmed, Channel.qr),
+                                             (HazardState.awaiting_verification, Channel.console)]):
+            make_hazard(session, state=state, source=source, location=places[i % 3],
+                        now=utc_now() - timedelta(days=9 * i), deadline=utc_now() + timedelta(days=5),
+                        description=("井口照明灯损坏", "机修车间地面油污", "皮带机托辊损坏")[i])
+
+
+@pytest.fixture
+def live(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
+    """The app under uvicorn on 127.0.0.1, on a fresh database, the list polled every second."""
+    url = f"sqlite:///{tmp_path / 'live.db'}" if settings.is_sqlite else create_pg_database()
+    port = _free_port()
+    live_settings = make_settings(url, public_url=f"http://127.0.0.1:{port}", console_poll_seconds=1,
+                                  console_stats_ttl_seconds=0)
+    engine = make_engine(live_settings)
+    migrate.upgrade(engine)
+    _world(engine)
+    server = uvicorn.Server(uvicorn.Config(create_app(live_settings, engine, run_scheduler=False, run_mqtt=False),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}", engine
+    server.should_exit = True
+    thread.join(10)
+    engine.dispose()
+    if not settings.is_sqlite:
+        drop_pg_database(url)
+
+
+def _sign_in(page: Page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/console/")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in")
+    expect(page.locator("#who")).to_contain_text(username)
+
+
+def _report(engine: Engine) -> str:
+    with session_scope(engine) as session:
+        location = locations_service.get_location(session, code="PH-1")
+        return make_hazard(session, location=location, description="主井井口防护栏松动，有坠落风险").ref
+
+
+def test_the_closed_loop_in_the_console(live: tuple[str, Engine], tmp_path: Path) -> None:
+    base, engine = live
+    shots = DOCS if os.environ.get("SAFETY_UPDATE_SCREENSHOTS") == "1" else tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_context(viewport=TABLET, locale="zh-CN").new_page()
+        page.set_default_timeout(10_000)
+        _sign_in(page, base, "officer1")
+        ref = _report(engine)
+        expect(page.locator(f'tr[data-ref="{ref}"]')).to_be_visible()  # arrived without a reload
+        page.click(f'tr[data-ref="{ref}"] a')
+        page.check('#form-confirm input[value="general"]')
+        page.select_option("#confirm-category", "roof")
+        page.click("#form-confirm button")
+        expect(page.locator("#state")).to_have_text("已核实")
+        page.select_option("#assign-owner", "owner1")
+        page.fill("#assign-measures", "更换防护栏立柱，加装警示牌")
+        page.fill("#assign-funds", "800")
+        page.fill("#assign-deadline", (utc_now() + timedelta(days=3, hours=8)).strftime("%Y-%m-%dT%H:%M"))
+        page.fill("#assign-plan", "整改前设警戒，禁止靠近")
+        page.click("#form-assign button")
+        expect(page.locator("#state")).to_have_text("整改中")
+        expect(page.locator("#owner")).to_have_text("owner1")
+        _sign_in(page, base, "owner1")
+        expect(page.locator(f'tr[data-ref="{ref}"]')).to_be_visible()
+        page.click(f'tr[data-ref="{ref}"] a')
+        page.fill("#rectified-note", "已更换立柱 2 根，警示牌已安装")
+        page.click("#form-rectified button")
+        expect(page.locator("#state")).to_have_text("待验收")
+        _sign_in(page, base, "officer1")
+        page.goto(f"{base}/console/hazards/{ref}")
+        page.check("#verify-pass")
+        page.fill("#verify-note", "现场验收合格")
+        page.screenshot(path=str(shots / "console-detail.png"), full_page=True)
+        page.click("#form-verify button")
+        expect(page.locator("#state")).to_have_text("已销号")
+        expect(page.locator("#history li")).to_have_count(5)
+        page.goto(f"{base}/console/")
+        page.click("#tab-overdue")
+        late = page.locator("tr.overdue")
+        expect(late).to_have_count(1)
+        expect(late.locator(".late")).to_contain_text("已超期 4 天")
+        page.click("#tab-all")
+        expect(page.locator("#hazards tbody tr")).to_have_count(5)
+        page.screenshot(path=str(shots / "console-queue.png"), full_page=True)
+        page.goto(f"{base}/console/stats")
+        expect(page.locator("#charts svg")).to_have_count(5)
+        page.screenshot(path=str(shots / "console-stats.png"), full_page=True)
+        browser.close()
+    with Session(engine) as session:
+        hazard = session.exec(select(Hazard).where(Hazard.ref == ref)).one()
+    assert (hazard.state, hazard.verification_note) == (HazardState.closed, "现场验收合格")
