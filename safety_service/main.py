@@ -17,6 +17,7 @@ from safety_service.console import views as console_views
 from safety_service.database import get_engine
 from safety_service.bulletins import views as bulletins_views
 from safety_service.rewards import views as rewards_views
+from safety_service.supervisors import views as supervisors_views
 from safety_service.hazards import views as hazards_views
 from safety_service.kiosks import views as kiosks_views
 from safety_service.locations import views as locations_views
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     for module in (people_views, locations_views, hazards_views, notifications_views, qr_views,
-                   photos_views, kiosks_views, bulletins_views, rewards_views):
+                   photos_views, kiosks_views, bulletins_views, rewards_views, supervisors_views):
         router.include_router(module.router)
     return router
 
