@@ -12,12 +12,12 @@ from sqlalchemy.engine import Engine
 
 from safety_service import __version__
 from safety_service.api import errors
+from safety_service.bulletins import views as bulletins_views
 from safety_service.config import Settings, get_settings
 from safety_service.console import views as console_views
+from safety_service.counselling import family_views as counselling_family_views
+from safety_service.counselling import views as counselling_views
 from safety_service.database import get_engine
-from safety_service.bulletins import views as bulletins_views
-from safety_service.rewards import views as rewards_views
-from safety_service.supervisors import views as supervisors_views
 from safety_service.hazards import views as hazards_views
 from safety_service.kiosks import views as kiosks_views
 from safety_service.locations import views as locations_views
@@ -29,7 +29,9 @@ from safety_service.pages.limits import PublicLimits
 from safety_service.people import views as people_views
 from safety_service.photos import views as photos_views
 from safety_service.qr import views as qr_views
+from safety_service.rewards import views as rewards_views
 from safety_service.scheduler import Scheduler
+from safety_service.supervisors import views as supervisors_views
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +39,8 @@ logger = logging.getLogger(__name__)
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     for module in (people_views, locations_views, hazards_views, notifications_views, qr_views,
-                   photos_views, kiosks_views, bulletins_views, rewards_views, supervisors_views):
+                   photos_views, kiosks_views, bulletins_views, rewards_views, supervisors_views,
+                   counselling_views, counselling_family_views):
         router.include_router(module.router)
     return router
 

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from safety_service.bulletins import scheduled as bulletins_scheduled
 from safety_service.clock import Clock, utc_now
 from safety_service.config import Settings
+from safety_service.counselling import scheduled as counselling_scheduled
 from safety_service.database import session_scope
 from safety_service.feedback import scheduled as feedback_scheduled
 from safety_service.hazards import scheduled as hazards_scheduled
@@ -27,7 +28,9 @@ class Scheduler:
     def jobs(self) -> list[tuple[str, Callable[..., int]]]:
         return [("escalate_overdue", hazards_scheduled.escalate_overdue),
                 ("flag_overdue_steps", feedback_scheduled.flag_overdue_steps),
-                ("retire_expired_bulletins", bulletins_scheduled.retire_expired)]
+                ("retire_expired_bulletins", bulletins_scheduled.retire_expired),
+                ("mark_cases_for_review", counselling_scheduled.mark_review_due),
+                ("remind_counselling_sessions", counselling_scheduled.remind_sessions_due)]
 
     def run_once(self) -> dict[str, int]:
         """Run every job once now; returns what each did."""

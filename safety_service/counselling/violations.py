@@ -31,7 +31,7 @@ def record_violation(session: Session, *, data: ViolationCreate, actor: User, se
     now = now or utc_now()
     violation = Violation(
         person_id=_worker(session, data.employee_no).id, kind=data.kind, occurred_at=_when(data.occurred_at, now),
-        location_id=locations_service.get_location(session, code=data.location_code, field="location_code").id,
+        location_id=_location_id(session, data.location_code),
         description=data.description, hazard_id=_hazard_id(session, data.hazard_ref), recorded_by_id=actor.id,
         recorded_at=now,
     )
@@ -48,6 +48,13 @@ def _worker(session: Session, employee_no: str) -> Person:
     if person is None:
         raise InvalidInput(f"no worker with employee number {employee_no!r}", field="employee_no")
     return person
+
+
+def _location_id(session: Session, code: str) -> int:
+    try:
+        return locations_service.get_location(session, code=code, field="location_code").id
+    except NotFound as exc:
+        raise InvalidInput(exc.message, field="location_code") from exc
 
 
 def _when(occurred_at: datetime, now: datetime) -> datetime:

@@ -1,0 +1,59 @@
+"""Figures of help-education for counsellors: violations by kind, team and month; cases; repeats."""
+
+from collections import Counter
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists
+from sqlmodel import Session, col, func, select
+
+from safety_service.clock import as_utc
+from safety_service.counselling.models import CounsellingCase, Violation
+from safety_service.counselling.schemas import CounsellingFigures, KindTeamMonth
+from safety_service.people.models import Person
+
+
+def period_start(now: datetime, *, months: int, timezone: str) -> datetime:
+    """The first instant of the local month ``months - 1`` months before now's, in UTC."""
+    local = now.astimezone(ZoneInfo(timezone))
+    index = local.year * 12 + local.month - 1 - (months - 1)
+    start = datetime(index // 12, index % 12 + 1, 1, tzinfo=ZoneInfo(timezone))
+    return start.astimezone(UTC)
+
+
+def compute(session: Session, *, now: datetime, months: int, timezone: str) -> CounsellingFigures:
+    """The figures of the last ``months`` local months, this one included."""
+    since = period_start(now, months=months, timezone=timezone)
+    observed, repeated = _repeats(session, since)
+    return CounsellingFigures(
+        since=since, until=now, violations=_by_kind_team_month(session, since, timezone),
+        cases_opened=_count(session, col(CounsellingCase.opened_at) >= since),
+        cases_closed=_count(session, col(CounsellingCase.closed_at) >= since),
+        cases_open_now=_count(session, col(CounsellingCase.active_person_id).is_not(None)),
+        cases_observed=observed, cases_with_repeat=repeated,
+        repeat_rate=round(repeated / observed, 4) if observed else None,
+    )
+
+
+def _count(session: Session, condition: object) -> int:
+    return session.exec(select(func.count()).select_from(CounsellingCase).where(condition)).one()
+
+
+def _by_kind_team_month(session: Session, since: datetime, timezone: str) -> list[KindTeamMonth]:
+    # Months are local months; grouping in Python keeps it the same on SQLite and PostgreSQL.
+    query = (select(Violation.occurred_at, Violation.kind, Person.team)
+             .join(Person, col(Person.id) == Violation.person_id).where(col(Violation.occurred_at) >= since))
+    zone = ZoneInfo(timezone)
+    counts = Counter((as_utc(at).astimezone(zone).strftime("%Y-%m"), team, str(kind))
+                     for at, kind, team in session.exec(query).all())
+    return [KindTeamMonth(month=month, team=team, kind=kind, count=n)
+            for (month, team, kind), n in sorted(counts.items(), key=lambda item: (item[0][0], item[0][1] or "",
+                                                                                   item[0][2]))]
+
+
+def _repeats(session: Session, since: datetime) -> tuple[int, int]:
+    """Cases first observed in the period, and how many of their workers offended again afterwards."""
+    later = exists().where(Violation.person_id == CounsellingCase.person_id,
+                           col(Violation.recorded_at) > CounsellingCase.first_observation_at)
+    observed = col(CounsellingCase.first_observation_at) >= since
+    return _count(session, observed), _count(session, observed & later)
