@@ -8,13 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
+from safety_service.config import Settings
 from safety_service.console import forms
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.schemas import HazardAssign, HazardConfirm, HazardRectified, HazardReject, HazardVerify
 from safety_service.hazards.states import Action
 from safety_service.i18n import Translator
+from safety_service.photos.processing import PhotoRejected, ProcessedPhoto, process_photo
+
+MAX_EVIDENCE_PHOTOS = 3
 
 
 @dataclass(frozen=True)
@@ -49,3 +53,19 @@ def read(action: Action, form: FormData, t: Translator, timezone: str) -> tuple[
         values["passed"] = ""
     data, errors = forms.build(spec.model, values, t)
     return data, errors, typed
+
+
+def evidence_photos(form: FormData, settings: Settings, t: Translator) -> tuple[list[ProcessedPhoto], dict[str, str]]:
+    """The owner's evidence photos, checked and re-encoded like a report's (at most MAX_EVIDENCE_PHOTOS)."""
+    uploads = [u for u in form.getlist("photos") if isinstance(u, UploadFile) and u.filename]
+    if len(uploads) > MAX_EVIDENCE_PHOTOS:
+        return [], {"photos": t("console.error.too_many_photos", max=MAX_EVIDENCE_PHOTOS)}
+    processed = []
+    for upload in uploads:
+        data = upload.file.read(settings.photo_max_bytes + 1)
+        try:
+            processed.append(process_photo(data, max_bytes=settings.photo_max_bytes,
+                                           max_pixels=settings.photo_max_pixels, max_side=settings.photo_max_side))
+        except PhotoRejected as exc:
+            return [], {"photos": t(f"error.photo.{exc.problem}", max_mb=settings.photo_max_bytes // (1024 * 1024))}
+    return processed, {}

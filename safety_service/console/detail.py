@@ -75,10 +75,13 @@ def act(request: Request, session: SessionDep, settings: SettingsDep, user: Cons
         raise ConsoleRefusal("not_found", 404)
     t = translator(request)
     data, errors, typed = actions.read(Action(action), form, t, settings.timezone)
-    status = 422
+    photos, photo_errors = actions.evidence_photos(form, settings, t) if action == Action.rectified else ([], {})
+    errors, status = {**errors, **photo_errors}, 422
     if not errors:
         errors, status = _apply(session, hazard, user, Action(action), data, t)
     if not errors:
+        for photo in photos:
+            photos_service.add_photo(session, hazard_id=hazard.id, photo=photo)
         session.commit()
         logger.info("console action", extra={"ref": hazard.ref, "action": action, "user_id": user.id})
         return RedirectResponse(f"/console/hazards/{hazard.ref}", status_code=303)

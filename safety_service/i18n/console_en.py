@@ -73,6 +73,8 @@ MESSAGES: dict[str, str] = {
     "console.field.funds": "Funds (CNY)",
     "console.field.contingency_plan": "Contingency plan",
     "console.field.evidence": "What was done (evidence)",
+    "console.field.evidence_photos": "Photos after the fix (optional, up to 3)",
+    "console.error.too_many_photos": "Up to {max} photos.",
     "console.field.verification_note": "Verification note",
     "console.field.reason": "Reason",
     "console.field.duplicate_of": "Duplicate of (reference, optional)",

@@ -73,6 +73,8 @@ MESSAGES: dict[str, str] = {
     "console.field.funds": "整改资金（元）",
     "console.field.contingency_plan": "应急预案",
     "console.field.evidence": "整改情况说明",
+    "console.field.evidence_photos": "整改后照片（可选，最多 3 张）",
+    "console.error.too_many_photos": "最多上传 {max} 张照片。",
     "console.field.verification_note": "验收意见",
     "console.field.reason": "原因",
     "console.field.duplicate_of": "重复的隐患编号（可选）",

@@ -57,7 +57,6 @@ def test_an_officer_triages_assigns_and_closes(console: TestClient, session: Ses
     assert answer.status_code == 303 and _state(session, hazard.ref) == HazardState.rectifying
     session.expire_all()
     assert abs(session.get(Hazard, hazard.id).deadline - (utc_now() + timedelta(days=3))) < timedelta(minutes=2)
-    sign_in(console, owner)
     owner_token = sign_in(console, owner)
     assert 'id="form-rectified"' in console.get(base).text
     assert console.post(f"{base}/rectified", data={"csrf_token": owner_token, "note": "已补打锚杆 6 根"}).status_code == 303
@@ -142,3 +141,19 @@ def test_a_state_that_moved_on_is_explained(console: TestClient, session: Sessio
     assert answer.status_code == 409 and "状态已变化" in answer.text
     assert console.post(f"/console/hazards/{hazard.ref}/explode", data={"csrf_token": token}).status_code == 404
     assert console.get("/console/hazards/YH-1999-000001").status_code == 404
+
+
+def test_the_owner_submits_evidence_with_photos(console: TestClient, session: Session) -> None:
+    owner = make_user(session, role=Role.owner)
+    hazard = make_hazard(session, state=HazardState.rectifying, owner=owner)
+    session.commit()
+    token = sign_in(console, owner)
+    base = f"/console/hazards/{hazard.ref}"
+    answer = console.post(f"{base}/rectified", data={"csrf_token": token, "note": "已整改"},
+                          files=[("photos", ("after.txt", b"not a photo", "text/plain"))])
+    assert answer.status_code == 422 and 'id="err-photos"' in answer.text and "已整改" in answer.text
+    answer = console.post(f"{base}/rectified", data={"csrf_token": token, "note": "已补打锚杆 6 根"},
+                          files=[("photos", ("after.jpg", photo("JPEG", (640, 480)), "image/jpeg"))])
+    assert answer.status_code == 303 and _state(session, hazard.ref) == HazardState.awaiting_verification
+    assert len(photos_service.list_photos(session, hazard=hazard, user=owner)) == 1
+    assert "/photos/" in console.get(base).text
