@@ -102,7 +102,10 @@ def reverse(session: Session, *, hazard: Hazard, reason: str, actor: User, now: 
 
 def payout(session: Session, *, employee_no: str, points: int, reason: str, actor: User,
            now: datetime) -> RewardEntry:
-    """Pay points out (cash, goods); never more than the balance."""
+    """Pay points out (cash, goods); never more than the balance, even when two officers pay at once."""
+    person = session.exec(select(Person).where(Person.employee_no == employee_no).with_for_update()).first()
+    if person is None:
+        raise InvalidInput(f"no employee {employee_no!r}", field="employee_no")
     available = balance(session, employee_no=employee_no)
     if points > available:
         raise InvalidInput(f"only {available} points are available", field="points")

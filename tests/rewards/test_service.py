@@ -114,3 +114,10 @@ def test_a_payout_never_exceeds_the_balance(session: Session, settings: Settings
     assert too_much.value.field == "points"
     rewards_service.payout(session, employee_no=person.employee_no, points=4, reason="现金", actor=officer, now=utc_now())
     assert rewards_service.balance(session, employee_no=person.employee_no) == settings.reward_general_points - 4
+
+
+def test_a_payout_to_an_unknown_employee_is_refused(session: Session) -> None:
+    with pytest.raises(InvalidInput) as unknown:
+        rewards_service.payout(session, employee_no="nobody", points=1, reason="现金", actor=make_user(session),
+                               now=utc_now())
+    assert unknown.value.field == "employee_no"
