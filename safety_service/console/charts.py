@@ -17,7 +17,7 @@ _OPTIONS: dict[str, Any] = {"style": STYLE, "js": [], "disable_xml_declaration":
                             "height": 340, "explicit_size": False, "print_values": False}
 
 
-_INLINE = re.compile(r"<script.*?</script>|<!--.*?-->", re.S)
+_INLINE = re.compile(r"<script.*?</script>|<!--.*?-->", re.DOTALL)
 
 
 def _svg(chart: Any) -> str:

@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
-from starlette.responses import RedirectResponse, Response
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.responses import RedirectResponse, Response
 
 from safety_service.api.deps import SessionDep, SettingsDep
 from safety_service.console import session as console_session

@@ -10,7 +10,7 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,7 +43,6 @@ class Figures:
     median_close_hours: float | None
     open_total: int
     overdue_now: int
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _grouped(connection: Connection, column: Any, *where: Any) -> list[tuple[Any, int]]:

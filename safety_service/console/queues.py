@@ -1,6 +1,6 @@
 """The queues: what each role has to act on, filtered, sorted and paged, refreshed by a light poll."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +34,6 @@ class Queue:
     filters: dict[str, Any]
     roles: frozenset[Role]
     sort: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _STAFF = frozenset({*OFFICER_ROLES, Role.admin})

@@ -44,7 +44,7 @@ def test_the_chief_sees_major_hazards_first(console: TestClient, session: Sessio
 
 
 def test_an_owner_sees_only_the_hazards_assigned_to_them(console: TestClient, session: Session, signed_in) -> None:
-    owner, token = signed_in(Role.owner)
+    owner, _token = signed_in(Role.owner)
     mine = make_hazard(session, state=HazardState.rectifying, owner=owner)
     other = make_hazard(session, state=HazardState.rectifying)
     session.commit()
