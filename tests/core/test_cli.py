@@ -68,9 +68,11 @@ def test_demo_fills_every_state_once_and_the_jobs_run(cli: CliRunner) -> None:
     assert states == {"reported", "confirmed", "rectifying", "awaiting_verification", "closed", "rejected"}
     assert roles == {"miner", "supervisor", "officer", "owner", "chief", "counsellor", "admin"}
     jobs = cli.invoke(main, ["jobs", "run"])
-    assert jobs.exit_code == 0 and "escalate_overdue:" in jobs.output
-    assert int(jobs.stdout.split(":")[1]) > 0  # the demo's overdue hazards were escalated
-    assert cli.invoke(main, ["jobs", "run"]).stdout.strip() == "escalate_overdue: 0"
+    done = dict(line.split(": ") for line in jobs.stdout.splitlines())
+    assert jobs.exit_code == 0 and int(done["escalate_overdue"]) > 0  # the demo's overdue hazards were escalated
+    assert int(done["flag_overdue_steps"]) > 0  # and its untriaged and unverified ones are overdue steps
+    again = dict(line.split(": ") for line in cli.invoke(main, ["jobs", "run"]).stdout.splitlines())
+    assert set(again.values()) == {"0"}  # every job did its work once
 
 
 def test_kiosk_add_prints_credentials_and_writes_the_broker_files(cli: CliRunner, tmp_path, monkeypatch) -> None:
