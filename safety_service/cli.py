@@ -208,6 +208,38 @@ def hazard_report(location_code: str, description: str, category_code: str | Non
 
 
 @main.group()
+def violation() -> None:
+    """Violations (三违) that open help-education cases."""
+
+
+@violation.command("add")
+@click.argument("employee_no")
+@click.option("--kind", required=True, type=click.Choice(["illegal_command", "illegal_operation", "labour_discipline"]))
+@click.option("--location", "location_code", required=True)
+@click.option("--description", required=True)
+@click.option("--at", "occurred_at", default=None, help="When it happened (ISO 8601 with offset); now by default.")
+@click.option("--hazard", "hazard_ref", default=None, help="A related hazard's reference.")
+@click.option("--by", "recorder", required=True, help="Username of the supervisor or officer recording it.")
+@reports_errors
+def violation_add(employee_no: str, kind: str, location_code: str, description: str, occurred_at: str | None,
+                  hazard_ref: str | None, recorder: str) -> None:
+    """Record a worker's violation; it opens or joins the worker's counselling case."""
+    from safety_service.clock import utc_now
+    from safety_service.counselling import violations
+    from safety_service.counselling.schemas import ViolationCreate
+    from safety_service.people import service as people_service
+
+    data = ViolationCreate(employee_no=employee_no, kind=kind, location_code=location_code, description=description,
+                           occurred_at=occurred_at or utc_now(), hazard_ref=hazard_ref)
+    with session_scope() as session:
+        actor = people_service.get_user(session, username=recorder)
+        if actor is None or not actor.is_active:
+            raise InvalidInput(f"no active account {recorder!r}", field="by")
+        recorded = violations.record_violation(session, data=data, actor=actor, settings=get_settings())
+        click.echo(f"violation {recorded.id} recorded for {employee_no}")
+
+
+@main.group()
 def jobs() -> None:
     """Scheduled jobs."""
 

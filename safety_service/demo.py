@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
+from safety_service.counselling import demo as counselling_demo
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard
@@ -90,8 +91,10 @@ def load(session: Session, *, settings: Settings, seed: int = 7) -> list[str]:
     for index in range(48):
         _demo_hazard(session, rng, users, stage=STAGES[index % len(STAGES)], index=index, now=now,
                      timezone=settings.timezone)
+    counselling = counselling_demo.load(session, users=users, location_codes=[code for code, *_ in LOCATIONS],
+                                        settings=settings, now=now)
     return [
-        f"site {site.code}: {len(AREAS)} areas, {len(LOCATIONS)} locations, 48 hazards",
+        f"site {site.code}: {len(AREAS)} areas, {len(LOCATIONS)} locations, 48 hazards", counselling,
         f"accounts (password {DEMO_PASSWORD!r}): " + ", ".join(f"{u} ({r})" for u, r, *_ in PEOPLE),
     ]
 

@@ -8,6 +8,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from safety_service.clock import as_utc, utc_now
@@ -64,8 +65,12 @@ def open_case(session: Session, *, violation: Violation, actor: User, now: datet
 def _open(session: Session, violation: Violation, *, actor: User, now: datetime) -> CounsellingCase:
     case = CounsellingCase(person_id=violation.person_id, active_person_id=violation.person_id, opened_at=now,
                            updated_at=now, counsellor_id=actor.id if actor.role == Role.counsellor else None)
-    session.add(case)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(case)
+            session.flush()
+    except IntegrityError as exc:  # another request opened the worker's case a moment ago
+        raise AlreadyExists("the worker already has an open case", field="violation_id") from exc
     violation.case_id = case.id
     session.add(violation)
     append_event(session, case, action="opened", actor=actor, now=now, to_state=CaseState.opened,
@@ -76,11 +81,18 @@ def _open(session: Session, violation: Violation, *, actor: User, now: datetime)
 
 
 def on_violation(session: Session, *, violation: Violation, actor: User, now: datetime,
-                 auto_open: bool) -> CounsellingCase | None:
+                 settings: Settings) -> CounsellingCase | None:
     """Tie a new violation to the worker's case: a repeat during observation, a note otherwise, or a new case."""
     case = active_case(session, person_id=violation.person_id)
+    if case is None and not settings.counselling_auto_open:
+        return None
     if case is None:
-        return _open(session, violation, actor=actor, now=now) if auto_open else None
+        try:
+            return _open(session, violation, actor=actor, now=now)
+        except AlreadyExists:
+            case = active_case(session, person_id=violation.person_id)
+            if case is None:
+                raise
     violation.case_id = case.id
     session.add(violation)
     data = {"violation_id": violation.id, "kind": str(violation.kind)}
@@ -90,6 +102,7 @@ def on_violation(session: Session, *, violation: Violation, actor: User, now: da
     transition = _transition_for(case, Action.repeat, actor)
     case.level += 1
     case.counselling_since, case.observation_ends_at, case.review_due_at = now, None, None
+    family.schedule_next_session(case, now=now, settings=settings)
     _move(session, case, transition, actor=actor, now=now, data={**data, "level": case.level})
     return case
 

@@ -37,7 +37,7 @@ def record_violation(session: Session, *, data: ViolationCreate, actor: User, se
     )
     session.add(violation)
     session.flush()
-    cases.on_violation(session, violation=violation, actor=actor, now=now, auto_open=settings.counselling_auto_open)
+    cases.on_violation(session, violation=violation, actor=actor, now=now, settings=settings)
     logger.info("violation recorded", extra={"violation_id": violation.id, "kind": str(data.kind),
                                              "by": actor.username})
     return violation

@@ -1,7 +1,6 @@
 """Only counsellors and admins see or touch cases, families and sessions; every read of a case is logged."""
 
 import logging
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -105,5 +104,5 @@ def test_violation_answers_never_tell_of_cases(client: TestClient, session: Sess
     worker = session.get(Person, case.person_id)
     history = client.get(f"{API}/workers/{worker.employee_no}/violations",
                          headers=auth(make_user(session, role=Role.officer), settings))
-    assert history.status_code == 200 and "case" not in history.text and "李梅" not in history.text
-    assert date.today().isoformat()[:4] in history.text
+    assert history.status_code == 200 and history.json()["count"] == 1
+    assert "case" not in history.text and "李梅" not in history.text

@@ -70,6 +70,7 @@ def test_observation_needs_a_session_since_counselling_restarted(session: Sessio
     case = make_case(session, state=S.observation, counsellor=counsellor)
     make_violation(session, person=_person(session, case))
     assert case.state == S.counselling and case.level == 2
+    assert case.next_session_due_at is not None and case.observation_ends_at is None
     with pytest.raises(InvalidInput) as refused:
         cases.observe(session, case=case, data=CaseObserve(), actor=counsellor, settings=SETTINGS)
     assert refused.value.field == "sessions"
@@ -144,3 +145,13 @@ def _person(session: Session, case: CounsellingCase) -> Person:
 def _notified(session: Session, case_id: int, kind: str) -> set[int]:
     rows = session.exec(select(Notification).where(Notification.kind == kind)).all()
     return {n.user_id for n in rows if n.data["case_id"] == case_id}
+
+
+def test_a_case_opened_by_a_concurrent_request_is_joined_not_doubled(session: Session, monkeypatch) -> None:
+    case = make_case(session, state=S.planned)
+    real = cases.active_case
+    calls = iter([None])  # the first look misses the case, as a concurrent request's would
+    monkeypatch.setattr(cases, "active_case", lambda s, *, person_id: next(calls, None) or real(s, person_id=person_id))
+    violation = make_violation(session, person=_person(session, case))
+    assert violation.case_id == case.id and case.state == S.planned
+    assert len(session.exec(select(CounsellingCase).where(CounsellingCase.person_id == case.person_id)).all()) == 1
