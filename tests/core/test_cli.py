@@ -73,6 +73,7 @@ def test_demo_fills_every_state_once_and_the_jobs_run(cli: CliRunner) -> None:
     jobs = cli.invoke(main, ["jobs", "run"])
     done = dict(line.split(": ") for line in jobs.stdout.splitlines())
     assert jobs.exit_code == 0 and int(done["escalate_overdue"]) > 0  # the demo's overdue hazards were escalated
+    assert int(done["flag_overdue_steps"]) > 0  # and its untriaged and unverified ones are overdue steps
     assert int(done["mark_cases_for_review"]) > 0 and int(done["remind_counselling_sessions"]) > 0
     again = dict(line.split(": ") for line in cli.invoke(main, ["jobs", "run"]).stdout.splitlines())
     assert set(again.values()) == {"0"}  # every job did its work once
