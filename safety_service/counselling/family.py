@@ -37,7 +37,7 @@ def list_contacts(session: Session, *, person_id: int) -> list[FamilyContact]:
 
 def _not_closed(case: CounsellingCase, what: str, states: tuple[CaseState, ...]) -> None:
     if case.state not in states:
-        raise InvalidTransition(f"a case in state {case.state!r} takes no {what}", state=str(case.state),
+        raise InvalidTransition(f"a case in state '{case.state}' takes no {what}", state=str(case.state),
                                 allowed=[str(a) for a in actions_from(CaseState(case.state))])
 
 

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 def require_case_role(user: User) -> None:
     """Only counsellors and admins may see or touch cases, families and sessions."""
     if user.role not in CASE_ROLES:
-        raise PermissionDenied(f"role {user.role!r} may not see or act on counselling cases")
+        raise PermissionDenied(f"role '{user.role}' may not see or act on counselling cases")
 
 
 def get_case(session: Session, *, case_id: int) -> CounsellingCase:
@@ -125,10 +125,10 @@ def _may_close_now(case: CounsellingCase, user: User, now: datetime) -> bool:
 
 def _transition_for(case: CounsellingCase, action: Action, actor: User) -> Transition:
     if not may_act(actor, action):
-        raise PermissionDenied(f"role {actor.role!r} may not {action} a counselling case")
+        raise PermissionDenied(f"role '{actor.role}' may not {action} a counselling case")
     transition = find_transition(action, CaseState(case.state))
     if transition is None:
-        raise InvalidTransition(f"a case in state {case.state!r} cannot take {action!r}", state=str(case.state),
+        raise InvalidTransition(f"a case in state '{case.state}' cannot take '{action}'", state=str(case.state),
                                 allowed=[str(a) for a in actions_from(CaseState(case.state))])
     return transition
 

@@ -27,7 +27,7 @@ def record_violation(session: Session, *, data: ViolationCreate, actor: User, se
                      now: datetime | None = None) -> Violation:
     """Record a violation and tie it to the worker's case (opening one when SAFETY_COUNSELLING_AUTO_OPEN)."""
     if actor.role not in VIOLATION_RECORDERS:
-        raise PermissionDenied(f"role {actor.role!r} may not record violations")
+        raise PermissionDenied(f"role '{actor.role}' may not record violations")
     now = now or utc_now()
     violation = Violation(
         person_id=_worker(session, data.employee_no).id, kind=data.kind, occurred_at=_when(data.occurred_at, now),
@@ -83,7 +83,7 @@ def _rows(user: User) -> object:
     if user.role == Role.supervisor:
         return query.where(Violation.recorded_by_id == user.id)
     if user.role not in VIOLATION_READERS:
-        raise PermissionDenied(f"role {user.role!r} may not see violations")
+        raise PermissionDenied(f"role '{user.role}' may not see violations")
     return query
 
 
@@ -112,7 +112,7 @@ def list_violations(session: Session, *, user: User, employee_no: str | None = N
 def worker_history(session: Session, *, user: User, employee_no: str) -> ViolationsPublic:
     """A worker's violations, newest first (never a supervisor's: they see only what they recorded)."""
     if user.role not in VIOLATION_READERS:
-        raise PermissionDenied(f"role {user.role!r} may not see a worker's violation history")
+        raise PermissionDenied(f"role '{user.role}' may not see a worker's violation history")
     if people_service.get_person(session, employee_no=employee_no) is None:
         raise NotFound(f"no worker with employee number {employee_no!r}", field="employee_no")
     return list_violations(session, user=user, employee_no=employee_no, limit=500)

@@ -133,6 +133,7 @@ def test_case_errors_name_the_field_the_state_or_the_case(client: TestClient, se
     url = f"{API}/cases/{case.id}"
     wrong_state = client.post(f"{url}/begin", headers=as_counsellor, json={})
     assert wrong_state.status_code == 409 and wrong_state.json()["allowed"] == ["plan"]
+    assert wrong_state.json()["detail"] == "a case in state 'opened' cannot take 'begin'"
     no_contact = client.post(f"{url}/plan", headers=as_counsellor, json={"plan": "家访"})
     assert no_contact.status_code == 422 and no_contact.json()["detail"][0]["loc"] == ["body", "family_contacts"]
     bad_phone = client.post(f"{url}/plan", headers=as_counsellor, json={
