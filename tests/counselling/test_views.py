@@ -1,7 +1,7 @@
 """The help-education API as supervisors, officers and counsellors use it."""
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -151,3 +151,46 @@ def test_a_photo_that_is_not_one_is_refused(client: TestClient, session: Session
     response = client.put(f"{API}/cases/{case.id}/agreement/scan", headers=auth(make_user(
         session, role=Role.counsellor), settings), files={"photo": ("x.pdf", b"%PDF-1.4 not an image", "application/pdf")})
     assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "photo"
+
+
+def test_family_contacts_and_sessions_over_the_api(client: TestClient, session: Session, settings: Settings) -> None:
+    headers = auth(make_user(session, role=Role.counsellor), settings)
+    case = make_case(session, state=CaseState.counselling)
+    worker = session.get(Person, case.person_id)
+    contacts_url = f"{API}/workers/{worker.employee_no}/family-contacts"
+    added = client.post(contacts_url, headers=headers, json={"relation": "parent", "name": "王父", "phone": "0632-1234567"})
+    assert added.status_code == 201 and added.json()["relation"] == "parent"
+    assert [c["name"] for c in client.get(contacts_url, headers=headers).json()] == ["李梅", "王父"]
+    bad = client.post(contacts_url, headers=headers, json={"relation": "neighbour", "name": "x", "phone": "13800138000"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "relation"
+    assert client.get(f"{API}/workers/NOBODY/family-contacts", headers=headers).status_code == 404
+    sessions = client.get(f"{API}/cases/{case.id}/sessions", headers=headers).json()
+    assert [(s["kind"], s["participants"]) for s in sessions] == [("family_visit", ["王五", "李梅"])]
+    blank = client.post(f"{API}/cases/{case.id}/sessions", headers=headers, json={
+        "kind": "talk", "held_on": date.today().isoformat(), "participants": [" "], "note": "谈话"})
+    assert blank.status_code == 422 and "participants" in blank.json()["detail"][0]["loc"]
+
+
+def test_a_scan_needs_the_agreement_first_and_has_a_thumbnail(client: TestClient, session: Session,
+                                                              settings: Settings) -> None:
+    headers = auth(make_user(session, role=Role.counsellor), settings)
+    opened, planned = make_case(session), make_case(session, state=CaseState.planned)
+    upload = {"photo": ("a.png", _png(), "image/png")}
+    early = client.put(f"{API}/cases/{opened.id}/agreement/scan", headers=headers, files=upload)
+    assert early.status_code == 422 and early.json()["detail"][0]["loc"][-1] == "agreement"
+    assert client.get(f"{API}/cases/{opened.id}/agreement", headers=headers).status_code == 404
+    assert client.get(f"{API}/cases/{planned.id}/agreement/scan", headers=headers).status_code == 404
+    attached = client.put(f"{API}/cases/{planned.id}/agreement/scan", headers=headers, files=upload).json()
+    thumbnail = client.get(attached["scan_thumbnail_url"], headers=headers)
+    assert thumbnail.status_code == 200 and max(Image.open(io.BytesIO(thumbnail.content)).size) <= 320
+
+
+def test_the_observation_period_may_be_given_in_days(client: TestClient, session: Session,
+                                                     settings: Settings) -> None:
+    case = make_case(session, state=CaseState.counselling)
+    response = client.post(f"{API}/cases/{case.id}/observe", headers=auth(make_user(session, role=Role.admin), settings),
+                           json={"days": 60, "note": "延长考察"})
+    assert response.status_code == 200
+    body = response.json()
+    ends = datetime.fromisoformat(body["observation_ends_at"])
+    assert timedelta(days=59) < ends - utc_now() <= timedelta(days=60)
