@@ -108,15 +108,11 @@ def month_range(month: str, timezone: str) -> tuple[datetime, datetime]:
 
 def monthly_figures(session: Session, *, month: str, timezone: str) -> MonthlyFigures:
     """Per supervisor and per area: reports made, confirmed, major, closed in time."""
-    start, end = month_range(month, timezone)
     terms = list(session.exec(select(Supervisor)).all())
-    names = dict(session.exec(select(Person.id, Person.name)).all())
-    query = (select(Hazard, Area.code).join(Location, col(Hazard.location_id) == Location.id)
-             .join(Area, col(Location.area_id) == Area.id, isouter=True)
-             .where(col(Hazard.reported_at) >= start, col(Hazard.reported_at) < end,
-                    col(Hazard.reporter_employee_no).in_({t.employee_no for t in terms})))
+    names = dict(session.exec(select(Person.id, Person.name).where(
+        col(Person.id).in_({t.person_id for t in terms}))).all())
     people, areas, refs = defaultdict(Figures), defaultdict(Figures), []
-    for hazard, area_code in session.exec(query.order_by(col(Hazard.id))).all():
+    for hazard, area_code in _reports(session, month_range(month, timezone), {t.employee_no for t in terms}):
         day = as_utc(hazard.reported_at).astimezone(ZoneInfo(timezone)).date()
         term = next((t for t in terms if t.employee_no == hazard.reporter_employee_no and _overlap(t, day, day)), None)
         if term is not None:
@@ -125,6 +121,16 @@ def monthly_figures(session: Session, *, month: str, timezone: str) -> MonthlyFi
             _count(areas[area_code], hazard, key=area_code)
     return MonthlyFigures(month=month, refs=refs, by_supervisor=sorted(people.values(), key=lambda f: f.key or ""),
                           by_area=sorted(areas.values(), key=lambda f: (f.key is None, f.key or "")))
+
+
+def _reports(session: Session, bounds: tuple[datetime, datetime], employee_nos: set[str]
+             ) -> list[tuple[Hazard, str | None]]:
+    """The hazards reported in the period by these employees, with their location's area code."""
+    query = (select(Hazard, Area.code).join(Location, col(Hazard.location_id) == Location.id)
+             .join(Area, col(Location.area_id) == Area.id, isouter=True)
+             .where(col(Hazard.reported_at) >= bounds[0], col(Hazard.reported_at) < bounds[1],
+                    col(Hazard.reporter_employee_no).in_(employee_nos)))
+    return list(session.exec(query.order_by(col(Hazard.id))).all())
 
 
 def _count(figures: Figures, hazard: Hazard, *, key: str | None, name: str | None = None) -> None:
