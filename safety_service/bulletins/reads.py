@@ -81,7 +81,7 @@ def _rate(key: str | None, people: list[Person], readers: set[int | None]) -> Re
     return ReadRate(key=key, readers=read, audience=len(people), rate=round(read / len(people), 4) if people else None)
 
 
-def _grouped(audience: list[Person], readers: set[int | None], key) -> list[ReadRate]:  # noqa: ANN001
+def _grouped(audience: list[Person], readers: set[int | None], key) -> list[ReadRate]:
     groups = Counter(key(p) for p in audience)
     return [_rate(name, [p for p in audience if key(p) == name], readers)
             for name in sorted(groups, key=lambda n: (n is None, n or ""))]
