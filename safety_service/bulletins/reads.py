@@ -2,6 +2,7 @@
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -81,7 +82,8 @@ def _rate(key: str | None, people: list[Person], readers: set[int | None]) -> Re
     return ReadRate(key=key, readers=read, audience=len(people), rate=round(read / len(people), 4) if people else None)
 
 
-def _grouped(audience: list[Person], readers: set[int | None], key) -> list[ReadRate]:
+def _grouped(audience: list[Person], readers: set[int | None], key: Callable[[Person], str | None]
+             ) -> list[ReadRate]:
     groups = Counter(key(p) for p in audience)
     return [_rate(name, [p for p in audience if key(p) == name], readers)
             for name in sorted(groups, key=lambda n: (n is None, n or ""))]
