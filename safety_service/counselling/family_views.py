@@ -50,6 +50,7 @@ def add_contact(session: SessionDep, user: CaseUser, employee_no: str,
 @router.get("/cases/{case_id}/sessions", response_model=list[SessionPublic])
 def list_sessions(session: SessionDep, user: CaseUser, case: CaseDep) -> list[SessionPublic]:
     """The case's sessions by date; the read is logged."""
+    queries.begin_logged_read(session)
     queries.log_access(session, user=user, case_ids=[case.id], what="sessions", now=utc_now())
     rows = queries.sessions_public(session, case=case)
     session.commit()
@@ -69,6 +70,7 @@ def record_session(session: SessionDep, settings: SettingsDep, user: CaseUser, c
 @router.get("/cases/{case_id}/agreement", response_model=AgreementPublic)
 def read_agreement(session: SessionDep, user: CaseUser, case: CaseDep) -> AgreementPublic:
     """The signed family agreement (家庭安全帮教责任书); the read is logged."""
+    queries.begin_logged_read(session)
     queries.log_access(session, user=user, case_ids=[case.id], what="agreement", now=utc_now())
     agreement = queries.agreement_public(session, case=case)
     if agreement is None:
@@ -100,6 +102,7 @@ def attach_scan(session: SessionDep, settings: SettingsDep, user: CaseUser, case
 
 
 def _scan(session: SessionDep, user: CaseUser, case: CaseDep, part: Literal["scan", "thumbnail"]) -> Response:
+    queries.begin_logged_read(session)
     queries.log_access(session, user=user, case_ids=[case.id], what="scan" if part == "scan" else "scan_thumbnail", now=utc_now())
     data = family.get_scan(session, case=case, thumbnail=part == "thumbnail")
     session.commit()

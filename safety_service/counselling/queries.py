@@ -24,6 +24,17 @@ from safety_service.people.models import Person, User
 logger = logging.getLogger(__name__)
 
 
+def begin_logged_read(session: Session) -> None:
+    """Start a fresh unit of work that may write the access log safely.
+
+    A read request's transaction is deferred on SQLite, and upgrading it to write after another
+    writer committed fails at once; so the sign-in's read transaction (nothing written) ends here
+    and the next one takes the write lock up front (IMMEDIATE; the option means nothing elsewhere).
+    """
+    session.commit()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
 def log_access(session: Session, *, user: User, case_ids: Iterable[int], what: str, now: datetime) -> None:
     """Leave a row per case read (who, when, which case, what was read) and a log line."""
     ids = list(dict.fromkeys(case_ids))

@@ -97,6 +97,7 @@ def list_cases(session: SessionDep, user: CaseUser, state: Annotated[list[CaseSt
                employee_no: str | None = None, review_due: bool | None = None, limit: Limit = 50,
                offset: Offset = 0) -> CasesPublic:
     """Counselling cases, newest first; each case listed is logged as read."""
+    queries.begin_logged_read(session)
     page = queries.list_cases(session, user=user, now=utc_now(), state=state, employee_no=employee_no,
                               review_due=review_due, limit=limit, offset=offset)
     session.commit()
@@ -116,6 +117,7 @@ def open_case(session: SessionDep, user: CaseUser, data: CaseOpen) -> CasePublic
 @router.get("/cases/{case_id}", response_model=CasePublic)
 def read_case(session: SessionDep, user: CaseUser, case: CaseDep) -> CasePublic:
     """One case with its violations, family, sessions, agreement, timeline and allowed actions."""
+    queries.begin_logged_read(session)
     return answer(session, case, user)
 
 
