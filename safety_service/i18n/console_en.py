@@ -111,6 +111,7 @@ MESSAGES: dict[str, str] = {
     "console.overdue_for": "overdue by {span}",
     "console.duration.days_hours": "{days} d {hours} h",
     "console.duration.hours": "{hours} h",
+    "console.escalated": "escalated, step {level}",
     "console.major_supervised": "Major hazard · listed supervision",
     "console.anonymous": "Anonymous",
     "console.system": "system",

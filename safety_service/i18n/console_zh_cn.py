@@ -111,6 +111,7 @@ MESSAGES: dict[str, str] = {
     "console.overdue_for": "已超期 {span}",
     "console.duration.days_hours": "{days} 天 {hours} 小时",
     "console.duration.hours": "{hours} 小时",
+    "console.escalated": "已督办第 {level} 级",
     "console.major_supervised": "重大隐患 · 挂牌督办",
     "console.anonymous": "匿名",
     "console.system": "系统",

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from safety_service.clock import utc_now
+from safety_service.hazards import scheduled as hazards_scheduled
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.people.models import Role
 from tests.console.conftest import sign_in
@@ -32,6 +33,17 @@ def test_the_overdue_board_shows_how_long_in_red(console: TestClient, session: S
     page = console.get("/console/?queue=overdue").text
     assert late.ref in page and on_time.ref not in page
     assert 'class="overdue"' in page and "已超期 2 天 5 小时" in page
+
+
+def test_escalated_hazards_say_how_far_they_climbed(console: TestClient, session: Session, signed_in,
+                                                    console_settings) -> None:
+    past = utc_now() - timedelta(days=5)
+    late = make_hazard(session, state=HazardState.rectifying, now=past - timedelta(days=1), deadline=past)
+    hazards_scheduled.escalate_overdue(session, now=utc_now(), settings=console_settings)
+    signed_in(Role.chief)
+    page = console.get("/console/?queue=overdue").text
+    assert late.ref in page and "已督办第 3 级" in page
+    assert 'id="escalated"' in console.get(f"/console/hazards/{late.ref}").text
 
 
 def test_the_chief_sees_major_hazards_first(console: TestClient, session: Session, signed_in) -> None:
