@@ -6,9 +6,11 @@ query matches when all its bigrams are present (a one-character query is a prefi
 """
 
 import re
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy import ColumnElement, FromClause, Table, column, func, literal_column, table, text
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.expression import TableClause, TextClause
 
 _CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"[{_CJK_CHARS}]+|[^\W_{_CJK_CHARS}]+")
@@ -45,18 +47,38 @@ def query_terms(query: str) -> list[tuple[str, bool]]:
     return list(dict.fromkeys(terms))[:MAX_QUERY_TOKENS]
 
 
-def match_clause(id_column: ColumnElement[int], search_column: ColumnElement[str], query: str,
-                 dialect: Dialect) -> ColumnElement[bool] | None:
-    """A WHERE clause matching the query, or None when it holds no searchable term."""
+@dataclass(frozen=True)
+class Match:
+    """How a select of hazards is narrowed to the rows matching a free-text query.
+
+    On SQLite the FTS5 table is joined on its rowid (the hazard id): ordered by that rowid, FTS5
+    hands over the newest matches first and a page stops after fifty, however common the term.
+    On PostgreSQL the match is a condition on hazard, served by the GIN index.
+    """
+
+    condition: ColumnElement[bool] | TextClause
+    index: TableClause | None = None
+
+    def joined_to(self, hazard: Table) -> FromClause:
+        """The hazard table, joined to the full-text table when there is one."""
+        return hazard if self.index is None else hazard.join(self.index, self.index.c.rowid == hazard.c.id)
+
+    def id_column(self, hazard: Table) -> ColumnElement[int]:
+        """The hazard id to sort by: the full-text rowid when joined, so the index gives the order."""
+        return hazard.c.id if self.index is None else self.index.c.rowid
+
+
+_FTS = table("hazard_fts", column("rowid"))
+
+
+def match(query: str, search_column: ColumnElement[str], dialect: Dialect) -> Match | None:
+    """The match for a free-text query, or None when it holds no searchable term."""
     terms = query_terms(query)
     if not terms:
         return None
     if dialect.name == "postgresql":
         tsquery = " & ".join(f"'{term}'" + (":*" if prefix else "") for term, prefix in terms)
         vector = func.to_tsvector(literal_column("'simple'::regconfig"), search_column)
-        return vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), tsquery))
+        return Match(vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), tsquery)))
     fts = " AND ".join(f'"{term}"' + ("*" if prefix else "") for term, prefix in terms)
-    matching = select(literal_column("rowid")).select_from(text("hazard_fts")).where(
-        text("hazard_fts MATCH :fts").bindparams(fts=fts)
-    )
-    return id_column.in_(matching)
+    return Match(text("hazard_fts MATCH :fts").bindparams(fts=fts), index=_FTS)

@@ -1,0 +1,1 @@
+"""Benchmarks of the hazard register on a million hazards (SQLite and PostgreSQL)."""
