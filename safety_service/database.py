@@ -48,6 +48,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Connections beyond SAFETY_DB_POOL_SIZE for the work outside requests (the intake's writer,
+# the outbox relay, the scheduler), so requests (at most the pool size at once) never starve it.
+BACKGROUND_CONNECTIONS = 10
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not pysqlite, begin transactions, so SAVEPOINT and BEGIN IMMEDIATE work.
     dbapi_connection.isolation_level = None
@@ -77,7 +82,7 @@ def make_engine(settings: Settings) -> Engine:
                 url,
                 connect_args={"check_same_thread": False, "timeout": 15},
                 pool_size=settings.db_pool_size,
-                max_overflow=0,
+                max_overflow=BACKGROUND_CONNECTIONS,
             )
         else:
             engine = create_engine(
@@ -89,7 +94,7 @@ def make_engine(settings: Settings) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(
-        url, pool_size=settings.db_pool_size, max_overflow=0, pool_pre_ping=True
+        url, pool_size=settings.db_pool_size, max_overflow=BACKGROUND_CONNECTIONS, pool_pre_ping=True
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from safety_service import __version__
 from safety_service.api import errors
+from safety_service.api.concurrency import ConcurrencyLimit
 from safety_service.bulletins import views as bulletins_views
 from safety_service.config import Settings, get_settings
 from safety_service.console import views as console_views
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.include_router(pages_views.router)
     app.include_router(console_views.router)
     app.add_middleware(PublicLimits, settings=settings)
+    app.add_middleware(ConcurrencyLimit, limit=settings.db_pool_size)
 
     @app.get("/healthz", tags=["health"])
     def healthz(request: Request) -> JSONResponse:

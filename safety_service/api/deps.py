@@ -28,7 +28,8 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    # async: no IO, so no hop to a worker thread (each hop costs time under load)
     return request.app.state.settings
 
 
@@ -54,7 +55,7 @@ def require_roles(*roles: Role) -> Callable[[User], User]:
     """A guard that lets through only accounts holding one of the roles."""
     allowed = frozenset(roles)
 
-    def guard(user: CurrentUser) -> User:
+    async def guard(user: CurrentUser) -> User:
         if user.role not in allowed:
             raise PermissionDenied(f"role {user.role!r} may not do this; needs one of {sorted(allowed)}")
         return user

@@ -1,0 +1,29 @@
+"""At most as many requests at work as the pool has connections for them.
+
+A sync route hops between worker threads (dependencies, the route, the session's clean-up) while
+its session holds a pooled connection. With more requests in flight than connections, threads
+waiting for a connection can hold every worker slot the holders need to finish: a deadlock until
+the pool times out with a 500. Queuing requests here, before they take a thread or a connection,
+keeps every request that runs able to finish; the rest wait their turn in the event loop.
+"""
+
+import asyncio
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+class ConcurrencyLimit:
+    """Pure ASGI middleware: lets ``limit`` HTTP requests run at once, queues the others."""
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app, self.limit = app, limit
+        self._slots: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self._slots is None:  # made inside the running loop
+            self._slots = asyncio.Semaphore(self.limit)
+        async with self._slots:
+            await self.app(scope, receive, send)
