@@ -3,20 +3,12 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, model_validator
+from pydantic import AwareDatetime, model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.bulletins.models import BulletinState
+from safety_service.validation import Text
 
-
-def _strip(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_strip)]
 AreaCode = Annotated[str, Field(min_length=1, max_length=32)]
 
 

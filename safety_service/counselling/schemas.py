@@ -7,16 +7,7 @@ from pydantic import AfterValidator, AwareDatetime
 from sqlmodel import Field, SQLModel
 
 from safety_service.counselling.states import Action, CaseState, Relation, SessionKind, ViolationKind
-
-
-def _strip(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_strip)]
+from safety_service.validation import Text, strip_blank
 
 
 class ViolationCreate(SQLModel):
@@ -94,7 +85,7 @@ class CaseClose(SQLModel):
 class SessionCreate(SQLModel):
     kind: SessionKind
     held_on: date
-    participants: list[Annotated[str, AfterValidator(_strip)]] = Field(min_length=1, max_length=30)
+    participants: list[Annotated[str, AfterValidator(strip_blank)]] = Field(min_length=1, max_length=30)
     note: Text = Field(min_length=1, max_length=4000)
 
 

@@ -3,22 +3,13 @@ one input model per transition, and the public views."""
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, field_validator, model_validator
+from pydantic import AwareDatetime, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.hazards.states import Channel, Grade, HazardState
-
-
-def _strip(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_strip)]
+from safety_service.validation import Text
 
 
 class HazardReport(SQLModel):

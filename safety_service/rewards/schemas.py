@@ -7,17 +7,9 @@ from pydantic import AfterValidator
 from sqlmodel import Field, SQLModel
 
 from safety_service.rewards.models import EntryKind
+from safety_service.validation import Text, strip_blank
 
-
-def _strip(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_strip)]
-EmployeeNo = Annotated[str, AfterValidator(_strip), Field(min_length=1, max_length=32)]
+EmployeeNo = Annotated[str, AfterValidator(strip_blank), Field(min_length=1, max_length=32)]
 TrackingCode = Annotated[str, Field(min_length=4, max_length=64)]
 
 
