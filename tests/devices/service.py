@@ -1,7 +1,6 @@
 """A stand-in for the service's MQTT intake: a plain paho subscriber that answers reports with acks."""
 
 import json
-import socket
 import threading
 import time
 import uuid
@@ -23,13 +22,6 @@ Policy = Callable[[dict[str, Any], int], list[dict[str, Any]]]
 def new_site() -> str:
     """A site name no other test uses, so retained messages and subscriptions never mix."""
     return f"t{uuid.uuid4().hex[:12]}"
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def now_iso() -> str:

@@ -5,7 +5,8 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from devices.kiosk.cli import cli
-from tests.devices.service import BROKER_URL, FakeService, ack_for, closed_port
+from tests.devices.service import BROKER_URL, FakeService, ack_for
+from tests.mqtt.mosquitto import free_port
 
 
 def run(site: str, outbox: Path, *args: str, broker: str = BROKER_URL) -> Result:
@@ -25,7 +26,7 @@ def test_report_prints_the_ack_in_both_languages(service: FakeService, tmp_path:
 def test_an_offline_report_is_saved_listed_and_sent_by_the_next_run(service: FakeService, tmp_path: Path) -> None:
     outbox = tmp_path / "o.db"
     offline = run(service.site, outbox, "report", "--description", "风门损坏", "--wait", "0.2",
-                  broker=f"mqtt://127.0.0.1:{closed_port()}")
+                  broker=f"mqtt://127.0.0.1:{free_port()}")
     assert offline.exit_code == 2 and "will be resent" in offline.output
     listed = run(service.site, outbox, "pending")
     assert "风门损坏" in listed.output and "sent 0x" in listed.output
@@ -61,5 +62,5 @@ def test_mistakes_get_a_clear_message(tmp_path: Path) -> None:
     bad_url = run("s1", tmp_path / "o.db", "report", "--description", "x", broker="http://nowhere")
     assert bad_url.exit_code == 1 and "Error: broker URL must look like" in bad_url.output
     bad_category = run("s1", tmp_path / "o.db", "report", "--description", "x", "--category", "有 空格",
-                       broker=f"mqtt://127.0.0.1:{closed_port()}")
+                       broker=f"mqtt://127.0.0.1:{free_port()}")
     assert bad_category.exit_code == 1 and "category" in bad_category.output

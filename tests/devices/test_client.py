@@ -13,7 +13,8 @@ from paho.mqtt.enums import MQTTErrorCode
 
 from devices.kiosk import Outbox
 from devices.kiosk.payloads import InvalidPayload
-from tests.devices.service import FakeService, ack_for, closed_port, read_retained, wait_until
+from tests.devices.service import FakeService, ack_for, read_retained, wait_until
+from tests.mqtt.mosquitto import free_port
 
 
 def test_a_report_is_acked_with_its_hazard_ref(service: FakeService, make_kiosk) -> None:
@@ -30,7 +31,7 @@ def test_a_report_is_acked_with_its_hazard_ref(service: FakeService, make_kiosk)
 
 
 def test_a_report_made_offline_is_committed_and_pending(make_kiosk, tmp_path: Path) -> None:
-    kiosk = make_kiosk(broker_url=f"mqtt://127.0.0.1:{closed_port()}")
+    kiosk = make_kiosk(broker_url=f"mqtt://127.0.0.1:{free_port()}")
     report_id = kiosk.report("皮带机急停拉线失效")
     assert not kiosk.connected
     [pending] = kiosk.pending()
@@ -42,7 +43,7 @@ def test_a_report_made_offline_is_committed_and_pending(make_kiosk, tmp_path: Pa
 
 def test_after_a_reboot_the_new_process_resends_and_gets_the_ack(service: FakeService, make_kiosk,
                                                                   tmp_path: Path) -> None:
-    before = make_kiosk(broker_url=f"mqtt://127.0.0.1:{closed_port()}")
+    before = make_kiosk(broker_url=f"mqtt://127.0.0.1:{free_port()}")
     report_id = before.report("风门关不严")
     before.stop()
     after = make_kiosk(outbox=tmp_path / "kiosk.db")

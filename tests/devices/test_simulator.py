@@ -4,8 +4,8 @@ from pathlib import Path
 
 from devices.simstats import percentile
 from devices.simulator import Simulation, SimulationSettings, run_simulation
-from tests.devices.broker import PrivateBroker
 from tests.devices.service import BROKER_URL, FakeService, ack_for, clear_retained, new_site, wait_until
+from tests.mqtt.mosquitto import Mosquitto
 
 
 def status_topics(site: str, count: int) -> list[str]:
@@ -38,9 +38,9 @@ def test_a_run_with_lost_acks_counts_them_as_missing(service: FakeService) -> No
 
 
 def test_kiosks_keep_their_reports_through_a_broker_outage(tmp_path: Path) -> None:
-    broker = PrivateBroker(tmp_path).start()
+    broker = Mosquitto(tmp_path / "broker").start()
     service = FakeService(new_site(), port=broker.port).start()
-    settings = SimulationSettings(broker.url, service.site, kiosks=2, reports_per_kiosk=5, outbox_dir=tmp_path,
+    settings = SimulationSettings(broker.url(), service.site, kiosks=2, reports_per_kiosk=5, outbox_dir=tmp_path,
                                   kiosk_prefix=f"{service.site}-", resend_interval=1.0)
     simulation = Simulation(settings).start()
     try:
