@@ -1,5 +1,6 @@
 """Imports every table so the shared metadata is complete (for migrations and tests)."""
 
+from safety_service.bulletins.models import Bulletin, BulletinRead
 from safety_service.counselling.models import (
     CaseAccess,
     CaseEvent,
@@ -9,7 +10,6 @@ from safety_service.counselling.models import (
     FamilyContact,
     Violation,
 )
-from safety_service.bulletins.models import Bulletin, BulletinRead
 from safety_service.feedback.models import KioskNoticeRecord, StepBreach
 from safety_service.hazards.models import Hazard, HazardEvent, RefCounter
 from safety_service.kiosks.models import Kiosk

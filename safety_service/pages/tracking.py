@@ -9,8 +9,8 @@ from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.locations.models import Category, Location
-from safety_service.rewards import service as rewards_service
 from safety_service.pages.rendering import local_time
+from safety_service.rewards import service as rewards_service
 
 
 @dataclass(frozen=True)
