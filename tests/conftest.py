@@ -8,15 +8,17 @@ throw-away database is created for the run).
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import nullcontext
 
 import psycopg
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from safety_service import migrate
-from safety_service.api.deps import get_session
+from safety_service.api.deps import get_session, get_session_factory
 from safety_service.config import Settings
 from safety_service.database import make_engine
 from safety_service.main import create_app
@@ -89,10 +91,16 @@ def session(engine: Engine) -> Iterator[Session]:
         transaction.rollback()
 
 
+def use_session(app: FastAPI, session: Session) -> None:
+    """Every route of the app works in the test's session (sync routes and async routes' hops alike)."""
+    app.dependency_overrides[get_session] = lambda: session
+    app.dependency_overrides[get_session_factory] = lambda: lambda: nullcontext(session)
+
+
 @pytest.fixture
 def client(settings: Settings, engine: Engine, session: Session) -> Iterator[TestClient]:
     """The API on the rolled-back test session."""
     app = create_app(settings, engine, run_scheduler=False)
-    app.dependency_overrides[get_session] = lambda: session
+    use_session(app, session)
     with TestClient(app) as test_client:
         yield test_client

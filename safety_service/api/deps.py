@@ -1,6 +1,7 @@
 """Dependencies declared once: the session, the settings, the signed-in user, role guards."""
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -28,6 +29,12 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+async def get_session_factory(request: Request) -> Callable[[], AbstractContextManager[Session]]:
+    """Opens sessions inside an async route's one worker-thread hop (such routes hold none of their own)."""
+    engine = request.app.state.engine
+    return lambda: Session(engine, expire_on_commit=False)
+
+
 async def get_settings(request: Request) -> Settings:
     # async: no IO, so no hop to a worker thread (each hop costs time under load)
     return request.app.state.settings
@@ -35,11 +42,17 @@ async def get_settings(request: Request) -> Settings:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionFactory = Annotated[Callable[[], AbstractContextManager[Session]], Depends(get_session_factory)]
 TokenDep = Annotated[str | None, Depends(oauth2_scheme)]
 
 
 def get_current_user(session: SessionDep, settings: SettingsDep, token: TokenDep) -> User:
     """The active account the bearer token names; 401 otherwise."""
+    return authenticate(session, settings, token)
+
+
+def authenticate(session: Session, settings: Settings, token: str | None) -> User:
+    """The active account the bearer token names; AuthenticationFailed otherwise."""
     if not token:
         raise AuthenticationFailed("not signed in: send a bearer token from /api/v1/auth/token")
     user = session.get(User, read_access_token(token, settings))
@@ -56,17 +69,21 @@ def require_roles(*roles: Role) -> Callable[[User], User]:
     allowed = frozenset(roles)
 
     async def guard(user: CurrentUser) -> User:
-        if user.role not in allowed:
-            raise PermissionDenied(f"role {user.role!r} may not do this; needs one of {sorted(allowed)}")
-        return user
+        return check_role(user, allowed)
 
     return guard
+
+
+def check_role(user: User, allowed: frozenset[Role]) -> User:
+    """The user, if their role is one of ``allowed``; PermissionDenied otherwise."""
+    if user.role not in allowed:
+        raise PermissionDenied(f"role {user.role!r} may not do this; needs one of {sorted(allowed)}")
+    return user
 
 
 OfficerUser = Annotated[User, Depends(require_roles(*OFFICER_ROLES))]
 StaffUser = Annotated[User, Depends(require_roles(*STAFF_ROLES))]
 AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
-HazardReader = Annotated[
-    User, Depends(require_roles(Role.miner, Role.supervisor, Role.owner, *STAFF_ROLES))
-]
+HAZARD_READERS = frozenset({Role.miner, Role.supervisor, Role.owner, *STAFF_ROLES})
+HazardReader = Annotated[User, Depends(require_roles(*HAZARD_READERS))]
 FindingReporter = Annotated[User, Depends(require_roles(Role.supervisor, *OFFICER_ROLES))]

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import HTMLResponse
 
-from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.api.deps import SessionDep, SessionFactory, SettingsDep
 from safety_service.batching import BatchWriter
 from safety_service.bulletins import service as bulletins_service
 from safety_service.bulletins.models import Bulletin
@@ -39,14 +39,7 @@ async def get_report_writer(request: Request) -> BatchWriter:
     return request.app.state.report_writer
 
 
-async def get_session_factory(request: Request) -> Callable[[], AbstractContextManager[Session]]:
-    """Opens a reading session when a submitted form must be shown again (async routes hold none)."""
-    engine = request.app.state.engine
-    return lambda: Session(engine)
-
-
 ReportWriter = Annotated[BatchWriter, Depends(get_report_writer)]
-SessionFactory = Annotated[Callable[[], AbstractContextManager[Session]], Depends(get_session_factory)]
 
 
 def _choice(request: Request) -> tuple[Translator, bool]:

@@ -8,11 +8,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from safety_service.api.deps import get_session
 from safety_service.config import Settings
 from safety_service.main import create_app
 from safety_service.people.models import Role, User
-from tests.conftest import make_settings
+from tests.conftest import make_settings, use_session
 from tests.people.builders import PASSWORD, make_user
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -27,7 +26,7 @@ def console_settings(database_url: str) -> Settings:
 def console(console_settings: Settings, engine: Engine, session: Session) -> Iterator[TestClient]:
     """A browser-like client of the console: HTTPS, cookies kept, redirects not followed."""
     app = create_app(console_settings, engine, run_scheduler=False, run_mqtt=False)
-    app.dependency_overrides[get_session] = lambda: session
+    use_session(app, session)
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
         yield client
 

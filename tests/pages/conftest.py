@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 from concurrent.futures import Future
-from contextlib import nullcontext
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,7 +29,6 @@ class InlineWriter:
 @pytest.fixture
 def pages(client: TestClient, session: Session, settings: Settings) -> Iterator[TestClient]:
     client.app.dependency_overrides[pages_views.get_report_writer] = lambda: InlineWriter(session, settings.timezone)
-    client.app.dependency_overrides[pages_views.get_session_factory] = lambda: lambda: nullcontext(session)
     yield client
 
 

@@ -10,7 +10,7 @@ from safety_service.config import Settings
 from safety_service.main import create_app
 from safety_service.pages.limits import RateLimiter
 from safety_service.qr import tokens
-from tests.conftest import make_settings
+from tests.conftest import make_settings, use_session
 from tests.locations.builders import make_location
 
 
@@ -24,10 +24,8 @@ def test_a_bucket_refills_with_time() -> None:
 
 
 def _client(settings: Settings, engine: Engine, session: Session, **limits: int) -> TestClient:
-    from safety_service.api.deps import get_session
-
     app = create_app(make_settings(settings.database_url, **limits), engine, run_scheduler=False)
-    app.dependency_overrides[get_session] = lambda: session
+    use_session(app, session)
     return TestClient(app)
 
 
