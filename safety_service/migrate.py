@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Objects that exist on one dialect only, made by hand in the migrations, not in the models.
-DIALECT_ONLY_OBJECTS = ("hazard_fts", "ix_hazard_search_tsv")
+DIALECT_ONLY_OBJECTS = ("hazard_fts", "ix_hazard_search_tsv", "search_tsv")
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -16,7 +16,13 @@ from safety_service.errors import InvalidInput, NotFound
 from safety_service.hazards import search
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard
-from safety_service.hazards.schemas import COUNT_LIMIT, HazardEventPublic, HazardFilters, HazardPublic
+from safety_service.hazards.schemas import (
+    COUNT_LIMIT,
+    SEARCH_COUNT_LIMIT,
+    HazardEventPublic,
+    HazardFilters,
+    HazardPublic,
+)
 from safety_service.locations.models import Area, Category, Location
 from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Person, Role, User
 
@@ -110,7 +116,7 @@ def _conditions(filters: HazardFilters, *, now: datetime) -> list[ColumnElement[
 
 
 def _search(session: Session, filters: HazardFilters) -> search.Match:
-    found = search.match(filters.q or "", H.search_text, session.get_bind().dialect)
+    found = search.match(filters.q or "", session.get_bind().dialect)
     if found is None:
         _check_codes(session, filters)  # an unknown code is the first thing reported, as ever
         raise InvalidInput("the search text holds no letters or digits", field="q")
@@ -118,15 +124,16 @@ def _search(session: Session, filters: HazardFilters) -> search.Match:
 
 
 def list_hazards(session: Session, *, filters: HazardFilters, user: User, now: datetime) -> dict[str, Any]:
-    """One page of hazards this user may see, and how many match (capped at COUNT_LIMIT)."""
+    """One page of hazards this user may see, and how many match (capped at COUNT_LIMIT, or SEARCH_COUNT_LIMIT)."""
     conditions = _conditions(filters, now=now)
+    count_limit = SEARCH_COUNT_LIMIT if filters.q else COUNT_LIMIT
     where = [visible_to(session, user), *conditions]
     found = _search(session, filters) if filters.q else None
     if found:
         where.append(found.condition)
     counted = select(func.count()).select_from(
         _counted(where, found, narrowed=bool(conditions) or user.role not in STAFF_ROLES)
-        .limit(COUNT_LIMIT + 1).subquery()
+        .limit(count_limit + 1).subquery()
     )
     # The count rides along with the page (one round trip for both), and the rows are plain Core
     # rows from the session's connection: no ORM result processing on the hottest path.
@@ -137,8 +144,9 @@ def list_hazards(session: Session, *, filters: HazardFilters, user: User, now: d
     count = rows[0][-1] if rows else connection.execute(counted).scalar_one()
     return {
         "data": [_summary(row, now) for row in rows],
-        "count": min(count, COUNT_LIMIT),
-        "count_capped": count > COUNT_LIMIT,
+        "count": min(count, count_limit),
+        "count_capped": count > count_limit,
+        "count_limit": count_limit,
         "limit": filters.limit,
         "offset": filters.offset,
     }

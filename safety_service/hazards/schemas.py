@@ -108,7 +108,8 @@ class HazardSummary(SQLModel):
 class HazardsPublic(SQLModel):
     data: list[HazardSummary]
     count: int = Field(description="matching hazards, capped at count_limit")
-    count_capped: bool = Field(description="true when there are more than count_limit")
+    count_capped: bool = Field(description="true when there are more than count_limit (show it as, say, 10,000+)")
+    count_limit: int = Field(description="where the count stops: 10,000, or 1,000 for a free-text search")
     limit: int
     offset: int
 
@@ -160,6 +161,8 @@ class HazardReceipt(SQLModel):
 
 SORTS = ("-reported_at", "reported_at", "deadline", "-deadline", "-updated_at")
 COUNT_LIMIT = 10_000
+# A text search counts its matches only this far: on PostgreSQL each one counted is a row visited.
+SEARCH_COUNT_LIMIT = 1_000
 
 
 class HazardFilters(SQLModel):

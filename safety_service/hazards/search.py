@@ -53,7 +53,8 @@ class Match:
 
     On SQLite the FTS5 table is joined on its rowid (the hazard id): ordered by that rowid, FTS5
     hands over the newest matches first and a page stops after fifty, however common the term.
-    On PostgreSQL the match is a condition on hazard, served by the GIN index.
+    On PostgreSQL the match is a condition on hazard's stored ``search_tsv`` column (PostgreSQL
+    only, made by the migrations), served by its GIN index.
     """
 
     condition: ColumnElement[bool] | TextClause
@@ -71,14 +72,16 @@ class Match:
 _FTS = table("hazard_fts", column("rowid"))
 
 
-def match(query: str, search_column: ColumnElement[str], dialect: Dialect) -> Match | None:
+_VECTOR = literal_column("hazard.search_tsv")
+
+
+def match(query: str, dialect: Dialect) -> Match | None:
     """The match for a free-text query, or None when it holds no searchable term."""
     terms = query_terms(query)
     if not terms:
         return None
     if dialect.name == "postgresql":
         tsquery = " & ".join(f"'{term}'" + (":*" if prefix else "") for term, prefix in terms)
-        vector = func.to_tsvector(literal_column("'simple'::regconfig"), search_column)
-        return Match(vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), tsquery)))
+        return Match(_VECTOR.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), tsquery)))
     fts = " AND ".join(f'"{term}"' + ("*" if prefix else "") for term, prefix in terms)
     return Match(text("hazard_fts MATCH :fts").bindparams(fts=fts), index=_FTS)
