@@ -5,10 +5,11 @@ each common filter has an index that also serves the sort, and the capped count 
 only indexed columns, so an index answers it without touching the table.
 """
 
+import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, literal_column, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, func, literal_column, not_, or_, select, true
 from sqlmodel import Session, col
 
 from safety_service.clock import as_utc
@@ -41,20 +42,31 @@ def _order(columns: Any, keys: tuple[tuple[str, bool], ...]) -> list[Any]:
     return [columns[name].desc() if descending else columns[name].asc() for name, descending in keys]
 
 
-def visible_to(session: Session, user: User) -> ColumnElement[bool]:
-    """What part of the register this user may read."""
+def _visibility(user: User) -> str:
+    """Which part of the register this user may read (a key of ``_VISIBLE``)."""
     if user.role in STAFF_ROLES:
-        return true()
+        return "all"
     if user.role == Role.owner:
-        return or_(H.owner_id == user.id, _own_reports(session, user))
-    if user.role in {Role.miner, Role.supervisor}:
-        return _own_reports(session, user)
-    return false()
+        return "owned_or_own"
+    return "own" if user.role in {Role.miner, Role.supervisor} else "none"
 
 
-def _own_reports(session: Session, user: User) -> ColumnElement[bool]:
+def _viewer(session: Session, user: User) -> dict[str, Any]:
+    """The reader's values the visibility conditions are bound to."""
+    if _visibility(user) in ("all", "none"):
+        return {}
     person = session.get(Person, user.person_id) if user.person_id else None
-    return H.reporter_employee_no == person.employee_no if person else false()
+    # No person, no own reports: a NULL employee number matches no row.
+    return {"viewer_id": user.id, "viewer_employee_no": person.employee_no if person else None}
+
+
+_VISIBLE: dict[str, ColumnElement[bool]] = {
+    "all": true(),
+    "owned_or_own": or_(H.owner_id == bindparam("viewer_id"),
+                        H.reporter_employee_no == bindparam("viewer_employee_no")),
+    "own": H.reporter_employee_no == bindparam("viewer_employee_no"),
+    "none": false(),
+}
 
 
 def _id_of(session: Session, model: Any, code_column: Any, value: str, field: str) -> int:
@@ -71,10 +83,10 @@ _CODES = {
 }
 
 
-def _id_subquery(field: str, value: str) -> Any:
+def _id_subquery(field: str) -> Any:
     """The id a filter's code names, looked up inside the list query itself (one round trip less)."""
     model, code_column = _CODES[field]
-    return select(model.id).where(code_column == value).limit(1).correlate(None).scalar_subquery()
+    return select(model.id).where(code_column == bindparam(field)).limit(1).correlate(None).scalar_subquery()
 
 
 def _check_codes(session: Session, filters: HazardFilters) -> None:
@@ -84,35 +96,33 @@ def _check_codes(session: Session, filters: HazardFilters) -> None:
             _id_of(session, model, code_column, value, field)
 
 
-def _conditions(filters: HazardFilters, *, now: datetime) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if filters.state:
-        where.append(H.state.in_([str(s) for s in filters.state]))
-    if filters.open is not None:
-        where.append(H.is_open == filters.open)
-    if filters.grade is not None:
-        where.append(H.grade == filters.grade)
-    if filters.category:
-        where.append(H.category_id == _id_subquery("category", filters.category))
-    if filters.location:
-        where.append(H.location_id == _id_subquery("location", filters.location))
-    if filters.area:
-        in_area = select(Location.id).where(Location.area_id == _id_subquery("area", filters.area))
-        where.append(H.location_id.in_(in_area))
-    if filters.source is not None:
-        where.append(H.source == filters.source)
-    if filters.overdue is not None:
-        overdue = and_(H.is_open == true(), H.deadline < now)
-        where.append(overdue if filters.overdue else not_(overdue))
-    if filters.reporter:
-        where.append(H.reporter_employee_no == filters.reporter)
-    if filters.owner:
-        where.append(H.owner_id == _id_subquery("owner", filters.owner))
-    if filters.reported_from is not None:
-        where.append(H.reported_at >= filters.reported_from)
-    if filters.reported_to is not None:
-        where.append(H.reported_at < filters.reported_to)
-    return where
+# Each filter's condition, its value a bound parameter of the filter's name.
+_FILTERS: dict[str, ColumnElement[bool]] = {
+    "state": H.state.in_(bindparam("state", expanding=True)),
+    "open": H.is_open == bindparam("open"),
+    "grade": H.grade == bindparam("grade"),
+    "category": H.category_id == _id_subquery("category"),
+    "location": H.location_id == _id_subquery("location"),
+    "area": H.location_id.in_(select(Location.id).where(Location.area_id == _id_subquery("area"))),
+    "source": H.source == bindparam("source"),
+    "reporter": H.reporter_employee_no == bindparam("reporter"),
+    "owner": H.owner_id == _id_subquery("owner"),
+    "reported_from": H.reported_at >= bindparam("reported_from"),
+    "reported_to": H.reported_at < bindparam("reported_to"),
+}
+_OVERDUE = and_(H.is_open == true(), H.deadline < bindparam("now"))
+
+
+def _given(filters: HazardFilters) -> dict[str, Any]:
+    """The filters given, with the values their parameters take."""
+    values = {name: getattr(filters, name) for name in _FILTERS}
+    given = {name: value for name, value in values.items() if value is not None and value != []}
+    if "state" in given:
+        given["state"] = [str(s) for s in given["state"]]
+    for name in ("grade", "source"):
+        if name in given:
+            given[name] = str(given[name])
+    return given
 
 
 def _search(session: Session, filters: HazardFilters) -> search.Match:
@@ -124,24 +134,29 @@ def _search(session: Session, filters: HazardFilters) -> search.Match:
 
 
 def list_hazards(session: Session, *, filters: HazardFilters, user: User, now: datetime) -> dict[str, Any]:
-    """One page of hazards this user may see, and how many match (capped at COUNT_LIMIT, or SEARCH_COUNT_LIMIT)."""
-    conditions = _conditions(filters, now=now)
+    """One page of hazards this user may see, and how many match (capped at COUNT_LIMIT, or SEARCH_COUNT_LIMIT).
+
+    The statements are built once per shape (which filters, which sort, whose view) and run with
+    the values as parameters: building and keying a statement cost more than running it.
+    """
+    given = _given(filters)
     count_limit = SEARCH_COUNT_LIMIT if filters.q else COUNT_LIMIT
-    where = [visible_to(session, user), *conditions]
-    found = _search(session, filters) if filters.q else None
-    if found:
-        where.append(found.condition)
-    counted = select(func.count()).select_from(
-        _counted(where, found, narrowed=bool(conditions) or user.role not in STAFF_ROLES)
-        .limit(count_limit + 1).subquery()
-    )
+    keys = SORT_KEYS[filters.sort or ("deadline" if filters.overdue else "-id" if filters.q else "-reported_at")]
+    shape = (frozenset(given), filters.overdue, keys, _visibility(user),
+             bool(given) or user.role not in STAFF_ROLES)
+    if filters.q:
+        page, counted = _statements(*shape, found=_search(session, filters))
+    else:
+        page, counted = _cached_statements(*shape)
+    params = {**given, **_viewer(session, user), "now": now, "limit": filters.limit, "offset": filters.offset,
+              "count_limit": count_limit + 1}
     # The count rides along with the page (one round trip for both), and the rows are plain Core
     # rows from the session's connection: no ORM result processing on the hottest path.
     connection = session.connection()
-    rows = connection.execute(_page(where, filters, found).add_columns(counted.scalar_subquery())).all()
+    rows = connection.execute(page, params).all()
     if not rows:
         _check_codes(session, filters)
-    count = rows[0][-1] if rows else connection.execute(counted).scalar_one()
+    count = rows[0][-1] if rows else connection.execute(counted, params).scalar_one()
     return {
         "data": [_summary(row, now) for row in rows],
         "count": min(count, count_limit),
@@ -150,6 +165,23 @@ def list_hazards(session: Session, *, filters: HazardFilters, user: User, now: d
         "limit": filters.limit,
         "offset": filters.offset,
     }
+
+
+def _statements(given: frozenset[str], overdue: bool | None, keys: tuple[tuple[str, bool], ...], visibility: str,
+                narrowed: bool, found: search.Match | None = None) -> tuple[Any, Any]:
+    """The page (with the capped count as its last column) and the count alone, for one shape."""
+    where = [_VISIBLE[visibility], *(_FILTERS[name] for name in sorted(given))]
+    if overdue is not None:
+        where.append(_OVERDUE if overdue else not_(_OVERDUE))
+    if found:
+        where.append(found.condition)
+    counted = select(func.count()).select_from(
+        _counted(where, found, narrowed=narrowed).limit(bindparam("count_limit")).subquery()
+    )
+    return _page(where, keys, found).add_columns(counted.scalar_subquery()), counted
+
+
+_cached_statements = functools.lru_cache(maxsize=512)(_statements)
 
 
 _HAZARD = Hazard.__table__
@@ -164,18 +196,17 @@ _PAGE_COLUMNS = (
 _ONE = literal_column("1").label("one")
 
 
-def _page(where: list[ColumnElement[bool]], filters: HazardFilters, found: search.Match | None) -> Any:
+def _page(where: list[ColumnElement[bool]], keys: tuple[tuple[str, bool], ...], found: search.Match | None) -> Any:
     """One page of hazards with the names shown beside them (small tables, joined by primary key).
 
     The page's ids are chosen first, from the index alone where it can, so rows skipped on the
     way to a deep offset are neither read nor joined.
     """
-    keys = SORT_KEYS[filters.sort or ("deadline" if filters.overdue else "-id" if filters.q else "-reported_at")]
     sortable = {name: H[name] for name in ("reported_at", "deadline", "updated_at")}
     sortable["id"] = found.id_column(_HAZARD) if found else H.id
     ids = (
         select(H.id).select_from(found.joined_to(_HAZARD) if found else _HAZARD).where(*where)
-        .order_by(*_order(sortable, keys)).limit(filters.limit).offset(filters.offset).correlate(None)
+        .order_by(*_order(sortable, keys)).limit(bindparam("limit")).offset(bindparam("offset")).correlate(None)
     )
     named = (
         _HAZARD.join(_LOCATION, _LOCATION.c.id == H.location_id)
@@ -209,8 +240,8 @@ def _summary(row: Any, now: datetime) -> dict[str, Any]:
 
 def get_visible(session: Session, *, ref: str, user: User) -> Hazard:
     """The hazard with this reference if this user may see it; NotFound otherwise."""
-    query = select(Hazard).where(col(Hazard.ref) == ref, visible_to(session, user))
-    hazard = session.exec(query).scalars().first()
+    query = select(Hazard).where(col(Hazard.ref) == ref, _VISIBLE[_visibility(user)])
+    hazard = session.exec(query, params=_viewer(session, user)).scalars().first()
     if hazard is None:
         raise NotFound(f"no hazard {ref!r}", field="ref")
     return hazard
