@@ -59,7 +59,9 @@ def _known_areas(session: Session, areas: list[str]) -> list[str]:
 
 
 def set_picture(session: Session, *, bulletin: Bulletin, photo: ProcessedPhoto, now: datetime) -> None:
-    """Attach a processed picture; a published bulletin's kiosks hear of the change."""
+    """Attach a processed picture to a draft or published bulletin; a published one's kiosks hear of it."""
+    if bulletin.state == BulletinState.retired:
+        raise InvalidTransition("a retired bulletin takes no new picture", state=str(bulletin.state))
     bulletin.picture = photo.image
     session.add(bulletin)
     if bulletin.state == BulletinState.published:
