@@ -26,9 +26,10 @@ def attempt(session: Session, t: Translator, call: Callable[[], T], refusals: Re
         return call(), {}, 200
     except DomainError as exc:
         session.rollback()
-        status = 409 if isinstance(exc, InvalidTransition) else 422
-        key = refusals.get(type(exc)) or refusals.get(exc.field or "form")
-        return None, ({exc.field or "form": t(key)} if key else forms.domain_error(t, exc)), status
+        if isinstance(exc, InvalidTransition):  # the state refuses the whole action, not one field
+            return None, {"form": t(refusals.get(InvalidTransition, "console.error.transition"))}, 409
+        key = refusals.get(exc.field or "form")
+        return None, ({exc.field or "form": t(key)} if key else forms.domain_error(t, exc)), 422
 
 
 def local_today(timezone: str) -> date:
