@@ -83,3 +83,29 @@ def test_a_form_without_the_sessions_token_changes_nothing(console: TestClient, 
         assert answer.status_code == 403 and "表单已过期" in answer.text
     session.refresh(bulletin)
     assert bulletin.state == "draft"
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_no_outreach_page_shows_a_message_key(console: TestClient, session: Session, signed_in, lang: str) -> None:
+    import re
+
+    from safety_service.hazards.states import HazardState
+    from safety_service.supervisors import service as supervisors_service
+    from safety_service.supervisors.schemas import SupervisorCreate
+    from tests.console.test_messages import RAW_KEY
+    from tests.hazards.builders import make_hazard
+
+    draft, published = make_bulletin(session, publish=False), make_bulletin(session)
+    person = make_person(session)
+    supervisors_service.appoint(session, data=SupervisorCreate(employee_no=person.employee_no, term_from="2020-01-01"),
+                                actor=make_user(session))
+    hazard = make_hazard(session, state=HazardState.confirmed, reporter_employee_no=person.employee_no)
+    session.commit()
+    signed_in(Role.officer)
+    for path in ("/console/bulletins", f"/console/bulletins/{draft.id}", f"/console/bulletins/{published.id}",
+                 "/console/bulletins/new", "/console/supervisors", "/console/supervisors/figures", "/console/rewards"):
+        page = console.get(path, params={"lang": lang})
+        assert page.status_code == 200 and not RAW_KEY.search(page.text), (path, RAW_KEY.findall(page.text))
+    public = console.post("/points", data={"lang": lang, "employee_no": person.employee_no,
+                                           "tracking_codes": hazard.tracking_code})
+    assert public.status_code == 200 and not re.search(r"points\.[a-z_]+\.?[a-z_]*", public.text)
