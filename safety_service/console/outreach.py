@@ -3,7 +3,7 @@ becomes messages beside the fields it names, and the mine's local date."""
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -46,7 +46,3 @@ def page_number(raw: str | None) -> int:
     """A list's page number from the query (1 when missing or bad)."""
     return max(1, min(int(raw), 10_000)) if raw and raw.isdigit() else 1
 
-
-def blank_to_none(values: dict[str, Any]) -> dict[str, Any]:
-    """The typed values with blanks as None (for the model's optional fields)."""
-    return {name: value or None for name, value in values.items()}
