@@ -3,9 +3,11 @@
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from safety_service.bulletins import demo as bulletins_demo
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.counselling import demo as counselling_demo
@@ -22,10 +24,12 @@ from safety_service.hazards.schemas import (
 )
 from safety_service.hazards.states import Channel, Grade
 from safety_service.locations import service as locations_service
+from safety_service.locations.models import Area
 from safety_service.locations.schemas import AreaCreate, LocationCreate
 from safety_service.people import service as people_service
-from safety_service.people.models import Role, User
+from safety_service.people.models import Person, Role, User
 from safety_service.people.schemas import UserCreate
+from safety_service.supervisors import demo as supervisors_demo
 
 DEMO_PASSWORD = "demo-password"
 AREAS = (("north", "北翼采区", "North wing"), ("south", "南翼采区", "South wing"), ("surface", "地面工业广场", "Surface"))
@@ -51,6 +55,8 @@ PEOPLE = (
     ("counsellor1", Role.counsellor, "6001", "周敏", "工会"),
     ("admin", Role.admin, "9001", "吴刚", "信息中心"),
 )
+# Where the demo workers work, so bulletins for an area and their read rates have an audience.
+HOME_AREAS = {"miner1": "north", "miner2": "south", "supervisor1": "north", "owner1": "north", "owner2": "south"}
 DESCRIPTIONS = (
     ("roof", "顶板有离层裂缝，锚杆托盘松动"),
     ("gas", "回风隅角瓦斯浓度偏高，传感器读数0.9%"),
@@ -87,16 +93,30 @@ def load(session: Session, *, settings: Settings, seed: int = 7) -> list[str]:
             username=username, role=role, password=DEMO_PASSWORD, employee_no=no, name=name, team=team))
         for username, role, no, name, team in PEOPLE
     }
+    _place(session, users)
     now = utc_now()
     for index in range(48):
         _demo_hazard(session, rng, users, stage=STAGES[index % len(STAGES)], index=index, now=now,
                      timezone=settings.timezone)
     counselling = counselling_demo.load(session, users=users, location_codes=[code for code, *_ in LOCATIONS],
                                         settings=settings, now=now)
+    outreach = [bulletins_demo.load(session, officer=users["officer1"], site=site.code, now=now,
+                                    readers=["1001", "1002", "2001"]),
+                supervisors_demo.load(session, officer=users["officer1"], now=now,
+                                      today=now.astimezone(ZoneInfo(settings.timezone)).date())]
     return [
-        f"site {site.code}: {len(AREAS)} areas, {len(LOCATIONS)} locations, 48 hazards", counselling,
+        f"site {site.code}: {len(AREAS)} areas, {len(LOCATIONS)} locations, 48 hazards", counselling, *outreach,
         f"accounts (password {DEMO_PASSWORD!r}): " + ", ".join(f"{u} ({r})" for u, r, *_ in PEOPLE),
     ]
+
+
+def _place(session: Session, users: dict[str, User]) -> None:
+    areas = dict(session.exec(select(Area.code, Area.id)).all())
+    for username, code in HOME_AREAS.items():
+        person = session.get(Person, users[username].person_id)
+        person.area_id = areas[code]
+        session.add(person)
+    session.flush()
 
 
 def _demo_hazard(session: Session, rng: random.Random, users: dict[str, User], *, stage: str, index: int,

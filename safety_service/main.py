@@ -25,6 +25,7 @@ from safety_service.locations import views as locations_views
 from safety_service.mqtt import runtime as mqtt_runtime
 from safety_service.notifications import views as notifications_views
 from safety_service.pages import intake as pages_intake
+from safety_service.pages import points as pages_points
 from safety_service.pages import views as pages_views
 from safety_service.pages.limits import PublicLimits
 from safety_service.people import views as people_views
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     errors.install(app)
     app.include_router(api_router())
     app.include_router(pages_views.router)
+    app.include_router(pages_points.router)
     app.include_router(console_views.router)
     app.add_middleware(PublicLimits, settings=settings)
     app.add_middleware(ConcurrencyLimit, limit=settings.db_pool_size)

@@ -69,6 +69,21 @@ def read_rates(session: Session, *, bulletin: Bulletin) -> BulletinReadsPublic:
     )
 
 
+def overall_rates(session: Session, *, bulletins: list[Bulletin]) -> dict[int, ReadRate]:
+    """Each bulletin's overall read rate, for a list: two queries whatever the number of bulletins."""
+    people = session.exec(select(Person.id, Area.code).join(Area, col(Person.area_id) == Area.id, isouter=True)).all()
+    read = session.exec(select(BulletinRead.bulletin_id, BulletinRead.person_id).where(
+        col(BulletinRead.bulletin_id).in_([b.id for b in bulletins]), col(BulletinRead.person_id).is_not(None))).all()
+    readers: dict[int, set[int | None]] = {}
+    for bulletin_id, person_id in read:
+        readers.setdefault(bulletin_id, set()).add(person_id)
+    rates = {}
+    for bulletin in bulletins:
+        audience = [pid for pid, code in people if not bulletin.areas or code in bulletin.areas]
+        rates[bulletin.id] = _ratio(None, len(readers.get(bulletin.id, set()) & set(audience)), len(audience))
+    return rates
+
+
 def _audience(session: Session, bulletin: Bulletin) -> list[Person]:
     query = select(Person)
     if bulletin.areas:
@@ -78,8 +93,11 @@ def _audience(session: Session, bulletin: Bulletin) -> list[Person]:
 
 
 def _rate(key: str | None, people: list[Person], readers: set[int | None]) -> ReadRate:
-    read = sum(1 for p in people if p.id in readers)
-    return ReadRate(key=key, readers=read, audience=len(people), rate=round(read / len(people), 4) if people else None)
+    return _ratio(key, sum(1 for p in people if p.id in readers), len(people))
+
+
+def _ratio(key: str | None, read: int, audience: int) -> ReadRate:
+    return ReadRate(key=key, readers=read, audience=audience, rate=round(read / audience, 4) if audience else None)
 
 
 def _grouped(audience: list[Person], readers: set[int | None], key: Callable[[Person], str | None]

@@ -30,18 +30,38 @@ def get_bulletin(session: Session, *, bulletin_id: int) -> Bulletin:
 
 def create(session: Session, *, data: BulletinCreate, actor: User, site: str) -> Bulletin:
     """A draft bulletin; every target area must exist."""
-    codes = list(dict.fromkeys(data.areas))
-    known = set(session.exec(select(Area.code).where(col(Area.code).in_(codes))).all()) if codes else set()
-    if missing := [c for c in codes if c not in known]:
-        raise InvalidInput(f"no area with code {missing[0]!r}", field="areas")
+    codes = _known_areas(session, data.areas)
     bulletin = Bulletin(**data.model_dump(exclude={"areas"}), areas=codes, site=site, created_by_id=actor.id)
     session.add(bulletin)
     session.flush()
     return bulletin
 
 
+def update(session: Session, *, bulletin: Bulletin, data: BulletinCreate) -> Bulletin:
+    """Rewrite a draft; a published or retired bulletin is no longer edited (kiosks may have shown it)."""
+    _check_state(bulletin, BulletinState.draft, "edited")
+    codes = _known_areas(session, data.areas)
+    for name, value in data.model_dump(exclude={"areas"}).items():
+        setattr(bulletin, name, value)
+    bulletin.areas = codes
+    session.add(bulletin)
+    session.flush()
+    return bulletin
+
+
+def _known_areas(session: Session, areas: list[str]) -> list[str]:
+    """The area codes without repeats, each checked to exist."""
+    codes = list(dict.fromkeys(areas))
+    known = set(session.exec(select(Area.code).where(col(Area.code).in_(codes))).all()) if codes else set()
+    if missing := [c for c in codes if c not in known]:
+        raise InvalidInput(f"no area with code {missing[0]!r}", field="areas")
+    return codes
+
+
 def set_picture(session: Session, *, bulletin: Bulletin, photo: ProcessedPhoto, now: datetime) -> None:
-    """Attach a processed picture; a published bulletin's kiosks hear of the change."""
+    """Attach a processed picture to a draft or published bulletin; a published one's kiosks hear of it."""
+    if bulletin.state == BulletinState.retired:
+        raise InvalidTransition("a retired bulletin takes no new picture", state=str(bulletin.state))
     bulletin.picture = photo.image
     session.add(bulletin)
     if bulletin.state == BulletinState.published:

@@ -49,6 +49,15 @@ def read_bulletin(user: OfficerUser, bulletin: BulletinDep) -> BulletinPublic:
     return bulletins_service.public(bulletin)
 
 
+@router.put("/{bulletin_id}", response_model=BulletinPublic)
+def update_bulletin(session: SessionDep, user: OfficerUser, bulletin: BulletinDep,
+                    data: BulletinCreate) -> BulletinPublic:
+    """Rewrite a draft (409 once it is published or retired)."""
+    bulletins_service.update(session, bulletin=bulletin, data=data)
+    session.commit()
+    return bulletins_service.public(bulletin)
+
+
 @router.put("/{bulletin_id}/picture", response_model=BulletinPublic)
 async def upload_picture(session: SessionDep, settings: SettingsDep, user: OfficerUser, bulletin: BulletinDep,
                          picture: UploadFile) -> BulletinPublic:

@@ -5,13 +5,13 @@ from pathlib import Path
 from fastapi import APIRouter
 from starlette.responses import FileResponse, Response
 
-from safety_service.console import admin, auth, detail, ledger, queues, stats
+from safety_service.console import admin, auth, bulletins, detail, ledger, queues, rewards, stats, supervisors
 from safety_service.console.deps import ConsoleRefusal, ConsoleRoute
 
 STATIC = Path(__file__).parent / "static"
 _FILES = {"console.css": "text/css", "console.js": "text/javascript"}
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
-for module in (auth, queues, detail, stats, ledger, admin):
+for module in (auth, queues, detail, stats, ledger, admin, bulletins, supervisors, rewards):
     router.include_router(module.router)
 
 

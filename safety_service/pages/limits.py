@@ -1,6 +1,6 @@
 """Abuse limits on the public pages: requests per client per minute, and the size of a body.
 
-A pure ASGI middleware in front of ``/r/`` and ``/t/``: each client (by address) has a token
+A pure ASGI middleware in front of ``/r/``, ``/t/`` and ``/points``: each client (by address) has a token
 bucket for viewing and a smaller one for submitting; a POST body is read up to the limit
 before the app sees it, so an oversized upload is refused with a page and never parsed.
 """
@@ -21,7 +21,7 @@ from safety_service.pages.rendering import language, render
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_PREFIXES = ("/r/", "/t/", "/t")
+PUBLIC_PREFIXES = ("/r/", "/t/", "/t", "/points")
 MAX_CLIENTS = 50_000
 FORM_OVERHEAD = 256 * 1024  # the text fields and multipart framing around a photo
 

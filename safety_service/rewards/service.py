@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from safety_service.config import Settings
 from safety_service.errors import InvalidInput, InvalidTransition
+from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.people.models import STAFF_ROLES, Person, User
@@ -132,6 +133,29 @@ def statement(session: Session, *, employee_no: str) -> list[tuple[RewardEntry, 
 def owns_report(session: Session, *, employee_no: str, hazard: Hazard) -> bool:
     """Whether a report's points are this employee's (the proof a worker gives with a tracking code)."""
     return beneficiary(session, hazard) == employee_no or hazard.reporter_employee_no == employee_no
+
+
+def reports_of(session: Session, *, tracking_codes: list[str]) -> list[Hazard]:
+    """The reports these tracking codes name, oldest first (unknown codes are left out)."""
+    codes = {hazards_intake.normalize_tracking_code(code) for code in tracking_codes}
+    return list(session.exec(select(Hazard).where(col(Hazard.tracking_code).in_(codes)).order_by(col(Hazard.id))).all())
+
+
+def proves_owner(session: Session, *, employee_no: str, tracking_codes: list[str]) -> bool:
+    """Whether one of these tracking codes names a report whose points are this employee's."""
+    return any(owns_report(session, employee_no=employee_no, hazard=hazard)
+               for hazard in reports_of(session, tracking_codes=tracking_codes))
+
+
+def balances(session: Session, *, limit: int = 200) -> list[tuple[str, str | None, int]]:
+    """Every employee with ledger entries: number, name and balance, highest balance first."""
+    total = func.sum(RewardEntry.points)
+    query = (select(RewardEntry.employee_no, Person.name, total)
+             .join(Person, col(Person.employee_no) == RewardEntry.employee_no, isouter=True)
+             .where(col(RewardEntry.employee_no).is_not(None))
+             .group_by(col(RewardEntry.employee_no), col(Person.name))
+             .order_by(total.desc(), col(RewardEntry.employee_no)).limit(limit))
+    return [(number, name, int(points or 0)) for number, name, points in session.exec(query).all()]
 
 
 def ledger(session: Session, *, employee_no: str | None = None, kind: EntryKind | None = None,

@@ -121,11 +121,6 @@ def claim(session: SessionDep, settings: SettingsDep, limited: RateLimited, data
 @router.post("/balance", response_model=RewardBalancePublic)
 def balance(session: SessionDep, limited: RateLimited, data: BalanceRequest) -> RewardBalancePublic:
     """A worker's own balance: their employee number and the tracking code of one of their reports (public)."""
-    for code in data.tracking_codes:
-        try:
-            hazard = hazards_service.get_by_tracking_code(session, code=code)
-        except NotFound:
-            continue
-        if rewards_service.owns_report(session, employee_no=data.employee_no, hazard=hazard):
-            return _balance(session, data.employee_no)
-    raise NotFound("no report of this employee number has one of these tracking codes", field="tracking_codes")
+    if not rewards_service.proves_owner(session, employee_no=data.employee_no, tracking_codes=data.tracking_codes):
+        raise NotFound("no report of this employee number has one of these tracking codes", field="tracking_codes")
+    return _balance(session, data.employee_no)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from safety_service.clock import as_utc
-from safety_service.errors import InvalidInput, NotFound
+from safety_service.errors import InvalidInput, InvalidTransition, NotFound
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.locations.models import Area, Location
@@ -66,8 +66,10 @@ def _overlap(term: Supervisor, start: date, end: date | None) -> bool:
     return (term.term_to is None or term.term_to >= start) and (end is None or end >= term.term_from)
 
 
-def end_term(session: Session, *, entry: Supervisor, term_to: date) -> Supervisor:
-    """End a term of office on a date (not before it began)."""
+def end_term(session: Session, *, entry: Supervisor, term_to: date, today: date) -> Supervisor:
+    """End a term of office on a date (not before it began); a term already over stays as it ended."""
+    if entry.term_to is not None and entry.term_to < today:
+        raise InvalidTransition("this term of office has already ended", field="term_to")
     if term_to < entry.term_from:
         raise InvalidInput("a term cannot end before it began", field="term_to")
     entry.term_to = term_to

@@ -49,9 +49,11 @@ def appoint(session: SessionDep, user: OfficerUser, data: SupervisorCreate) -> S
 
 
 @router.post("/{supervisor_id}/end", response_model=SupervisorPublic)
-def end_term(session: SessionDep, user: OfficerUser, entry: SupervisorDep, data: SupervisorEnd) -> SupervisorPublic:
-    """End a term of office."""
-    supervisors_service.end_term(session, entry=entry, term_to=data.term_to)
+def end_term(session: SessionDep, settings: SettingsDep, user: OfficerUser, entry: SupervisorDep,
+             data: SupervisorEnd) -> SupervisorPublic:
+    """End a term of office (409 when it is already over)."""
+    today = utc_now().astimezone(ZoneInfo(settings.timezone)).date()
+    supervisors_service.end_term(session, entry=entry, term_to=data.term_to, today=today)
     session.commit()
     return _one(session, entry)
 

@@ -68,3 +68,19 @@ def test_read_rates_through_the_api(client: TestClient, session: Session, settin
     bulletin_id = client.post("/api/v1/bulletins", headers=headers, json={"title_zh": "标", "body_zh": "正"}).json()["id"]
     rates = client.get(f"/api/v1/bulletins/{bulletin_id}/reads", headers=headers).json()
     assert rates["confirmations"] == 0 and rates["overall"]["readers"] == 0
+
+
+def test_a_draft_is_rewritten_but_a_published_bulletin_is_not(client: TestClient, session: Session,
+                                                              settings: Settings) -> None:
+    headers = _officer(session, settings)
+    created = client.post("/api/v1/bulletins", headers=headers, json={"title_zh": "草稿", "body_zh": "正文"}).json()
+    rewritten = client.put(f"/api/v1/bulletins/{created['id']}", headers=headers,
+                           json={"title_zh": "冬季防火", "body_zh": "严禁烟火", "title_en": "Fire"})
+    assert rewritten.status_code == 200 and rewritten.json()["title_zh"] == "冬季防火"
+    unknown = client.put(f"/api/v1/bulletins/{created['id']}", headers=headers,
+                         json={"title_zh": "冬季防火", "body_zh": "严禁烟火", "areas": ["NOWHERE"]})
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["body", "areas"]
+    client.post(f"/api/v1/bulletins/{created['id']}/publish", headers=headers)
+    late = client.put(f"/api/v1/bulletins/{created['id']}", headers=headers, json={"title_zh": "改", "body_zh": "改"})
+    assert late.status_code == 409
+    assert client.get(f"/api/v1/bulletins/{created['id']}", headers=headers).json()["title_zh"] == "冬季防火"

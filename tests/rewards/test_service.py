@@ -121,3 +121,16 @@ def test_a_payout_to_an_unknown_employee_is_refused(session: Session) -> None:
         rewards_service.payout(session, employee_no="nobody", points=1, reason="现金", actor=make_user(session),
                                now=utc_now())
     assert unknown.value.field == "employee_no"
+
+
+def test_balances_sum_each_employees_entries_and_codes_prove_only_their_owner(session: Session,
+                                                                             settings: Settings) -> None:
+    person, other = make_person(session, name="钱七"), make_person(session)
+    hazard = make_hazard(session, state=HazardState.closed, reporter_employee_no=person.employee_no)
+    rewards_service.payout(session, employee_no=person.employee_no, points=3, reason="现金",
+                           actor=make_user(session, role=Role.officer), now=utc_now())
+    found = {number: (name, points) for number, name, points in rewards_service.balances(session, limit=10_000)}
+    assert found[person.employee_no] == ("钱七", settings.reward_general_points - 3)
+    code = hazard.tracking_code.lower()
+    assert rewards_service.proves_owner(session, employee_no=person.employee_no, tracking_codes=["NOPE", code])
+    assert not rewards_service.proves_owner(session, employee_no=other.employee_no, tracking_codes=[code])

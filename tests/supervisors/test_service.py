@@ -80,3 +80,13 @@ def test_a_bad_month_names_the_field(session: Session) -> None:
     with pytest.raises(InvalidInput) as bad:
         supervisors_service.monthly_figures(session, month="2031-13", timezone=TZ)
     assert bad.value.field == "month"
+
+
+def test_a_term_already_over_is_not_ended_again(session: Session) -> None:
+    from safety_service.errors import InvalidTransition
+
+    entry = _appoint(session, make_person(session), start=date(2031, 1, 1), end=date(2031, 1, 31))
+    with pytest.raises(InvalidTransition):
+        supervisors_service.end_term(session, entry=entry, term_to=date(2031, 3, 1), today=date(2031, 2, 1))
+    ended = supervisors_service.end_term(session, entry=entry, term_to=date(2031, 1, 20), today=date(2031, 1, 10))
+    assert ended.term_to == date(2031, 1, 20)
