@@ -62,7 +62,7 @@ async def list_hazards(sessions: SessionFactory, settings: SettingsDep, token: T
     # where the dependency chain of the other routes would take four.
     def page() -> bytes:
         with sessions() as session:
-            user = check_role(authenticate(session, settings, token), HAZARD_READERS)
+            user = check_role(authenticate(session, settings, token, detached=True), HAZARD_READERS)
             return orjson.dumps(queries.list_hazards(session, filters=filters, user=user, now=utc_now()))
 
     return Response(await run_in_threadpool(page), media_type="application/json")

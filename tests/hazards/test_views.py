@@ -307,3 +307,18 @@ def test_health_openapi_and_docs(client: TestClient) -> None:
     for action in ("confirm", "reject", "assign", "rectified", "verify"):
         assert f"/api/v1/hazards/{{ref}}/{action}" in paths
     assert client.get("/docs").status_code == 200
+
+
+def test_the_list_refuses_a_disabled_account_a_bad_token_and_a_role_that_may_not_read(
+        client: TestClient, session: Session, settings: Settings) -> None:
+    officer = make_user(session, role=Role.officer)
+    headers = auth(officer, settings)
+    assert client.get(API, headers=headers).status_code == 200
+    officer.is_active = False
+    session.add(officer)
+    session.commit()
+    assert client.get(API, headers=headers).status_code == 401
+    assert client.get(API, headers={"Authorization": "Bearer not-a-token"}).status_code == 401
+    assert client.get(API).status_code == 401
+    counsellor = make_user(session, role=Role.counsellor)
+    assert client.get(API, headers=auth(counsellor, settings)).status_code == 403
