@@ -91,7 +91,7 @@ def _page_number(request: Request) -> int:
 def _rows(page: dict[str, Any], t: Any, now: datetime) -> list[dict[str, Any]]:
     for row in page["data"]:
         if row["overdue"]:
-            row["overdue_for"] = duration(t, now - datetime.fromisoformat(row["deadline"]))
+            row["overdue_for"] = duration(t, now - row["deadline"])
     return page["data"]
 
 

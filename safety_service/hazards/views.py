@@ -3,7 +3,7 @@
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
@@ -19,6 +19,7 @@ from safety_service.api.deps import (
     authenticate,
     check_role,
 )
+from safety_service.api.query import query_parameters, read_query
 from safety_service.clock import utc_now
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards import queries
@@ -54,12 +55,14 @@ def _answer(session: Session, hazard: Hazard, user: User) -> HazardPublic:
     return queries.detail(session, hazard=hazard, user=user, now=utc_now())
 
 
-@router.get("", response_model=HazardsPublic)
-async def list_hazards(sessions: SessionFactory, settings: SettingsDep, token: TokenDep,
-                       filters: Annotated[HazardFilters, Query()]) -> Response:
-    """Hazards this user may see, filtered, sorted and paged; the count is capped at 10,000."""
-    # The busiest endpoint: the account check, the query and the JSON in one worker-thread hop,
-    # where the dependency chain of the other routes would take four.
+@router.get("", response_model=HazardsPublic, openapi_extra={"parameters": query_parameters(HazardFilters)})
+async def list_hazards(request: Request, sessions: SessionFactory, settings: SettingsDep,
+                       token: TokenDep) -> Response:
+    """Hazards this user may see, filtered, sorted and paged; the count is capped at 10,000 (1,000 for a search)."""
+    # The busiest endpoint: the filters read in one validation, and the account check, the query
+    # and the JSON in one worker-thread hop, where the dependency chain of the other routes takes four.
+    filters = read_query(HazardFilters, request.query_params)
+
     def page() -> bytes:
         with sessions() as session:
             user = check_role(authenticate(session, settings, token, detached=True), HAZARD_READERS)
