@@ -29,8 +29,8 @@ logger = logging.getLogger(__name__)
 router = APIRouter(route_class=ConsoleRoute)
 FIELDS = ("employee_no", "kind", "occurred_at", "location_code", "description", "hazard_ref")
 # What a refusal of the violation service means, beside its field.
-MESSAGES = {"employee_no": "console.error.no_worker", "location_code": "console.error.unknown_code",
-            "hazard_ref": "console.error.no_hazard", "occurred_at": "console.error.not_future"}
+MESSAGES = {"employee_no": "counselling.error.no_worker", "location_code": "console.error.unknown_code",
+            "hazard_ref": "counselling.error.no_hazard", "occurred_at": "counselling.error.not_future"}
 
 
 def _form(request: Request, session: Session, user: User, typed: dict[str, str], errors: dict[str, str],

@@ -1,6 +1,6 @@
 """English: the second language of every page."""
 
-from safety_service.i18n import console_en
+from safety_service.i18n import console_en, counselling_en
 
 MESSAGES: dict[str, str] = {
     "app.name": "Hazard reporting",
@@ -99,3 +99,4 @@ MESSAGES: dict[str, str] = {
 }
 
 MESSAGES.update(console_en.MESSAGES)
+MESSAGES.update(counselling_en.MESSAGES)

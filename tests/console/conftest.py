@@ -46,7 +46,7 @@ def sign_in(client: TestClient, user: User, password: str = PASSWORD) -> str:
     answer = client.post("/console/login", data={"username": user.username, "password": password,
                                                  "csrf_token": token, "next": "/console/"})
     assert answer.status_code == 303, answer.text
-    return csrf_of(client.get("/console/").text)
+    return csrf_of(client.get("/console/", follow_redirects=True).text)  # the role's home page
 
 
 @pytest.fixture
