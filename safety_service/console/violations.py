@@ -36,7 +36,7 @@ MESSAGES = {"employee_no": "counselling.error.no_worker", "location_code": "cons
 def _form(request: Request, session: Session, user: User, typed: dict[str, str], errors: dict[str, str],
           status: int = 200) -> Response:
     return render(request, "violation_form.html", status=status, user=user, typed=typed, errors=errors,
-                  kinds=list(ViolationKind), locations=locations_service.list_locations(session))
+                  failed="violation", kinds=list(ViolationKind), locations=locations_service.list_locations(session))
 
 
 @router.get("/violations/new")

@@ -45,10 +45,11 @@ def log_access(session: Session, *, user: User, case_ids: Iterable[int], what: s
 
 
 def read_scan(session: Session, *, case: CounsellingCase, user: User, thumbnail: bool, now: datetime) -> bytes:
-    """The agreement's scan or its thumbnail (NotFound without one); the read is logged."""
+    """The agreement's scan or its thumbnail (NotFound without one); a read that finds it is logged."""
     cases.require_case_role(user)
+    data = family.get_scan(session, case=case, thumbnail=thumbnail)
     log_access(session, user=user, case_ids=[case.id], what="scan_thumbnail" if thumbnail else "scan", now=now)
-    return family.get_scan(session, case=case, thumbnail=thumbnail)
+    return data
 
 
 def _summary(case: CounsellingCase, person: Person, counsellor: str | None) -> CaseSummary:
