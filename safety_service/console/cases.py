@@ -34,9 +34,11 @@ router = APIRouter(route_class=ConsoleRoute)
 MAX_LEVEL = 99
 
 
-def console_case(session: SessionDep, user: CaseUser, case_id: int) -> CounsellingCase:
+def console_case(session: SessionDep, user: CaseUser, case_id: str) -> CounsellingCase:
     """The case in the path, for a counsellor or admin: the role is checked first, then the case."""
-    return cases.get_case(session, case_id=case_id)
+    if not case_id.isdigit() or len(case_id) > 12:
+        raise ConsoleRefusal("not_found", 404)
+    return cases.get_case(session, case_id=int(case_id))
 
 
 ConsoleCase = Annotated[CounsellingCase, Depends(console_case)]

@@ -94,6 +94,7 @@ MESSAGES: dict[str, str] = {
     "counselling.field.months": "Months",
     "counselling.field.month": "Month",
     "counselling.field.count": "Count",
+    "counselling.violation.for_hazard": "Record a violation related to this hazard",
     "counselling.violation.new": "Record a violation",
     "counselling.violation.record": "Save the violation",
     "counselling.violation.hint": "Record a worker's violation: illegal command, illegal operation or a breach of labour discipline.",

@@ -95,6 +95,7 @@ MESSAGES: dict[str, str] = {
     "counselling.field.months": "统计月数",
     "counselling.field.month": "月份",
     "counselling.field.count": "次数",
+    "counselling.violation.for_hazard": "记录与此隐患相关的违章",
     "counselling.violation.new": "记录违章",
     "counselling.violation.record": "保存违章记录",
     "counselling.violation.hint": "记录职工的“三违”行为：违章指挥、违章作业、违反劳动纪律。",

@@ -74,6 +74,7 @@ def test_every_case_page_refuses_every_other_role(console: TestClient, session: 
 def test_an_unknown_case_is_403_too_for_other_roles(console: TestClient, signed_in, role: Role) -> None:
     signed_in(role)
     assert console.get("/console/cases/999999").status_code == 403
+    assert console.get("/console/cases/abc").status_code == 403
 
 
 @pytest.mark.parametrize(("method", "path"), CASE_ROUTES)

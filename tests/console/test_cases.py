@@ -178,6 +178,7 @@ def test_a_step_the_state_no_longer_allows_is_a_clear_409(console: TestClient, s
     assert _events(session, case.id) == events
     assert console.post(f"/console/cases/{case.id}/explode", data={"csrf_token": token}).status_code == 404
     assert console.get("/console/cases/999999").status_code == 404
+    assert console.get("/console/cases/abc").status_code == 404
 
 
 def test_forms_without_the_csrf_token_are_refused(console: TestClient, session: Session, signed_in) -> None:

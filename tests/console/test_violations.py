@@ -36,6 +36,7 @@ def test_a_supervisor_records_a_violation_and_sees_only_their_own(console: TestC
     assert home.status_code == 303 and home.headers["location"] == "/console/violations/new"
     form = console.get("/console/violations/new").text
     assert 'id="form-violation"' in form and place.code in form and 'id="nav-cases"' not in form
+    assert 'id="record-violation"' not in console.get(f"/console/hazards/{hazard.ref}").text
     answer = console.post("/console/violations/new", data={
         "csrf_token": token, **_form(worker, place.code, console_settings, hazard_ref=hazard.ref)})
     assert answer.status_code == 303 and answer.headers["location"].startswith("/console/violations?recorded=")
@@ -80,6 +81,10 @@ def test_a_repeat_violation_from_the_console_sends_the_case_back(console: TestCl
     worker = session.get(Person, case.person_id)
     place = make_location(session, code="RW-2")
     _, token = signed_in(Role.chief)
+    hazard = make_hazard(session)
+    session.commit()
+    link = f"/console/violations/new?hazard={hazard.ref}"
+    assert link in console.get(f"/console/hazards/{hazard.ref}").text and hazard.ref in console.get(link).text
     answer = console.post("/console/violations/new", data={"csrf_token": token, **_form(
         worker, place.code, console_settings)})
     assert answer.status_code == 303
