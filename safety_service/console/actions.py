@@ -62,10 +62,18 @@ def evidence_photos(form: FormData, settings: Settings, t: Translator) -> tuple[
         return [], {"photos": t("console.error.too_many_photos", max=MAX_EVIDENCE_PHOTOS)}
     processed = []
     for upload in uploads:
-        data = upload.file.read(settings.photo_max_bytes + 1)
-        try:
-            processed.append(process_photo(data, max_bytes=settings.photo_max_bytes,
-                                           max_pixels=settings.photo_max_pixels, max_side=settings.photo_max_side))
-        except PhotoRejected as exc:
-            return [], {"photos": t(f"error.photo.{exc.problem}", max_mb=settings.photo_max_bytes // (1024 * 1024))}
+        photo, problem = checked_photo(upload, settings, t)
+        if photo is None:
+            return [], {"photos": problem}
+        processed.append(photo)
     return processed, {}
+
+
+def checked_photo(upload: UploadFile, settings: Settings, t: Translator) -> tuple[ProcessedPhoto | None, str]:
+    """An uploaded photo checked and re-encoded like a report's, or why it was refused."""
+    data = upload.file.read(settings.photo_max_bytes + 1)
+    try:
+        return process_photo(data, max_bytes=settings.photo_max_bytes, max_pixels=settings.photo_max_pixels,
+                             max_side=settings.photo_max_side), ""
+    except PhotoRejected as exc:
+        return None, t(f"error.photo.{exc.problem}", max_mb=settings.photo_max_bytes // (1024 * 1024))

@@ -36,13 +36,20 @@ def _weeks(figures: Figures) -> list[str]:
     return [week.strftime("%m-%d") for week in figures.weeks]
 
 
+def stacked(title: str, labels: list[str], series: dict[str, list[int]]) -> str:
+    """A stacked bar chart: one bar per label, one colour per series."""
+    chart = pygal.StackedBar(title=title, x_label_rotation=30, **_OPTIONS)
+    chart.x_labels = labels
+    for name, counts in series.items():
+        chart.add(name, counts)
+    return _svg(chart)
+
+
 def charts(figures: Figures, t: Translator) -> dict[str, str]:
     """Every chart of the page, as SVG text by name."""
     grades = [(t(f"console.grade.{g}") if g != "none" else t("console.none"), n) for g, n in figures.open_by_grade]
-    by_channel = pygal.StackedBar(title=t("console.stats.by_channel"), x_label_rotation=30, **_OPTIONS)
-    by_channel.x_labels = _weeks(figures)
-    for channel, counts in figures.reports_by_channel.items():
-        by_channel.add(t(f"console.source.{channel}"), counts)
+    by_channel = stacked(t("console.stats.by_channel"), _weeks(figures), {
+        t(f"console.source.{channel}"): counts for channel, counts in figures.reports_by_channel.items()})
     overdue = pygal.Line(title=t("console.stats.overdue_trend"), show_legend=False, x_label_rotation=30, **_OPTIONS)
     overdue.x_labels = _weeks(figures)
     overdue.add(t("console.stats.overdue_trend"), figures.overdue_by_week)
@@ -50,5 +57,5 @@ def charts(figures: Figures, t: Translator) -> dict[str, str]:
         "category": _bars(t("console.stats.by_category"), figures.open_by_category),
         "grade": _bars(t("console.stats.by_grade"), grades),
         "locations": _bars(t("console.stats.top_locations"), figures.top_locations, horizontal=True),
-        "channel": _svg(by_channel), "overdue": _svg(overdue),
+        "channel": by_channel, "overdue": _svg(overdue),
     }

@@ -17,11 +17,15 @@ from starlette.responses import RedirectResponse, Response
 from safety_service.api.deps import SessionDep, SettingsDep
 from safety_service.console import session as console_session
 from safety_service.console.rendering import render
+from safety_service.counselling.states import CASE_ROLES, VIOLATION_READERS, VIOLATION_RECORDERS
 from safety_service.errors import NotFound, PermissionDenied
 from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Role, User
 
 logger = logging.getLogger(__name__)
-CONSOLE_ROLES = frozenset({*STAFF_ROLES, Role.owner})
+# Supervisors enter only to record violations (they never move a hazard); counsellors only for their cases.
+CONSOLE_ROLES = frozenset({*STAFF_ROLES, Role.owner, Role.counsellor, Role.supervisor})
+# Where an account lands whose role works no hazard queue.
+HOMES = {Role.counsellor: "/console/cases", Role.supervisor: "/console/violations/new"}
 
 
 class ConsoleRefusal(Exception):
@@ -102,4 +106,8 @@ ConsoleUser = Annotated[User, Depends(console_user)]
 StaffUser = Annotated[User, Depends(require(*STAFF_ROLES))]
 OfficerUser = Annotated[User, Depends(require(*OFFICER_ROLES))]
 AdminUser = Annotated[User, Depends(require(Role.admin))]
+CaseUser = Annotated[User, Depends(require(*CASE_ROLES))]
+ViolationRecorder = Annotated[User, Depends(require(*VIOLATION_RECORDERS))]
+ViolationLister = Annotated[User, Depends(require(Role.supervisor, *VIOLATION_READERS))]
+ViolationReader = Annotated[User, Depends(require(*VIOLATION_READERS))]
 Csrf = Depends(check_csrf)

@@ -48,10 +48,10 @@ def validation_errors(t: Translator, exc: ValidationError) -> dict[str, str]:
     return errors
 
 
-def domain_error(t: Translator, exc: DomainError) -> dict[str, str]:
-    """The message for a service's refusal, beside the field it names."""
+def domain_error(t: Translator, exc: DomainError, messages: dict[str, str] | None = None) -> dict[str, str]:
+    """The message for a service's refusal, beside the field it names (``messages`` overrides per field)."""
     name = exc.field or "form"
-    return {name: t(_DOMAIN.get(name, "console.error.invalid"))}
+    return {name: t((messages or {}).get(name) or _DOMAIN.get(name, "console.error.invalid"))}
 
 
 def build(model: type[BaseModel], values: dict[str, Any], t: Translator) -> tuple[Any, dict[str, str]]:

@@ -6,12 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from sqlmodel import Session, col, select
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from safety_service.api.deps import SessionDep, SettingsDep
 from safety_service.clock import utc_now
 from safety_service.console import forms
-from safety_service.console.deps import ConsoleRefusal, ConsoleRoute, ConsoleUser
+from safety_service.console.deps import HOMES, ConsoleRefusal, ConsoleRoute, ConsoleUser
 from safety_service.console.rendering import duration, render, translator
 from safety_service.errors import InvalidInput
 from safety_service.hazards import queries
@@ -83,7 +83,7 @@ def _filters(request: Request, queue: Queue, user: User, page: int, size: int) -
     return built, errors, typed
 
 
-def _page_number(request: Request) -> int:
+def page_number(request: Request) -> int:
     raw = request.query_params.get("page", "1")
     return max(1, min(int(raw), 400)) if raw.isdigit() else 1
 
@@ -104,7 +104,7 @@ def _choices(session: Session) -> dict[str, Any]:
 
 
 def _search(session: Session, request: Request, user: User, queue: Queue, size: int) -> dict[str, Any]:
-    number = _page_number(request)
+    number = page_number(request)
     filters, errors, typed = _filters(request, queue, user, number, size)
     page: dict[str, Any] = {"data": [], "count": 0, "count_capped": False}
     if filters is not None:
@@ -120,6 +120,8 @@ def _search(session: Session, request: Request, user: User, queue: Queue, size: 
 @router.get("/")
 def queue_page(request: Request, session: SessionDep, settings: SettingsDep, user: ConsoleUser) -> Response:
     """A queue with its filters; ``partial=1`` answers only the list (the page polls it)."""
+    if user.role in HOMES:
+        return RedirectResponse(HOMES[Role(user.role)], status_code=303)
     queue = _queue(user, request.query_params.get("queue"))
     found = _search(session, request, user, queue, settings.console_page_size)
     template = "queue_rows.html" if request.query_params.get("partial") == "1" else "queue.html"

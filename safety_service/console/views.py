@@ -1,17 +1,31 @@
-"""The officers' console at ``/console/``: one router gathering the pages, and its static files."""
+"""The console at ``/console/`` (every role but miners): one router gathering the pages, and its static files."""
 
 from pathlib import Path
 
 from fastapi import APIRouter
 from starlette.responses import FileResponse, Response
 
-from safety_service.console import admin, auth, bulletins, detail, ledger, queues, rewards, stats, supervisors
+from safety_service.console import (
+    admin,
+    auth,
+    bulletins,
+    case_figures,
+    cases,
+    detail,
+    ledger,
+    queues,
+    rewards,
+    stats,
+    supervisors,
+    violations,
+)
 from safety_service.console.deps import ConsoleRefusal, ConsoleRoute
 
 STATIC = Path(__file__).parent / "static"
 _FILES = {"console.css": "text/css", "console.js": "text/javascript"}
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
-for module in (auth, queues, detail, stats, ledger, admin, bulletins, supervisors, rewards):
+for module in (auth, queues, detail, stats, ledger, admin, bulletins, supervisors, rewards, violations, cases,
+               case_figures):
     router.include_router(module.router)
 
 

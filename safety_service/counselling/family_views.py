@@ -103,8 +103,7 @@ def attach_scan(session: SessionDep, settings: SettingsDep, user: CaseUser, case
 
 def _scan(session: SessionDep, user: CaseUser, case: CaseDep, part: Literal["scan", "thumbnail"]) -> Response:
     queries.begin_logged_read(session)
-    queries.log_access(session, user=user, case_ids=[case.id], what="scan" if part == "scan" else "scan_thumbnail", now=utc_now())
-    data = family.get_scan(session, case=case, thumbnail=part == "thumbnail")
+    data = queries.read_scan(session, case=case, user=user, thumbnail=part == "thumbnail", now=utc_now())
     session.commit()
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
 

@@ -44,6 +44,14 @@ def log_access(session: Session, *, user: User, case_ids: Iterable[int], what: s
                                                 "case_ids": ids, "what": what})
 
 
+def read_scan(session: Session, *, case: CounsellingCase, user: User, thumbnail: bool, now: datetime) -> bytes:
+    """The agreement's scan or its thumbnail (NotFound without one); a read that finds it is logged."""
+    cases.require_case_role(user)
+    data = family.get_scan(session, case=case, thumbnail=thumbnail)
+    log_access(session, user=user, case_ids=[case.id], what="scan_thumbnail" if thumbnail else "scan", now=now)
+    return data
+
+
 def _summary(case: CounsellingCase, person: Person, counsellor: str | None) -> CaseSummary:
     return CaseSummary(
         id=case.id, state=case.state, level=case.level, employee_no=person.employee_no, worker_name=person.name,
@@ -54,7 +62,7 @@ def _summary(case: CounsellingCase, person: Person, counsellor: str | None) -> C
 
 
 def list_cases(session: Session, *, user: User, now: datetime, state: list[CaseState] | None = None,
-               employee_no: str | None = None, review_due: bool | None = None,
+               employee_no: str | None = None, review_due: bool | None = None, level: int | None = None,
                limit: int = 50, offset: int = 0) -> CasesPublic:
     """Cases, newest first, filtered; every case shown is logged as read."""
     cases.require_case_role(user)
@@ -67,6 +75,8 @@ def list_cases(session: Session, *, user: User, now: datetime, state: list[CaseS
         query = query.where(Person.employee_no == employee_no)
     if review_due is not None:
         query = query.where(col(CounsellingCase.review_due_at).is_not(None) == review_due)
+    if level is not None:
+        query = query.where(CounsellingCase.level == level)
     count = session.exec(select(func.count()).select_from(query.subquery())).one()
     page = query.order_by(col(CounsellingCase.opened_at).desc(), col(CounsellingCase.id).desc())
     rows = session.exec(page.limit(limit).offset(offset)).all()

@@ -94,12 +94,12 @@ def worker_violations(session: SessionDep, user: ViolationReader, employee_no: s
 
 @router.get("/cases", response_model=CasesPublic)
 def list_cases(session: SessionDep, user: CaseUser, state: Annotated[list[CaseState] | None, Query()] = None,
-               employee_no: str | None = None, review_due: bool | None = None, limit: Limit = 50,
-               offset: Offset = 0) -> CasesPublic:
+               employee_no: str | None = None, review_due: bool | None = None,
+               level: Annotated[int | None, Query(ge=1)] = None, limit: Limit = 50, offset: Offset = 0) -> CasesPublic:
     """Counselling cases, newest first; each case listed is logged as read."""
     queries.begin_logged_read(session)
     page = queries.list_cases(session, user=user, now=utc_now(), state=state, employee_no=employee_no,
-                              review_due=review_due, limit=limit, offset=offset)
+                              review_due=review_due, level=level, limit=limit, offset=offset)
     session.commit()
     return page
 

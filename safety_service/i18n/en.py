@@ -1,6 +1,6 @@
 """English: the second language of every page."""
 
-from safety_service.i18n import console_en, outreach_en
+from safety_service.i18n import console_en, counselling_en, outreach_en
 
 MESSAGES: dict[str, str] = {
     "app.name": "Hazard reporting",
@@ -100,3 +100,4 @@ MESSAGES: dict[str, str] = {
 
 MESSAGES.update(console_en.MESSAGES)
 MESSAGES.update(outreach_en.MESSAGES)
+MESSAGES.update(counselling_en.MESSAGES)

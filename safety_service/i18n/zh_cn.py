@@ -1,6 +1,6 @@
 """简体中文 (zh-CN): the first language of every page."""
 
-from safety_service.i18n import console_zh_cn, outreach_zh_cn
+from safety_service.i18n import console_zh_cn, counselling_zh_cn, outreach_zh_cn
 
 MESSAGES: dict[str, str] = {
     "app.name": "安全隐患随手拍",
@@ -100,3 +100,4 @@ MESSAGES: dict[str, str] = {
 
 MESSAGES.update(console_zh_cn.MESSAGES)
 MESSAGES.update(outreach_zh_cn.MESSAGES)
+MESSAGES.update(counselling_zh_cn.MESSAGES)

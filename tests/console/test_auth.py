@@ -64,12 +64,19 @@ def test_signing_out_ends_the_session(console: TestClient, session: Session) -> 
     assert console.get("/console/").status_code == 303
 
 
-def test_miners_supervisors_and_counsellors_may_not_use_the_console(console: TestClient, session: Session) -> None:
-    for role in (Role.miner, Role.supervisor, Role.counsellor):
+def test_miners_may_not_use_the_console(console: TestClient, session: Session) -> None:
+    miner = make_user(session, role=Role.miner)
+    session.commit()
+    assert _sign_in_status(console, miner) == 403
+
+
+def test_counsellors_and_supervisors_land_on_their_own_pages(console: TestClient, session: Session) -> None:
+    for role, home in ((Role.counsellor, "/console/cases"), (Role.supervisor, "/console/violations/new")):
         user = make_user(session, role=role)
         session.commit()
-        sign_in_answer = _sign_in_status(console, user)
-        assert sign_in_answer == 403, role
+        assert _sign_in_status(console, user) == 303, role
+        assert console.get("/console/").headers["location"] == home
+        assert console.get(home).status_code == 200
 
 
 def _sign_in_status(console: TestClient, user) -> int:

@@ -1,4 +1,5 @@
-"""The console in a real headless Chromium at a tablet's size: the whole closed loop by two people.
+"""The console in a real headless Chromium at a tablet's size: the whole closed loop by two people,
+and a counsellor planning a case.
 
 An officer signs in, sees a new report arrive without reloading, confirms it and assigns it with
 the five fixes; the owner signs in and submits the fix; the officer verifies and closes it; the
@@ -22,6 +23,8 @@ from sqlmodel import Session, select
 from safety_service import migrate
 from safety_service.clock import utc_now
 from safety_service.config import Settings
+from safety_service.counselling.models import CounsellingCase
+from safety_service.counselling.states import CaseState
 from safety_service.database import make_engine, session_scope
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Channel, HazardState
@@ -30,9 +33,10 @@ from safety_service.locations.schemas import AreaCreate, LocationCreate
 from safety_service.main import create_app
 from safety_service.people.models import Role
 from tests.conftest import create_pg_database, drop_pg_database, make_settings
+from tests.counselling.builders import make_case
 from tests.hazards.builders import make_hazard
 from tests.pages.test_browser import CHROMIUM, FLAGS, _free_port
-from tests.people.builders import PASSWORD, make_user
+from tests.people.builders import PASSWORD, make_person, make_user
 
 TABLET = {"width": 1024, "height": 768}
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -151,3 +155,35 @@ def test_the_closed_loop_in_the_console(live: tuple[str, Engine], tmp_path: Path
     with Session(engine) as session:
         hazard = session.exec(select(Hazard).where(Hazard.ref == ref)).one()
     assert (hazard.state, hazard.verification_note) == (HazardState.closed, "现场验收合格")
+
+
+def test_a_counsellor_works_a_case_in_the_console(live: tuple[str, Engine], tmp_path: Path) -> None:
+    base, engine = live
+    shots = DOCS if os.environ.get("SAFETY_UPDATE_SCREENSHOTS") == "1" else tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
+    with session_scope(engine) as session:
+        make_user(session, role=Role.counsellor, username="counsellor1")
+        case_id = make_case(session, person=make_person(session, name="马超", team="综采一队")).id
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_context(viewport=TABLET, locale="zh-CN").new_page()
+        page.set_default_timeout(10_000)
+        _sign_in(page, base, "counsellor1")
+        page.click(f'tr[data-case="{case_id}"] a')
+        expect(page.locator("#state")).to_have_text("待制定方案")
+        page.select_option("#contacts-relation", "spouse")
+        page.fill("#contacts-name", "李梅")
+        page.fill("#contacts-phone", "13800138000")
+        page.click("#form-contacts button")
+        expect(page.locator("#contacts")).to_contain_text("李梅")
+        page.fill("#plan-plan", "每周谈心一次，家访一次，组织家属座谈")
+        page.click("#form-plan button")
+        expect(page.locator("#state")).to_have_text("已制定方案")
+        expect(page.locator("#form-agreement")).to_be_visible()
+        page.screenshot(path=str(shots / "console-case.png"), full_page=True)
+        page.click("#nav-figures")
+        expect(page.locator("#charts svg")).to_have_count(2)
+        browser.close()
+    with Session(engine) as session:
+        case = session.get(CounsellingCase, case_id)
+    assert (case.state, case.plan) == (CaseState.planned, "每周谈心一次，家访一次，组织家属座谈")

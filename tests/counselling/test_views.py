@@ -89,6 +89,9 @@ def test_a_repeat_violation_during_observation_over_the_api(client: TestClient, 
     detail = client.get(f"{API}/cases/{case.id}", headers=auth(make_user(session, role=Role.counsellor), settings))
     assert (detail.json()["state"], detail.json()["level"]) == ("counselling", 2)
     assert [v["kind"] for v in detail.json()["violations"]] == ["illegal_operation", "labour_discipline"]
+    levels = client.get(f"{API}/cases", headers=auth(make_user(session, role=Role.counsellor), settings),
+                        params={"level": 2}).json()
+    assert [c["id"] for c in levels["data"]] == [case.id]
 
 
 def test_violations_are_seen_by_those_who_need_them(client: TestClient, session: Session, settings: Settings) -> None:
