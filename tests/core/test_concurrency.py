@@ -41,3 +41,13 @@ def test_64_concurrent_list_requests_on_a_pool_of_two(settings: Settings, engine
         thread.join(timeout=10)
     assert statuses == [200] * 64
     assert elapsed < 20  # a deadlock would hold them until the pool's 30 s timeout
+
+
+def test_worker_threads_never_outnumber_connections_and_are_few_on_sqlite(settings: Settings) -> None:
+    from safety_service.main import SQLITE_WORKER_THREADS, worker_threads
+
+    sqlite = settings.model_copy(update={"database_url": "sqlite:///x.db", "db_pool_size": 20})
+    postgres = settings.model_copy(update={"database_url": "postgresql+psycopg://h/db", "db_pool_size": 20})
+    assert worker_threads(sqlite) == SQLITE_WORKER_THREADS
+    assert worker_threads(sqlite.model_copy(update={"db_pool_size": 2})) == 2
+    assert worker_threads(postgres) == 20
