@@ -2,9 +2,9 @@
 
 One transaction per report makes writers queue on the database lock (SQLite has one writer);
 here whatever has arrived while the previous commit ran goes into the next one. A caller's
-future resolves only after its batch committed, so an answer (an HTTP receipt, an MQTT ack)
-is never given for a report that is not stored. When a batch fails as a whole, every caller
-in it gets the error and nothing of it is stored.
+future (or callback) resolves only after its batch committed, so an answer (an HTTP receipt,
+an MQTT ack) is never given for a report that is not stored. When a batch fails as a whole,
+every caller in it gets the error and nothing of it is stored.
 """
 
 import logging
@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
+# Told the item's result, or the error its batch failed with: done(result, None) or done(None, error).
+Done = Callable[[R | None, BaseException | None], None]
 _STOP = object()
 
 
@@ -36,7 +38,7 @@ class BatchWriter(Generic[T, R]):
     def __init__(self, engine: Engine, apply: Callable[[Session, list[T]], list[R]], *, name: str,
                  max_batch: int = 500) -> None:
         self.engine, self.apply, self.name, self.max_batch = engine, apply, name, max_batch
-        self._queue: queue.SimpleQueue[tuple[T, Future[R]] | object] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[T, Done[R]] | object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -62,16 +64,30 @@ class BatchWriter(Generic[T, R]):
     def submit(self, item: T) -> Future[R]:
         """Queue one item; the future holds its result once its batch has committed."""
         future: Future[R] = Future()
-        if not self.running:
-            future.set_exception(WriterStopped(f"the {self.name} writer is not running"))
-            return future
-        self._queue.put((item, future))
+
+        def done(result: R | None, error: BaseException | None) -> None:
+            if error is None:
+                future.set_result(result)  # type: ignore[arg-type]
+            else:
+                future.set_exception(error)
+
+        self.submit_with(item, done)
         return future
+
+    def submit_with(self, item: T, done: Done[R]) -> None:
+        """Queue one item; ``done`` is called in the writer thread once its batch has committed or failed.
+
+        Lighter than ``submit`` (no future and its lock per item): for the MQTT intake's every message.
+        """
+        if not self.running:
+            done(None, WriterStopped(f"the {self.name} writer is not running"))
+            return
+        self._queue.put((item, done))
 
     def _loop(self) -> None:
         stopping = False
         while not stopping:
-            batch: list[tuple[T, Future[R]]] = []
+            batch: list[tuple[T, Done[R]]] = []
             entry = self._queue.get()
             while True:
                 if entry is _STOP:
@@ -87,16 +103,22 @@ class BatchWriter(Generic[T, R]):
             if batch:
                 self._write(batch)
 
-    def _write(self, batch: list[tuple[T, Future[R]]]) -> None:
+    def _write(self, batch: list[tuple[T, Done[R]]]) -> None:
         items = [item for item, _ in batch]
         try:
             with Session(writer(self.engine), expire_on_commit=False) as session:
                 results = self.apply(session, items)
                 session.commit()
-        except BaseException as exc:  # noqa: BLE001 - handed to every caller of the batch
+        except BaseException as exc:  # handed to every caller of the batch
             logger.exception("batch failed", extra={"writer": self.name, "size": len(items)})
-            for _, future in batch:
-                future.set_exception(exc)
+            for _, done in batch:
+                self._tell(done, None, exc)
             return
-        for (_, future), result in zip(batch, results, strict=True):
-            future.set_result(result)
+        for (_, done), result in zip(batch, results, strict=True):
+            self._tell(done, result, None)
+
+    def _tell(self, done: Done[R], result: R | None, error: BaseException | None) -> None:
+        try:
+            done(result, error)
+        except Exception:
+            logger.exception("a batch caller's callback failed", extra={"writer": self.name})

@@ -158,7 +158,7 @@ class MqttService:
 
     def _submit(self, message: mqtt.MQTTMessage) -> None:
         item = intake.Incoming(topic=message.topic, payload=bytes(message.payload), received_at=utc_now())
-        self.writer.submit(item).add_done_callback(partial(self._applied, message))
+        self.writer.submit_with(item, partial(self._applied, message))
 
     def _apply(self, session: Session, items: list[intake.Incoming]) -> list[intake.Applied]:
         applied = intake.apply_batch(session, items, site=self.settings.site, timezone=self.settings.timezone)
@@ -167,13 +167,13 @@ class MqttService:
             self._claimed.update(row.key for result in applied for row in result.outbox)
         return applied
 
-    def _applied(self, message: mqtt.MQTTMessage, future: Any) -> None:
+    def _applied(self, message: mqtt.MQTTMessage, result: intake.Applied | None, error: BaseException | None) -> None:
         """After the commit: publish the acks, then let the broker forget the report."""
-        if future.exception() is not None:
+        if error is not None or result is None:
             if not self._stop.is_set():
                 threading.Timer(RETRY_SECONDS, self._submit, args=(message,)).start()
             return
-        for row in future.result().outbox:
+        for row in result.outbox:
             self._publish(row.key, row.topic, row.payload, row.qos, row.retain)
         if message.qos > 0:
             self.client.ack(message.mid, message.qos)
