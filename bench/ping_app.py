@@ -2,7 +2,11 @@
 
 from fastapi import FastAPI
 
-app = FastAPI(title="ping")
+from safety_service.config import get_settings
+from safety_service.main import telemetry
+
+# Configured as the service's app is (OpenTelemetry off unless SAFETY_OPENTELEMETRY), so the two compare alike.
+app = FastAPI(title="ping", telemetry=telemetry(get_settings()))
 
 
 @app.get("/ping")

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     counselling_session_interval_days: int = Field(14, ge=1, le=365)
     counselling_auto_open: bool = True
     log_level: str = "INFO"
+    opentelemetry: bool = False
     qr_keys: str = ""
     qr_font: str = ""
     photo_max_bytes: int = Field(10 * 1024 * 1024, ge=1024)

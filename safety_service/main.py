@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from safety_service import __version__
 from safety_service.api import errors
@@ -60,6 +61,12 @@ def worker_threads(settings: Settings) -> int:
     return settings.db_pool_size
 
 
+def telemetry(settings: Settings) -> dict[str, bool]:
+    """FastAPI's OpenTelemetry switches: all on with SAFETY_OPENTELEMETRY, else all off (when on, every
+    request looks up the tracer, meter and logger providers, configured or not)."""
+    return dict.fromkeys(("tracing", "metrics", "logs"), settings.opentelemetry)
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
                run_scheduler: bool | None = None, run_mqtt: bool | None = None) -> FastAPI:
     """The application; tests pass their own settings and engine."""
@@ -84,6 +91,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app = FastAPI(
         title="Mine safety supervision service", version=__version__, lifespan=lifespan,
         description="Hazard (隐患) reporting and closed-loop tracking for a coal mine.",
+        telemetry=telemetry(settings),
     )
     app.state.settings, app.state.engine, app.state.scheduler = settings, engine, scheduler
     app.state.report_writer = report_writer
@@ -93,7 +101,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.include_router(pages_points.router)
     app.include_router(console_views.router)
     app.add_middleware(PublicLimits, settings=settings)
-    app.add_middleware(ConcurrencyLimit, limit=settings.db_pool_size)
+    app.add_middleware(ConcurrencyLimit, limit=settings.db_pool_size, exempt=pages_views.is_report_submission)
 
     @app.get("/healthz", tags=["health"])
     def healthz(request: Request) -> JSONResponse:
@@ -101,7 +109,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         try:
             with request.app.state.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-        except Exception as exc:
+        except (SQLAlchemyError, OSError) as exc:
             return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
         return JSONResponse({"status": "ok", "version": __version__, "database": "ok"})
 

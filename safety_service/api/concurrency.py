@@ -8,19 +8,28 @@ keeps every request that runs able to finish; the rest wait their turn in the ev
 """
 
 import asyncio
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
-class ConcurrencyLimit:
-    """Pure ASGI middleware: lets ``limit`` HTTP requests run at once, queues the others."""
+def _never(scope: Scope) -> bool:
+    return False
 
-    def __init__(self, app: ASGIApp, *, limit: int) -> None:
-        self.app, self.limit = app, limit
+
+class ConcurrencyLimit:
+    """Pure ASGI middleware: lets ``limit`` HTTP requests run at once, queues the others.
+
+    ``exempt`` names requests that hold no pooled connection while they wait (the QR report waits
+    on the batch writer's own connection): limiting them would only cap the size of its batches.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit: int, exempt: Callable[[Scope], bool] = _never) -> None:
+        self.app, self.limit, self.exempt = app, limit, exempt
         self._slots: asyncio.Semaphore | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or self.exempt(scope):
             await self.app(scope, receive, send)
             return
         if self._slots is None:  # made inside the running loop

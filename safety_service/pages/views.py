@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import HTMLResponse
+from starlette.types import Scope
 
 from safety_service.api.deps import SessionDep, SessionFactory, SettingsDep
 from safety_service.batching import BatchWriter
@@ -84,6 +85,11 @@ def report_page(request: Request, session: SessionDep, settings: SettingsDep, to
         return _form_page(session, t, settings, code, forms.ReportForm(), remember=remember)
     except TokenRejected as exc:
         return _token_problem(t, exc)
+
+
+def is_report_submission(scope: Scope) -> bool:
+    """A submitted report page: it holds no pooled connection while its batch is written."""
+    return scope["method"] == "POST" and scope["path"].startswith("/r/")
 
 
 @router.post("/r/{token}", response_class=HTMLResponse)
