@@ -410,6 +410,7 @@ def intake() -> None:
     import signal
     import threading
 
+    from safety_service.main import settle_heap
     from safety_service.mqtt.service import MqttService
 
     settings = get_settings()
@@ -417,6 +418,7 @@ def intake() -> None:
     if settings.mqtt_url == "embedded":
         raise click.ClickException("`intake` needs an external broker: set SAFETY_MQTT_URL=mqtt://user:pass@host:port")
     service = MqttService(settings, get_engine())
+    settle_heap()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -1,5 +1,6 @@
 """The web application: the JSON API, health check and docs."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -61,6 +62,17 @@ def worker_threads(settings: Settings) -> int:
     return settings.db_pool_size
 
 
+def settle_heap() -> None:
+    """Move everything loaded at start-up out of the garbage collector's reach.
+
+    Modules, models and compiled statements live as long as the process; left in the collector's
+    oldest generation, each full collection scanned them all and stalled the process ~100 ms about
+    once a second under load (the QR report's p99 went from 140 to 76 ms without it).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def telemetry(settings: Settings) -> dict[str, bool]:
     """FastAPI's OpenTelemetry switches: all on with SAFETY_OPENTELEMETRY, else all off (when on, every
     request looks up the tracer, meter and logger providers, configured or not)."""
@@ -80,6 +92,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = worker_threads(settings)
+        settle_heap()
         report_writer.start()
         if start_scheduler:
             scheduler.start()
