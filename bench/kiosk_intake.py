@@ -27,7 +27,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.mqtt.mosquitto import Mosquitto  # noqa: E402
+from tests.mqtt.mosquitto import Mosquitto
 
 SITE = "benchsite"
 TIME_LIMIT = 600.0
@@ -69,7 +69,7 @@ def publish(port: int, kiosk_ids: list[str], per_kiosk: int, start: mp.Event, se
                 if time.monotonic() > deadline:
                     raise SystemExit("publisher timed out")
                 time.sleep(0.005)  # paho's queue is full or the link is down: wait, never drop
-    while any(c._out_messages for c in clients.values()) and time.monotonic() < deadline:  # noqa: SLF001
+    while any(c._out_messages for c in clients.values()) and time.monotonic() < deadline:
         time.sleep(0.05)
     for client in clients.values():
         client.disconnect()
@@ -81,7 +81,7 @@ def count(port: int, topic: str, expected: int, result: mp.Queue, ready: mp.Even
     """Subscribe and note when each report id first arrives, until all expected have."""
     seen: dict[str, float] = {}
 
-    def on_message(client, userdata, message) -> None:  # noqa: ANN001
+    def on_message(client, userdata, message) -> None:
         key = json.loads(message.payload).get("report_id")
         seen.setdefault(key, time.time())
 
@@ -183,7 +183,7 @@ def verify(database: Path, expected: int) -> dict:
 def _percentiles(values: list[float]) -> str:
     if not values:
         return "no samples"
-    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))] * 1000  # noqa: E731
+    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))] * 1000
     return f"p50 {pick(0.5):.0f} ms, p95 {pick(0.95):.0f} ms, p99 {pick(0.99):.0f} ms, max {values[-1] * 1000:.0f} ms"
 
 

@@ -360,7 +360,7 @@ def kiosk_add(kiosk_id: str, location_code: str) -> None:
     _write_broker_files(settings)
 
 
-def _write_broker_files(settings) -> None:  # noqa: ANN001 - Settings
+def _write_broker_files(settings) -> None:
     from safety_service.kiosks import service as kiosks_service
     from safety_service.mqtt.service import broker_url, parse_broker_url
 

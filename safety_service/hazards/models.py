@@ -42,7 +42,7 @@ class Hazard(SQLModel, table=True):
         Index("ix_hazard_category_reported", "category_id", "reported_at"),
         Index("ix_hazard_source_reported", "source", "reported_at"),
     )
-    __mapper_args__ = {"version_id_col": _version_column}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _version_column}
 
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(max_length=20, unique=True)

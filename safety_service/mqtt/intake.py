@@ -151,7 +151,7 @@ def _json(payload: bytes) -> object:
         raise Refused("invalid_json", f"the payload is not UTF-8 JSON: {exc}") from exc
 
 
-def _validate(model: type, data: object):  # noqa: ANN202 - returns an instance of model
+def _validate(model: type, data: object):
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -30,12 +30,12 @@ def test_64_concurrent_list_requests_on_a_pool_of_two(settings: Settings, engine
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=25) as client:
-            with ThreadPoolExecutor(max_workers=64) as pool:
-                started = time.monotonic()
-                statuses = list(pool.map(lambda _: client.get("/api/v1/hazards?open=true", headers=headers)
-                                         .status_code, range(64)))
-                elapsed = time.monotonic() - started
+        with (httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=25) as client,
+              ThreadPoolExecutor(max_workers=64) as pool):
+            started = time.monotonic()
+            statuses = list(pool.map(lambda _: client.get("/api/v1/hazards?open=true", headers=headers)
+                                     .status_code, range(64)))
+            elapsed = time.monotonic() - started
     finally:
         server.should_exit = True
         thread.join(timeout=10)

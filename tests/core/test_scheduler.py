@@ -22,7 +22,7 @@ def test_run_once_commits_each_step_and_a_second_scheduler_adds_nothing(engine: 
         hazard = make_hazard(session, state=HazardState.rectifying, now=start, deadline=start + timedelta(hours=1))
         hazard_id = hazard.id
     try:
-        later = lambda: start + timedelta(hours=2)  # noqa: E731
+        later = lambda: start + timedelta(hours=2)
         first, second = Scheduler(engine, settings, clock=later), Scheduler(engine, settings, clock=later)
         assert first.run_once()["escalate_overdue"] >= 1
         assert second.run_once()["escalate_overdue"] == 0

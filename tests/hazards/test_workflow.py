@@ -45,7 +45,7 @@ def _inputs(action: str, session: Session) -> dict:
     return {
         "confirm": HazardConfirm(grade=Grade.general, category_code="gas"),
         "reject": HazardReject(reason="重复上报"),
-        "assign": HazardAssign(owner=owner.username, measures="加强通风", funds=Decimal("500"),
+        "assign": HazardAssign(owner=owner.username, measures="加强通风", funds=Decimal(500),
                                deadline=later, contingency_plan="撤人"),
         "rectified": HazardRectified(note="已处理"),
         "verify_pass": HazardVerify(passed=True, note="合格"),
@@ -80,7 +80,7 @@ def test_every_state_action_and_actor(session: Session, state: HazardState, acti
     is_assigned_owner = actor_kind == "assigned_owner" and state in (S.rectifying, S.awaiting_verification, S.closed)
     allowed_actor = actor_kind in who(grade) and (actor_kind != "assigned_owner" or is_assigned_owner)
 
-    call = lambda: FUNCTIONS[action](session, hazard=hazard, data=data, actor=actor)  # noqa: E731
+    call = lambda: FUNCTIONS[action](session, hazard=hazard, data=data, actor=actor)
     if role not in ROLE_MAY_EVER[action]:
         with pytest.raises(PermissionDenied):
             call()

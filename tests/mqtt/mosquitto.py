@@ -31,14 +31,14 @@ class Mosquitto:
 
     def _config(self, password_file: Path | None, acl_file: Path | None) -> str:
         text = DOCKER_CONFIG.read_text(encoding="utf-8")
-        text = re.sub(r"^listener .*$", f"listener {self.port} 127.0.0.1", text, flags=re.M)
-        text = re.sub(r"^persistence_location .*$", f"persistence_location {self.workdir / 'data'}/", text, flags=re.M)
+        text = re.sub(r"^listener .*$", f"listener {self.port} 127.0.0.1", text, flags=re.MULTILINE)
+        text = re.sub(r"^persistence_location .*$", f"persistence_location {self.workdir / 'data'}/", text, flags=re.MULTILINE)
         if password_file is None:
-            text = re.sub(r"^(password_file|acl_file) .*\n", "", text, flags=re.M)
+            text = re.sub(r"^(password_file|acl_file) .*\n", "", text, flags=re.MULTILINE)
             text = text.replace("allow_anonymous false", "allow_anonymous true")
         else:
-            text = re.sub(r"^password_file .*$", f"password_file {password_file}", text, flags=re.M)
-            text = re.sub(r"^acl_file .*$", f"acl_file {acl_file}", text, flags=re.M)
+            text = re.sub(r"^password_file .*$", f"password_file {password_file}", text, flags=re.MULTILINE)
+            text = re.sub(r"^acl_file .*$", f"acl_file {acl_file}", text, flags=re.MULTILINE)
         user = "user root\n" if os.geteuid() == 0 else ""
         return user + text + f"log_dest file {self.workdir / 'mosquitto.log'}\n"
 
