@@ -33,10 +33,11 @@ def serve(port: int) -> None:
     from fastapi.responses import PlainTextResponse
 
     from safety_service.config import get_settings
-    from safety_service.main import create_app
+    from safety_service.main import create_app, settle_heap
 
     app = create_app(get_settings(), run_scheduler=False)
     app.add_api_route("/bench/trivial", lambda: PlainTextResponse("ok"), methods=["GET"])
+    settle_heap()  # as `safety-service serve` does
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

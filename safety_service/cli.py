@@ -56,7 +56,7 @@ def serve(host: str, port: int) -> None:
     """Start the web app, the MQTT intake (with the embedded broker by default) and the scheduler."""
     import uvicorn
 
-    from safety_service.main import create_app
+    from safety_service.main import create_app, settle_heap
 
     settings = get_settings()
     settings.check_production()
@@ -67,8 +67,9 @@ def serve(host: str, port: int) -> None:
             EmbeddedBroker(settings, get_engine(), host=settings.mqtt_embedded_host).check_port()
         except BrokerPortTaken as exc:
             raise click.ClickException(str(exc)) from exc
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(),
-                proxy_headers=True)
+    app = create_app(settings)
+    settle_heap()
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), proxy_headers=True)
 
 
 @main.group()

@@ -63,7 +63,8 @@ def worker_threads(settings: Settings) -> int:
 
 
 def settle_heap() -> None:
-    """Move everything loaded at start-up out of the garbage collector's reach.
+    """Move everything loaded at start-up out of the garbage collector's reach (once per process,
+    by its entry point: `serve`, `intake`, the benchmarks' servers).
 
     Modules, models and compiled statements live as long as the process; left in the collector's
     oldest generation, each full collection scanned them all and stalled the process ~100 ms about
@@ -92,7 +93,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = worker_threads(settings)
-        settle_heap()
         report_writer.start()
         if start_scheduler:
             scheduler.start()

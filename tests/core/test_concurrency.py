@@ -51,3 +51,15 @@ def test_worker_threads_never_outnumber_connections_and_are_few_on_sqlite(settin
     assert worker_threads(sqlite) == SQLITE_WORKER_THREADS
     assert worker_threads(sqlite.model_copy(update={"db_pool_size": 2})) == 2
     assert worker_threads(postgres) == 20
+
+
+def test_settling_the_heap_freezes_what_start_up_loaded() -> None:
+    import gc
+
+    from safety_service.main import settle_heap
+
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > 10_000  # modules, models, routes: all of it
+    finally:
+        gc.unfreeze()
