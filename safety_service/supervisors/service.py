@@ -67,11 +67,15 @@ def _overlap(term: Supervisor, start: date, end: date | None) -> bool:
 
 
 def end_term(session: Session, *, entry: Supervisor, term_to: date, today: date) -> Supervisor:
-    """End a term of office on a date (not before it began); a term already over stays as it ended."""
+    """End a term of office on a date (not before it began, not into the person's next term); a term
+    already over stays as it ended."""
     if entry.term_to is not None and entry.term_to < today:
         raise InvalidTransition("this term of office has already ended", field="term_to")
     if term_to < entry.term_from:
         raise InvalidInput("a term cannot end before it began", field="term_to")
+    others = (t for t in _terms(session, entry.employee_no) if t.id != entry.id)
+    if any(_overlap(t, entry.term_from, term_to) for t in others):
+        raise InvalidInput("this person has another term of office by then; end this one before it", field="term_to")
     entry.term_to = term_to
     session.add(entry)
     session.flush()

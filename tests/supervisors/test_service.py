@@ -90,3 +90,15 @@ def test_a_term_already_over_is_not_ended_again(session: Session) -> None:
         supervisors_service.end_term(session, entry=entry, term_to=date(2031, 3, 1), today=date(2031, 2, 1))
     ended = supervisors_service.end_term(session, entry=entry, term_to=date(2031, 1, 20), today=date(2031, 1, 10))
     assert ended.term_to == date(2031, 1, 20)
+
+
+def test_a_term_is_never_ended_into_the_same_persons_next_term(session: Session) -> None:
+    person = make_person(session)
+    first = _appoint(session, person, start=date(2031, 1, 1), end=date(2031, 6, 30))
+    _appoint(session, person, start=date(2031, 7, 1), end=date(2031, 12, 31))
+    with pytest.raises(InvalidInput) as overlap:
+        supervisors_service.end_term(session, entry=first, term_to=date(2031, 9, 30), today=date(2031, 2, 1))
+    assert overlap.value.field == "term_to"
+    assert session.get(type(first), first.id).term_to == date(2031, 6, 30)
+    assert supervisors_service.end_term(session, entry=first, term_to=date(2031, 5, 31),
+                                        today=date(2031, 2, 1)).term_to == date(2031, 5, 31)
