@@ -1,8 +1,10 @@
 """Requests per second of the hazard list endpoint against a ping, at 64 connections, with wrk.
 
 For each backend the real app (``create_app``) is started on the filled database and loaded with
-``GET /api/v1/hazards?location=X&open=true`` (an officer's bearer token); then the ping app
-(``bench/ping_app.py``) with the same uvicorn configuration is loaded with ``GET /ping``. Both run
+``GET /api/v1/hazards?location=X&open=true`` (an officer's bearer token), then with the same
+server's ``GET /bench/ping`` (an async route ``bench/serve.py`` adds and routes first, so it pays
+the app's middleware and nothing else: the target's ceiling); then the bare ping app
+(``bench/ping_app.py``) with the same uvicorn configuration, for reference. Each runs
 one uvicorn process on 127.0.0.1 at a free port; wrk keeps 64 connections open for a fixed time
 (and then 16, fewer than the pool's 20 connections, for comparison).
 Any non-2xx answer is then sorted into 4xx and 5xx by a short second run with a Lua counter.
@@ -194,29 +196,37 @@ def run(backends: list[str], *, rows: int = DEFAULT_ROWS, seconds: int = 10,
         for count in connections:
             with Server("safety", settings_env(meta["url"]), "/healthz") as server:
                 listed = measure(binary, server, path, token=token, connections=count, seconds=seconds)
-            print(f"[{backend}] list at {count}: {listed['rps']:,.0f} req/s, {listed['requests']} done, "
-                  f"non-2xx {listed['non2xx']}, socket errors {listed['socket_errors']}", flush=True)
+                print(f"[{backend}] list at {count}: {listed['rps']:,.0f} req/s, {listed['requests']} done, "
+                      f"non-2xx {listed['non2xx']}, socket errors {listed['socket_errors']}", flush=True)
+                pinged = measure(binary, server, "/bench/ping", token=None, connections=count, seconds=seconds)
+            print(f"[{backend}] the same server's ping at {count}: {pinged['rps']:,.0f} req/s", flush=True)
             with Server("ping", {}, "/ping") as server:
-                pinged = measure(binary, server, "/ping", token=None, connections=count, seconds=seconds)
-            print(f"[{backend}] ping at {count}: {pinged['rps']:,.0f} req/s", flush=True)
-            results.append((backend, count, path, listed, pinged))
+                bare = measure(binary, server, "/ping", token=None, connections=count, seconds=seconds)
+            print(f"[{backend}] a bare FastAPI ping at {count}: {bare['rps']:,.0f} req/s", flush=True)
+            results.append((backend, count, path, listed, pinged, bare))
     text = report(results, seconds=seconds)
     print("\n" + text)
-    raw = "\n".join(f"--- {r[0]} {r[1]} connections\n{r[3]['raw']}{r[4]['raw']}" for r in results)
+    raw = "\n".join(f"--- {r[0]} {r[1]} connections\n{r[3]['raw']}{r[4]['raw']}{r[5]['raw']}" for r in results)
     saved = write_result("http.txt", f"{text}\n\n{raw}")
     print(f"(saved to {saved})")
     return text
 
 
-def report(results: list[tuple[str, int, str, dict[str, Any], dict[str, Any]]], *, seconds: int) -> str:
+def report(results: list[tuple[str, int, str, dict[str, Any], dict[str, Any], dict[str, Any]]], *,
+           seconds: int) -> str:
     rows = []
-    for backend, count, path, listed, pinged in results:
+    for backend, count, path, listed, pinged, bare in results:
         ratio = listed["rps"] / pinged["rps"] if pinged["rps"] else 0.0
         ok = "ok" if ratio >= TARGET_RATIO and not listed["5xx"] and not listed["socket_errors"] else "MISSED"
-        for name, result in ((f"GET {path}", listed), ("GET /ping", pinged)):
+        named = ((f"GET {path}", listed), ("GET /bench/ping (same server, routed first)", pinged),
+                 ("GET /ping (bare FastAPI app)", bare))
+        for name, result in named:
             rows.append((backend, count, name, result["rps"], result["p50_ms"], result["p99_ms"], result["requests"],
                          result["non2xx"], result["5xx"], result["socket_errors"]))
-        rows.append((backend, count, "list / ping", f"{ratio:.1%}", "", "", "", "", "", f"target >= 10%: {ok}"))
+        bare_ratio = listed["rps"] / bare["rps"] if bare["rps"] else 0.0
+        rows.append((backend, count, "list / same server's ping", f"{ratio:.1%}", "", "", "", "", "",
+                     f"target >= 10%: {ok}"))
+        rows.append((backend, count, "list / bare ping", f"{bare_ratio:.1%}", "", "", "", "", "", ""))
     header = (f"HTTP for {seconds} s per run (wrk -t1 --timeout {WRK_TIMEOUT}, one uvicorn process each, 127.0.0.1; "
               f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs)")
     body = table(("backend", "conns", "request", "req/s", "p50 ms", "p99 ms", "done", "non-2xx", "5xx",
