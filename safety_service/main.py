@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
-    for module in (people_views, locations_views, hazards_views, notifications_views, qr_views,
+    for module in (hazards_views, people_views, locations_views, notifications_views, qr_views,
                    photos_views, kiosks_views, bulletins_views, rewards_views, supervisors_views,
                    counselling_views, counselling_family_views):
         router.include_router(module.router)
