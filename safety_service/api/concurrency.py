@@ -20,19 +20,22 @@ def _never(scope: Scope) -> bool:
 class ConcurrencyLimit:
     """Pure ASGI middleware: lets ``limit`` HTTP requests run at once, queues the others.
 
-    ``exempt`` names requests that hold no pooled connection while they wait (the QR report waits
-    on the batch writer's own connection): limiting them would only cap the size of its batches.
+    Requests ``separate`` names hold no pooled connection while they wait (the QR report waits on
+    the batch writer's own connection): counted with the others they would only cap the size of
+    its batches, so they have their own ``separate_limit`` (each may hold an uploaded photo).
     """
 
-    def __init__(self, app: ASGIApp, *, limit: int, exempt: Callable[[Scope], bool] = _never) -> None:
-        self.app, self.limit, self.exempt = app, limit, exempt
-        self._slots: asyncio.Semaphore | None = None
+    def __init__(self, app: ASGIApp, *, limit: int, separate: Callable[[Scope], bool] = _never,
+                 separate_limit: int = 64) -> None:
+        self.app, self.separate = app, separate
+        self._limits = (limit, separate_limit)
+        self._slots: tuple[asyncio.Semaphore, asyncio.Semaphore] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self.exempt(scope):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         if self._slots is None:  # made inside the running loop
-            self._slots = asyncio.Semaphore(self.limit)
-        async with self._slots:
+            self._slots = (asyncio.Semaphore(self._limits[0]), asyncio.Semaphore(self._limits[1]))
+        async with self._slots[1] if self.separate(scope) else self._slots[0]:
             await self.app(scope, receive, send)

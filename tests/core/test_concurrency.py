@@ -63,3 +63,29 @@ def test_settling_the_heap_freezes_what_start_up_loaded() -> None:
         assert gc.get_freeze_count() > 10_000  # modules, models, routes: all of it
     finally:
         gc.unfreeze()
+
+
+def test_report_submissions_have_their_own_lane_of_the_concurrency_limit() -> None:
+    import asyncio
+
+    from safety_service.api.concurrency import ConcurrencyLimit
+
+    running = {"report": 0, "other": 0}
+    most = {"report": 0, "other": 0}
+
+    async def app(scope: dict, receive: object, send: object) -> None:
+        kind = "report" if scope["path"].startswith("/r/") else "other"
+        running[kind] += 1
+        most[kind] = max(most[kind], running[kind])
+        await asyncio.sleep(0.01)
+        running[kind] -= 1
+
+    limited = ConcurrencyLimit(app, limit=1, separate=lambda scope: scope["path"].startswith("/r/"),
+                               separate_limit=3)
+
+    async def main() -> None:
+        requests = [{"type": "http", "path": "/r/x" if i % 2 else "/api/v1/hazards"} for i in range(20)]
+        await asyncio.gather(*(limited(scope, None, None) for scope in requests))
+
+    asyncio.run(main())
+    assert most == {"report": 3, "other": 1}
