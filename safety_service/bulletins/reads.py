@@ -13,7 +13,7 @@ from safety_service.bulletins.models import Bulletin, BulletinRead, BulletinStat
 from safety_service.bulletins.schemas import BulletinReadsPublic, ReadRate
 from safety_service.errors import DomainError, NotFound
 from safety_service.locations.models import Area
-from safety_service.people.models import Person
+from safety_service.people.models import Person, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,8 @@ def read_rates(session: Session, *, bulletin: Bulletin) -> BulletinReadsPublic:
 
 def overall_rates(session: Session, *, bulletins: list[Bulletin]) -> dict[int, ReadRate]:
     """Each bulletin's overall read rate, for a list: two queries whatever the number of bulletins."""
-    people = session.exec(select(Person.id, Area.code).join(Area, col(Person.area_id) == Area.id, isouter=True)).all()
+    people = session.exec(select(Person.id, Area.code).join(Area, col(Person.area_id) == Area.id, isouter=True)
+                          .where(_WORKFORCE)).all()
     read = session.exec(select(BulletinRead.bulletin_id, BulletinRead.person_id).where(
         col(BulletinRead.bulletin_id).in_([b.id for b in bulletins]), col(BulletinRead.person_id).is_not(None))).all()
     readers: dict[int, set[int | None]] = {}
@@ -84,8 +85,15 @@ def overall_rates(session: Session, *, bulletins: list[Bulletin]) -> dict[int, R
     return rates
 
 
+# Bulletins are for the workforce: people whose account is an office one (officers, the chief,
+# counsellors, admins) are not counted in the audience.
+OFFICE_ROLES = (Role.officer, Role.chief, Role.counsellor, Role.admin)
+_WORKFORCE = col(Person.id).not_in(
+    select(User.person_id).where(col(User.role).in_(OFFICE_ROLES), col(User.person_id).is_not(None)))
+
+
 def _audience(session: Session, bulletin: Bulletin) -> list[Person]:
-    query = select(Person)
+    query = select(Person).where(_WORKFORCE)
     if bulletin.areas:
         area_ids = session.exec(select(Area.id).where(col(Area.code).in_(bulletin.areas))).all()
         query = query.where(col(Person.area_id).in_(area_ids))

@@ -17,6 +17,7 @@ from safety_service.config import Settings
 from safety_service.errors import InvalidInput, InvalidTransition, NotFound
 from safety_service.mqtt.models import OutboxMessage
 from safety_service.mqtt.payloads import Bulletin as BulletinPayload
+from safety_service.people.models import Person, Role
 from tests.bulletins.builders import make_bulletin
 from tests.locations.builders import make_area
 from tests.people.builders import make_person, make_user
@@ -115,7 +116,8 @@ def test_a_confirmation_of_an_unknown_or_draft_bulletin_is_an_error(session: Ses
 def test_read_rates_per_bulletin_area_and_team(session: Session) -> None:
     area = make_area(session)
     people = [make_person(session, team=team) for team in ("掘进一队", "掘进一队", "机电队")]
-    for person in people:
+    office = session.get(Person, make_user(session, role=Role.officer).person_id)  # not in the audience
+    for person in (*people, office):
         person.area_id = area.id
         session.add(person)
     bulletin = make_bulletin(session, areas=[area.code])
@@ -125,3 +127,4 @@ def test_read_rates_per_bulletin_area_and_team(session: Session) -> None:
     assert [(r.key, r.readers, r.audience) for r in rates.by_area] == [(area.code, 1, 3)]
     assert {r.key: (r.readers, r.audience) for r in rates.by_team} == {"掘进一队": (1, 2), "机电队": (0, 1)}
     assert json.loads(rates.model_dump_json())["overall"]["rate"] == pytest.approx(1 / 3, abs=1e-3)
+    assert bulletins_reads.overall_rates(session, bulletins=[bulletin])[bulletin.id].audience == 3
