@@ -8,14 +8,11 @@ docs/screenshots/ with SAFETY_UPDATE_SCREENSHOTS=1.
 """
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -32,10 +29,12 @@ from safety_service.locations import service as locations_service
 from safety_service.locations.schemas import AreaCreate, LocationCreate
 from safety_service.main import create_app
 from safety_service.people.models import Role
-from tests.conftest import create_pg_database, drop_pg_database, make_settings
+from tests.conftest import make_settings
 from tests.counselling.builders import make_case
 from tests.hazards.builders import make_hazard
-from tests.pages.test_browser import CHROMIUM, FLAGS, _free_port
+from tests.live import fresh_database, serving
+from tests.mqtt.mosquitto import free_port
+from tests.pages.test_browser import CHROMIUM, FLAGS
 from tests.people.builders import PASSWORD, make_person, make_user
 
 TABLET = {"width": 1024, "height": 768}
@@ -64,27 +63,16 @@ def _world(engine: Engine) -> None:
 @pytest.fixture
 def live(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
     """The app under uvicorn on 127.0.0.1, on a fresh database, the list polled every second."""
-    url = f"sqlite:///{tmp_path / 'live.db'}" if settings.is_sqlite else create_pg_database()
-    port = _free_port()
-    live_settings = make_settings(url, public_url=f"http://127.0.0.1:{port}", console_poll_seconds=1,
-                                  console_stats_ttl_seconds=0)
-    engine = make_engine(live_settings)
-    migrate.upgrade(engine)
-    _world(engine)
-    server = uvicorn.Server(uvicorn.Config(create_app(live_settings, engine, run_scheduler=False, run_mqtt=False),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", engine
-    server.should_exit = True
-    thread.join(10)
-    engine.dispose()
-    if not settings.is_sqlite:
-        drop_pg_database(url)
+    port = free_port()
+    with fresh_database(settings, tmp_path) as url:
+        live_settings = make_settings(url, public_url=f"http://127.0.0.1:{port}", console_poll_seconds=1,
+                                      console_stats_ttl_seconds=0)
+        engine = make_engine(live_settings)
+        migrate.upgrade(engine)
+        _world(engine)
+        with serving(create_app(live_settings, engine, run_scheduler=False, run_mqtt=False), port):
+            yield f"http://127.0.0.1:{port}", engine
+        engine.dispose()
 
 
 def _sign_in(page: Page, base: str, username: str) -> None:

@@ -1,11 +1,9 @@
 """Many more concurrent requests than pooled connections: every one answered, none deadlocked."""
 
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import uvicorn
 from sqlalchemy.engine import Engine
 
 from safety_service.config import Settings
@@ -13,6 +11,7 @@ from safety_service.database import make_engine, session_scope
 from safety_service.main import create_app
 from safety_service.people.models import Role
 from tests.conftest import make_settings
+from tests.live import serving
 from tests.mqtt.mosquitto import free_port
 from tests.people.builders import auth, make_user
 
@@ -23,22 +22,12 @@ def test_64_concurrent_list_requests_on_a_pool_of_two(settings: Settings, engine
     small = make_settings(settings.database_url, db_pool_size=2)
     app = create_app(small, make_engine(small), run_scheduler=False, run_mqtt=False)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        with (httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=25) as client,
-              ThreadPoolExecutor(max_workers=64) as pool):
-            started = time.monotonic()
-            statuses = list(pool.map(lambda _: client.get("/api/v1/hazards?open=true", headers=headers)
-                                     .status_code, range(64)))
-            elapsed = time.monotonic() - started
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with (serving(app, port), httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=25) as client,
+          ThreadPoolExecutor(max_workers=64) as pool):
+        started = time.monotonic()
+        statuses = list(pool.map(lambda _: client.get("/api/v1/hazards?open=true", headers=headers).status_code,
+                                 range(64)))
+        elapsed = time.monotonic() - started
     assert statuses == [200] * 64
     assert elapsed < 20  # a deadlock would hold them until the pool's 30 s timeout
 

@@ -6,14 +6,10 @@ SAFETY_UPDATE_SCREENSHOTS=1.
 """
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import sync_playwright
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -27,7 +23,9 @@ from safety_service.locations.schemas import LocationCreate
 from safety_service.main import create_app
 from safety_service.photos.models import HazardPhoto
 from safety_service.qr import images, tokens
-from tests.conftest import create_pg_database, drop_pg_database, make_settings
+from tests.conftest import make_settings
+from tests.live import fresh_database, serving
+from tests.mqtt.mosquitto import free_port
 from tests.photos.images import photo
 from tests.qr.decode import decode_png
 
@@ -38,38 +36,21 @@ PHONE = {"width": 390, "height": 844}
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def live(settings: Settings, tmp_path: Path) -> Iterator[tuple[Settings, Engine]]:
     """The app under uvicorn on 127.0.0.1 with a fresh, migrated database holding one location."""
-    url = f"sqlite:///{tmp_path / 'live.db'}" if settings.is_sqlite else create_pg_database()
-    port = _free_port()
-    live_settings = make_settings(url, public_url=f"http://127.0.0.1:{port}")
-    engine = make_engine(live_settings)
-    migrate.upgrade(engine)
-    with session_scope(engine) as session:
-        site = locations_service.ensure_site(session, code="tianchen", name_zh="田陈煤矿")
-        locations_service.add_location(session, site=site, data=LocationCreate(
-            code="PH-1", name_zh="主井井口", name_en="Main shaft pithead"))
-    server = uvicorn.Server(uvicorn.Config(create_app(live_settings, engine, run_scheduler=False),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield live_settings, engine
-    server.should_exit = True
-    thread.join(10)
-    engine.dispose()
-    if not settings.is_sqlite:
-        drop_pg_database(url)
+    port = free_port()
+    with fresh_database(settings, tmp_path) as url:
+        live_settings = make_settings(url, public_url=f"http://127.0.0.1:{port}")
+        engine = make_engine(live_settings)
+        migrate.upgrade(engine)
+        with session_scope(engine) as session:
+            site = locations_service.ensure_site(session, code="tianchen", name_zh="田陈煤矿")
+            locations_service.add_location(session, site=site, data=LocationCreate(
+                code="PH-1", name_zh="主井井口", name_en="Main shaft pithead"))
+        with serving(create_app(live_settings, engine, run_scheduler=False), port):
+            yield live_settings, engine
+        engine.dispose()
 
 
 def test_a_miner_scans_reports_with_a_photo_and_follows_the_report(live: tuple[Settings, Engine],
