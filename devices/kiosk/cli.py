@@ -8,8 +8,9 @@ import logging
 import sqlite3
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -29,10 +30,24 @@ class Options:
     config: KioskConfig
 
 
-def fail(error: object, code: int = EXIT_INVALID) -> None:
+def fail(error: object, code: int = EXIT_INVALID) -> NoReturn:
     """Print an error in both languages and exit."""
     click.echo(text("error", error=error), err=True)
     sys.exit(code)
+
+
+def send_and_wait(options: Options, send: Callable[[KioskClient], str],
+                  wait: float) -> tuple[str, OutgoingMessage | None]:
+    """Put one message in the outbox through ``send``, then wait up to ``wait`` seconds for its ack;
+    the message's key and its finished outbox row (None when no ack came in time)."""
+    kiosk = open_kiosk(options)
+    try:
+        key = send(kiosk)
+        return key, kiosk.wait_done(key, wait)
+    except InvalidPayload as exc:
+        fail(exc)
+    finally:
+        kiosk.stop()
 
 
 def open_kiosk(options: Options, **callbacks: Any) -> KioskClient:
@@ -76,15 +91,8 @@ def cli(ctx: click.Context, broker: str, site: str, kiosk_id: str, outbox: str, 
 def report(options: Options, description: str, category: str | None, location_code: str | None,
            employee_no: str | None, name: str | None, wait: float) -> None:
     """Report a hazard and print the service's answer."""
-    kiosk = open_kiosk(options)
-    try:
-        key = kiosk.report(description, category=category, location_code=location_code,
-                           employee_no=employee_no, name=name)
-        done = kiosk.wait_done(key, wait)
-    except InvalidPayload as exc:
-        fail(exc)
-    finally:
-        kiosk.stop()
+    key, done = send_and_wait(options, lambda kiosk: kiosk.report(
+        description, category=category, location_code=location_code, employee_no=employee_no, name=name), wait)
     if done is None:
         click.echo(text("saved", key=key))
         sys.exit(EXIT_NOT_ACKED)
@@ -155,14 +163,7 @@ def show_bulletin(bulletin: dict[str, Any]) -> None:
 @click.pass_obj
 def read_bulletin(options: Options, bulletin_id: int, employee_no: str, wait: float) -> None:
     """Confirm that a worker read a bulletin."""
-    kiosk = open_kiosk(options)
-    try:
-        key = kiosk.confirm_bulletin(bulletin_id, employee_no)
-        done = kiosk.wait_done(key, wait)
-    except InvalidPayload as exc:
-        fail(exc)
-    finally:
-        kiosk.stop()
+    key, done = send_and_wait(options, lambda kiosk: kiosk.confirm_bulletin(bulletin_id, employee_no), wait)
     if done is None:
         click.echo(text("read_saved", key=key))
         sys.exit(EXIT_NOT_ACKED)

@@ -4,6 +4,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -43,6 +44,18 @@ def service_settings(settings: Settings, mosquitto: Mosquitto, site: str, instan
                          mqtt_client_id=f"intake-{site}-{instance}", mqtt_protocol=protocol)
 
 
+@contextmanager
+def running(settings: Settings, mosquitto: Mosquitto, site: str, engine: Engine) -> Iterator[MqttService]:
+    """The site's intake, connected to the broker, until the block ends."""
+    service = MqttService(service_settings(settings, mosquitto, site), engine)
+    service.start()
+    try:
+        assert service.connected.wait(10)
+        yield service
+    finally:
+        service.stop()
+
+
 def report(report_id: str | None = None) -> str:
     return json.dumps({"schema": "kiosk-report/1", "report_id": report_id or str(uuid.uuid4()),
                        "created_at": "2026-11-24T08:00:00+08:00", "description": "主井井口信号灯不亮"})
@@ -68,10 +81,7 @@ def _hazards(engine: Engine, kiosk_id: str) -> list[Hazard]:
 def test_reports_are_stored_once_and_acked_after_commit(engine: Engine, settings: Settings,
                                                         mosquitto: Mosquitto, site) -> None:
     code, (kiosk_id, _) = site
-    service = MqttService(service_settings(settings, mosquitto, code), engine)
-    service.start()
-    try:
-        assert service.connected.wait(10)
+    with running(settings, mosquitto, code, engine) as service:
         kiosk = _kiosk_client(mosquitto, code, kiosk_id)
         repeated = str(uuid.uuid4())
         for payload in (report(repeated), report(), report(repeated)):
@@ -83,32 +93,22 @@ def test_reports_are_stored_once_and_acked_after_commit(engine: Engine, settings
         assert {a["hazard_ref"] for a in acks if a["report_id"] == repeated} == {refs[repeated]}
         assert sorted(h.ref for h in _hazards(engine, kiosk_id)) == sorted(refs.values())
         assert wait_until(lambda: service.pending_outbox() == 0)  # every ack marked published
-    finally:
-        service.stop()
 
 
 def test_a_bad_payload_gets_an_error_ack_and_the_intake_goes_on(engine: Engine, settings: Settings,
                                                                 mosquitto: Mosquitto, site) -> None:
     code, (kiosk_id, _) = site
-    service = MqttService(service_settings(settings, mosquitto, code), engine)
-    service.start()
-    try:
-        assert service.connected.wait(10)
+    with running(settings, mosquitto, code, engine):
         kiosk = _kiosk_client(mosquitto, code, kiosk_id)
         kiosk.publish(f"safety/{code}/kiosk/{kiosk_id}/report", b"{not json")
         kiosk.publish(f"safety/{code}/kiosk/{kiosk_id}/report", report())
         assert wait_until(lambda: len(_acks(kiosk, code, kiosk_id)) == 2)
         assert [a["outcome"] for a in _acks(kiosk, code, kiosk_id)] == ["rejected", "accepted"]
-    finally:
-        service.stop()
 
 
 def test_kiosk_status_and_last_will_are_kept(engine: Engine, settings: Settings, mosquitto: Mosquitto, site) -> None:
     code, (kiosk_id, _) = site
-    service = MqttService(service_settings(settings, mosquitto, code), engine)
-    service.start()
-    try:
-        assert service.connected.wait(10)
+    with running(settings, mosquitto, code, engine):
         status = f"safety/{code}/kiosk/{kiosk_id}/status"
         kiosk = TestClient(mosquitto.url(), client_id=kiosk_id)
         assert kiosk.ready()
@@ -122,8 +122,6 @@ def test_kiosk_status_and_last_will_are_kept(engine: Engine, settings: Settings,
         assert wait_until(lambda: state() == "online")
         kiosk.publish(status, json.dumps({"schema": "kiosk-status/1", "state": "offline"}), retain=True)
         assert wait_until(lambda: state() == "offline")
-    finally:
-        service.stop()
 
 
 @pytest.mark.parametrize("protocol", ["5", "3.1.1"])
