@@ -59,7 +59,7 @@ REPORT_SUBMISSIONS_AT_ONCE = 64
 def worker_threads(settings: Settings) -> int:
     """Threads for sync routes: never more than pooled connections (a sync route never waits on the
     pool while the thread that would give a connection back waits for a thread), and few on SQLite."""
-    if settings.database_url.startswith("sqlite"):
+    if settings.is_sqlite:
         return min(settings.db_pool_size, SQLITE_WORKER_THREADS)
     return settings.db_pool_size
 

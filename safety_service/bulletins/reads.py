@@ -13,7 +13,7 @@ from safety_service.bulletins.models import Bulletin, BulletinRead, BulletinStat
 from safety_service.bulletins.schemas import BulletinReadsPublic, ReadRate
 from safety_service.errors import DomainError, NotFound
 from safety_service.locations.models import Area
-from safety_service.people.models import Person, Role, User
+from safety_service.people.models import STAFF_ROLES, Person, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def overall_rates(session: Session, *, bulletins: list[Bulletin]) -> dict[int, R
 
 # Bulletins are for the workforce: people whose account is an office one (officers, the chief,
 # counsellors, admins) are not counted in the audience.
-OFFICE_ROLES = (Role.officer, Role.chief, Role.counsellor, Role.admin)
+OFFICE_ROLES = (*STAFF_ROLES, Role.counsellor)
 _WORKFORCE = col(Person.id).not_in(
     select(User.person_id).where(col(User.role).in_(OFFICE_ROLES), col(User.person_id).is_not(None)))
 
