@@ -59,13 +59,12 @@ def _answer(session: Session, hazard: Hazard, user: User) -> HazardPublic:
 async def list_hazards(request: Request, sessions: SessionFactory, settings: SettingsDep,
                        token: TokenDep) -> Response:
     """Hazards this user may see, filtered, sorted and paged; the count is capped at 10,000 (1,000 for a search)."""
-    # The busiest endpoint: the filters read in one validation, and the account check, the query
-    # and the JSON in one worker-thread hop, where the dependency chain of the other routes takes four.
-    filters = read_query(HazardFilters, request.query_params)
-
+    # The busiest endpoint: the account check, the filters (read in one validation), the query and
+    # the JSON in one worker-thread hop, where the dependency chain of the other routes takes four.
     def page() -> bytes:
         with sessions() as session:
             user = check_role(authenticate(session, settings, token, detached=True), HAZARD_READERS)
+            filters = read_query(HazardFilters, request.query_params)
             return orjson.dumps(queries.list_hazards(session, filters=filters, user=user, now=utc_now()))
 
     return Response(await run_in_threadpool(page), media_type="application/json")

@@ -320,5 +320,6 @@ def test_the_list_refuses_a_disabled_account_a_bad_token_and_a_role_that_may_not
     assert client.get(API, headers=headers).status_code == 401
     assert client.get(API, headers={"Authorization": "Bearer not-a-token"}).status_code == 401
     assert client.get(API).status_code == 401
+    assert client.get(API, params={"limit": "x"}).status_code == 401  # who asks comes before what is asked
     counsellor = make_user(session, role=Role.counsellor)
     assert client.get(API, headers=auth(counsellor, settings)).status_code == 403
