@@ -21,7 +21,7 @@ from safety_service.clock import utc_now
 from safety_service.errors import DomainError, NotFound
 from safety_service.hazards.models import Hazard, HazardEvent, RefCounter
 from safety_service.hazards.schemas import HazardReport
-from safety_service.hazards.search import index_text
+from safety_service.hazards.search import index_new, index_text
 from safety_service.hazards.states import HazardState
 from safety_service.kiosks.models import Kiosk
 from safety_service.locations.models import Category, Location
@@ -193,6 +193,7 @@ def _insert(session: Session, new: list[tuple[int, dict]], receipts: list[Receip
         for hid, row in zip(ids, rows, strict=True)
     ]
     session.execute(HazardEvent.__table__.insert(), events)
+    index_new(session, [{"id": hid, "search_text": row["search_text"]} for hid, row in zip(ids, rows, strict=True)])
     for (index, _), hid, row in zip(new, ids, rows, strict=True):
         receipts[index] = Receipt(hid, row["ref"], row["tracking_code"], created=True)
     logger.info("hazards reported", extra={"count": len(ids), "first": rows[0]["ref"], "last": rows[-1]["ref"]})
