@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine, make_url
 
@@ -30,6 +31,21 @@ def database_url(backend: str, rows: int) -> str:
     if backend == "sqlite":
         return f"sqlite:///{RESULTS / f'hazards_{rows}.db'}"
     return make_url(PG_ADMIN_URL).set(database=f"bench_hazards_{rows}").render_as_string(hide_password=False)
+
+
+def create_database(backend: str, url: str) -> None:
+    """An empty database at ``url``: the SQLite file removed, the PostgreSQL database dropped and created."""
+    if backend == "sqlite":
+        path = Path(make_url(url).database or "")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    name = make_url(url).database
+    admin = make_url(PG_ADMIN_URL).render_as_string(hide_password=False).replace("postgresql+psycopg", "postgresql")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def settings_for(url: str, **overrides: Any) -> Settings:

@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session
 
 from bench import data
-from bench.common import BACKENDS, DEFAULT_ROWS, PG_ADMIN_URL, RESULTS, ROOT, database_url, settings_for
+from bench.common import BACKENDS, DEFAULT_ROWS, RESULTS, ROOT, create_database, database_url, settings_for
 from safety_service import migrate
 from safety_service.database import make_engine, session_scope
 from safety_service.hazards.models import Hazard, RefCounter
@@ -108,7 +108,7 @@ def _cached(backend: str, rows: int, url: str) -> dict[str, Any] | None:
 def fill(backend: str, url: str, *, rows: int, max_seconds: float) -> dict[str, Any]:
     """Create the database, migrate it, add the world and bulk-load the hazards."""
     started = time.perf_counter()
-    _create_database(backend, url)
+    create_database(backend, url)
     engine = make_engine(settings_for(url))
     migrate.upgrade(engine)
     world = create_world(engine)
@@ -127,20 +127,6 @@ def fill(backend: str, url: str, *, rows: int, max_seconds: float) -> dict[str, 
     return {"backend": backend, "url": url, "rows": rows, "fingerprint": fingerprint(), "seed": SEED,
             "now": now.isoformat(), "filled_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "fill_seconds": total, "timings": timings}
-
-
-def _create_database(backend: str, url: str) -> None:
-    if backend == "sqlite":
-        path = Path(make_url(url).database)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    name = make_url(url).database
-    admin = make_url(PG_ADMIN_URL).render_as_string(hide_password=False).replace("postgresql+psycopg", "postgresql")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def create_world(engine: Engine) -> data.World:

@@ -3,11 +3,14 @@
 Three phases on the same Mosquitto (started with docker/mosquitto.conf on a free port) and the
 same publishers, in one run:
   raw      publishers -> broker -> a plain paho subscriber that only counts (the limit)
-  service  publishers -> broker -> `safety-service intake` (SQLite) -> acks -> an ack counter
+  service  publishers -> broker -> `safety-service intake` -> acks -> an ack counter
   paced    the same, the publishers held to half the service's measured rate for ~10 s: the ack
            latency of a load the service sustains (in a flood, latency only measures the backlog)
 Prints the rates, the ratio, ack latency percentiles, and checks zero loss and zero
 duplicates in the register. Usage: python bench/kiosk_intake.py [--reports 100000] [--kiosks 20]
+[--database sqlite|postgresql] [--intakes N] [--protocol 5|3.1.1]; by default one intake on a fresh
+SQLite file, the embedded default (PostgreSQL: database `bench_kiosk` on BENCH_POSTGRES_URL's server;
+several intakes share the subscription, each with its own client id).
 """
 
 import argparse
@@ -27,6 +30,10 @@ from paho.mqtt.enums import CallbackAPIVersion
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.common import BACKENDS, PG_ADMIN_URL, create_database
 from tests.mqtt.mosquitto import Mosquitto
 
 SITE = "benchsite"
@@ -130,6 +137,9 @@ def main() -> None:
     parser.add_argument("--kiosks", type=int, default=20)
     parser.add_argument("--publishers", type=int, default=2)
     parser.add_argument("--protocol", choices=("5", "3.1.1"), default="5", help="the intake's MQTT protocol")
+    parser.add_argument("--database", choices=BACKENDS, default="sqlite")
+    parser.add_argument("--intakes", type=int, default=1, choices=range(1, 9), metavar="1..8",
+                        help="`safety-service intake` processes sharing the subscription")
     args = parser.parse_args()
     per_kiosk = args.reports // args.kiosks
     kiosks = [f"bench-kiosk-{i:03d}" for i in range(args.kiosks)]
@@ -138,15 +148,27 @@ def main() -> None:
     broker = Mosquitto(work / "broker").start()
     try:
         raw = run_phase(broker.port, f"safety/{SITE}/kiosk/+/report", kiosks, per_kiosk, args.publishers)
-        service, paced, check = service_phase(broker, work, kiosks, per_kiosk, args.publishers, args.protocol)
+        url = database_for(args.database, work)
+        service, paced, check = service_phase(broker, url, kiosks, per_kiosk, args.publishers, args.protocol,
+                                              args.intakes)
     finally:
         broker.stop()
+    print(f"intake: {args.intakes} x `safety-service intake` on {args.database}, MQTT {args.protocol}; "
+          f"{args.kiosks} kiosks, {args.publishers} publishers")
     report(raw, service, paced, check)
 
 
-def service_phase(broker: Mosquitto, work: Path, kiosks: list[str], per_kiosk: int, publishers: int,
-                  protocol: str):
-    env = {**os.environ, "SAFETY_DATABASE_URL": f"sqlite:///{work / 'bench.db'}", "SAFETY_SITE": SITE,
+def database_for(backend: str, work: Path) -> str:
+    """A fresh, empty database for the service phase."""
+    url = f"sqlite:///{work / 'bench.db'}" if backend == "sqlite" else \
+        make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg", database="bench_kiosk").render_as_string(False)
+    create_database(backend, url)
+    return url
+
+
+def service_phase(broker: Mosquitto, url: str, kiosks: list[str], per_kiosk: int, publishers: int,
+                  protocol: str, intakes: int):
+    env = {**os.environ, "SAFETY_DATABASE_URL": url, "SAFETY_SITE": SITE,
            "SAFETY_MQTT_URL": broker.url(), "SAFETY_MQTT_CLIENT_ID": "bench-intake", "SAFETY_LOG_LEVEL": "WARNING",
            "SAFETY_SECRET_KEY": "bench-" + "k" * 40, "SAFETY_MQTT_PROTOCOL": protocol}
     cli = [sys.executable, "-m", "safety_service"]
@@ -155,7 +177,8 @@ def service_phase(broker: Mosquitto, work: Path, kiosks: list[str], per_kiosk: i
     for kiosk_id in kiosks:
         subprocess.run([*cli, "kiosk", "add", kiosk_id, "--location", "BENCH"], env=env, check=True,
                        capture_output=True)
-    intake = subprocess.Popen([*cli, "intake"], env=env)
+    processes = [subprocess.Popen([*cli, "intake"], env={**env, "SAFETY_MQTT_CLIENT_ID": f"bench-intake-{n}"})
+                 for n in range(intakes)]
     try:
         time.sleep(3)
         topic = f"safety/{SITE}/kiosk/+/ack"
@@ -164,18 +187,20 @@ def service_phase(broker: Mosquitto, work: Path, kiosks: list[str], per_kiosk: i
         paced_per_kiosk = max(1, int(rate * PACED_SECONDS) // len(kiosks))
         paced = run_phase(broker.port, topic, kiosks, paced_per_kiosk, publishers, rate=rate)
     finally:
-        intake.terminate()
-        intake.wait(timeout=60)
-    return result, paced, verify(work / "bench.db", len(kiosks) * (per_kiosk + paced_per_kiosk))
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+    return result, paced, verify(url, len(kiosks) * (per_kiosk + paced_per_kiosk))
 
 
-def verify(database: Path, expected: int) -> dict:
-    import sqlite3
-
-    with sqlite3.connect(database) as db:
-        hazards = db.execute("SELECT count(*), count(DISTINCT client_report_id) FROM hazard").fetchone()
-        letters = db.execute("SELECT count(*) FROM mqtt_dead_letter").fetchone()[0]
-        unpublished = db.execute("SELECT count(*) FROM mqtt_outbox WHERE published_at IS NULL").fetchone()[0]
+def verify(url: str, expected: int) -> dict:
+    engine = create_engine(url)
+    with engine.connect() as db:
+        hazards = db.execute(text("SELECT count(*), count(DISTINCT client_report_id) FROM hazard")).one()
+        letters = db.execute(text("SELECT count(*) FROM mqtt_dead_letter")).scalar_one()
+        unpublished = db.execute(text("SELECT count(*) FROM mqtt_outbox WHERE published_at IS NULL")).scalar_one()
+    engine.dispose()
     return {"hazards": hazards[0], "distinct": hazards[1], "expected": expected, "dead_letters": letters,
             "unpublished_acks": unpublished}
 
