@@ -5,6 +5,7 @@ import io
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from sqlmodel import select
 
 from safety_service.api.deps import CurrentUser, OfficerUser, SessionDep, SettingsDep
 from safety_service.clock import utc_now
@@ -78,8 +79,11 @@ def ledger_csv(session: SessionDep, user: OfficerUser, employee_no: str | None =
 
 @router.get("/balances/{employee_no}", response_model=RewardBalancePublic)
 def employee_balance(session: SessionDep, user: OfficerUser, employee_no: str) -> RewardBalancePublic:
-    """One employee's balance and entries."""
-    return _balance(session, employee_no)
+    """One employee's balance and entries; 404 for a number that is neither a person's nor in the ledger."""
+    found = _balance(session, employee_no)
+    if not found.entries and session.exec(select(Person.id).where(Person.employee_no == employee_no)).first() is None:
+        raise NotFound(f"no person and no ledger entries with employee number {employee_no!r}", field="employee_no")
+    return found
 
 
 @router.post("/hazards/{ref}/reverse", response_model=RewardEntryPublic, status_code=201)

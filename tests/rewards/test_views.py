@@ -49,6 +49,15 @@ def test_reversal_and_payout_through_the_api(client: TestClient, session: Sessio
     assert balance["balance"] == -3 and [e["kind"] for e in balance["entries"]] == ["reversal", "payout", "award"]
 
 
+def test_a_balance_needs_a_known_employee_number(client: TestClient, session: Session, settings: Settings) -> None:
+    headers = auth(make_user(session, role=Role.officer), settings)
+    nobody = client.get("/api/v1/rewards/balances/NO-SUCH-1", headers=headers)
+    assert nobody.status_code == 404 and nobody.json()["field"] == "employee_no"
+    person = session.get(Person, make_user(session, role=Role.miner).person_id)
+    fresh = client.get(f"/api/v1/rewards/balances/{person.employee_no}", headers=headers)
+    assert fresh.status_code == 200 and fresh.json()["balance"] == 0 and fresh.json()["entries"] == []
+
+
 def test_a_miner_sees_only_their_own_points(client: TestClient, session: Session, settings: Settings) -> None:
     miner = make_user(session, role=Role.miner)
     employee_no = session.get(Person, miner.person_id).employee_no
