@@ -1,7 +1,5 @@
 """The reward ledger API: officers see, export, reverse and pay out; a worker sees only their own points."""
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -9,6 +7,7 @@ from sqlmodel import select
 
 from safety_service.api.deps import CurrentUser, OfficerUser, SessionDep, SettingsDep
 from safety_service.clock import utc_now
+from safety_service.console.exports import to_csv
 from safety_service.errors import NotFound
 from safety_service.hazards import service as hazards_service
 from safety_service.pages.limits import RateLimiter
@@ -67,13 +66,9 @@ def ledger(session: SessionDep, user: OfficerUser, employee_no: str | None = Non
 def ledger_csv(session: SessionDep, user: OfficerUser, employee_no: str | None = None) -> Response:
     """The whole ledger (or one employee's) as CSV, UTF-8 with a BOM so spreadsheet programs read the Chinese."""
     rows, _ = rewards_service.ledger(session, employee_no=employee_no, limit=1_000_000)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for entry, ref in rows:
-        writer.writerow([entry.id, entry.created_at.isoformat(), entry.kind, entry.employee_no or "", ref or "",
-                         entry.points, entry.reason or ""])
-    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+    data = [[entry.id, entry.created_at.isoformat(), entry.kind, entry.employee_no or "", ref or "", entry.points,
+             entry.reason or ""] for entry, ref in rows]
+    return Response(to_csv(list(CSV_COLUMNS), data), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="reward-ledger.csv"'})
 
 
