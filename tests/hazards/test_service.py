@@ -9,12 +9,14 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from safety_service.clock import utc_now
 from safety_service.database import session_scope
 from safety_service.errors import InvalidInput, NotFound
 from safety_service.hazards import intake as hazards_intake
+from safety_service.hazards import queries
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard, HazardEvent
-from safety_service.hazards.schemas import HazardConfirm, HazardReject, HazardReport
+from safety_service.hazards.schemas import HazardConfirm, HazardFilters, HazardReject, HazardReport
 from safety_service.hazards.states import Channel, Grade, HazardState
 from safety_service.locations.models import Location
 from safety_service.people.models import Role
@@ -169,3 +171,10 @@ def test_a_batch_is_applied_in_order_with_refusals_and_repeats_answered_per_repo
     for hazard in stored:
         events = hazards_service.history(session, hazard=hazard)
         assert [(e.action, e.to_state) for e, _ in events] == [("reported", "reported")]
+    # The batch's hazards are in the full-text index (on SQLite the intake feeds FTS5 itself).
+    officer = make_user(session, role=Role.officer)
+    for text in ("皮带跑偏", receipts[0].ref, receipts[4].ref):
+        found = queries.list_hazards(session, filters=HazardFilters(q=text, location=here.code), user=officer,
+                                     now=utc_now())
+        expected = {h.ref for h in stored} if text == "皮带跑偏" else {text}
+        assert {row["ref"] for row in found["data"]} == expected and found["count"] == len(expected)
