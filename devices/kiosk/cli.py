@@ -157,7 +157,7 @@ def show_bulletin(bulletin: dict[str, Any]) -> None:
 
 
 @cli.command("read-bulletin")
-@click.argument("bulletin_id", type=int)
+@click.argument("bulletin_id", type=click.IntRange(1, 2**63 - 1))
 @click.option("--employee-no", required=True)
 @click.option("--wait", type=click.FloatRange(0, 3600), default=10.0, show_default=True)
 @click.pass_obj

@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam, select
 from sqlmodel import Session
@@ -14,6 +14,7 @@ from safety_service.database import writer
 from safety_service.errors import AuthenticationFailed, PermissionDenied
 from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Role, User
 from safety_service.security import read_access_token
+from safety_service.validation import MAX_ROW_ID
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -42,6 +43,8 @@ async def get_settings(request: Request) -> Settings:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+# A row's id in a path: a number no row can have is a 422 naming the parameter, never a driver error.
+PathId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionFactory = Annotated[Callable[[], AbstractContextManager[Session]], Depends(get_session_factory)]
 TokenDep = Annotated[str | None, Depends(oauth2_scheme)]

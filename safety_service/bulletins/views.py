@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
-from safety_service.api.deps import OfficerUser, SessionDep, SettingsDep
+from safety_service.api.deps import OfficerUser, PathId, SessionDep, SettingsDep
 from safety_service.bulletins import reads as bulletins_reads
 from safety_service.bulletins import service as bulletins_service
 from safety_service.bulletins.models import Bulletin, BulletinState
@@ -17,7 +17,7 @@ from safety_service.photos.processing import process_photo
 router = APIRouter(prefix="/bulletins", tags=["bulletins"])
 
 
-def load_bulletin(session: SessionDep, bulletin_id: int) -> Bulletin:
+def load_bulletin(session: SessionDep, bulletin_id: PathId) -> Bulletin:
     """The bulletin named in the path, or 404."""
     return bulletins_service.get_bulletin(session, bulletin_id=bulletin_id)
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.api.deps import PathId, SessionDep, SettingsDep
 from safety_service.bulletins import reads as bulletins_reads
 from safety_service.bulletins import service as bulletins_service
 from safety_service.bulletins.models import Bulletin, BulletinState
@@ -37,7 +37,7 @@ REFUSALS: outreach.Refusals = {InvalidTransition: "console.bulletins.error.state
 CHANGES = {"publish": bulletins_service.publish, "retire": bulletins_service.retire}
 
 
-def load_bulletin(session: SessionDep, user: OfficerUser, bulletin_id: int) -> Bulletin:
+def load_bulletin(session: SessionDep, user: OfficerUser, bulletin_id: PathId) -> Bulletin:
     """The bulletin in the path (404 page otherwise), for officers and the chief only."""
     return bulletins_service.get_bulletin(session, bulletin_id=bulletin_id)
 

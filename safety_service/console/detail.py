@@ -8,7 +8,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.api.deps import PathId, SessionDep, SettingsDep
 from safety_service.clock import utc_now
 from safety_service.console import actions, forms
 from safety_service.console.deps import ConsoleRefusal, ConsoleRoute, ConsoleUser, Csrf
@@ -118,12 +118,12 @@ def _photo(session: Session, hazard: Hazard, user: User, photo_id: int, part: st
 
 
 @router.get("/hazards/{ref}/photos/{photo_id}")
-def photo_image(session: SessionDep, user: ConsoleUser, hazard: VisibleHazard, photo_id: int) -> Response:
+def photo_image(session: SessionDep, user: ConsoleUser, hazard: VisibleHazard, photo_id: PathId) -> Response:
     """A photo of the hazard, through the photo service's own access rule."""
     return _photo(session, hazard, user, photo_id, "image")
 
 
 @router.get("/hazards/{ref}/photos/{photo_id}/thumbnail")
-def photo_thumbnail(session: SessionDep, user: ConsoleUser, hazard: VisibleHazard, photo_id: int) -> Response:
+def photo_thumbnail(session: SessionDep, user: ConsoleUser, hazard: VisibleHazard, photo_id: PathId) -> Response:
     """A photo's thumbnail."""
     return _photo(session, hazard, user, photo_id, "thumbnail")

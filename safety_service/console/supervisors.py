@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
-from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.api.deps import PathId, SessionDep, SettingsDep
 from safety_service.console import forms, outreach
 from safety_service.console.deps import ConsoleRoute, Csrf, OfficerUser
 from safety_service.console.detail import FormDep
@@ -30,7 +30,7 @@ REFUSALS: outreach.Refusals = {
     "term_to": "console.supervisors.error.end_before_start"}
 
 
-def load_supervisor(session: SessionDep, user: OfficerUser, supervisor_id: int) -> Supervisor:
+def load_supervisor(session: SessionDep, user: OfficerUser, supervisor_id: PathId) -> Supervisor:
     """The roster entry in the path (404 page otherwise), for officers and the chief only."""
     return supervisors_service.get_supervisor(session, supervisor_id=supervisor_id)
 

@@ -7,7 +7,7 @@ from pydantic import AfterValidator, AwareDatetime
 from sqlmodel import Field, SQLModel
 
 from safety_service.counselling.states import Action, CaseState, Relation, SessionKind, ViolationKind
-from safety_service.validation import Text, strip_blank
+from safety_service.validation import RowId, Text, strip_blank
 
 
 class ViolationCreate(SQLModel):
@@ -43,7 +43,7 @@ class ViolationsPublic(SQLModel):
 class CaseOpen(SQLModel):
     """A counsellor opens a case from a violation that has none."""
 
-    violation_id: int
+    violation_id: RowId
 
 
 class FamilyContactCreate(SQLModel):
@@ -103,7 +103,7 @@ class AgreementRecord(SQLModel):
     """The signed family help-education agreement (家庭安全帮教责任书)."""
 
     signed_on: date
-    family_contact_id: int
+    family_contact_id: RowId
     note: str | None = Field(default=None, max_length=2000)
 
 

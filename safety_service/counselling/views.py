@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from safety_service.api.deps import SessionDep, SettingsDep, require_roles
+from safety_service.api.deps import PathId, SessionDep, SettingsDep, require_roles
 from safety_service.clock import utc_now
 from safety_service.counselling import figures, queries, violations
 from safety_service.counselling import service as cases
@@ -47,7 +47,7 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0)]
 
 
-def load_case(session: SessionDep, user: CaseUser, case_id: int) -> CounsellingCase:
+def load_case(session: SessionDep, user: CaseUser, case_id: PathId) -> CounsellingCase:
     """The case named in the path, for a counsellor or admin; 403 first, then 404."""
     return cases.get_case(session, case_id=case_id)
 
@@ -81,7 +81,7 @@ def list_violations(session: SessionDep, user: ViolationLister, employee_no: str
 
 
 @router.get("/violations/{violation_id}", response_model=ViolationPublic)
-def read_violation(session: SessionDep, user: ViolationLister, violation_id: int) -> ViolationPublic:
+def read_violation(session: SessionDep, user: ViolationLister, violation_id: PathId) -> ViolationPublic:
     """One violation the caller may see."""
     return violations.get_violation(session, violation_id=violation_id, user=user)
 

@@ -9,6 +9,8 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from safety_service.validation import RowId
+
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
@@ -94,7 +96,7 @@ class KioskNotice(Payload):
     ]})
 
     schema_: Literal["kiosk-notice/1"] = Field(alias="schema")
-    notice_id: int
+    notice_id: RowId
     kind: str = Field(max_length=32)
     hazard_ref: str | None = None
     title: Localized
@@ -137,7 +139,7 @@ class BulletinRead(Payload):
 
     schema_: Literal["bulletin-read/1"] = Field(alias="schema")
     read_id: UUID
-    bulletin_id: int
+    bulletin_id: RowId
     employee_no: str = Field(min_length=1, max_length=32)
     read_at: AwareDatetime
 

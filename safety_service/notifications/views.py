@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from safety_service.api.deps import CurrentUser, SessionDep
 from safety_service.notifications import service as notifications_service
+from safety_service.validation import RowId
 
 router = APIRouter(tags=["notifications"])
 
@@ -21,7 +22,7 @@ class NotificationPublic(SQLModel):
 
 
 class MarkRead(SQLModel):
-    ids: list[int] = Field(min_length=1, max_length=500)
+    ids: list[RowId] = Field(min_length=1, max_length=500)
 
 
 @router.get("/notifications", response_model=list[NotificationPublic])

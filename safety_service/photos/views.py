@@ -4,7 +4,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Response
 
-from safety_service.api.deps import CurrentUser, SessionDep
+from safety_service.api.deps import CurrentUser, PathId, SessionDep
 from safety_service.hazards import service as hazards_service
 from safety_service.photos import service as photos_service
 from safety_service.photos.schemas import HazardPhotoPublic, HazardPhotosPublic
@@ -23,7 +23,7 @@ def list_photos(session: SessionDep, user: CurrentUser, ref: str) -> HazardPhoto
     return HazardPhotosPublic(data=data, count=len(data))
 
 
-def _image(session: SessionDep, user: CurrentUser, ref: str, photo_id: int,
+def _image(session: SessionDep, user: CurrentUser, ref: str, photo_id: PathId,
            part: Literal["image", "thumbnail"]) -> Response:
     hazard = hazards_service.get_hazard(session, ref=ref)
     photo = photos_service.get_photo(session, hazard=hazard, photo_id=photo_id, user=user)
@@ -32,12 +32,12 @@ def _image(session: SessionDep, user: CurrentUser, ref: str, photo_id: int,
 
 
 @router.get("/{photo_id}", response_class=Response, responses={200: {"content": {"image/jpeg": {}}}})
-def photo_image(session: SessionDep, user: CurrentUser, ref: str, photo_id: int) -> Response:
+def photo_image(session: SessionDep, user: CurrentUser, ref: str, photo_id: PathId) -> Response:
     """The stored photo (JPEG, at most SAFETY_PHOTO_MAX_SIDE pixels a side, no metadata)."""
     return _image(session, user, ref, photo_id, "image")
 
 
 @router.get("/{photo_id}/thumbnail", response_class=Response, responses={200: {"content": {"image/jpeg": {}}}})
-def photo_thumbnail(session: SessionDep, user: CurrentUser, ref: str, photo_id: int) -> Response:
+def photo_thumbnail(session: SessionDep, user: CurrentUser, ref: str, photo_id: PathId) -> Response:
     """The photo's thumbnail (JPEG, 320 pixels a side at most)."""
     return _image(session, user, ref, photo_id, "thumbnail")

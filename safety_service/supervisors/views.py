@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query
 
-from safety_service.api.deps import OfficerUser, SessionDep, SettingsDep
+from safety_service.api.deps import OfficerUser, PathId, SessionDep, SettingsDep
 from safety_service.clock import utc_now
 from safety_service.supervisors import service as supervisors_service
 from safety_service.supervisors.models import Supervisor
@@ -21,7 +21,7 @@ from safety_service.supervisors.schemas import (
 router = APIRouter(prefix="/supervisors", tags=["supervisors"])
 
 
-def load_supervisor(session: SessionDep, supervisor_id: int) -> Supervisor:
+def load_supervisor(session: SessionDep, supervisor_id: PathId) -> Supervisor:
     """The roster entry named in the path, or 404."""
     return supervisors_service.get_supervisor(session, supervisor_id=supervisor_id)
 

@@ -130,3 +130,16 @@ def test_a_bulletin_read_of_an_unknown_bulletin_gets_an_error_ack(session: Sessi
     acks = _acks(applied)
     assert [a.error.code for _, a in acks] == ["not_found", "invalid_payload"]
     assert acks[0][1].error.field == "bulletin_id" and acks[0][0].endswith("/ack")
+
+
+def test_a_bulletin_id_no_row_can_have_is_refused_and_the_batch_goes_on(session: Session) -> None:
+    # 2**63 overflows SQLite's integer: unchecked, it failed the whole batch, and every retry again.
+    kiosk, _ = make_kiosk(session)
+    report = _report()
+    applied = _apply(session, [_message(kiosk.kiosk_id, _bulletin_read(2**63), kind="bulletin-read"),
+                               _message(kiosk.kiosk_id, _bulletin_read(0), kind="bulletin-read"),
+                               _message(kiosk.kiosk_id, report)])
+    acks = _acks(applied)
+    assert [(a.outcome, a.error.field if a.error else None) for _, a in acks] == [
+        ("rejected", "bulletin_id"), ("rejected", "bulletin_id"), ("accepted", None)]
+    assert session.exec(select(Hazard).where(Hazard.client_report_id == f"{kiosk.kiosk_id}:{report['report_id']}")).one()
