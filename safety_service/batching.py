@@ -3,8 +3,10 @@
 One transaction per report makes writers queue on the database lock (SQLite has one writer);
 here whatever has arrived while the previous commit ran goes into the next one. A caller's
 future (or callback) resolves only after its batch committed, so an answer (an HTTP receipt,
-an MQTT ack) is never given for a report that is not stored. When a batch fails as a whole,
-every caller in it gets the error and nothing of it is stored.
+an MQTT ack) is never given for a report that is not stored. A failed batch stores nothing.
+When the database itself failed (gone, locked, timed out), every caller in the batch gets the
+error. Any other failure may be one item's doing, so the items are applied again one at a time:
+one bad item fails alone, and the rest of its batch is stored.
 """
 
 import logging
@@ -15,6 +17,8 @@ from concurrent.futures import Future
 from typing import Generic, TypeVar
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlmodel import Session
 
 from safety_service.database import writer
@@ -26,6 +30,11 @@ R = TypeVar("R")
 # Told the item's result, or the error its batch failed with: done(result, None) or done(None, error).
 Done = Callable[[R | None, BaseException | None], None]
 _STOP = object()
+
+
+def is_database_failure(error: BaseException) -> bool:
+    """Whether the database failed (unreachable, locked, out of connections), not the data: worth retrying."""
+    return isinstance(error, (OperationalError, InterfaceError, SQLAlchemyTimeoutError))
 
 
 class WriterStopped(RuntimeError):
@@ -56,6 +65,11 @@ class BatchWriter(Generic[T, R]):
         if thread is not None:
             self._queue.put(_STOP)
             thread.join(timeout)
+
+    @property
+    def waiting(self) -> int:
+        """Items submitted and not yet taken into a batch (approximate while callers submit)."""
+        return self._queue.qsize()
 
     @property
     def running(self) -> bool:
@@ -109,8 +123,12 @@ class BatchWriter(Generic[T, R]):
             with Session(writer(self.engine), expire_on_commit=False) as session:
                 results = self.apply(session, items)
                 session.commit()
-        except BaseException as exc:  # handed to every caller of the batch
+        except BaseException as exc:
             logger.exception("batch failed", extra={"writer": self.name, "size": len(items)})
+            if len(batch) > 1 and isinstance(exc, Exception) and not is_database_failure(exc):
+                for entry in batch:  # find the item at fault; the others are stored
+                    self._write([entry])
+                return
             for _, done in batch:
                 self._tell(done, None, exc)
             return

@@ -31,11 +31,12 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Incoming:
-    """One message as the broker delivered it."""
+    """One message as the broker delivered it; ``failure`` says why applying it failed, if it did."""
 
     topic: str
     payload: bytes
     received_at: datetime
+    failure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,10 @@ def _parse(item: Incoming, kiosks: dict[str, tuple[Kiosk, str]], *, site: str
         raise Refused("unknown_kiosk", f"kiosk {topic.kiosk_id!r} is not registered or not active")
     kiosk, location_code = found
     data = _json(item.payload)
+    if item.failure is not None:
+        report_id = data.get("report_id") if isinstance(data, dict) else None
+        raise Refused("not_applied", f"the service could not apply this message ({item.failure[:200]}); "
+                      "it is kept for an operator", report_id=report_id if isinstance(report_id, str) else None)
     if topic.kind == "status":
         status = _validate(KioskStatus, data)
         kiosks_service.set_status(kiosk, state=status.state, version=status.version, at=item.received_at)

@@ -41,7 +41,7 @@ class KioskReport(Payload):
 
 
 class AckError(Payload):
-    code: str = Field(description="invalid_json, invalid_payload, unknown_kiosk, not_found, ...")
+    code: str = Field(description="invalid_json, invalid_payload, unknown_kiosk, not_found, not_applied, ...")
     field: str | None = None
     message: str
 

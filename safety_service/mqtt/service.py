@@ -23,7 +23,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from safety_service.batching import BatchWriter
+from safety_service.batching import BatchWriter, WriterStopped, is_database_failure
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.database import session_scope
@@ -156,9 +156,10 @@ class MqttService:
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         self._submit(message)
 
-    def _submit(self, message: mqtt.MQTTMessage) -> None:
-        item = intake.Incoming(topic=message.topic, payload=bytes(message.payload), received_at=utc_now())
-        self.writer.submit_with(item, partial(self._applied, message))
+    def _submit(self, message: mqtt.MQTTMessage, failure: str | None = None) -> None:
+        item = intake.Incoming(topic=message.topic, payload=bytes(message.payload), received_at=utc_now(),
+                               failure=failure)
+        self.writer.submit_with(item, partial(self._applied, message, failure=failure))
 
     def _apply(self, session: Session, items: list[intake.Incoming]) -> list[intake.Applied]:
         applied = intake.apply_batch(session, items, site=self.settings.site, timezone=self.settings.timezone)
@@ -167,11 +168,23 @@ class MqttService:
             self._claimed.update(row.key for result in applied for row in result.outbox)
         return applied
 
-    def _applied(self, message: mqtt.MQTTMessage, result: intake.Applied | None, error: BaseException | None) -> None:
-        """After the commit: publish the acks, then let the broker forget the report."""
+    def _applied(self, message: mqtt.MQTTMessage, result: intake.Applied | None, error: BaseException | None,
+                 *, failure: str | None = None) -> None:
+        """After the commit: publish the acks, then let the broker forget the report.
+
+        A message the database could not take (gone, locked) is tried again later. One that failed
+        by itself (the writer applies a failed batch's messages one by one) would fail every time:
+        it goes to the dead letters with an error ack, so it cannot hold up the intake.
+        """
         if error is not None or result is None:
-            if not self._stop.is_set():
-                threading.Timer(RETRY_SECONDS, self._submit, args=(message,)).start()
+            if self._stop.is_set():
+                return
+            delay = RETRY_SECONDS  # the database failed, or even dead-lettering did: try again later
+            if failure is None and error is not None and not is_database_failure(error) \
+                    and not isinstance(error, WriterStopped):
+                failure, delay = f"{type(error).__name__}: {error}", 0
+                logger.error("kiosk message failed alone; dead-lettering it", extra={"topic": message.topic})
+            threading.Timer(delay, self._submit, args=(message, failure)).start()
             return
         for row in result.outbox:
             self._publish(row.key, row.topic, row.payload, row.qos, row.retain)

@@ -1,11 +1,13 @@
-"""Group commit: results only after the commit; a failed batch stores nothing and tells every caller."""
+"""Group commit: results only after the commit; a failed batch stores nothing; one bad item fails alone."""
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from safety_service.batching import BatchWriter, WriterStopped
@@ -84,3 +86,67 @@ def test_a_stopped_writer_refuses_at_once(engine: Engine) -> None:
     future = writer.submit(HazardReport(location_code="X", description="x", source=Channel.qr))
     with pytest.raises(WriterStopped):
         future.result(timeout=1)
+
+
+def _held_batches(engine: Engine, apply, descriptions: list[str], location_code: str) -> list:
+    """Submit "first", then the others while the first batch is held, so they form one batch together."""
+    held, calls = threading.Event(), []
+
+    def apply_held(session: Session, reports: list[HazardReport]) -> list:
+        calls.append([r.description for r in reports])
+        if reports[0].description == "first":
+            held.wait(10)
+        return apply(session, reports)
+
+    writer = BatchWriter(engine, apply_held, name="held")
+    writer.start()
+    try:
+        futures = [writer.submit(HazardReport(location_code=location_code, description=text, source=Channel.qr,
+                                              client_report_id=f"batch-held-{text}")) for text in ["first"]]
+        assert wait_for(lambda: calls)
+        futures += [writer.submit(HazardReport(location_code=location_code, description=text, source=Channel.qr,
+                                               client_report_id=f"batch-held-{text}")) for text in descriptions]
+        held.set()
+        outcomes = []
+        for future in futures:
+            try:
+                outcomes.append(future.result(timeout=30).created)
+            except Exception as exc:  # noqa: BLE001 - the outcome under test
+                outcomes.append(type(exc).__name__)
+    finally:
+        writer.stop()
+    return [calls, outcomes]
+
+
+def wait_for(condition, timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return bool(condition())
+
+
+def test_one_bad_item_fails_alone_and_the_rest_of_its_batch_is_stored(engine: Engine, location_code: str) -> None:
+    def apply(session: Session, reports: list[HazardReport]) -> list:
+        if any(r.description == "poison" for r in reports):
+            raise ValueError("cannot store this one")
+        return _apply(session, reports)
+
+    calls, outcomes = _held_batches(engine, apply, ["good-1", "poison", "good-2"], location_code)
+    assert calls == [["first"], ["good-1", "poison", "good-2"], ["good-1"], ["poison"], ["good-2"]]
+    assert outcomes == [True, True, "ValueError", True]
+    with Session(engine) as session:
+        stored = set(session.exec(select(Hazard.description).where(
+            col(Hazard.client_report_id).like("batch-held-%"))).all())
+    assert stored == {"first", "good-1", "good-2"}
+
+
+def test_a_database_failure_fails_the_whole_batch_without_retrying_item_by_item(engine: Engine,
+                                                                                location_code: str) -> None:
+    def apply(session: Session, reports: list[HazardReport]) -> list:
+        if reports[0].description != "first":
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return _apply(session, reports)
+
+    calls, outcomes = _held_batches(engine, apply, ["a", "b"], location_code)
+    assert calls == [["first"], ["a", "b"]]
+    assert outcomes == [True, "OperationalError", "OperationalError"]

@@ -1,6 +1,7 @@
 """The service's MQTT intake against a real Mosquitto (the project's config, started by the test)."""
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -12,9 +13,10 @@ from sqlmodel import Session, col, func, select
 
 from safety_service.config import Settings
 from safety_service.database import session_scope
+from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.models import Hazard
 from safety_service.kiosks.models import Kiosk
-from safety_service.mqtt.models import OutboxMessage
+from safety_service.mqtt.models import DeadLetter, OutboxMessage
 from safety_service.mqtt.service import MqttService
 from tests.conftest import make_settings
 from tests.kiosks.builders import make_kiosk
@@ -104,6 +106,43 @@ def test_a_bad_payload_gets_an_error_ack_and_the_intake_goes_on(engine: Engine, 
         kiosk.publish(f"safety/{code}/kiosk/{kiosk_id}/report", report())
         assert wait_until(lambda: len(_acks(kiosk, code, kiosk_id)) == 2)
         assert [a["outcome"] for a in _acks(kiosk, code, kiosk_id)] == ["rejected", "accepted"]
+
+
+def test_a_report_that_fails_alone_is_dead_lettered_and_the_rest_of_its_batch_is_applied(
+        engine: Engine, settings: Settings, mosquitto: Mosquitto, site, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fault no validation foresaw (here: made to happen for one description): unhandled, the
+    # message failed its batch on every retry and held up every report batched with it.
+    original = hazards_intake.report_hazards
+    holding, held = threading.Event(), threading.Event()
+
+    def failing_on_poison(session: Session, *, reports: list, **kwargs: object) -> list:
+        if reports and reports[0].description == "先":  # holds the writer while the next three queue up
+            held.set()
+            holding.wait(10)
+        if any(r.description == "毒丸" for r in reports):
+            raise ValueError("a fault in this report")
+        return original(session, reports=reports, **kwargs)
+
+    monkeypatch.setattr(hazards_intake, "report_hazards", failing_on_poison)
+    code, (kiosk_id, _) = site
+    poison_id = str(uuid.uuid4())
+    poison = json.dumps({**json.loads(report(poison_id)), "description": "毒丸"})
+    with running(settings, mosquitto, code, engine) as service:
+        kiosk = _kiosk_client(mosquitto, code, kiosk_id)
+        kiosk.publish(f"safety/{code}/kiosk/{kiosk_id}/report", json.dumps({**json.loads(report()), "description": "先"}))
+        assert held.wait(10)
+        for payload in (report(), poison, report()):  # one batch, once the writer is free
+            kiosk.publish(f"safety/{code}/kiosk/{kiosk_id}/report", payload)
+        assert wait_until(lambda: service.writer.waiting == 3)
+        holding.set()
+        assert wait_until(lambda: len(_acks(kiosk, code, kiosk_id)) == 4)
+        acks = {a["report_id"]: a for a in _acks(kiosk, code, kiosk_id)}
+        assert acks[poison_id]["outcome"] == "rejected" and acks[poison_id]["error"]["code"] == "not_applied"
+        assert sorted(a["outcome"] for a in acks.values()) == ["accepted", "accepted", "accepted", "rejected"]
+        assert len(_hazards(engine, kiosk_id)) == 3
+    with Session(engine) as session:
+        letter = session.exec(select(DeadLetter).where(col(DeadLetter.payload).contains(poison_id))).one()
+    assert letter.reason.startswith("not_applied") and "a fault in this report" in letter.reason
 
 
 def test_kiosk_status_and_last_will_are_kept(engine: Engine, settings: Settings, mosquitto: Mosquitto, site) -> None:
