@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from psycopg.abc import Buffer
+from psycopg.types.string import StrDumperUnknown
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
@@ -93,9 +95,27 @@ def make_engine(settings: Settings) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(
+    engine = create_engine(
         url, pool_size=settings.db_pool_size, max_overflow=BACKGROUND_CONNECTIONS, pool_pre_ping=True
     )
+    event.listen(engine, "connect", _postgresql_text)
+    return engine
+
+
+class _TextWithoutNul(StrDumperUnknown):
+    """Text for PostgreSQL with any NUL character as U+FFFD.
+
+    PostgreSQL's text cannot hold NUL (0x00); psycopg refuses such a string with a DataError, which
+    surfaced as a 500 from any text field (a description, a login name, a dead letter's payload).
+    NUL is never part of what a person writes, so it is stored as the replacement character.
+    """
+
+    def dump(self, obj: str) -> Buffer | None:
+        return super().dump(obj.replace("\x00", "\ufffd") if "\x00" in obj else obj)
+
+
+def _postgresql_text(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.adapters.register_dumper(str, _TextWithoutNul)
 
 
 @lru_cache

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from safety_service.validation import RowId
 
@@ -16,6 +16,24 @@ CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 class Payload(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _without_nul(cls, value: object) -> object:
+        """No text may hold NUL (0x00): it is never part of a report, and PostgreSQL cannot store it."""
+        if _holds_nul(value):
+            raise ValueError("must not contain NUL (0x00) characters")
+        return value
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    return False
 
 
 class KioskReport(Payload):
