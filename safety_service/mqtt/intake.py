@@ -141,12 +141,15 @@ def _parse(item: Incoming, kiosks: dict[str, tuple[Kiosk, str]], *, site: str
     if topic.kind != "report":
         raise Refused("unsupported", f"messages on {topic.kind!r} are not taken yet")
     report = _validate(KioskReport, data)
-    return report, HazardReport(
-        location_code=report.location_code or location_code, category_code=report.category,
-        description=report.description, source=Channel.kiosk, reporter_employee_no=report.reporter_employee_no,
-        reporter_name=report.reporter_name, client_report_id=f"{kiosk.kiosk_id}:{report.report_id}",
-        kiosk=kiosk.kiosk_id,
-    )
+    try:  # the register's own rules, should they be stricter than the payload's schema
+        return report, HazardReport(
+            location_code=report.location_code or location_code, category_code=report.category,
+            description=report.description, source=Channel.kiosk, reporter_employee_no=report.reporter_employee_no,
+            reporter_name=report.reporter_name, client_report_id=f"{kiosk.kiosk_id}:{report.report_id}",
+            kiosk=kiosk.kiosk_id,
+        )
+    except ValidationError as exc:
+        raise _invalid(exc, data) from exc
 
 
 def _json(payload: bytes) -> object:
@@ -160,11 +163,15 @@ def _validate(model: type, data: object):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or None
-        report_id = data.get("report_id") if isinstance(data, dict) else None
-        raise Refused("invalid_payload", f"{where or 'payload'}: {first['msg']}", field=where,
-                      report_id=report_id if isinstance(report_id, str) else None) from exc
+        raise _invalid(exc, data) from exc
+
+
+def _invalid(error: ValidationError, data: object) -> Refused:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or None
+    report_id = data.get("report_id") if isinstance(data, dict) else None
+    return Refused("invalid_payload", f"{where or 'payload'}: {first['msg']}", field=where,
+                   report_id=report_id if isinstance(report_id, str) else None)
 
 
 def _refuse(session: Session, item: Incoming, refused: Refused, *, site: str) -> Outgoing | None:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from safety_service.validation import RowId
+from safety_service.validation import RowId, Text
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
@@ -17,10 +17,14 @@ CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 class Payload(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+
+class KioskPayload(Payload):
+    """What a kiosk sends: no text in it may hold NUL (0x00), which is never part of a report and
+    which PostgreSQL cannot store. (What the service sends may quote such text back in an error.)"""
+
     @field_validator("*")
     @classmethod
     def _without_nul(cls, value: object) -> object:
-        """No text may hold NUL (0x00): it is never part of a report, and PostgreSQL cannot store it."""
         if _holds_nul(value):
             raise ValueError("must not contain NUL (0x00) characters")
         return value
@@ -36,7 +40,7 @@ def _holds_nul(value: object) -> bool:
     return False
 
 
-class KioskReport(Payload):
+class KioskReport(KioskPayload):
     """A hazard reported at a kiosk (kiosk → service, QoS 1)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
@@ -50,7 +54,7 @@ class KioskReport(Payload):
     schema_: Literal["kiosk-report/1"] = Field(alias="schema")
     report_id: UUID = Field(description="made by the kiosk; the idempotency key of the report")
     created_at: AwareDatetime = Field(description="when the worker made the report, by the kiosk's clock")
-    description: str = Field(min_length=1, max_length=2000)
+    description: Text = Field(min_length=1, max_length=2000)
     category: str | None = Field(default=None, max_length=32, pattern=CODE, description="a category code")
     location_code: str | None = Field(default=None, max_length=32, pattern=CODE,
                                       description="where the hazard is; the kiosk's own location when absent")
@@ -85,7 +89,7 @@ class KioskAck(Payload):
     at: AwareDatetime
 
 
-class KioskStatus(Payload):
+class KioskStatus(KioskPayload):
     """A kiosk's presence (kiosk → service, QoS 1, retained; also its last will)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
@@ -147,7 +151,7 @@ class Bulletin(Payload):
     bulletins: list[BulletinItem]
 
 
-class BulletinRead(Payload):
+class BulletinRead(KioskPayload):
     """A worker confirmed reading a bulletin at a kiosk (kiosk → service, QoS 1)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [

@@ -3,6 +3,7 @@
 import json
 import uuid
 
+import pytest
 from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
@@ -154,3 +155,17 @@ def test_text_holding_nul_gets_an_error_ack_naming_the_field(session: Session) -
     assert "NUL" in acks[0][1].error.message and str(acks[0][1].report_id) == bad["report_id"]
     letter = session.exec(select(DeadLetter).order_by(DeadLetter.id.desc())).first()
     assert letter is not None and letter.reason.startswith("invalid_payload")
+
+
+@pytest.mark.parametrize("kind, change, field", [
+    ("report", {"description": "   "}, "description"),  # passed the schema, then failed the register's rules
+    ("report", {"report_id": "a\u0000b"}, "report_id"),  # the error quoting the NUL failed the ack itself
+    ("bulletin-read", {"read_id": "\u0000"}, "read_id"),
+])
+def test_what_failed_a_whole_batch_before_now_gets_an_error_ack(session: Session, kind: str, change: dict,
+                                                                  field: str) -> None:
+    kiosk, _ = make_kiosk(session)
+    bad = {**(_report() if kind == "report" else _bulletin_read(1)), **change}
+    acks = _acks(_apply(session, [_message(kiosk.kiosk_id, bad, kind=kind), _message(kiosk.kiosk_id, _report())]))
+    assert [(a.outcome, a.error.field if a.error else None) for _, a in acks] == [
+        ("rejected", field), ("accepted", None)]
