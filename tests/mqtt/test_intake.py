@@ -169,3 +169,27 @@ def test_what_failed_a_whole_batch_before_now_gets_an_error_ack(session: Session
     acks = _acks(_apply(session, [_message(kiosk.kiosk_id, bad, kind=kind), _message(kiosk.kiosk_id, _report())]))
     assert [(a.outcome, a.error.field if a.error else None) for _, a in acks] == [
         ("rejected", field), ("accepted", None)]
+
+
+ODD_VALUES = [None, 0, -1, 2**63, -(2**63) - 1, 1.5, True, "", " ", "\u0000", "a\u0000b", "x" * 5000, "😀" * 500, [],
+              {}, [1], {"a": "b"}, "2026-13-45T99:99:99", "0001-01-01T00:00:00Z", "' OR 1=1 --", "NOWHERE",
+              "00000000-0000-0000-0000-000000000000"]
+
+
+@pytest.mark.parametrize("kind", ["report", "status", "bulletin-read"])
+def test_no_odd_value_in_any_field_makes_a_batch_fail(session: Session, kind: str) -> None:
+    """Every field of a kiosk payload (and one extra field) set to each odd value, all in one batch:
+    each message is answered on its own, none raises out of the batch."""
+    kiosk, _ = make_kiosk(session)
+    base = {"report": _report(category="roof", reporter_employee_no="1001", reporter_name="张三"),
+            "status": {"schema": "kiosk-status/1", "state": "online", "version": "1.0", "at": None},
+            "bulletin-read": _bulletin_read(1)}[kind]
+    bodies = [{**base, field: value, **({"report_id": str(uuid.uuid4())} if field != "report_id" else {}),
+               **({"read_id": str(uuid.uuid4())} if kind == "bulletin-read" and field != "read_id" else {})}
+              for field in [*base, "extra"] for value in ODD_VALUES]
+    items = [_message(kiosk.kiosk_id, body, kind=kind) for body in bodies]
+    items += [_message(kiosk.kiosk_id, raw, kind=kind) for raw in (b"", b"null", b"[]", b"\xff\xfe", b"{" * 5000)]
+    applied = _apply(session, items)
+    assert len(applied) == len(items)
+    if kind == "report":  # every report hears back, accepted or refused
+        assert all(len(result.outbox) == 1 for result in applied)
