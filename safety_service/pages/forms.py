@@ -10,7 +10,7 @@ from safety_service.hazards.schemas import HazardReport
 from safety_service.hazards.states import Channel
 from safety_service.i18n import Translator
 
-DESCRIPTION_MAX, NAME_MAX, EMPLOYEE_NO_MAX = 2000, 64, 32
+DESCRIPTION_MAX, NAME_MAX, EMPLOYEE_NO_MAX, CATEGORY_MAX = 2000, 64, 32, 32
 REPORT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
 
@@ -39,6 +39,7 @@ def read_form(form: FormData, t: Translator) -> ReportForm:
     checks = (
         ("description", not typed.description, t("error.description.missing")),
         ("description", len(typed.description) > DESCRIPTION_MAX, t("error.description.too_long", max=DESCRIPTION_MAX)),
+        ("category", len(typed.category) > CATEGORY_MAX, t("error.category.unknown")),
         ("reporter_name", len(typed.reporter_name) > NAME_MAX, t("error.reporter_name.too_long", max=NAME_MAX)),
         ("employee_no", len(typed.employee_no) > EMPLOYEE_NO_MAX,
          t("error.reporter_employee_no.too_long", max=EMPLOYEE_NO_MAX)),

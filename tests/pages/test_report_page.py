@@ -79,6 +79,8 @@ def test_bad_input_shows_the_form_again_with_messages_and_stores_nothing(pages: 
     assert empty.status_code == 422 and "请填写隐患描述" in empty.text and 'value="李"' in empty.text
     unknown = pages.post(path, data=_form(category="unicorns", lang="en"))
     assert unknown.status_code == 422 and "Please pick a kind" in unknown.text
+    too_long = pages.post(path, data=_form(category="x" * 5000, lang="en"))  # was a 500
+    assert too_long.status_code == 422 and "Please pick a kind" in too_long.text
     not_photo = pages.post(path, data=_form(), files={"photo": ("x.pdf", b"%PDF-1.4 nope", "application/pdf")})
     assert not_photo.status_code == 422 and "只支持 JPEG、PNG、WebP、HEIC" in not_photo.text
     long_name = pages.post(path, data=_form(reporter_name="名" * 65))
