@@ -287,6 +287,9 @@ def _write_qr(write: Callable[[], list[str]]) -> None:
     except (FontMissing, InvalidKeyring) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(78)
+    except OSError as exc:  # the output's folder is missing or not writable
+        click.echo(f"error (output): cannot write {exc.filename}: {exc.strerror}", err=True)
+        sys.exit(73)
     for name in written:
         click.echo(f"wrote {name}")
 

@@ -25,6 +25,10 @@ def test_qr_png_writes_a_decodable_code(cli: CliRunner, tmp_path: Path) -> None:
     assert decode_png((tmp_path / "code.png").read_bytes()) == [tokens.report_url(get_settings(), code)]
     unknown = cli.invoke(main, ["qr", "png", "NOPE", "-o", str(tmp_path / "x.png")])
     assert unknown.exit_code == 3 and "code" in unknown.output and not (tmp_path / "x.png").exists()
+    nowhere = cli.invoke(main, ["qr", "png", code, "-o", str(tmp_path / "missing" / "x.png")])
+    assert nowhere.exit_code == 73 and "cannot write" in nowhere.output and nowhere.exc_info[0] is SystemExit
+    sheet = cli.invoke(main, ["qr", "sheet", "-o", str(tmp_path / "missing" / "all.pdf")])
+    assert sheet.exit_code == 73 and "No such file or directory" in sheet.output
 
 
 def test_qr_sheet_writes_a_pdf_of_all_or_pngs_of_the_chosen(cli: CliRunner, tmp_path: Path) -> None:  # noqa: F811
