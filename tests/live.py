@@ -1,17 +1,29 @@
 """The real app under uvicorn on a loopback port, and a throw-away database for it, for the tests
 that go through a real socket (browsers, many concurrent clients)."""
 
+import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
+from playwright.sync_api import Browser, sync_playwright
+from sqlalchemy.engine import Engine
 
+from safety_service import migrate
 from safety_service.config import Settings
-from tests.conftest import create_pg_database, drop_pg_database
+from safety_service.database import make_engine
+from safety_service.main import create_app
+from tests.conftest import create_pg_database, drop_pg_database, make_settings
+from tests.mqtt.mosquitto import free_port
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make services`
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
 @contextmanager
@@ -40,3 +52,36 @@ def fresh_database(settings: Settings, folder: Path) -> Iterator[str]:
     finally:
         if not settings.is_sqlite:
             drop_pg_database(url)
+
+
+@contextmanager
+def live_app(settings: Settings, folder: Path, world: Callable[[Engine], None],
+             **overrides: object) -> Iterator[tuple[Settings, Engine]]:
+    """The app under uvicorn on a free loopback port, on a fresh migrated database that ``world`` fills."""
+    port = free_port()
+    with fresh_database(settings, folder) as url:
+        live_settings = make_settings(url, public_url=f"http://127.0.0.1:{port}", **overrides)
+        engine = make_engine(live_settings)
+        migrate.upgrade(engine)
+        world(engine)
+        with serving(create_app(live_settings, engine, run_scheduler=False, run_mqtt=False), port):
+            yield live_settings, engine
+        engine.dispose()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """A headless Chromium, closed when the block ends."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def screenshots(folder: Path) -> Path:
+    """Where a browser test saves its screenshots: docs/screenshots/ with SAFETY_UPDATE_SCREENSHOTS=1."""
+    target = DOCS_SCREENSHOTS if os.environ.get("SAFETY_UPDATE_SCREENSHOTS") == "1" else folder
+    target.mkdir(parents=True, exist_ok=True)
+    return target

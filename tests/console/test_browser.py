@@ -7,38 +7,31 @@ overdue board shows a hazard past its deadline. Screenshots go to a temporary fo
 docs/screenshots/ with SAFETY_UPDATE_SCREENSHOTS=1.
 """
 
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from safety_service import migrate
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.counselling.models import CounsellingCase
 from safety_service.counselling.states import CaseState
-from safety_service.database import make_engine, session_scope
+from safety_service.database import session_scope
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Channel, HazardState
 from safety_service.locations import service as locations_service
 from safety_service.locations.schemas import AreaCreate, LocationCreate
-from safety_service.main import create_app
 from safety_service.people.models import Role
-from tests.conftest import make_settings
 from tests.counselling.builders import make_case
 from tests.hazards.builders import make_hazard
-from tests.live import fresh_database, serving
-from tests.mqtt.mosquitto import free_port
-from tests.pages.test_browser import CHROMIUM, FLAGS
+from tests.live import chromium, live_app, screenshots
 from tests.people.builders import PASSWORD, make_person, make_user
 
 TABLET = {"width": 1024, "height": 768}
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _world(engine: Engine) -> None:
@@ -63,16 +56,9 @@ def _world(engine: Engine) -> None:
 @pytest.fixture
 def live(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
     """The app under uvicorn on 127.0.0.1, on a fresh database, the list polled every second."""
-    port = free_port()
-    with fresh_database(settings, tmp_path) as url:
-        live_settings = make_settings(url, public_url=f"http://127.0.0.1:{port}", console_poll_seconds=1,
-                                      console_stats_ttl_seconds=0)
-        engine = make_engine(live_settings)
-        migrate.upgrade(engine)
-        _world(engine)
-        with serving(create_app(live_settings, engine, run_scheduler=False, run_mqtt=False), port):
-            yield f"http://127.0.0.1:{port}", engine
-        engine.dispose()
+    with live_app(settings, tmp_path, _world, console_poll_seconds=1, console_stats_ttl_seconds=0) as (
+            live_settings, engine):
+        yield live_settings.public_url, engine
 
 
 def _sign_in(page: Page, base: str, username: str) -> None:
@@ -92,10 +78,8 @@ def _report(engine: Engine) -> str:
 
 def test_the_closed_loop_in_the_console(live: tuple[str, Engine], tmp_path: Path) -> None:
     base, engine = live
-    shots = DOCS if os.environ.get("SAFETY_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    shots.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    shots = screenshots(tmp_path)
+    with chromium() as browser:
         page = browser.new_context(viewport=TABLET, locale="zh-CN").new_page()
         page.set_default_timeout(10_000)
         _sign_in(page, base, "officer1")
@@ -139,7 +123,6 @@ def test_the_closed_loop_in_the_console(live: tuple[str, Engine], tmp_path: Path
         page.goto(f"{base}/console/stats")
         expect(page.locator("#charts svg")).to_have_count(5)
         page.screenshot(path=str(shots / "console-stats.png"), full_page=True)
-        browser.close()
     with Session(engine) as session:
         hazard = session.exec(select(Hazard).where(Hazard.ref == ref)).one()
     assert (hazard.state, hazard.verification_note) == (HazardState.closed, "现场验收合格")
@@ -147,13 +130,11 @@ def test_the_closed_loop_in_the_console(live: tuple[str, Engine], tmp_path: Path
 
 def test_a_counsellor_works_a_case_in_the_console(live: tuple[str, Engine], tmp_path: Path) -> None:
     base, engine = live
-    shots = DOCS if os.environ.get("SAFETY_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots(tmp_path)
     with session_scope(engine) as session:
         make_user(session, role=Role.counsellor, username="counsellor1")
         case_id = make_case(session, person=make_person(session, name="马超", team="综采一队")).id
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    with chromium() as browser:
         page = browser.new_context(viewport=TABLET, locale="zh-CN").new_page()
         page.set_default_timeout(10_000)
         _sign_in(page, base, "counsellor1")
@@ -171,7 +152,6 @@ def test_a_counsellor_works_a_case_in_the_console(live: tuple[str, Engine], tmp_
         page.screenshot(path=str(shots / "console-case.png"), full_page=True)
         page.click("#nav-figures")
         expect(page.locator("#charts svg")).to_have_count(2)
-        browser.close()
     with Session(engine) as session:
         case = session.get(CounsellingCase, case_id)
     assert (case.state, case.plan) == (CaseState.planned, "每周谈心一次，家访一次，组织家属座谈")

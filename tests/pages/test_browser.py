@@ -5,63 +5,48 @@ current backend. Screenshots go to a temporary folder, or to docs/screenshots/ w
 SAFETY_UPDATE_SCREENSHOTS=1.
 """
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from safety_service import migrate
 from safety_service.config import Settings
-from safety_service.database import make_engine, session_scope
+from safety_service.database import session_scope
 from safety_service.hazards.models import Hazard
 from safety_service.locations import service as locations_service
 from safety_service.locations.schemas import LocationCreate
-from safety_service.main import create_app
 from safety_service.photos.models import HazardPhoto
 from safety_service.qr import images, tokens
-from tests.conftest import make_settings
-from tests.live import fresh_database, serving
-from tests.mqtt.mosquitto import free_port
+from tests.live import chromium, live_app, screenshots
 from tests.photos.images import photo
 from tests.qr.decode import decode_png
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def _one_location(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        site = locations_service.ensure_site(session, code="tianchen", name_zh="田陈煤矿")
+        locations_service.add_location(session, site=site, data=LocationCreate(
+            code="PH-1", name_zh="主井井口", name_en="Main shaft pithead"))
 
 
 @pytest.fixture
 def live(settings: Settings, tmp_path: Path) -> Iterator[tuple[Settings, Engine]]:
     """The app under uvicorn on 127.0.0.1 with a fresh, migrated database holding one location."""
-    port = free_port()
-    with fresh_database(settings, tmp_path) as url:
-        live_settings = make_settings(url, public_url=f"http://127.0.0.1:{port}")
-        engine = make_engine(live_settings)
-        migrate.upgrade(engine)
-        with session_scope(engine) as session:
-            site = locations_service.ensure_site(session, code="tianchen", name_zh="田陈煤矿")
-            locations_service.add_location(session, site=site, data=LocationCreate(
-                code="PH-1", name_zh="主井井口", name_en="Main shaft pithead"))
-        with serving(create_app(live_settings, engine, run_scheduler=False), port):
-            yield live_settings, engine
-        engine.dispose()
+    with live_app(settings, tmp_path, _one_location) as running:
+        yield running
 
 
 def test_a_miner_scans_reports_with_a_photo_and_follows_the_report(live: tuple[Settings, Engine],
                                                                    tmp_path: Path) -> None:
     live_settings, engine = live
-    shots = DOCS if os.environ.get("SAFETY_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots(tmp_path)
     (scanned,) = decode_png(images.qr_png(tokens.report_url(live_settings, "PH-1")))
     (tmp_path / "hazard.jpg").write_bytes(photo("JPEG", (1200, 900), orientation=6))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    with chromium() as browser:
         page = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
                                    locale="zh-CN").new_page()
         page.goto(scanned)
@@ -79,7 +64,6 @@ def test_a_miner_scans_reports_with_a_photo_and_follows_the_report(live: tuple[S
         page.screenshot(path=str(shots / "tracking-page.png"), full_page=True)
         page.get_by_role("link", name="English").click()
         assert page.locator("#state").inner_text().startswith("Received")
-        browser.close()
     with Session(engine) as session:
         hazard = session.exec(select(Hazard).where(Hazard.tracking_code == code)).one()
         stored = session.exec(select(HazardPhoto).where(HazardPhoto.hazard_id == hazard.id)).one()
