@@ -26,6 +26,10 @@ class InvalidInput(DomainError):
     """The input is well-formed but breaks a domain rule (names the field)."""
 
 
+class NotApplicable(DomainError):
+    """The thing cannot be applied as it stands (a dead letter that would be refused again)."""
+
+
 class InvalidTransition(DomainError):
     """The hazard's state does not allow this action; ``allowed`` names what it does allow."""
 

@@ -13,6 +13,7 @@ from safety_service.errors import (
     DomainError,
     InvalidInput,
     InvalidTransition,
+    NotApplicable,
     NotFound,
     PermissionDenied,
 )
@@ -23,6 +24,7 @@ STATUS = {
     NotFound: 404,
     AlreadyExists: 409,
     InvalidTransition: 409,
+    NotApplicable: 409,
     PermissionDenied: 403,
     AuthenticationFailed: 401,
     InvalidInput: 422,

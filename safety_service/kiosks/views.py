@@ -5,11 +5,13 @@ from datetime import datetime
 from fastapi import APIRouter, Query
 from sqlmodel import SQLModel, col, select
 
-from safety_service.api.deps import AdminUser, SessionDep, SettingsDep, StaffUser
+from safety_service.api.deps import AdminUser, PathId, SessionDep, SettingsDep, StaffUser
 from safety_service.kiosks import service as kiosks_service
 from safety_service.kiosks.schemas import KioskCreate, KioskCredentials, KioskPublic, KiosksPublic
 from safety_service.locations import service as locations_service
+from safety_service.mqtt import intake as mqtt_intake
 from safety_service.mqtt.models import DeadLetter
+from safety_service.mqtt.payloads import KioskAck
 
 router = APIRouter(tags=["kiosks"])
 
@@ -21,6 +23,11 @@ class DeadLetterPublic(SQLModel):
     reason: str
     payload: str
     received_at: datetime
+
+
+class DeadLetterReplayed(SQLModel):
+    outcome: str  # accepted or duplicate for a report, applied for a status or a read confirmation
+    hazard_ref: str | None
 
 
 @router.get("/kiosks", response_model=KiosksPublic)
@@ -47,3 +54,14 @@ def list_dead_letters(session: SessionDep, _user: StaffUser,
                       limit: int = Query(50, ge=1, le=500)) -> list[DeadLetter]:
     """The newest kiosk messages the intake could not apply, with the reason."""
     return list(session.exec(select(DeadLetter).order_by(col(DeadLetter.id).desc()).limit(limit)).all())
+
+
+@router.post("/mqtt/dead-letters/{letter_id}/replay", response_model=DeadLetterReplayed)
+def replay_dead_letter(session: SessionDep, settings: SettingsDep, _admin: AdminUser,
+                       letter_id: PathId) -> DeadLetterReplayed:
+    """Apply a dead letter again once its cause is fixed; 409 (nothing changed) if it is still refused."""
+    result = mqtt_intake.replay(session, letter_id=letter_id, site=settings.site, timezone=settings.timezone)
+    session.commit()
+    acks = [KioskAck.model_validate_json(row.payload) for row in result.outbox]
+    return DeadLetterReplayed(outcome=acks[0].outcome if acks else "applied",
+                              hazard_ref=acks[0].hazard_ref if acks else None)

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.bulletins import reads as bulletins_reads
 from safety_service.clock import utc_now
-from safety_service.errors import DomainError
+from safety_service.errors import DomainError, NotApplicable, NotFound
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.schemas import HazardReport
 from safety_service.hazards.states import Channel
@@ -52,9 +52,11 @@ class Outgoing:
 
 @dataclass
 class Applied:
-    """What applying one message produced: the outbox rows to publish once committed."""
+    """What applying one message produced: the outbox rows to publish once committed, and why it
+    was refused if it was (it is then a dead letter too)."""
 
     outbox: list[Outgoing] = field(default_factory=list)
+    refused: str | None = None
 
 
 class Refused(Exception):
@@ -75,8 +77,7 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
         try:
             parsed = _parse(item, kiosks, site=site)
         except Refused as refused:
-            ack = _refuse(session, item, refused, site=site)
-            results[index].outbox.extend([ack] if ack is not None else [])
+            _refused(results[index], _refuse(session, item, refused, site=site), refused)
             continue
         if isinstance(parsed, tuple):
             reports.append((index, *parsed))
@@ -85,6 +86,8 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
     receipts = hazards_intake.report_hazards(session, reports=[r for _, _, r in reports], timezone=timezone)
     for (index, payload, _), receipt in zip(reports, receipts, strict=True):
         results[index].outbox.append(_ack(session, items[index], payload, receipt, site=site))
+        if receipt.error is not None:
+            results[index].refused = f"{type(receipt.error).__name__}: {receipt.error.message}"
     _apply_reads(session, items, reads, results, site=site)
     _store_outbox(session, [row for result in results for row in result.outbox], at=utc_now())
     return results
@@ -97,8 +100,12 @@ def _apply_reads(session: Session, items: list[Incoming], reads: list[tuple[int,
     for (index, _), error in zip(reads, errors, strict=True):
         if error is not None:
             refused = Refused("not_found", error.message, field=error.field)
-            ack = _refuse(session, items[index], refused, site=site)
-            results[index].outbox.extend([ack] if ack is not None else [])
+            _refused(results[index], _refuse(session, items[index], refused, site=site), refused)
+
+
+def _refused(result: Applied, ack: Outgoing | None, refused: Refused) -> None:
+    result.outbox.extend([ack] if ack is not None else [])
+    result.refused = f"{refused.code}: {refused.message}"
 
 
 def _store_outbox(session: Session, rows: list[Outgoing], *, at: datetime) -> None:
@@ -221,3 +228,21 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def replay(session: Session, *, letter_id: int, site: str, timezone: str) -> Applied:
+    """Apply a dead letter again, once what refused it is fixed: its ack goes to the outbox (a running
+    intake publishes it) and the letter is removed. One still refused changes nothing (NotApplicable)."""
+    letter = session.get(DeadLetter, letter_id)
+    if letter is None:
+        raise NotFound(f"no dead letter {letter_id}", field="letter_id")
+    item = Incoming(topic=letter.topic, payload=letter.payload.encode("utf-8"), received_at=utc_now())
+    attempt = session.begin_nested()
+    result = apply_batch(session, [item], site=site, timezone=timezone)[0]
+    if result.refused is not None:
+        attempt.rollback()
+        raise NotApplicable(f"still refused: {result.refused}", field="payload")
+    attempt.commit()
+    session.delete(letter)
+    logger.info("dead letter applied", extra={"letter_id": letter_id, "topic": letter.topic})
+    return result

@@ -1,12 +1,17 @@
 """Kiosks over the API."""
 
+import json
+import uuid
+
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
+from safety_service.hazards.models import Hazard
 from safety_service.kiosks.service import check_mosquitto_hash
 from safety_service.mqtt import intake
+from safety_service.mqtt.models import DeadLetter, OutboxMessage
 from safety_service.people.models import Role
 from tests.kiosks.builders import make_kiosk
 from tests.locations.builders import make_location
@@ -56,3 +61,31 @@ def test_staff_see_dead_letters(client: TestClient, session: Session, settings: 
     assert letters.json()[0]["reason"].startswith("invalid_json") and letters.json()[0]["payload"] == "garbage"
     miner = auth(make_user(session, role=Role.miner), settings)
     assert client.get("/api/v1/mqtt/dead-letters", headers=miner).status_code == 403
+
+
+def test_an_admin_replays_a_dead_letter_once_its_cause_is_fixed(client: TestClient, session: Session,
+                                                                 settings: Settings) -> None:
+    kiosk, _ = make_kiosk(session, site=settings.site)
+    topic = f"safety/{settings.site}/kiosk/{kiosk.kiosk_id}/report"
+    report = json.dumps({"schema": "kiosk-report/1", "report_id": str(uuid.uuid4()),
+                         "created_at": "2026-11-24T08:00:00+08:00", "description": "副井罐笼信号失灵"})
+    letters = [DeadLetter(topic=topic, payload=payload, reason="not_applied: ValueError: a bug since fixed",
+                          kiosk_id=kiosk.kiosk_id) for payload in (report, report, "garbage")]
+    session.add_all(letters)
+    session.flush()
+    admin = auth(make_user(session, role=Role.admin), settings)
+    first = client.post(f"/api/v1/mqtt/dead-letters/{letters[0].id}/replay", headers=admin)
+    assert first.status_code == 200 and first.json()["outcome"] == "accepted"
+    hazard = session.exec(select(Hazard).where(Hazard.ref == first.json()["hazard_ref"])).one()
+    assert hazard.kiosk_id == kiosk.id and session.get(DeadLetter, letters[0].id) is None
+    ack = session.exec(select(OutboxMessage).where(OutboxMessage.topic == topic.replace("/report", "/ack"))).one()
+    assert ack.published_at is None and first.json()["hazard_ref"] in ack.payload  # a running intake sends it
+    again = client.post(f"/api/v1/mqtt/dead-letters/{letters[1].id}/replay", headers=admin)
+    assert again.json() == {"outcome": "duplicate", "hazard_ref": hazard.ref}
+    before = len(session.exec(select(DeadLetter)).all())
+    refused = client.post(f"/api/v1/mqtt/dead-letters/{letters[2].id}/replay", headers=admin)
+    assert refused.status_code == 409 and "invalid_json" in refused.json()["detail"]
+    assert len(session.exec(select(DeadLetter)).all()) == before and session.get(DeadLetter, letters[2].id)
+    officer = auth(make_user(session, role=Role.officer), settings)
+    assert client.post(f"/api/v1/mqtt/dead-letters/{letters[2].id}/replay", headers=officer).status_code == 403
+    assert client.post("/api/v1/mqtt/dead-letters/999999999/replay", headers=admin).status_code == 404
