@@ -1,4 +1,5 @@
-"""Administration: people and roles, locations with their QR codes and label sheet, categories.
+"""Administration: people and roles, locations with their QR codes and label sheet, categories, and
+the kiosk messages the intake could not apply (dead letters).
 
 The forms call the same service functions as the API and the CLI.
 """
@@ -13,16 +14,18 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 from starlette.responses import RedirectResponse, Response
 
-from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.api.deps import PathId, SessionDep, SettingsDep
 from safety_service.config import Settings
 from safety_service.console import forms
 from safety_service.console.deps import AdminUser, ConsoleRefusal, ConsoleRoute, Csrf
 from safety_service.console.detail import FormDep
 from safety_service.console.rendering import render, translator
-from safety_service.errors import DomainError
+from safety_service.errors import DomainError, NotApplicable
 from safety_service.locations import service as locations_service
 from safety_service.locations.models import Area, Category
 from safety_service.locations.schemas import CategoryCreate, LocationCreate
+from safety_service.mqtt import intake as mqtt_intake
+from safety_service.mqtt.models import DeadLetter
 from safety_service.people import service as people_service
 from safety_service.people.models import Role
 from safety_service.people.schemas import UserCreate
@@ -31,6 +34,7 @@ from safety_service.qr.service import SheetFormat
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/admin", route_class=ConsoleRoute)
+DEAD_LETTERS_SHOWN = 200
 
 
 def _add_location(session: Session, settings: Settings, data: LocationCreate) -> Any:
@@ -83,6 +87,34 @@ def _show(request: Request, session: Session, user: Any, name: str, typed: dict 
     page = _page(name)
     return render(request, page.template, status=status, user=user, section=name, typed=typed or {},
                   errors=errors or {}, **page.listing(session))
+
+
+@router.get("/dead-letters")
+def dead_letters(request: Request, session: SessionDep, user: AdminUser) -> Response:
+    """Kiosk messages the intake could not apply, newest first, each with a button to apply it again."""
+    applied = request.query_params.get("applied", "")
+    return _letters(request, session, user, applied=applied if applied.isdigit() else None)
+
+
+@router.post("/dead-letters/{letter_id}/replay", dependencies=[Csrf])
+def replay_dead_letter(request: Request, session: SessionDep, settings: SettingsDep, user: AdminUser,
+                       letter_id: PathId) -> Response:
+    """Apply a dead letter again (the same as the API's replay); still refused shows why, changing nothing."""
+    try:
+        mqtt_intake.replay(session, letter_id=letter_id, site=settings.site, timezone=settings.timezone)
+    except NotApplicable as exc:
+        session.rollback()
+        return _letters(request, session, user, refused=(letter_id, exc.message), status=409)
+    session.commit()
+    logger.info("console dead letter applied", extra={"letter_id": letter_id, "user_id": user.id})
+    return RedirectResponse(f"/console/admin/dead-letters?applied={letter_id}", status_code=303)
+
+
+def _letters(request: Request, session: Session, user: Any, *, applied: str | None = None,
+             refused: tuple[int, str] | None = None, status: int = 200) -> Response:
+    letters = session.exec(select(DeadLetter).order_by(col(DeadLetter.id).desc()).limit(DEAD_LETTERS_SHOWN)).all()
+    return render(request, "admin_dead_letters.html", status=status, user=user, section="dead-letters",
+                  letters=letters, applied=applied, refused=refused)
 
 
 @router.get("/{name}")

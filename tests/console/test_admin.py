@@ -1,11 +1,18 @@
 """The admin pages: people and roles, locations with their QR codes and label sheet, categories."""
 
-from fastapi.testclient import TestClient
-from sqlmodel import Session
+import json
+import uuid
 
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from safety_service.config import Settings
+from safety_service.hazards.models import Hazard
 from safety_service.locations import service as locations_service
+from safety_service.mqtt.models import DeadLetter
 from safety_service.people import service as people_service
 from safety_service.people.models import Role
+from tests.kiosks.builders import make_kiosk
 from tests.locations.builders import make_location
 
 
@@ -14,6 +21,7 @@ def test_only_administrators_reach_the_admin_pages(console: TestClient, signed_i
         signed_in(role)
         assert console.get("/console/admin/people").status_code == 403, role
         assert console.get("/console/admin/qr/sheet.pdf").status_code == 403, role
+        assert console.get("/console/admin/dead-letters").status_code == 403, role
 
 
 def test_an_administrator_adds_an_account(console: TestClient, session: Session, signed_in) -> None:
@@ -65,3 +73,25 @@ def test_categories_are_data(console: TestClient, session: Session, signed_in) -
     answer = console.post("/console/admin/categories", data={"csrf_token": token, "code": "heat", "name_zh": "热害"})
     assert answer.status_code == 422 and 'id="err-code"' in answer.text
     assert console.get("/console/admin/nothing").status_code == 404
+
+
+def test_an_administrator_applies_a_dead_letter_again(console: TestClient, session: Session, signed_in,
+                                                      console_settings: Settings) -> None:
+    kiosk, _ = make_kiosk(session, site=console_settings.site)
+    topic = f"safety/{console_settings.site}/kiosk/{kiosk.kiosk_id}/report"
+    report = json.dumps({"schema": "kiosk-report/1", "report_id": str(uuid.uuid4()),
+                         "created_at": "2026-11-24T08:00:00+08:00", "description": "副井罐笼信号失灵"})
+    good, bad = (DeadLetter(topic=topic, payload=payload, reason="not_applied: ValueError: since fixed",
+                            kiosk_id=kiosk.kiosk_id) for payload in (report, "garbage"))
+    session.add_all([good, bad])
+    session.commit()
+    _, token = signed_in(Role.admin)
+    page = console.get("/console/admin/dead-letters")
+    assert page.status_code == 200 and f'data-letter="{good.id}"' in page.text and "重新处理" in page.text
+    refused = console.post(f"/console/admin/dead-letters/{bad.id}/replay", data={"csrf_token": token})
+    assert refused.status_code == 409 and 'id="refused"' in refused.text and "invalid_json" in refused.text
+    applied = console.post(f"/console/admin/dead-letters/{good.id}/replay", data={"csrf_token": token})
+    assert applied.status_code == 303
+    shown = console.get(applied.headers["location"]).text
+    assert 'id="applied"' in shown and f'data-letter="{good.id}"' not in shown and f'data-letter="{bad.id}"' in shown
+    assert session.exec(select(Hazard).where(Hazard.kiosk_id == kiosk.id)).one().description == "副井罐笼信号失灵"
