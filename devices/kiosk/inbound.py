@@ -32,7 +32,7 @@ def dispatch(kiosk: "KioskClient", topic: str, raw: bytes) -> None:
 
 
 def handle_ack(kiosk: "KioskClient", raw: bytes) -> None:
-    """Record the service's answer to a report; only the first ack for a report reaches ``on_ack``."""
+    """Record the service's answer to a report; only an ack that changes the answer reaches ``on_ack``."""
     ack = kiosk.schemas.parse("kiosk-ack", raw)
     if ack["report_id"] is None:
         logger.warning("service could not read a report", extra=kiosk.log_extra | {"error": ack.get("error")})

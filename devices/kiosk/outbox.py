@@ -192,17 +192,23 @@ class Outbox:
                            [(iso(at), message_id) for message_id in ids])
 
     def record_ack(self, key: str, ack: dict[str, Any], *, at: datetime) -> tuple[OutgoingMessage | None, bool]:
-        """Store the service's ack for a report; returns the message and whether this ack was its first."""
+        """Store the service's ack for a report; returns the message and whether this ack changed its answer.
+
+        The first ack is the answer, except that a report the service refused and later stored after
+        all (an operator applied its dead letter again) takes the new answer; a refusal never
+        replaces a stored report's answer.
+        """
         state = REJECTED if ack["outcome"] == "rejected" else ACKED
         error = json.dumps(ack["error"], ensure_ascii=False) if ack.get("error") else None
+        answerable = "state = 'pending'" if state == REJECTED else "state IN ('pending', 'rejected')"
         with self._write() as db:
             db.execute("UPDATE outgoing SET ack_count = ack_count + 1 WHERE key = ? AND kind = 'report'", (key,))
-            first = db.execute(
+            changed = db.execute(
                 "UPDATE outgoing SET state = ?, outcome = ?, hazard_ref = ?, tracking_code = ?, error = ?, done_at = ? "
-                "WHERE key = ? AND kind = 'report' AND state = 'pending'",
+                f"WHERE key = ? AND kind = 'report' AND {answerable}",
                 (state, ack["outcome"], ack.get("hazard_ref"), ack.get("tracking_code"), error, iso(at), key),
             ).rowcount
-        return self.get(key), first == 1
+        return self.get(key), changed == 1
 
     def mark_delivered(self, message_id: int, *, at: datetime) -> bool:
         """A bulletin-read confirmation reached the broker (PUBACK); returns whether it was still pending."""

@@ -83,6 +83,29 @@ def test_a_rejected_report_keeps_its_error_and_is_not_resent(service: FakeServic
     assert not wait_until(lambda: service.deliveries[report_id] > delivered, timeout=0.8)
 
 
+def test_a_refused_report_stored_later_takes_the_new_answer(service: FakeService, make_kiosk) -> None:
+    # An operator applied the report's dead letter again: the service acks it accepted after all.
+    error = {"code": "not_applied", "field": None, "message": "a fault since fixed"}
+    service.policy = lambda report, delivery: [ack_for(report, "rejected", error), ack_for(report)]
+    acks: list[Any] = []
+    kiosk = make_kiosk(callbacks={"on_ack": acks.append})
+    report_id = kiosk.report("主井信号失灵")
+    assert wait_until(lambda: kiosk.receipts() and kiosk.receipts()[0].state == "acked")
+    [receipt] = kiosk.receipts()
+    assert (receipt.outcome, receipt.hazard_ref, receipt.error) == ("accepted", f"YH-2026-{report_id[:8].upper()}", None)
+    assert len(acks) == 2  # the refusal, then the stored report
+
+
+def test_a_refusal_never_replaces_a_stored_reports_answer(service: FakeService, make_kiosk) -> None:
+    refusal = {"code": "refused", "field": None, "message": "late"}
+    service.policy = lambda report, delivery: [ack_for(report), ack_for(report, "rejected", refusal)]
+    kiosk = make_kiosk()
+    kiosk.report("巷道积水")
+    assert kiosk.wait_all_acked(5)
+    assert wait_until(lambda: kiosk.receipts()[0].ack_count == 2)
+    assert (kiosk.receipts()[0].state, kiosk.receipts()[0].outcome) == ("acked", "accepted")
+
+
 def test_the_report_is_resent_until_the_service_acks(service: FakeService, make_kiosk) -> None:
     service.policy = lambda report, delivery: [ack_for(report)] if delivery >= 2 else []
     kiosk = make_kiosk(resend_interval=0.3)
