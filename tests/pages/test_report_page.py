@@ -4,12 +4,17 @@ import re
 import uuid
 
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from safety_service.config import Settings
 from safety_service.hazards.models import Hazard
+from safety_service.main import create_app
+from safety_service.pages import views as pages_views
 from safety_service.photos.models import HazardPhoto
 from safety_service.qr import tokens
+from tests.conftest import make_settings, use_session
+from tests.pages.conftest import InlineWriter
 from tests.photos.images import photo
 
 
@@ -103,3 +108,23 @@ def test_refused_codes_show_a_clear_page_and_never_make_a_report(pages: TestClie
     retired = pages.post("/r/" + good, data=_form())
     assert retired.status_code == 410 and "这个地点已停用" in retired.text
     assert _count(session) == before
+
+
+ODD_VALUES = ["", " ", "\u0000", "a\u0000b", "x" * 5000, "😀" * 300, "roof", "NOWHERE", "' OR 1=1 --", "\u202e",
+              "-1", "99999999999999999999", "\r\n", "<script>alert(1)</script>"]
+
+
+def test_no_odd_value_in_any_field_of_the_public_form_is_a_server_error(database_url: str, engine: Engine,
+                                                                         session: Session, location) -> None:
+    """Each field of the report form set to each odd value, with and without a photo: a form error or a
+    receipt, never a 5xx (a 5,000-character category was one)."""
+    settings = make_settings(database_url, report_rate_per_minute=0, public_rate_per_minute=0)
+    app = create_app(settings, engine, run_scheduler=False)
+    use_session(app, session)
+    app.dependency_overrides[pages_views.get_report_writer] = lambda: InlineWriter(session, settings.timezone)
+    with TestClient(app) as pages:
+        for name in ("client_report_id", "category", "description", "reporter_name", "employee_no", "lang"):
+            for value in ODD_VALUES:
+                for files in (None, {"photo": ("a.jpg", b"\x00\xff" * 10, "image/jpeg")}):
+                    answer = pages.post(_path(settings, location.code), data=_form(**{name: value}), files=files)
+                    assert answer.status_code < 500, (name, value[:20], answer.status_code)
