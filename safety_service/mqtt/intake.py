@@ -77,7 +77,7 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
         try:
             parsed = _parse(item, kiosks, site=site)
         except Refused as refused:
-            _refused(results[index], _refuse(session, item, refused, site=site), refused)
+            _refuse(session, item, refused, results[index], site=site)
             continue
         if isinstance(parsed, tuple):
             reports.append((index, *parsed))
@@ -85,9 +85,9 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
             reads.append((index, parsed))
     receipts = hazards_intake.report_hazards(session, reports=[r for _, _, r in reports], timezone=timezone)
     for (index, payload, _), receipt in zip(reports, receipts, strict=True):
-        results[index].outbox.append(_ack(session, items[index], payload, receipt, site=site))
+        results[index].outbox.append(_ack(items[index], payload, receipt, site=site))
         if receipt.error is not None:
-            results[index].refused = f"{type(receipt.error).__name__}: {receipt.error.message}"
+            _keep(session, items[index], f"{type(receipt.error).__name__}: {receipt.error.message}", results[index])
     _apply_reads(session, items, reads, results, site=site)
     _store_outbox(session, [row for result in results for row in result.outbox], at=utc_now())
     return results
@@ -99,13 +99,8 @@ def _apply_reads(session: Session, items: list[Incoming], reads: list[tuple[int,
     errors = bulletins_reads.record_reads(session, reads=[r for _, r in reads], now=utc_now())
     for (index, _), error in zip(reads, errors, strict=True):
         if error is not None:
-            refused = Refused("not_found", error.message, field=error.field)
-            _refused(results[index], _refuse(session, items[index], refused, site=site), refused)
-
-
-def _refused(result: Applied, ack: Outgoing | None, refused: Refused) -> None:
-    result.outbox.extend([ack] if ack is not None else [])
-    result.refused = f"{refused.code}: {refused.message}"
+            _refuse(session, items[index], Refused("not_found", error.message, field=error.field), results[index],
+                    site=site)
 
 
 def _store_outbox(session: Session, rows: list[Outgoing], *, at: datetime) -> None:
@@ -181,29 +176,31 @@ def _invalid(error: ValidationError, data: object) -> Refused:
                    report_id=report_id if isinstance(report_id, str) else None)
 
 
-def _refuse(session: Session, item: Incoming, refused: Refused, *, site: str) -> Outgoing | None:
+def _keep(session: Session, item: Incoming, reason: str, result: Applied) -> None:
+    """Keep a message that was not applied as a dead letter, with the reason (also the result's)."""
     topic = parse_kiosk_topic(item.topic)
-    kiosk_id = topic.kiosk_id if topic else None
-    session.add(DeadLetter(topic=item.topic[:255], payload=item.payload.decode("utf-8", "replace"),
-                           reason=f"{refused.code}: {refused.message}", kiosk_id=kiosk_id and kiosk_id[:64],
-                           received_at=item.received_at))
+    kiosk_id = topic.kiosk_id[:64] if topic else None
+    session.add(DeadLetter(topic=item.topic[:255], payload=item.payload.decode("utf-8", "replace"), reason=reason,
+                           kiosk_id=kiosk_id, received_at=item.received_at))
+    result.refused = reason
+
+
+def _refuse(session: Session, item: Incoming, refused: Refused, result: Applied, *, site: str) -> None:
+    """A refused message: a dead letter, and an error ack where someone can be addressed."""
+    _keep(session, item, f"{refused.code}: {refused.message}", result)
     logger.warning("kiosk message refused", extra={"topic": item.topic, "code": refused.code})
+    topic = parse_kiosk_topic(item.topic)
     if topic is None or topic.site != site or topic.kind not in ("report", "bulletin-read"):
-        return None  # nobody to address: a status or a foreign topic gets no ack
+        return  # nobody to address: a status or a foreign topic gets no ack
     report_id = refused.report_id if refused.report_id and _is_uuid(refused.report_id) else None
     ack = KioskAck(schema="kiosk-ack/1", report_id=report_id, outcome="rejected", at=item.received_at,
                    error=AckError(code=refused.code, field=refused.field, message=refused.message))
-    return _outbox(kiosk_topic(site, topic.kiosk_id, "ack"), ack)
+    result.outbox.append(_outbox(kiosk_topic(site, topic.kiosk_id, "ack"), ack))
 
 
-def _ack(session: Session, item: Incoming, report: KioskReport, receipt: hazards_intake.Receipt, *,
-         site: str) -> Outgoing:
+def _ack(item: Incoming, report: KioskReport, receipt: hazards_intake.Receipt, *, site: str) -> Outgoing:
     kiosk_id = parse_kiosk_topic(item.topic).kiosk_id  # type: ignore[union-attr]
     error = receipt.error
-    if error is not None:
-        session.add(DeadLetter(topic=item.topic, payload=item.payload.decode("utf-8", "replace"),
-                               reason=f"{type(error).__name__}: {error.message}", kiosk_id=kiosk_id,
-                               received_at=item.received_at))
     ack = KioskAck(
         schema="kiosk-ack/1", report_id=report.report_id, at=item.received_at,
         outcome="rejected" if error else "accepted" if receipt.created else "duplicate",
