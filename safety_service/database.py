@@ -111,7 +111,7 @@ class _TextWithoutNul(StrDumperUnknown):
     """
 
     def dump(self, obj: str) -> Buffer | None:
-        return super().dump(obj.replace("\x00", "\ufffd") if "\x00" in obj else obj)
+        return super().dump(obj.replace("\x00", "\ufffd"))
 
 
 def _postgresql_text(dbapi_connection: Any, _record: Any) -> None:

@@ -96,4 +96,4 @@ def index_new(session: Session, rows: list[dict]) -> None:
     times as much (migration 0007). PostgreSQL's stored ``search_tsv`` column needs nothing.
     """
     if rows and session.get_bind().dialect.name == "sqlite":
-        session.execute(_FTS_INSERT, [{"id": row["id"], "search_text": row["search_text"]} for row in rows])
+        session.execute(_FTS_INSERT, rows)

@@ -23,7 +23,7 @@ def list_photos(session: SessionDep, user: CurrentUser, ref: str) -> HazardPhoto
     return HazardPhotosPublic(data=data, count=len(data))
 
 
-def _image(session: SessionDep, user: CurrentUser, ref: str, photo_id: PathId,
+def _image(session: SessionDep, user: CurrentUser, ref: str, photo_id: int,
            part: Literal["image", "thumbnail"]) -> Response:
     hazard = hazards_service.get_hazard(session, ref=ref)
     photo = photos_service.get_photo(session, hazard=hazard, photo_id=photo_id, user=user)

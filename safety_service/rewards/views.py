@@ -3,7 +3,6 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from sqlmodel import select
 
 from safety_service.api.deps import CurrentUser, OfficerUser, SessionDep, SettingsDep
 from safety_service.clock import utc_now
@@ -11,6 +10,7 @@ from safety_service.console.exports import to_csv
 from safety_service.errors import NotFound
 from safety_service.hazards import service as hazards_service
 from safety_service.pages.limits import RateLimiter
+from safety_service.people import service as people_service
 from safety_service.people.models import Person
 from safety_service.rewards import service as rewards_service
 from safety_service.rewards.models import EntryKind, RewardEntry
@@ -76,7 +76,7 @@ def ledger_csv(session: SessionDep, user: OfficerUser, employee_no: str | None =
 def employee_balance(session: SessionDep, user: OfficerUser, employee_no: str) -> RewardBalancePublic:
     """One employee's balance and entries; 404 for a number that is neither a person's nor in the ledger."""
     found = _balance(session, employee_no)
-    if not found.entries and session.exec(select(Person.id).where(Person.employee_no == employee_no)).first() is None:
+    if not found.entries and people_service.get_person(session, employee_no=employee_no) is None:
         raise NotFound(f"no person and no ledger entries with employee number {employee_no!r}", field="employee_no")
     return found
 
