@@ -1,7 +1,6 @@
 """Group commit: results only after the commit; a failed batch stores nothing; one bad item fails alone."""
 
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +17,7 @@ from safety_service.hazards.schemas import HazardReport
 from safety_service.hazards.states import Channel
 from safety_service.locations.models import Location
 from tests.locations.builders import make_location
+from tests.mqtt.clients import wait_until
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def _held_batches(engine: Engine, apply, descriptions: list[str], location_code:
     try:
         futures = [writer.submit(HazardReport(location_code=location_code, description=text, source=Channel.qr,
                                               client_report_id=f"batch-held-{text}")) for text in ["first"]]
-        assert wait_for(lambda: calls)
+        assert wait_until(lambda: bool(calls))
         futures += [writer.submit(HazardReport(location_code=location_code, description=text, source=Channel.qr,
                                                client_report_id=f"batch-held-{text}")) for text in descriptions]
         held.set()
@@ -116,13 +116,6 @@ def _held_batches(engine: Engine, apply, descriptions: list[str], location_code:
     finally:
         writer.stop()
     return [calls, outcomes]
-
-
-def wait_for(condition, timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.005)
-    return bool(condition())
 
 
 def test_one_bad_item_fails_alone_and_the_rest_of_its_batch_is_stored(engine: Engine, location_code: str) -> None:
