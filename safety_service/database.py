@@ -1,8 +1,9 @@
 """Engine, sessions and the shared table metadata."""
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -10,8 +11,9 @@ from typing import Any
 from psycopg.abc import Buffer
 from psycopg.types.string import StrDumperUnknown
 from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -116,6 +118,72 @@ class _TextWithoutNul(StrDumperUnknown):
 
 def _postgresql_text(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.adapters.register_dumper(str, _TextWithoutNul)
+
+
+def read_only(engine: Engine) -> Connection:
+    """A connection for a request that only reads, to use as a context manager.
+
+    On PostgreSQL it runs in autocommit: a read needs no transaction, and without one it saves two
+    round trips (BEGIN and the ROLLBACK when it goes back to the pool). SQLite begins none until
+    SQLAlchemy itself executes on it (``DriverStatement`` does not).
+    """
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
+
+
+@dataclass(frozen=True)
+class DriverStatement:
+    """A Core select compiled once for a dialect and run on the driver's own cursor.
+
+    For the hottest reads (the hazard list and its account check). Per execution SQLAlchemy
+    looks the statement up in its compiled cache, sets up an execution context and wraps and
+    processes every row: on a page of 50 hazards that took 415 µs where the same statement on the
+    cursor took 292 µs, most of it SQLite's. Parameters still pass through their types' bind
+    processors; rows come back as the driver gives them (SQLite gives times as text: see
+    ``utc_value``). The statement must have no expanding (``IN``-list) parameters.
+    """
+
+    compiled: Any  # sqlalchemy.sql.compiler.SQLCompiler
+    positions: tuple[str, ...] | None  # parameter names in order, for a positional paramstyle
+    processors: tuple[tuple[str, Callable[[Any], Any]], ...]
+
+    def fetch(self, connection: Connection, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        """All rows of the statement with these parameters, on this connection's driver connection."""
+        values = self.compiled.construct_params(params)
+        for name, process in self.processors:
+            values[name] = process(values[name])
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(self.compiled.string,
+                           values if self.positions is None else [values[name] for name in self.positions])
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+
+@lru_cache(maxsize=1024)
+def driver_statement(statement: Executable, dialect: Dialect) -> DriverStatement:
+    """The statement compiled for the dialect, once (statements and dialects are keyed by identity)."""
+    compiled = statement.compile(dialect=dialect)
+    if any(bind.expanding for bind in compiled.binds.values()):
+        raise ValueError("a DriverStatement cannot expand IN-list parameters; give each value its own")
+    processors = tuple(
+        (name, process) for name, bind in compiled.binds.items()
+        if (process := bind.type.bind_processor(dialect)) is not None
+    )
+    positions = tuple(compiled.positiontup) if compiled.positional else None
+    return DriverStatement(compiled, positions, processors)
+
+
+def utc_value(value: datetime | str | None) -> datetime | None:
+    """A time column's value from a driver as aware UTC (SQLite's driver gives the stored text)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @lru_cache

@@ -1,5 +1,7 @@
 """Password hashing (argon2) and signed access tokens (JWT)."""
 
+import functools
+import time
 from datetime import timedelta
 
 import jwt
@@ -36,12 +38,26 @@ def create_access_token(user_id: int, settings: Settings) -> str:
     return jwt.encode(payload, settings.secret_key, algorithm=_ALGORITHM)
 
 
-def read_access_token(token: str, settings: Settings) -> int:
-    """The user id a valid token names; raises AuthenticationFailed otherwise."""
+def read_access_token(token: str, settings: Settings, *, now: float | None = None) -> int:
+    """The user id a valid token names; raises AuthenticationFailed otherwise.
+
+    ``now`` (seconds since the epoch) is for tests; the expiry is checked on every call, the
+    signature once per token and key.
+    """
+    user_id, expires = _verified(token, settings.secret_key)
+    if expires <= (time.time() if now is None else now):
+        raise AuthenticationFailed("invalid or expired token")
+    return user_id
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified(token: str, key: str) -> tuple[int, float]:
+    """The user id and expiry of a token whose signature and claims check out (a refused token
+    raises, so only good ones are kept: a client sends the same token with every request)."""
     try:
-        payload = jwt.decode(token, settings.secret_key, algorithms=[_ALGORITHM])
+        payload = jwt.decode(token, key, algorithms=[_ALGORITHM], options={"require": ["exp", "sub"]})
         if payload.get("typ") != "access":
             raise AuthenticationFailed("not an access token")
-        return int(payload["sub"])
-    except (jwt.PyJWTError, KeyError, ValueError) as exc:
+        return int(payload["sub"]), float(payload["exp"])
+    except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
         raise AuthenticationFailed("invalid or expired token") from exc

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from safety_service import migrate
-from safety_service.api.deps import get_session, get_session_factory
+from safety_service.api.deps import get_read_connections, get_session, get_session_factory
 from safety_service.config import Settings
 from safety_service.database import make_engine
 from safety_service.main import create_app
@@ -95,6 +95,7 @@ def use_session(app: FastAPI, session: Session) -> None:
     """Every route of the app works in the test's session (sync routes and async routes' hops alike)."""
     app.dependency_overrides[get_session] = lambda: session
     app.dependency_overrides[get_session_factory] = lambda: lambda: nullcontext(session)
+    app.dependency_overrides[get_read_connections] = lambda: lambda: nullcontext(session.connection())
 
 
 @pytest.fixture

@@ -2,17 +2,18 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from safety_service.config import Settings
-from safety_service.database import writer
+from safety_service.database import driver_statement, read_only, writer
 from safety_service.errors import AuthenticationFailed, PermissionDenied
-from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Role, User
+from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Person, Role, User, Viewer
 from safety_service.security import read_access_token
 from safety_service.validation import MAX_ROW_ID
 
@@ -37,6 +38,12 @@ async def get_session_factory(request: Request) -> Callable[[], AbstractContextM
     return lambda: Session(engine, expire_on_commit=False)
 
 
+async def get_read_connections(request: Request) -> Callable[[], AbstractContextManager[Connection]]:
+    """Opens a read-only connection inside an async route's one hop to the read threads."""
+    engine = request.app.state.engine
+    return lambda: read_only(engine)
+
+
 async def get_settings(request: Request) -> Settings:
     # async: no IO, so no hop to a worker thread (each hop costs time under load)
     return request.app.state.settings
@@ -47,6 +54,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionFactory = Annotated[Callable[[], AbstractContextManager[Session]], Depends(get_session_factory)]
+ReadConnections = Annotated[Callable[[], AbstractContextManager[Connection]], Depends(get_read_connections)]
 TokenDep = Annotated[str | None, Depends(oauth2_scheme)]
 
 
@@ -55,26 +63,40 @@ def get_current_user(session: SessionDep, settings: SettingsDep, token: TokenDep
     return authenticate(session, settings, token)
 
 
-def authenticate(session: Session, settings: Settings, token: str | None, *, detached: bool = False) -> User:
-    """The active account the bearer token names; AuthenticationFailed otherwise.
-
-    ``detached`` reads a copy of the account's row with one lean query, outside the session's
-    identity map: cheaper, for routes that only read.
-    """
-    if not token:
-        raise AuthenticationFailed("not signed in: send a bearer token from /api/v1/auth/token")
-    user_id = read_access_token(token, settings)
-    if detached:
-        row = session.connection().execute(_ACCOUNT, {"user_id": user_id}).first()
-        user = User(**row._mapping) if row else None
-    else:
-        user = session.get(User, user_id)
+def authenticate(session: Session, settings: Settings, token: str | None) -> User:
+    """The active account the bearer token names; AuthenticationFailed otherwise."""
+    user = session.get(User, _token_user_id(settings, token))
     if user is None or not user.is_active:
-        raise AuthenticationFailed("the account of this token no longer exists or is disabled")
+        raise _gone()
     return user
 
 
-_ACCOUNT = select(*User.__table__.c).where(User.__table__.c.id == bindparam("user_id"))
+def authenticate_reader(connection: Connection, settings: Settings, token: str | None) -> Viewer:
+    """The active account the bearer token names, as a reader of the register, in one lean query."""
+    user_id = _token_user_id(settings, token)
+    rows = driver_statement(_READER, connection.dialect).fetch(connection, {"user_id": user_id})
+    if not rows or not rows[0][1]:
+        raise _gone()
+    role, _, employee_no = rows[0]
+    return Viewer(user_id, Role(role), employee_no)
+
+
+def _token_user_id(settings: Settings, token: str | None) -> int:
+    if not token:
+        raise AuthenticationFailed("not signed in: send a bearer token from /api/v1/auth/token")
+    return read_access_token(token, settings)
+
+
+def _gone() -> AuthenticationFailed:
+    return AuthenticationFailed("the account of this token no longer exists or is disabled")
+
+
+_ACCOUNT, _PERSON = User.__table__, Person.__table__
+_READER = (
+    select(_ACCOUNT.c.role, _ACCOUNT.c.is_active, _PERSON.c.employee_no)
+    .select_from(_ACCOUNT.outerjoin(_PERSON, _PERSON.c.id == _ACCOUNT.c.person_id))
+    .where(_ACCOUNT.c.id == bindparam("user_id"))
+)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -90,7 +112,10 @@ def require_roles(*roles: Role) -> Callable[[User], User]:
     return guard
 
 
-def check_role(user: User, allowed: frozenset[Role]) -> User:
+Account = TypeVar("Account", User, Viewer)
+
+
+def check_role(user: Account, allowed: frozenset[Role]) -> Account:
     """The user, if their role is one of ``allowed``; PermissionDenied otherwise."""
     if user.role not in allowed:
         raise PermissionDenied(f"role {user.role!r} may not do this; needs one of {sorted(allowed)}")

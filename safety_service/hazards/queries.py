@@ -6,14 +6,17 @@ only indexed columns, so an index answers it without touching the table.
 """
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, false, func, literal_column, not_, or_, select, true
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
 from safety_service.clock import as_utc
+from safety_service.database import driver_statement, utc_value
 from safety_service.errors import InvalidInput, NotFound
 from safety_service.hazards import search
 from safety_service.hazards import service as hazards_service
@@ -26,7 +29,7 @@ from safety_service.hazards.schemas import (
     HazardPublic,
 )
 from safety_service.locations.models import Area, Category, Location
-from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Person, Role, User
+from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Person, Role, User, Viewer
 
 H = Hazard.__table__.c
 SORT_KEYS = {
@@ -43,22 +46,28 @@ def _order(columns: Any, keys: tuple[tuple[str, bool], ...]) -> list[Any]:
     return [columns[name].desc() if descending else columns[name].asc() for name, descending in keys]
 
 
-def _visibility(user: User) -> str:
-    """Which part of the register this user may read (a key of ``_VISIBLE``)."""
-    if user.role in STAFF_ROLES:
+def _visibility(role: Role) -> str:
+    """Which part of the register this role may read (a key of ``_VISIBLE``)."""
+    if role in STAFF_ROLES:
         return "all"
-    if user.role == Role.owner:
+    if role == Role.owner:
         return "owned_or_own"
-    return "own" if user.role in {Role.miner, Role.supervisor} else "none"
+    return "own" if role in {Role.miner, Role.supervisor} else "none"
 
 
-def _viewer(session: Session, user: User) -> dict[str, Any]:
+def viewer(session: Session, user: User) -> Viewer:
+    """The account as a reader of the register (its person's employee number read only when it matters)."""
+    assert user.id is not None
+    person = session.get(Person, user.person_id) if user.person_id and _visibility(user.role) != "all" else None
+    return Viewer(user.id, user.role, person.employee_no if person else None)
+
+
+def _viewer_params(reader: Viewer) -> dict[str, Any]:
     """The reader's values the visibility conditions are bound to."""
-    if _visibility(user) in ("all", "none"):
+    if _visibility(reader.role) in ("all", "none"):
         return {}
-    person = session.get(Person, user.person_id) if user.person_id else None
     # No person, no own reports: a NULL employee number matches no row.
-    return {"viewer_id": user.id, "viewer_employee_no": person.employee_no if person else None}
+    return {"viewer_id": reader.user_id, "viewer_employee_no": reader.employee_no}
 
 
 _VISIBLE: dict[str, ColumnElement[bool]] = {
@@ -70,8 +79,8 @@ _VISIBLE: dict[str, ColumnElement[bool]] = {
 }
 
 
-def _id_of(session: Session, model: Any, code_column: Any, value: str, field: str) -> int:
-    found = session.exec(select(model.id).where(code_column == value)).scalars().first()
+def _id_of(connection: Connection, model: Any, code_column: Any, value: str, field: str) -> int:
+    found = connection.execute(select(model.id).where(code_column == value)).scalars().first()
     if found is None:
         raise InvalidInput(f"unknown {field} {value!r}", field=field)
     return found
@@ -90,16 +99,16 @@ def _id_subquery(field: str) -> Any:
     return select(model.id).where(code_column == bindparam(field)).limit(1).correlate(None).scalar_subquery()
 
 
-def _check_codes(session: Session, filters: HazardFilters) -> None:
+def _check_codes(connection: Connection, filters: HazardFilters) -> None:
     """Raise InvalidInput for a filter naming an unknown code (checked only when nothing matched)."""
     for field, (model, code_column) in _CODES.items():
         if value := getattr(filters, field):
-            _id_of(session, model, code_column, value, field)
+            _id_of(connection, model, code_column, value, field)
 
 
-# Each filter's condition, its value a bound parameter of the filter's name.
+# Each filter's condition, its value a bound parameter of the filter's name ("state" is built per
+# number of states, see _state_in).
 _FILTERS: dict[str, ColumnElement[bool]] = {
-    "state": H.state.in_(bindparam("state", expanding=True)),
     "open": H.is_open == bindparam("open"),
     "grade": H.grade == bindparam("grade"),
     "category": H.category_id == _id_subquery("category"),
@@ -114,52 +123,62 @@ _FILTERS: dict[str, ColumnElement[bool]] = {
 _OVERDUE = and_(H.is_open == true(), H.deadline < bindparam("now"))
 
 
+def _state_in(states: int) -> ColumnElement[bool]:
+    """The state filter for this many states, each its own parameter (``state_0``, ...), so that
+    the statement runs on the driver (no IN list expanded per execution)."""
+    return H.state.in_([bindparam(f"state_{i}") for i in range(states)])
+
+
 def _given(filters: HazardFilters) -> dict[str, Any]:
-    """The filters given, with the values their parameters take."""
-    values = {name: getattr(filters, name) for name in _FILTERS}
+    """The filters given, with the values their parameters take ("state" holds the distinct states)."""
+    values = {name: getattr(filters, name) for name in ("state", *_FILTERS)}
     given = {name: value for name, value in values.items() if value is not None and value != []}
     if "state" in given:
-        given["state"] = [str(s) for s in given["state"]]
+        given["state"] = list(dict.fromkeys(str(s) for s in given["state"]))
     for name in ("grade", "source"):
         if name in given:
             given[name] = str(given[name])
     return given
 
 
-def _search(session: Session, filters: HazardFilters) -> search.Match:
-    found = search.match(filters.q or "", session.get_bind().dialect)
+def _search(connection: Connection, filters: HazardFilters) -> search.Match:
+    found = search.match(filters.q or "", connection.dialect)
     if found is None:
-        _check_codes(session, filters)  # an unknown code is the first thing reported, as ever
+        _check_codes(connection, filters)  # an unknown code is the first thing reported, as ever
         raise InvalidInput("the search text holds no letters or digits", field="q")
     return found
 
 
 def list_hazards(session: Session, *, filters: HazardFilters, user: User, now: datetime) -> dict[str, Any]:
-    """One page of hazards this user may see, and how many match (capped at COUNT_LIMIT, or SEARCH_COUNT_LIMIT).
+    """One page of hazards this user may see, and how many match, in the session's transaction."""
+    return hazard_page(session.connection(), filters=filters, reader=viewer(session, user), now=now)
 
-    The statements are built once per shape (which filters, which sort, whose view) and run with
-    the values as parameters: building and keying a statement cost more than running it.
+
+def hazard_page(connection: Connection, *, filters: HazardFilters, reader: Viewer, now: datetime) -> dict[str, Any]:
+    """One page of hazards this reader may see, and how many match (capped at COUNT_LIMIT, or SEARCH_COUNT_LIMIT).
+
+    The statements are built once per shape (which filters, how many states, which sort, whose
+    view) and run with the values as parameters, on the driver's cursor: building, keying and
+    processing a statement in SQLAlchemy cost more than running it.
     """
     given = _given(filters)
+    states = given.pop("state", [])
     count_limit = SEARCH_COUNT_LIMIT if filters.q else COUNT_LIMIT
     keys = SORT_KEYS[filters.sort or ("deadline" if filters.overdue else "-id" if filters.q else "-reported_at")]
-    shape = (frozenset(given), filters.overdue, keys, _visibility(user),
-             bool(given) or user.role not in STAFF_ROLES)
-    found = _search(session, filters) if filters.q else None
+    shape = (frozenset(given), len(states), filters.overdue, keys, _visibility(reader.role),
+             bool(given or states) or reader.role not in STAFF_ROLES)
+    found = _search(connection, filters) if filters.q else None
     statements = _statements(*shape, found=found) if found else _cached_statements(*shape)
-    params = {**given, **_viewer(session, user), "now": now, "limit": filters.limit, "offset": filters.offset,
-              "count_limit": count_limit + 1}
-    # The rows are plain Core rows from the session's connection: no ORM result processing on the
-    # hottest path.
-    connection = session.connection()
+    params = {**given, **{f"state_{i}": state for i, state in enumerate(states)}, **_viewer_params(reader),
+              "now": now, "limit": filters.limit, "offset": filters.offset, "count_limit": count_limit + 1}
     if found is not None and found.index is None and keys == SORT_KEYS["-id"]:
         rows, count = _newest_matches_first(connection, statements, params, filters.limit)
     else:
         # The count rides along with the page: one round trip for both.
-        rows = connection.execute(statements.page, params).all()
-        count = rows[0][-1] if rows else connection.execute(statements.counted, params).scalar_one()
+        rows = statements.run(connection, "page", params)
+        count = rows[0][-1] if rows else statements.run(connection, "counted", params)[0][0]
     if not rows:
-        _check_codes(session, filters)
+        _check_codes(connection, filters)
     return {
         "data": [_summary(row, now) for row in rows],
         "count": min(count, count_limit),
@@ -182,7 +201,7 @@ _NEWEST_ID = select(func.max(H.id))
 def _newest_matches_first(connection: Any, statements: "_Statements", params: dict[str, Any],
                           limit: int) -> tuple[list[Any], int]:
     """A newest-first page of text-search matches on PostgreSQL, and their capped count."""
-    count = connection.execute(statements.counted, params).scalar_one()
+    count = statements.run(connection, "counted", params)[0][0]
     if not count:
         return [], 0
     newest = connection.execute(_NEWEST_ID).scalar_one()
@@ -190,10 +209,10 @@ def _newest_matches_first(connection: Any, statements: "_Statements", params: di
         floor = newest - window
         if floor <= 0:
             break
-        rows = connection.execute(statements.window, {**params, "id_floor": floor}).all()
+        rows = statements.run(connection, "window", {**params, "id_floor": floor})
         if len(rows) == limit:
             return rows, count
-    return connection.execute(statements.window, {**params, "id_floor": 0}).all(), count
+    return statements.run(connection, "window", {**params, "id_floor": 0}), count
 
 
 @dataclass(frozen=True)
@@ -201,12 +220,24 @@ class _Statements:
     page: Any  # the page, with the capped count as its last column
     counted: Any  # the capped count alone
     window: Any  # the page alone, of ids above :id_floor
+    # Run on the driver's cursor (the cached shapes); a text search's statements, built per query
+    # with its terms inside, go through SQLAlchemy and its compiled cache.
+    on_driver: bool
+
+    def run(self, connection: Connection, name: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        """The rows of one of the statements."""
+        statement = getattr(self, name)
+        if self.on_driver:
+            return driver_statement(statement, connection.dialect).fetch(connection, params)
+        return connection.execute(statement, params).all()
 
 
-def _statements(given: frozenset[str], overdue: bool | None, keys: tuple[tuple[str, bool], ...], visibility: str,
-                narrowed: bool, found: search.Match | None = None) -> _Statements:
+def _statements(given: frozenset[str], states: int, overdue: bool | None, keys: tuple[tuple[str, bool], ...],
+                visibility: str, narrowed: bool, found: search.Match | None = None) -> _Statements:
     """The statements of one shape."""
     where = [_VISIBLE[visibility], *(_FILTERS[name] for name in sorted(given))]
+    if states:
+        where.append(_state_in(states))
     if overdue is not None:
         where.append(_OVERDUE if overdue else not_(_OVERDUE))
     if found:
@@ -216,7 +247,7 @@ def _statements(given: frozenset[str], overdue: bool | None, keys: tuple[tuple[s
     )
     return _Statements(
         page=_page(where, keys, found).add_columns(counted.scalar_subquery()), counted=counted,
-        window=_page([*where, H.id > bindparam("id_floor")], keys, found),
+        window=_page([*where, H.id > bindparam("id_floor")], keys, found), on_driver=found is None,
     )
 
 
@@ -267,10 +298,11 @@ def _summary(row: Any, now: datetime) -> dict[str, Any]:
     # stay datetimes: orjson writes them as ISO 8601 in C.
     _, ref, state, grade, source, description, reported_at, deadline, is_open, escalation_level, \
         location_code, location_name, category_code, owner_name, *_ = row
+    deadline = utc_value(deadline)
     return {
         "ref": ref, "state": state, "grade": grade,
         "category": category_code, "location": location_code, "location_name": location_name,
-        "source": source, "description": description, "reported_at": reported_at, "deadline": deadline,
+        "source": source, "description": description, "reported_at": utc_value(reported_at), "deadline": deadline,
         "overdue": bool(is_open and deadline is not None and deadline < now),
         "escalation_level": escalation_level, "owner": owner_name,
     }
@@ -278,8 +310,8 @@ def _summary(row: Any, now: datetime) -> dict[str, Any]:
 
 def get_visible(session: Session, *, ref: str, user: User) -> Hazard:
     """The hazard with this reference if this user may see it; NotFound otherwise."""
-    query = select(Hazard).where(col(Hazard.ref) == ref, _VISIBLE[_visibility(user)])
-    hazard = session.exec(query, params=_viewer(session, user)).scalars().first()
+    query = select(Hazard).where(col(Hazard.ref) == ref, _VISIBLE[_visibility(user.role)])
+    hazard = session.exec(query, params=_viewer_params(viewer(session, user))).scalars().first()
     if hazard is None:
         raise NotFound(f"no hazard {ref!r}", field="ref")
     return hazard

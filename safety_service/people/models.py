@@ -1,5 +1,6 @@
 """People (employees) and their accounts with roles."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -61,3 +62,12 @@ class User(UserBase, table=True):
     is_active: bool = True
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime, nullable=False))
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What reading the register needs of an account: who it is, its role, its employee number."""
+
+    user_id: int
+    role: Role
+    employee_no: str | None  # of the account's person; None when it has none
