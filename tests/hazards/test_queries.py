@@ -1,11 +1,18 @@
 """The list's query paths, beyond what the API tests see."""
 
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
 import pytest
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
+from safety_service.database import driver_statement, utc_value
 from safety_service.hazards import queries
+from safety_service.hazards.models import Hazard
 from safety_service.hazards.schemas import HazardFilters
+from safety_service.hazards.states import Channel, Grade, HazardState
 from safety_service.people.models import Role
 from tests.hazards.builders import make_hazard
 from tests.locations.builders import make_location
@@ -32,3 +39,47 @@ def test_newest_first_search_pages_are_the_same_whichever_id_window_fills_them(
     none = queries.list_hazards(session, filters=HazardFilters(q="突水", location=location.code), user=officer,
                                 now=utc_now())
     assert (none["data"], none["count"]) == ([], 0)
+
+
+PAST = utc_now().replace(microsecond=0) - timedelta(days=3)
+BEIJING = timezone(timedelta(hours=8))
+LISTS = (
+    HazardFilters(), HazardFilters(open=True), HazardFilters(state=["closed", "reported", "closed"]),
+    HazardFilters(overdue=True), HazardFilters(overdue=False, sort="-deadline"), HazardFilters(grade="major"),
+    HazardFilters(reported_from=PAST.astimezone(BEIJING), reported_to=PAST + timedelta(seconds=1)),
+    HazardFilters(source="kiosk", sort="reported_at", limit=2, offset=1),
+)
+
+
+@pytest.mark.parametrize("filters", LISTS, ids=range(len(LISTS)))
+def test_the_driver_path_gives_the_rows_sqlalchemy_gives(session: Session, filters: HazardFilters) -> None:
+    """Bind processors applied (a time given in Beijing time, on the boundary of its range, compares
+    as the UTC it is), states each a parameter; rows unprocessed, but read as the same values."""
+    owner = make_user(session, role=Role.owner)
+    for state in (HazardState.reported, HazardState.rectifying, HazardState.closed):
+        make_hazard(session, state=state, owner=owner, source=Channel.kiosk, now=PAST,
+                    deadline=PAST + timedelta(days=1))
+    make_hazard(session, state=HazardState.confirmed, grade=Grade.major)
+    connection = session.connection()
+    given = queries._given(filters)
+    states = given.pop("state", [])
+    statements = queries._cached_statements(frozenset(given), len(states), filters.overdue,
+                                            queries.SORT_KEYS[filters.sort or "-reported_at"], "all", True)
+    params = {**given, **{f"state_{i}": s for i, s in enumerate(states)}, "now": utc_now(),
+              "limit": filters.limit, "offset": filters.offset, "count_limit": 10_001}
+    on_driver = statements.run(connection, "page", params)
+    through_sqlalchemy = connection.execute(statements.page, params).all()
+    assert on_driver, "the filters match some of the hazards made"
+    assert [_plain(row) for row in on_driver] == [_plain(row) for row in through_sqlalchemy]
+    page = queries.list_hazards(session, filters=filters, user=make_user(session, role=Role.officer), now=utc_now())
+    assert page["count"] == on_driver[0][-1]
+
+
+def _plain(row: Any) -> tuple[Any, ...]:
+    return tuple(utc_value(v) if isinstance(v, str | datetime) and i in (6, 7) else v for i, v in enumerate(row))
+
+
+def test_a_statement_with_an_in_list_parameter_is_refused_for_the_driver(session: Session) -> None:
+    statement = select(Hazard.id).where(col(Hazard.state).in_(bindparam("states", expanding=True)))
+    with pytest.raises(ValueError, match="IN-list"):
+        driver_statement(statement, session.connection().dialect)

@@ -1,10 +1,15 @@
 """Sign-in and accounts over the API."""
 
+import time
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from safety_service.config import Settings
+from safety_service.errors import AuthenticationFailed
 from safety_service.people.models import Role
+from safety_service.security import read_access_token
 from tests.people.builders import PASSWORD, auth, login, make_user
 
 
@@ -63,3 +68,20 @@ def test_a_bad_account_is_422_with_the_field(client: TestClient, session: Sessio
     assert response.status_code == 422
     fields = {tuple(error["loc"]) for error in response.json()["detail"]}
     assert {("body", "username"), ("body", "role"), ("body", "password")} <= fields
+
+
+def test_a_token_accepted_before_is_refused_once_it_expired_or_its_account_was_disabled(
+        client: TestClient, session: Session, settings: Settings) -> None:
+    user = make_user(session, role=Role.officer)
+    headers = auth(user, settings)
+    token = headers["Authorization"].removeprefix("Bearer ")
+    assert client.get("/api/v1/hazards", headers=headers).status_code == 200
+    assert read_access_token(token, settings) == user.id  # its signature is now checked and kept
+    later = time.time() + settings.token_expire_minutes * 60 + 1
+    with pytest.raises(AuthenticationFailed):
+        read_access_token(token, settings, now=later)
+    user.is_active = False
+    session.add(user)
+    session.flush()
+    for path in ("/api/v1/hazards", "/api/v1/users/me"):
+        assert client.get(path, headers=headers).status_code == 401, path
