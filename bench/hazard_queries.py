@@ -32,7 +32,7 @@ from sqlmodel import Session
 from bench import fill
 from bench.common import BACKENDS, DEFAULT_ROWS, busiest_location, percentiles, settings_for, table, timed, write_result
 from safety_service.clock import utc_now
-from safety_service.database import make_engine
+from safety_service.database import DriverStatement, make_engine
 from safety_service.hazards import queries
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.schemas import HazardFilters
@@ -76,17 +76,27 @@ def cases(location: str) -> list[Case]:
 
 
 class Statements:
-    """Collects the statements a call sends, to explain them afterwards."""
+    """Collects the statements a call sends, to explain them afterwards: through SQLAlchemy (its
+    events) and on the driver's cursor (``DriverStatement.fetch``, which SQLAlchemy does not see)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine, self.seen = engine, []
+        self._fetch = DriverStatement.fetch
 
     def __enter__(self) -> Self:
         event.listen(self.engine, "before_cursor_execute", self._record)
+        fetch = self._fetch
+
+        def recorded(statement: DriverStatement, connection: Any, params: dict[str, Any]) -> Any:
+            self._record(None, None, statement.compiled.string, statement.parameters(params))
+            return fetch(statement, connection, params)
+
+        DriverStatement.fetch = recorded  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *exc: object) -> None:
         event.remove(self.engine, "before_cursor_execute", self._record)
+        DriverStatement.fetch = self._fetch  # type: ignore[method-assign]
 
     def _record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         if "FROM hazard" in statement:

@@ -175,15 +175,20 @@ class DriverStatement:
     positions: tuple[str, ...] | None  # parameter names in order, for a positional paramstyle
     processors: tuple[tuple[str, Callable[[Any], Any]], ...]
 
-    def fetch(self, connection: Connection, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
-        """All rows of the statement with these parameters, on this connection's driver connection."""
+    def parameters(self, params: dict[str, Any]) -> list[Any] | dict[str, Any]:
+        """The parameters as the driver takes them: each through its type's bind processor, in order
+        for a positional paramstyle."""
         values = self.compiled.construct_params(params)
         for name, process in self.processors:
             values[name] = process(values[name])
+        return values if self.positions is None else [values[name] for name in self.positions]
+
+    def fetch(self, connection: Connection, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        """All rows of the statement with these parameters, on this connection's driver connection."""
+        values = self.parameters(params)
         cursor = connection.connection.cursor()
         try:
-            cursor.execute(self.compiled.string,
-                           values if self.positions is None else [values[name] for name in self.positions])
+            cursor.execute(self.compiled.string, values)
             return cursor.fetchall()
         except connection.dialect.loaded_dbapi.Error as exc:
             # SQLAlchemy's error, as the app expects (a lost connection is 503; the pool drops it
