@@ -88,7 +88,7 @@ class Statements:
         fetch = self._fetch
 
         def recorded(statement: DriverStatement, connection: Any, params: dict[str, Any]) -> Any:
-            self._record(None, None, statement.compiled.string, statement.parameters(params))
+            self._record(None, None, *statement.parameters(params))
             return fetch(statement, connection, params)
 
         DriverStatement.fetch = recorded  # type: ignore[method-assign]

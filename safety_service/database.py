@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 from psycopg.abc import Buffer
 from psycopg.types.string import StrDumperUnknown
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -204,6 +205,17 @@ class DriverStatement:
         finally:
             cursor.close()
 
+    async def fetch_async(self, connection: psycopg.AsyncConnection[Any],
+                          params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        """All rows of the statement on an async psycopg connection (``AsyncReads``)."""
+        text, values = self.parameters(params)
+        try:
+            async with connection.cursor() as cursor:
+                await cursor.execute(text, values)
+                return await cursor.fetchall()
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(text, values, exc, psycopg.Error) from exc
+
 
 _POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
 
@@ -233,6 +245,44 @@ def _writer(name: str, bind: BindParameter[Any], dialect: Dialect) -> Callable[[
     if bind.expanding:
         return lambda values: ", ".join(map(write, values))
     return write
+
+
+@dataclass(frozen=True)
+class AsyncReads:
+    """PostgreSQL connections that serve the hottest read (the hazard list) on the event loop.
+
+    A read on a worker thread waits out each round trip to PostgreSQL, then queues for the GIL
+    with the event loop and the other threads: at 64 connections the list served 899 req/s on
+    eight threads and 1,256 on the event loop, with the same statements. The connections are
+    psycopg's own (``psycopg_pool``) in autocommit; statements are compiled by SQLAlchemy
+    (``DriverStatement``) for ``dialect``, the engine's. A connection PostgreSQL closed fails its
+    read (the caller then reads through the engine) and the pool replaces it.
+    """
+
+    pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]]
+    dialect: Dialect
+
+    @classmethod
+    def for_engine(cls, engine: Engine, size: int) -> "AsyncReads | None":
+        """A pool of ``size`` connections to the engine's PostgreSQL database (opened by ``open``); None on SQLite."""
+        if engine.dialect.name != "postgresql":
+            return None
+        conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        pool = AsyncConnectionPool(
+            conninfo, min_size=size, max_size=size, open=False, name="reads", kwargs={"autocommit": True},
+            configure=_configure_async,
+        )
+        return cls(pool, engine.dialect)
+
+    async def open(self) -> None:
+        await self.pool.open()
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+
+async def _configure_async(connection: psycopg.AsyncConnection[Any]) -> None:
+    connection.adapters.register_dumper(str, _TextWithoutNul)
 
 
 def utc_value(value: datetime | str | None) -> datetime | None:

@@ -20,7 +20,7 @@ from safety_service.config import Settings, get_settings
 from safety_service.console import views as console_views
 from safety_service.counselling import family_views as counselling_family_views
 from safety_service.counselling import views as counselling_views
-from safety_service.database import get_engine
+from safety_service.database import AsyncReads, get_engine
 from safety_service.hazards import views as hazards_views
 from safety_service.kiosks import views as kiosks_views
 from safety_service.locations import views as locations_views
@@ -52,9 +52,12 @@ def api_router() -> APIRouter:
 # SQLite answers a read in a fraction of a millisecond, so its worker threads mostly contend for
 # the GIL: measured on the hazard list, 20 threads served 35% fewer requests than 2 to 4.
 SQLITE_WORKER_THREADS = 4
-# The hazard list's threads on PostgreSQL (each waits on a round trip most of its time): measured at
-# 64 connections, 4 served 734 req/s, 8 858, 16 821.
+# The hazard list's threads on PostgreSQL, for what its event-loop path hands over (a text search,
+# an empty page): each waits on round trips most of its time (at 64 connections, 4 threads served
+# 734 req/s, 8 858, 16 821).
 POSTGRESQL_READ_THREADS = 8
+# The hazard list's connections on the event loop (AsyncReads).
+POSTGRESQL_READ_CONNECTIONS = 8
 # QR report submissions at work at once (each may hold a photo of up to SAFETY_PHOTO_MAX_BYTES).
 REPORT_SUBMISSIONS_AT_ONCE = 64
 
@@ -104,6 +107,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = worker_threads(settings)
+        if app.state.async_reads is not None:
+            await app.state.async_reads.open()
         report_writer.start()
         if start_scheduler:
             scheduler.start()
@@ -112,6 +117,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         scheduler.stop()
         report_writer.stop()
         app.state.reads.close()
+        if app.state.async_reads is not None:
+            await app.state.async_reads.close()
 
     app = FastAPI(
         title="Mine safety supervision service", version=__version__, lifespan=lifespan,
@@ -121,6 +128,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.settings, app.state.engine, app.state.scheduler = settings, engine, scheduler
     app.state.report_writer = report_writer
     app.state.reads = ReadThreads(read_threads(settings))
+    app.state.async_reads = AsyncReads.for_engine(engine, min(settings.db_pool_size, POSTGRESQL_READ_CONNECTIONS))
     errors.install(app)
     app.include_router(api_router())
     app.include_router(pages_views.router)

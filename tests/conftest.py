@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from safety_service import migrate
-from safety_service.api.deps import get_read_connections, get_session, get_session_factory
+from safety_service.api.deps import get_async_reads, get_read_connections, get_session, get_session_factory
 from safety_service.config import Settings
 from safety_service.database import make_engine
 from safety_service.main import create_app
@@ -96,6 +96,7 @@ def use_session(app: FastAPI, session: Session) -> None:
     app.dependency_overrides[get_session] = lambda: session
     app.dependency_overrides[get_session_factory] = lambda: lambda: nullcontext(session)
     app.dependency_overrides[get_read_connections] = lambda: lambda: nullcontext(session.connection())
+    app.dependency_overrides[get_async_reads] = lambda: None  # its own connections see no test's data
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """Dependencies declared once: the session, the settings, the signed-in user, role guards."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
+import psycopg
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam, select
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from safety_service.config import Settings
-from safety_service.database import driver_statement, read_only, writer
+from safety_service.database import AsyncReads, driver_statement, read_only, writer
 from safety_service.errors import AuthenticationFailed, PermissionDenied
 from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Person, Role, User, Viewer
 from safety_service.security import read_access_token
@@ -44,6 +45,11 @@ async def get_read_connections(request: Request) -> Callable[[], AbstractContext
     return lambda: read_only(engine)
 
 
+async def get_async_reads(request: Request) -> AsyncReads | None:
+    """PostgreSQL's connections on the event loop for the hazard list; None on SQLite."""
+    return request.app.state.async_reads  # type: ignore[no-any-return]
+
+
 async def get_settings(request: Request) -> Settings:
     # async: no IO, so no hop to a worker thread (each hop costs time under load)
     return request.app.state.settings
@@ -56,6 +62,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionFactory = Annotated[Callable[[], AbstractContextManager[Session]], Depends(get_session_factory)]
 ReadConnections = Annotated[Callable[[], AbstractContextManager[Connection]], Depends(get_read_connections)]
 TokenDep = Annotated[str | None, Depends(oauth2_scheme)]
+AsyncReadsDep = Annotated[AsyncReads | None, Depends(get_async_reads)]
 
 
 def get_current_user(session: SessionDep, settings: SettingsDep, token: TokenDep) -> User:
@@ -74,7 +81,18 @@ def authenticate(session: Session, settings: Settings, token: str | None) -> Use
 def authenticate_reader(connection: Connection, settings: Settings, token: str | None) -> Viewer:
     """The active account the bearer token names, as a reader of the register, in one lean query."""
     user_id = _token_user_id(settings, token)
-    rows = driver_statement(_READER, connection.dialect).fetch(connection, {"user_id": user_id})
+    return _reader(user_id, driver_statement(_READER, connection.dialect).fetch(connection, {"user_id": user_id}))
+
+
+async def authenticate_reader_async(reads: AsyncReads, connection: psycopg.AsyncConnection[Any], settings: Settings,
+                                    token: str | None) -> Viewer:
+    """``authenticate_reader`` on an async PostgreSQL connection."""
+    user_id = _token_user_id(settings, token)
+    statement = driver_statement(_READER, reads.dialect)
+    return _reader(user_id, await statement.fetch_async(connection, {"user_id": user_id}))
+
+
+def _reader(user_id: int, rows: Sequence[Sequence[Any]]) -> Viewer:
     if not rows or not rows[0][1]:
         raise _gone()
     role, _, employee_no = rows[0]

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from sqlalchemy import ColumnElement, Integer, and_, bindparam, false, func, literal_column, not_, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
 from safety_service.clock import as_utc
-from safety_service.database import driver_statement, utc_value
+from safety_service.database import AsyncReads, driver_statement, utc_value
 from safety_service.errors import InvalidInput, NotFound
 from safety_service.hazards import search
 from safety_service.hazards import service as hazards_service
@@ -167,15 +168,10 @@ def hazard_page(connection: Connection, *, filters: HazardFilters, reader: Viewe
     the values as parameters, on the driver's cursor: building, keying and processing a statement
     in SQLAlchemy cost more than running it.
     """
-    given = _given(filters)
-    count_limit = SEARCH_COUNT_LIMIT if filters.q else COUNT_LIMIT
-    keys = SORT_KEYS[filters.sort or ("deadline" if filters.overdue else "-id" if filters.q else "-reported_at")]
-    shape = (frozenset(given), filters.overdue, keys, _visibility(reader.role),
-             bool(given) or reader.role not in STAFF_ROLES)
+    shape, params = _plan(filters, reader, now)
     found = _search(connection, filters) if filters.q else None
     statements = _statements(*shape, found=found) if found else _cached_statements(*shape)
-    params = {**given, **_viewer_params(reader), "now": now, "limit": filters.limit, "offset": filters.offset, "count_limit": count_limit + 1}
-    if found is not None and found.index is None and keys == SORT_KEYS["-id"]:
+    if found is not None and found.index is None and shape[2] == SORT_KEYS["-id"]:
         rows, count = _newest_matches_first(connection, statements, params, filters.limit)
     else:
         # The count rides along with the page: one round trip for both.
@@ -183,6 +179,37 @@ def hazard_page(connection: Connection, *, filters: HazardFilters, reader: Viewe
         count = rows[0][-1] if rows else statements.run(connection, "counted", params)[0][0]
     if not rows:
         _check_codes(connection, filters)
+    return _answer(filters, rows, count, now)
+
+
+async def hazard_page_async(reads: AsyncReads, connection: psycopg.AsyncConnection[Any], *, filters: HazardFilters,
+                            reader: Viewer, now: datetime) -> dict[str, Any] | None:
+    """``hazard_page`` on an async PostgreSQL connection, where one statement answers: a page with
+    rows and no text search. None otherwise (a search, an empty page), for ``hazard_page``."""
+    if filters.q:
+        return None
+    shape, params = _plan(filters, reader, now)
+    rows = await driver_statement(_cached_statements(*shape).page, reads.dialect).fetch_async(connection, params)
+    return _answer(filters, rows, rows[0][-1], now) if rows else None
+
+
+def _plan(filters: HazardFilters, reader: Viewer, now: datetime) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The shape of the list's statements and the values of their parameters."""
+    given = _given(filters)
+    keys = SORT_KEYS[filters.sort or ("deadline" if filters.overdue else "-id" if filters.q else "-reported_at")]
+    shape = (frozenset(given), filters.overdue, keys, _visibility(reader.role),
+             bool(given) or reader.role not in STAFF_ROLES)
+    params = {**given, **_viewer_params(reader), "now": now, "limit": filters.limit, "offset": filters.offset,
+              "count_limit": _count_limit(filters) + 1}
+    return shape, params
+
+
+def _count_limit(filters: HazardFilters) -> int:
+    return SEARCH_COUNT_LIMIT if filters.q else COUNT_LIMIT
+
+
+def _answer(filters: HazardFilters, rows: Sequence[Sequence[Any]], count: int, now: datetime) -> dict[str, Any]:
+    count_limit = _count_limit(filters)
     return {
         "data": [_summary(row, now) for row in rows],
         "count": min(count, count_limit),
