@@ -3,8 +3,8 @@
 from typing import Annotated, Any
 
 import orjson
+import psycopg
 from fastapi import APIRouter, Depends, Request, Response
-from psycopg_pool import PoolTimeout
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -94,7 +94,7 @@ async def _page_on_the_loop(reads: AsyncReads, request: Request, settings: Setti
             reader = check_role(await authenticate_reader_async(reads, connection, settings, token), HAZARD_READERS)
             filters = read_query(HazardFilters, request.query_params)
             return await queries.hazard_page_async(reads, connection, filters=filters, reader=reader, now=utc_now())
-    except (PoolTimeout, OperationalError):
+    except (psycopg.OperationalError, OperationalError):  # the pool's PoolTimeout and PoolClosed among them
         return None
 
 

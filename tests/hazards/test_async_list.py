@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from safety_service import database, migrate
@@ -35,6 +36,7 @@ class World:
     location: str
     fallbacks: list[int]
     database: str
+    engine: Engine
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +72,7 @@ def world() -> Iterator[World]:
     with pytest.MonkeyPatch.context() as patch, TestClient(app) as client:
         patch.setattr(queries, "hazard_page", counted)
         assert isinstance(app.state.async_reads, AsyncReads)
-        yield World(client, headers, location.code, fallbacks, engine.url.database or "")
+        yield World(client, headers, location.code, fallbacks, engine.url.database or "", engine)
     engine.dispose()
     drop_pg_database(url)
 
@@ -137,3 +139,15 @@ def test_connections_the_server_closed_cost_no_request_and_are_replaced(world: W
         response = world.client.get("/api/v1/hazards", headers=headers)
         assert response.status_code == 200 and response.json() == expected
     assert 0 < len(world.fallbacks) - before < 3 * POSTGRESQL_READ_CONNECTIONS, "the pool replaced them"
+
+
+def test_without_a_working_pool_the_threads_answer(world: World) -> None:
+    app = world.client.app
+    reads = app.state.async_reads  # type: ignore[attr-defined]
+    expected = world.client.get("/api/v1/hazards", headers=world.headers[Role.officer]).json()
+    app.state.async_reads = AsyncReads.for_engine(world.engine, 1)  # type: ignore[attr-defined]  # never opened
+    try:
+        response = world.client.get("/api/v1/hazards", headers=world.headers[Role.officer])
+        assert response.status_code == 200 and response.json() == expected
+    finally:
+        app.state.async_reads = reads  # type: ignore[attr-defined]
