@@ -1,8 +1,8 @@
 """The officers' list queries on a million hazards, on SQLite and PostgreSQL (`make bench`).
 
-Each query runs through ``queries.list_hazards``, the function behind ``GET /api/v1/hazards``,
-with a real officer account and a new session per call, as a request would; its page and its
-capped count are both timed. Beside them, the "raw limit": the same indexed location page through
+Each query runs through ``queries.list_hazards``, the statements of ``GET /api/v1/hazards`` in a
+session, with a real officer account and a new session per call; its page and its capped count
+are both timed. Beside them, the "raw limit": the same indexed location page through
 plain SQLAlchemy Core (no session, no joins, no count), and a filter no index serves, for scale.
 Every statement's plan is checked for a full scan of ``hazard`` and saved.
 Then, unless ``--no-http``, ``bench/http_load.py`` measures the list endpoint against a ping.
