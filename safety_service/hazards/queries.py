@@ -9,7 +9,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 from sqlalchemy import ColumnElement, Integer, and_, bindparam, false, func, literal_column, not_, or_, select, true
@@ -171,7 +171,7 @@ def hazard_page(connection: Connection, *, filters: HazardFilters, reader: Viewe
     shape, params = _plan(filters, reader, now)
     found = _search(connection, filters) if filters.q else None
     statements = _statements(*shape, found=found) if found else _cached_statements(*shape)
-    if found is not None and found.index is None and shape[2] == SORT_KEYS["-id"]:
+    if found is not None and found.index is None and shape.keys == SORT_KEYS["-id"]:
         rows, count = _newest_matches_first(connection, statements, params, filters.limit)
     else:
         # The count rides along with the page: one round trip for both.
@@ -193,12 +193,22 @@ async def hazard_page_async(reads: AsyncReads, connection: psycopg.AsyncConnecti
     return _answer(filters, rows, rows[0][-1], now) if rows else None
 
 
-def _plan(filters: HazardFilters, reader: Viewer, now: datetime) -> tuple[tuple[Any, ...], dict[str, Any]]:
+class _Shape(NamedTuple):
+    """What the list's statements depend on (the arguments of ``_statements``)."""
+
+    given: frozenset[str]  # the filters given
+    overdue: bool | None
+    keys: tuple[tuple[str, bool], ...]  # the sort
+    visibility: str
+    narrowed: bool  # by a filter or by the reader's view
+
+
+def _plan(filters: HazardFilters, reader: Viewer, now: datetime) -> tuple[_Shape, dict[str, Any]]:
     """The shape of the list's statements and the values of their parameters."""
     given = _given(filters)
     keys = SORT_KEYS[filters.sort or ("deadline" if filters.overdue else "-id" if filters.q else "-reported_at")]
-    shape = (frozenset(given), filters.overdue, keys, _visibility(reader.role),
-             bool(given) or reader.role not in STAFF_ROLES)
+    shape = _Shape(frozenset(given), filters.overdue, keys, _visibility(reader.role),
+                   bool(given) or reader.role not in STAFF_ROLES)
     params = {**given, **_viewer_params(reader), "now": now, "limit": filters.limit, "offset": filters.offset,
               "count_limit": _count_limit(filters) + 1}
     return shape, params
