@@ -2,7 +2,6 @@
 
 import logging
 import re
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from psycopg.types.string import StrDumperUnknown
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import BindParameter
@@ -103,34 +102,13 @@ def make_engine(settings: Settings) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url, pool_size=settings.db_pool_size, max_overflow=BACKGROUND_CONNECTIONS)
+    # Pinged at every checkout, so a restarted server costs no request (the hazard list, which would
+    # pay the round trip most often, reads through AsyncReads on PostgreSQL).
+    engine = create_engine(
+        url, pool_size=settings.db_pool_size, max_overflow=BACKGROUND_CONNECTIONS, pool_pre_ping=True
+    )
     event.listen(engine, "connect", _postgresql_text)
-    event.listen(engine, "checkin", _checked_in)
-    event.listen(engine, "checkout", _ping_if_idle)
     return engine
-
-
-# A pooled PostgreSQL connection that sat idle this long is pinged before it is used again (a
-# server restart or a firewall may have closed it meanwhile). SQLAlchemy's pool_pre_ping pings on
-# every checkout: a round trip per request, 30 % of the hazard list's time under load.
-PING_AFTER_IDLE_SECONDS = 2.0
-
-
-def _checked_in(_dbapi_connection: Any, record: Any) -> None:
-    record.info["checked_in"] = time.monotonic()
-
-
-def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-    checked_in = record.info.get("checked_in")  # none yet: a connection just opened
-    if checked_in is None or time.monotonic() - checked_in < PING_AFTER_IDLE_SECONDS:
-        return
-    try:
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        dbapi_connection.rollback()
-    except psycopg.Error as exc:
-        # The pool discards this connection and checks out another (a new one if need be).
-        raise DisconnectionError("a pooled connection was closed while it sat idle") from exc
 
 
 class _TextWithoutNul(StrDumperUnknown):
@@ -199,8 +177,7 @@ class DriverStatement:
             cursor.execute(text, values)
             return cursor.fetchall()
         except connection.dialect.loaded_dbapi.Error as exc:
-            # SQLAlchemy's error, as the app expects (a lost connection is 503; the pool drops it
-            # when it fails to reset on its way back).
+            # SQLAlchemy's error, as the app expects (a lost database is a 503).
             raise DBAPIError.instance(text, values, exc, connection.dialect.loaded_dbapi.Error) from exc
         finally:
             cursor.close()
@@ -253,7 +230,7 @@ class AsyncReads:
 
     A read on a worker thread waits out each round trip to PostgreSQL, then queues for the GIL
     with the event loop and the other threads: at 64 connections the list served 899 req/s on
-    eight threads and 1,256 on the event loop, with the same statements. The connections are
+    eight threads and 1,125 to 1,182 on the event loop, with the same statements. The connections are
     psycopg's own (``psycopg_pool``) in autocommit; statements are compiled by SQLAlchemy
     (``DriverStatement``) for ``dialect``, the engine's. A connection PostgreSQL closed fails its
     read (the caller then reads through the engine) and the pool replaces it.

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from safety_service import database, migrate
+from safety_service import migrate
 from safety_service.clock import utc_now
 from safety_service.database import AsyncReads, make_engine
 from safety_service.hazards import queries
@@ -125,15 +125,13 @@ def test_refusals_are_the_same_on_the_event_loop(world: World, params: dict[str,
     assert world.client.get("/api/v1/hazards", params=params).status_code == 401
 
 
-def test_connections_the_server_closed_cost_no_request_and_are_replaced(world: World,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_connections_the_server_closed_cost_no_request_and_are_replaced(world: World) -> None:
     """As after a PostgreSQL restart: every connection of both pools is gone."""
     headers = world.headers[Role.officer]
     expected = world.client.get("/api/v1/hazards", headers=headers).json()
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
                       (world.database,))
-    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.0)  # the engine's idle ones are pinged
     before = len(world.fallbacks)
     for _ in range(3 * POSTGRESQL_READ_CONNECTIONS):
         response = world.client.get("/api/v1/hazards", headers=headers)
