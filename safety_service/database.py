@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
+from safety_service.clock import as_utc
 from safety_service.config import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -52,9 +53,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return None if value is None else as_utc(value)
 
 
 # Connections beyond SAFETY_DB_POOL_SIZE for the work outside requests (the intake's writer,
@@ -270,7 +269,7 @@ def utc_value(value: datetime | str | None) -> datetime | None:
         # Naive UTC, as UTCDateTime stores it; parsed with its offset written on, 5x faster than
         # parsing and then replace(tzinfo=...) (100 times a page of the list).
         return datetime.fromisoformat(value + "+00:00")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return as_utc(value)
 
 
 @lru_cache
