@@ -32,11 +32,14 @@ from sqlmodel import Session
 from bench import fill
 from bench.common import BACKENDS, DEFAULT_ROWS, busiest_location, percentiles, settings_for, table, timed, write_result
 from safety_service.clock import utc_now
+from safety_service.config import Settings
 from safety_service.database import DriverStatement, make_engine
 from safety_service.hazards import queries
 from safety_service.hazards.models import Hazard
-from safety_service.hazards.schemas import HazardFilters
+from safety_service.hazards.schemas import HazardFilters, StepLimits
 from safety_service.people.models import User
+
+LIMITS = StepLimits.of(Settings.model_construct())  # the default time limits of the steps
 
 H = Hazard.__table__.c
 LIST_TARGET_MS = 5.0
@@ -145,7 +148,7 @@ def run_case(engine: Engine, officer: User, case: Case, *, runs: int) -> list[st
 
     def call() -> dict[str, Any]:
         with Session(engine) as session:
-            return queries.list_hazards(session, filters=filters, user=officer, now=utc_now())
+            return queries.list_hazards(session, filters=filters, user=officer, now=utc_now(), limits=LIMITS)
 
     with Statements(engine) as statements:
         page = call()

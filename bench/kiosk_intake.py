@@ -169,7 +169,7 @@ def database_for(backend: str, work: Path) -> str:
 def service_phase(broker: Mosquitto, url: str, kiosks: list[str], per_kiosk: int, publishers: int,
                   protocol: str, intakes: int):
     env = {**os.environ, "SAFETY_DATABASE_URL": url, "SAFETY_SITE": SITE,
-           "SAFETY_MQTT_URL": broker.url(), "SAFETY_MQTT_CLIENT_ID": "bench-intake", "SAFETY_LOG_LEVEL": "WARNING",
+           "SAFETY_MQTT_URL": broker.url(), "SAFETY_MQTT_CLIENT_ID": "safety-bench-intake", "SAFETY_LOG_LEVEL": "WARNING",
            "SAFETY_SECRET_KEY": "bench-" + "k" * 40, "SAFETY_MQTT_PROTOCOL": protocol}
     cli = [sys.executable, "-m", "safety_service"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
@@ -177,7 +177,7 @@ def service_phase(broker: Mosquitto, url: str, kiosks: list[str], per_kiosk: int
     for kiosk_id in kiosks:
         subprocess.run([*cli, "kiosk", "add", kiosk_id, "--location", "BENCH"], env=env, check=True,
                        capture_output=True)
-    processes = [subprocess.Popen([*cli, "intake"], env={**env, "SAFETY_MQTT_CLIENT_ID": f"bench-intake-{n}"})
+    processes = [subprocess.Popen([*cli, "intake"], env={**env, "SAFETY_MQTT_CLIENT_ID": f"safety-bench-intake-{n}"})
                  for n in range(intakes)]
     try:
         time.sleep(3)

@@ -22,6 +22,8 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlmodel import Session
 
 from safety_service.database import writer
+from safety_service.health import storage_fault
+from safety_service.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +35,10 @@ _STOP = object()
 
 
 def is_database_failure(error: BaseException) -> bool:
-    """Whether the database failed (unreachable, locked, out of connections), not the data: worth retrying."""
-    return isinstance(error, (OperationalError, InterfaceError, SQLAlchemyTimeoutError))
+    """Whether the database failed (unreachable, locked, out of connections, its disk full, read-only),
+    not the data: worth retrying. PostgreSQL's read-only refusal is an InternalError."""
+    return isinstance(error, (OperationalError, InterfaceError, SQLAlchemyTimeoutError)) \
+        or storage_fault(error) is not None
 
 
 class WriterStopped(RuntimeError):
@@ -45,8 +49,9 @@ class BatchWriter(Generic[T, R]):
     """Applies submitted items in batches: ``apply(session, items)`` returns one result per item."""
 
     def __init__(self, engine: Engine, apply: Callable[[Session, list[T]], list[R]], *, name: str,
-                 max_batch: int = 500) -> None:
+                 max_batch: int = 500, metrics: Metrics | None = None) -> None:
         self.engine, self.apply, self.name, self.max_batch = engine, apply, name, max_batch
+        self._sizes = None if metrics is None else metrics.batch_size.labels(name)
         self._queue: queue.SimpleQueue[tuple[T, Done[R]] | object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -123,6 +128,8 @@ class BatchWriter(Generic[T, R]):
             with Session(writer(self.engine), expire_on_commit=False) as session:
                 results = self.apply(session, items)
                 session.commit()
+            if self._sizes is not None:
+                self._sizes.observe(len(items))
         except BaseException as exc:
             logger.exception("batch failed", extra={"writer": self.name, "size": len(items)})
             if len(batch) > 1 and isinstance(exc, Exception) and not is_database_failure(exc):

@@ -1,7 +1,8 @@
 """Timezone-aware UTC time from one place, with a clock tests can replace."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 
 def utc_now() -> datetime:
@@ -14,6 +15,11 @@ def as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def local_today(timezone: str) -> date:
+    """Today's date at the mine (in its timezone)."""
+    return utc_now().astimezone(ZoneInfo(timezone)).date()
 
 
 class Clock(Protocol):

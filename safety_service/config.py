@@ -1,12 +1,27 @@
 """One typed settings object, read from ``SAFETY_`` environment variables."""
 
+import contextlib
+import ipaddress
+import socket
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
-DEFAULT_SECRET_KEY = "change-me-development-only-this-is-not-a-secret"
+from safety_service import keyfiles
+
+# The key earlier versions used when none was set: public, so never a key again.
+LEGACY_SECRET_KEY = "change-me-development-only-this-is-not-a-secret"
+MIN_PRODUCTION_SECRET = 32
+MIN_METRICS_TOKEN = 16
+# Every MQTT client id of the service starts with this, and no kiosk id may (README, "MQTT client ids").
+SERVICE_CLIENT_ID_PREFIX = "safety-"
+# The QR codes' base URL outside `serve` when SAFETY_PUBLIC_URL is not set (serve's default address).
+DEFAULT_PUBLIC_URL = "http://localhost:8000"
 
 
 class InsecureSettings(RuntimeError):
@@ -19,41 +34,66 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SAFETY_", env_file=".env", extra="ignore")
 
     env: str = Field("development", pattern="^(development|production|test)$")
-    database_url: str = "sqlite:///./data/safety.db"
+    data_dir: str = "./data"
+    database_url: str = ""  # a SQLite file in data_dir when not set
+    database_password_file: str = ""  # the password of database_url's user, kept out of the URL (a Docker secret)
     db_pool_size: int = Field(20, ge=1, le=500)
     mqtt_enabled: bool = True
     mqtt_url: str = "embedded"
     mqtt_embedded_port: int = Field(1883, ge=1, le=65535)
     mqtt_embedded_host: str = "127.0.0.1"
-    mqtt_client_id: str = Field("", max_length=64)
+    mqtt_client_id: str = Field("", max_length=64, pattern=rf"^({SERVICE_CLIENT_ID_PREFIX}[A-Za-z0-9_.-]+)?$")
     mqtt_protocol: str = Field("5", pattern=r"^(5|3\.1\.1)$")
     mqtt_shared_group: str = Field("safety-intake", pattern=r"^[A-Za-z0-9_-]*$")
     mqtt_password_file: str = ""
     mqtt_acl_file: str = ""
+    mqtt_broker_pid_file: str = ""
+    mqtt_ca_file: str = ""
     mqtt_batch_size: int = Field(500, ge=1, le=10_000)
     site: str = "tianchen"
     site_name: str = "田陈煤矿"
-    public_url: str = "http://localhost:8000"
-    secret_key: str = DEFAULT_SECRET_KEY
+    public_url: str = ""
+    secret_key: str = ""  # generated into data_dir when not set (not in production)
     token_expire_minutes: int = Field(12 * 60, ge=1)
+    login_max_failures: int = Field(10, ge=0)  # per account; 0: no limit
+    login_max_failures_per_address: int = Field(50, ge=0)  # per client address; 0: no limit
+    login_lockout_seconds: float = Field(300.0, ge=1)
     timezone: str = "Asia/Shanghai"
     scheduler_enabled: bool = True
     scheduler_interval_seconds: float = Field(60.0, gt=0)
     escalate_officer_after_hours: float = Field(24.0, gt=0)
     escalate_chief_after_hours: float = Field(72.0, gt=0)
+    escalate_major_officer_after_hours: float = Field(4.0, gt=0)
+    escalate_major_chief_after_hours: float = Field(12.0, gt=0)
+    warn_general_before_hours: float = Field(24.0, ge=0)  # 0: no warning
+    warn_major_before_hours: float = Field(72.0, ge=0)
+    urgent_ack_minutes: float = Field(10.0, gt=0)
+    notify_poll_seconds: float = Field(2.0, gt=0)
+    notify_timeout_seconds: float = Field(5.0, gt=0, le=60)
+    notify_retry_seconds: float = Field(30.0, gt=0)
+    notify_max_attempts: int = Field(8, ge=1, le=50)
+    notify_lease_seconds: float = Field(120.0, ge=10)
+    daily_digest_time: str = Field("07:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^$")  # local time; empty: none
+    rating_change_days: int = Field(3, ge=0, le=30)  # a reporter may change their rating this long; 0: never
+    ten_day_summary_time: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^$")  # local; empty: none
     counselling_observation_days: int = Field(30, ge=1, le=365)
     counselling_session_interval_days: int = Field(14, ge=1, le=365)
     counselling_auto_open: bool = True
+    family_link_days: int = Field(90, ge=1, le=365)  # how long a family co-supervisor's phone link lasts by default
     log_level: str = "INFO"
+    log_format: str = Field("text", pattern="^(text|json)$")
     opentelemetry: bool = False
+    metrics_token: str = ""  # GET /metrics for a bearer of this token; unset: no /metrics at all
     qr_keys: str = ""
     qr_font: str = ""
     photo_max_bytes: int = Field(10 * 1024 * 1024, ge=1024)
-    photo_max_pixels: int = Field(40_000_000, ge=10_000)
+    photo_max_pixels: int = Field(32_000_000, ge=10_000)
+    photo_max_decodes: int = Field(2, ge=1, le=64)
     photo_max_side: int = Field(1600, ge=200, le=8000)
     public_rate_per_minute: int = Field(120, ge=0)
     report_rate_per_minute: int = Field(12, ge=0)
-    console_cookie_secure: bool = True
+    console_cookie_secure: bool | None = None
+    trusted_proxies: str = ""
     console_page_size: int = Field(25, ge=5, le=200)
     console_poll_seconds: int = Field(15, ge=0)
     console_stats_ttl_seconds: float = Field(300.0, ge=0)
@@ -63,10 +103,82 @@ class Settings(BaseSettings):
     reward_major_points: int = Field(50, ge=0)
     reward_major_bonus_points: int = Field(100, ge=0)
 
+    @model_validator(mode="after")
+    def _database_in_data_dir(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir.rstrip('/')}/safety.db"
+        if self.database_password_file:
+            with contextlib.suppress(ArgumentError):  # a malformed URL fails where the engine is made, naming it
+                url = make_url(self.database_url).set(password=_password_from(self.database_password_file))
+                self.database_url = url.render_as_string(hide_password=False)
+        return self
+
+    @field_validator("database_password_file")
+    @classmethod
+    def _password_for_a_server(cls, value: str, info: ValidationInfo) -> str:
+        """A readable, non-empty file, for a server database whose URL carries no password of its own."""
+        if not value:
+            return value
+        try:
+            url = make_url(info.data.get("database_url") or "sqlite://")
+        except ArgumentError:
+            return value  # the URL's own error is the one to read
+        if url.drivername.startswith("sqlite"):
+            raise ValueError("set for a SQLite database, which takes no password")
+        if url.password is not None:
+            raise ValueError("SAFETY_DATABASE_URL holds a password too: keep one of them")
+        _password_from(value)
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _not_the_public_key(cls, value: str) -> str:
+        if value.strip() == LEGACY_SECRET_KEY:
+            raise ValueError("SAFETY_SECRET_KEY is the old public default; unset it (a random key is generated "
+                             "and kept in SAFETY_DATA_DIR) or set a long random value")
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _long_token(cls, value: str) -> str:
+        if value and len(value) < MIN_METRICS_TOKEN:
+            raise ValueError(f"SAFETY_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters "
+                             "(for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        return value
+
     @field_validator("public_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("mqtt_ca_file")
+    @classmethod
+    def _readable_ca_file(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            raise ValueError(f"no CA certificate file at {value!r}")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        """A comma-separated list of IP addresses or networks (uvicorn's forwarded-allow-ips), or ``*``."""
+        items = [item.strip() for item in value.split(",") if item.strip()]
+        for item in items:
+            if item != "*":
+                ipaddress.ip_network(item, strict=False)  # a ValueError names the bad item
+        return ",".join(items)
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Whether the console's cookie is Secure: as set, else whether the public URL is HTTPS."""
+        if self.console_cookie_secure is not None:
+            return self.console_cookie_secure
+        return self.public_url.lower().startswith("https://")
+
+    @property
+    def base_url(self) -> str:
+        """The base URL printed into QR codes: SAFETY_PUBLIC_URL, or what `serve` took from its address."""
+        return self.public_url or DEFAULT_PUBLIC_URL
 
     @property
     def is_sqlite(self) -> bool:
@@ -79,21 +191,91 @@ class Settings(BaseSettings):
         path = self.database_url.split(":///", 1)[-1]
         return None if path in ("", ":memory:") else Path(path)
 
+    @property
+    def signing_key(self) -> str:
+        """The secret key; never an empty one (settings not passed through ``with_keys``)."""
+        if not self.secret_key.strip():
+            raise InsecureSettings("no secret key: set SAFETY_SECRET_KEY, or start through get_settings/create_app "
+                                   "to have one generated in SAFETY_DATA_DIR")
+        return self.secret_key
+
+    def with_keys(self) -> "Settings":
+        """These settings with the keys not set taken from ``data_dir`` (generated on first start).
+
+        Without ``SAFETY_SECRET_KEY`` the secret key is ``secret.key`` (never generated in production,
+        where ``check_production`` refuses to start without one). Without ``SAFETY_QR_KEYS`` the QR keys
+        are ``qr.keys`` when it exists or the secret key is generated too; else (a secret key set, no
+        file) the QR key ``k0`` is derived from the secret key, as in earlier versions.
+        """
+        folder, update = Path(self.data_dir), {}
+        generate = not self.secret_key.strip() and self.env != "production"
+        if generate:
+            update["secret_key"] = keyfiles.load_or_create(folder / keyfiles.SECRET_FILE, keyfiles.new_secret)
+        qr_file = folder / keyfiles.QR_KEYS_FILE
+        if not self.qr_keys.strip() and (generate or qr_file.exists()):
+            update["qr_keys"] = keyfiles.load_or_create(qr_file, keyfiles.new_qr_keys)
+        return self.model_copy(update=update) if update else self
+
     def check_production(self) -> None:
-        """Refuse a production start with a default or empty secret key."""
+        """Refuse a production start with a missing or short secret key, or a public URL on this machine."""
         if self.env != "production":
             return
-        if not self.secret_key.strip() or self.secret_key == DEFAULT_SECRET_KEY:
+        if not self.secret_key.strip():
             raise InsecureSettings(
-                "SAFETY_SECRET_KEY is empty or the default; set a long random value "
+                "SAFETY_SECRET_KEY is not set; set a long random value "
                 "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))') "
                 "before starting with SAFETY_ENV=production."
             )
-        if len(self.secret_key) < 32:
-            raise InsecureSettings("SAFETY_SECRET_KEY must be at least 32 characters in production.")
+        if len(self.secret_key) < MIN_PRODUCTION_SECRET:
+            raise InsecureSettings(f"SAFETY_SECRET_KEY must be at least {MIN_PRODUCTION_SECRET} characters "
+                                   "in production.")
+        if _on_this_machine(urlsplit(self.public_url).hostname or ""):
+            raise InsecureSettings(f"SAFETY_PUBLIC_URL is {self.public_url!r}: QR labels would point at the phone "
+                                   "itself; set the address phones reach the service at.")
+
+
+def _password_from(password_file: str) -> str:
+    """The first line of the database password file."""
+    try:
+        lines = Path(password_file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read {password_file!r}: {exc}") from None
+    if not lines or not lines[0]:
+        raise ValueError(f"{password_file!r} is empty")
+    return lines[0]
+
+
+def _on_this_machine(host: str) -> bool:
+    if host in ("", "localhost") or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def served_url(host: str, port: int) -> str:
+    """The base URL of `serve --host HOST --port PORT` as a phone on the mine's network reaches it: on
+    every interface (0.0.0.0, ::), the machine's address on its network, not a name phones cannot resolve."""
+    if host in ("0.0.0.0", "::", ""):
+        host = _network_address()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}" + ("" if port == 80 else f":{port}")
+
+
+def _network_address() -> str:
+    """This machine's address on the network its default route leads to, else its name."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1; a UDP connect sends nothing, it picks the interface
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()
 
 
 @lru_cache
 def get_settings() -> Settings:
     """The process-wide settings, read once."""
-    return Settings()
+    return Settings().with_keys()

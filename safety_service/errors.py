@@ -1,5 +1,10 @@
 """Domain errors. Services raise these; each boundary maps them to its own answers."""
 
+from collections.abc import Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class DomainError(Exception):
     """Base of every error a service raises on purpose."""
@@ -40,3 +45,9 @@ class PermissionDenied(DomainError):
 
 class AuthenticationFailed(DomainError):
     """Wrong credentials, or a missing, expired or forged token."""
+
+
+def first_match(table: Mapping[type[DomainError], T], error: DomainError, default: T) -> T:
+    """The value of the first class in ``table`` the error is an instance of (how each boundary maps
+    errors: HTTP statuses in ``api/errors.STATUS``, kiosk ack codes in ``mqtt/intake.ACK_CODES``)."""
+    return next((value for kind, value in table.items() if isinstance(error, kind)), default)

@@ -1,14 +1,23 @@
 """Running the Alembic migrations from code (``safety-service db upgrade``)."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from safety_service.config import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Objects that exist on one dialect only, made by hand in the migrations, not in the models.
 DIALECT_ONLY_OBJECTS = ("hazard_fts", "ix_hazard_search_tsv", "search_tsv")
+# Tables the migrations fill themselves: rows there do not make a database hold data (restore).
+SEEDED_TABLES = ("alembic_version", "category", "hazard_level", "violation_item",
+                 "hazard_library_item", "major_hazard_criterion", "reward_scale")  # rows the migrations put there
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -24,9 +33,39 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def schema_problem(settings: Settings, engine_for: Callable[[], Engine]) -> str | None:
+    """Why the configured database cannot serve yet (missing, not migrated, behind), or None.
+
+    A SQLite file that does not exist is reported without opening it, so a command run from the
+    wrong directory leaves no empty database behind; ``engine_for`` is called only past that point.
+    """
+    upgrade_hint = "run `safety-service db upgrade` first"
+    path = settings.sqlite_path()
+    if path is not None and not path.is_file():
+        return f"no database at {path.resolve()}: {upgrade_hint} (or set SAFETY_DATABASE_URL)"
+    engine = engine_for()
+    try:
+        with engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except SQLAlchemyError as exc:
+        return f"cannot open the database: {str(exc.orig or exc).strip().splitlines()[0]}"
+    wanted = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    if not current:
+        return f"the database has no tables yet: {upgrade_hint}"
+    if current != wanted:
+        return (f"the database is at revision {', '.join(sorted(current))}, this version needs "
+                f"{', '.join(sorted(wanted))}: {upgrade_hint}")
+    return None
+
+
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the database schema back to the revision."""
     command.downgrade(alembic_config(engine), revision)
+
+
+def known_revisions() -> set[str]:
+    """Every revision the code's migrations know."""
+    return {script.revision for script in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
 
 
 def new_revision(engine: Engine, message: str) -> None:

@@ -1,8 +1,12 @@
 """Field types shared by the request models of every domain."""
 
-from typing import Annotated
+import unicodedata
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
+
+from safety_service.errors import DomainError
 
 
 def strip_blank(value: str) -> str:
@@ -15,7 +19,38 @@ def strip_blank(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(strip_blank)]
 
-# The largest integer a database column holds (SQLite's INTEGER, PostgreSQL's BIGINT). A larger
-# number can name no row, and handed to the SQLite driver it is an OverflowError, not "not found".
-MAX_ROW_ID = 2**63 - 1
+
+def one_line(value: str) -> str:
+    """The text, if it holds no line break, tab or other control character (a name printed on a label
+    or shown in a list is one line; a carriage return made the label sheet's text layout fail)."""
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError("must be one line, without control characters")
+    return value
+
+# The largest id a row can have: every id column is an INTEGER, 32 bits on PostgreSQL (SQLite's holds
+# 64). A larger number can name no row; handed to the database it is an error ("integer out of range" on
+# PostgreSQL, OverflowError in SQLite's driver past 64 bits), not "not found".
+MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+
+
+def whole_number(raw: str | None, *, high: int) -> int | None:
+    """The number a URL spells in ASCII digits if it is at most ``high``, else None; never an error
+    (``"²".isdigit()`` is true yet ``int("²")`` raises, and so does ``int()`` of 4,301 digits)."""
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw.lstrip("0")) > len(str(high)):
+        return None
+    number = int(raw)
+    return number if number <= high else None
+
+
+def broken_rules(checks: Mapping[str, Callable[[Any], object]], values: Mapping[str, Any]) -> list[DomainError]:
+    """What each rule refuses of the value given for its field (each checked alone, blank ones skipped):
+    so a form names every error at once, not one a submission."""
+    problems = []
+    for field, check in checks.items():
+        if values.get(field) not in (None, ""):
+            try:
+                check(values[field])
+            except DomainError as exc:
+                problems.append(exc)
+    return problems

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy.engine import Engine
 
 from safety_service import migrate
@@ -19,6 +19,7 @@ from safety_service.database import make_engine
 from safety_service.main import create_app
 from tests.conftest import create_pg_database, drop_pg_database, make_settings
 from tests.mqtt.mosquitto import free_port
+from tests.people.builders import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make services`
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -85,3 +86,21 @@ def screenshots(folder: Path) -> Path:
     target = DOCS_SCREENSHOTS if os.environ.get("SAFETY_UPDATE_SCREENSHOTS") == "1" else folder
     target.mkdir(parents=True, exist_ok=True)
     return target
+
+
+def csp_violations(page: Page) -> list[str]:
+    """The Content-Security-Policy violations Chromium reports on the page's console, gathered as they happen."""
+    found: list[str] = []
+    page.on("console", lambda message: found.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    return found
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    """Sign in to the console through its form (the password every test account has)."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/console/", timeout=30_000)  # the first page of a fresh server on a busy machine
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in")
+    expect(page.locator("#who")).to_be_visible()  # it shows the person's name, not the login name

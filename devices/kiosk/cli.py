@@ -5,6 +5,7 @@ Exit codes: 0 done; 1 bad input or configuration; 2 saved in the outbox but not 
 """
 
 import logging
+import signal
 import sqlite3
 import sys
 import threading
@@ -25,9 +26,36 @@ LONGEST_LISTEN = 7 * 24 * 3600
 
 @dataclass(frozen=True)
 class Options:
-    """The group's options, handed to each command."""
+    """The group's options, handed to each command; the connection ones are checked when a command needs them,
+    so ``safety-kiosk report --help`` works without them."""
 
-    config: KioskConfig
+    values: dict[str, Any]
+
+    @property
+    def outbox_path(self) -> str:
+        """The outbox file (the only option ``pending`` needs)."""
+        return self._required("outbox")
+
+    @property
+    def config(self) -> KioskConfig:
+        """The kiosk's configuration; exit 1 naming the first missing option."""
+        for name in REQUIRED:
+            self._required(name)
+        v = self.values
+        username = v["kiosk_id"] if v["password"] is not None else None
+        return KioskConfig(broker_url=v["broker"], site=v["site"], kiosk_id=v["kiosk_id"], outbox_path=v["outbox"],
+                           protocol=v["protocol"], username=username, password=v["password"],
+                           schemas_dir=v["schemas_dir"], ca_file=v["ca_file"])
+
+    def _required(self, name: str) -> Any:
+        if self.values.get(name) is None:
+            option, variable = REQUIRED[name]
+            fail(f"missing option {option} (or {variable})")
+        return self.values[name]
+
+
+REQUIRED = {"broker": ("--broker", "SAFETY_KIOSK_BROKER"), "site": ("--site", "SAFETY_KIOSK_SITE"),
+            "kiosk_id": ("--kiosk", "SAFETY_KIOSK_ID"), "outbox": ("--outbox", "SAFETY_KIOSK_OUTBOX")}
 
 
 def fail(error: object, code: int = EXIT_INVALID) -> NoReturn:
@@ -53,30 +81,37 @@ def send_and_wait(options: Options, send: Callable[[KioskClient], str],
 def open_kiosk(options: Options, **callbacks: Any) -> KioskClient:
     """Start a kiosk client, turning configuration mistakes into a clear error."""
     try:
-        return KioskClient(options.config, **callbacks).start()
+        return KioskClient(options.config, on_fallback=say_fallback, **callbacks).start()
     except (ValueError, OSError, sqlite3.Error) as exc:
         fail(exc)
         raise AssertionError("unreachable") from exc
 
 
+def say_fallback(protocol: str) -> None:
+    """Tell the person at the terminal that the broker only speaks an older MQTT."""
+    click.echo(text("protocol_fallback", protocol=protocol), err=True)
+
+
 @click.group()
-@click.option("--broker", envvar="SAFETY_KIOSK_BROKER", required=True, help="mqtt://user:pass@host:port")
-@click.option("--site", envvar="SAFETY_KIOSK_SITE", required=True, help="the mine code")
-@click.option("--kiosk", "kiosk_id", envvar="SAFETY_KIOSK_ID", required=True, help="this kiosk's id")
-@click.option("--outbox", envvar="SAFETY_KIOSK_OUTBOX", required=True, type=click.Path(dir_okay=False),
+@click.option("--broker", envvar="SAFETY_KIOSK_BROKER", help="mqtt://user:pass@host:port, or mqtts://...:8883 for TLS")
+@click.option("--site", envvar="SAFETY_KIOSK_SITE", help="the mine code")
+@click.option("--kiosk", "kiosk_id", envvar="SAFETY_KIOSK_ID", help="this kiosk's id")
+@click.option("--outbox", envvar="SAFETY_KIOSK_OUTBOX", type=click.Path(dir_okay=False),
               help="the outbox SQLite file")
 @click.option("--password", envvar="SAFETY_KIOSK_PASSWORD", help="broker password (user = kiosk id)")
-@click.option("--protocol", type=click.Choice(["5", "3.1.1"]), default="5", show_default=True)
+@click.option("--protocol", type=click.Choice(["auto", "5", "3.1.1"]), default="auto", show_default=True,
+              help="auto: MQTT 5, or 3.1.1 when the broker refuses 5")
+@click.option("--ca-file", envvar="SAFETY_KIOSK_CA_FILE", type=click.Path(dir_okay=False),
+              help="CA certificate of the broker's (mqtts://); default: the system's CAs")
 @click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False), help="directory of *.schema.json")
 @click.option("-v", "--verbose", is_flag=True, help="log to stderr")
 @click.pass_context
 def cli(ctx: click.Context, broker: str, site: str, kiosk_id: str, outbox: str, password: str | None,
-        protocol: str, schemas_dir: str | None, verbose: bool) -> None:
+        protocol: str, ca_file: str | None, schemas_dir: str | None, verbose: bool) -> None:
     """A reference kiosk on the command line."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
-    username = kiosk_id if password is not None else None
-    ctx.obj = Options(KioskConfig(broker_url=broker, site=site, kiosk_id=kiosk_id, outbox_path=outbox,
-                                  protocol=protocol, username=username, password=password, schemas_dir=schemas_dir))
+    ctx.obj = Options({"broker": broker, "site": site, "kiosk_id": kiosk_id, "outbox": outbox, "password": password,
+                       "protocol": protocol, "ca_file": ca_file, "schemas_dir": schemas_dir})
 
 
 @cli.command()
@@ -85,20 +120,24 @@ def cli(ctx: click.Context, broker: str, site: str, kiosk_id: str, outbox: str, 
 @click.option("--location", "location_code")
 @click.option("--employee-no")
 @click.option("--name")
+@click.option("--urgent", is_flag=True, help="紧急/立即危险: the dispatch room is alerted at once")
 @click.option("--wait", type=click.FloatRange(0, 3600), default=10.0, show_default=True,
               help="seconds to wait for the ack")
 @click.pass_obj
 def report(options: Options, description: str, category: str | None, location_code: str | None,
-           employee_no: str | None, name: str | None, wait: float) -> None:
+           employee_no: str | None, name: str | None, urgent: bool, wait: float) -> None:
     """Report a hazard and print the service's answer."""
     key, done = send_and_wait(options, lambda kiosk: kiosk.report(
-        description, category=category, location_code=location_code, employee_no=employee_no, name=name), wait)
+        description, category=category, location_code=location_code, employee_no=employee_no, name=name,
+        urgent=urgent), wait)
     if done is None:
         click.echo(text("saved", key=key))
         sys.exit(EXIT_NOT_ACKED)
     click.echo(describe_ack(done))
     if done.state == "rejected":
         sys.exit(EXIT_REJECTED)
+    if urgent:
+        click.echo(text("urgent_alerted"))
 
 
 def describe_ack(message: OutgoingMessage) -> str:
@@ -113,7 +152,7 @@ def describe_ack(message: OutgoingMessage) -> str:
 @click.pass_obj
 def pending(options: Options) -> None:
     """List reports and confirmations not yet acknowledged (no broker needed)."""
-    outbox = Outbox(options.config.outbox_path)
+    outbox = Outbox(options.outbox_path)
     try:
         waiting = outbox.pending()
     finally:
@@ -168,6 +207,54 @@ def read_bulletin(options: Options, bulletin_id: int, employee_no: str, wait: fl
         click.echo(text("read_saved", key=key))
         sys.exit(EXIT_NOT_ACKED)
     click.echo(text("read_delivered", bulletin_id=bulletin_id))
+
+
+@cli.command()
+@click.option("--port", envvar="SAFETY_KIOSK_APP_PORT", type=click.IntRange(0, 65535), default=8080,
+              show_default=True, help="port on 127.0.0.1")
+@click.option("--phone", envvar="SAFETY_KIOSK_PHONE", default="", help="the dispatch room's phone, on every screen")
+@click.option("--pin", envvar="SAFETY_KIOSK_PIN", default="", help="the attendant's PIN for the pending list")
+@click.option("--idle", "idle_seconds", envvar="SAFETY_KIOSK_IDLE_SECONDS", type=click.IntRange(1, 3600),
+              default=90, show_default=True, help="seconds without a touch before the screen resets")
+@click.option("--locations", envvar="SAFETY_KIOSK_LOCATIONS", default="",
+              help="locations to choose from, CODE=name;CODE=name (none: the kiosk's own)")
+@click.option("--home-location", envvar="SAFETY_KIOSK_HOME_LOCATION", default="",
+              help="the code of the kiosk's own location, to offer its risk points (风险点)")
+@click.pass_obj
+def app(options: Options, port: int, phone: str, pin: str, idle_seconds: int, locations: str,
+        home_location: str) -> None:
+    """Serve the kiosk's touch screen on 127.0.0.1 until stopped."""
+    from devices.kiosk.app.server import AppServer
+    from devices.kiosk.app.service import AppSettings, KioskApp
+
+    settings = AppSettings(port=port, phone=phone, pin=pin, idle_seconds=idle_seconds,
+                           locations=parse_locations(locations), home_location=home_location.strip() or None)
+    kiosk = open_kiosk(options)
+    try:
+        server = AppServer(KioskApp(kiosk, settings), port)
+    except OSError as exc:
+        kiosk.stop()
+        fail(f"cannot listen on 127.0.0.1:{port} (--port, SAFETY_KIOSK_APP_PORT): {exc.strerror}")
+    click.echo(text("app_serving", url=f"http://127.0.0.1:{server.port}/"), err=True)
+    signal.signal(signal.SIGTERM, lambda *_: server.shutdown_soon())
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        kiosk.stop()
+
+
+def parse_locations(value: str) -> tuple[tuple[str, str], ...]:
+    """``CODE=name;CODE=name`` as pairs; exit 1 naming the setting when malformed."""
+    pairs = []
+    for item in filter(None, (part.strip() for part in value.split(";"))):
+        code, _, name = item.partition("=")
+        if not code.strip() or not name.strip():
+            fail(f"--locations / SAFETY_KIOSK_LOCATIONS: {item!r} is not CODE=name")
+        pairs.append((code.strip(), name.strip()))
+    return tuple(pairs)
 
 
 def main() -> None:

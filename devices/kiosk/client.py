@@ -29,6 +29,7 @@ from devices.kiosk.payloads import (
     bulletin_read_payload,
     encode,
     report_payload,
+    report_schema,
     status_payload,
     utc_now,
 )
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 CLIENT_VERSION = "0.1.0"
 MAX_PAGES = 10_000
 SNAPSHOT_HORIZON = 120.0  # seconds; no outbox read is used longer than this
+UNSUPPORTED_PROTOCOL = (1, 132)  # CONNACK "unacceptable protocol version" (3.1.1), "unsupported protocol version" (5)
 ACCEPTED_RC = (MQTTErrorCode.MQTT_ERR_SUCCESS, MQTTErrorCode.MQTT_ERR_NO_CONN)
 
 
@@ -49,7 +51,7 @@ class KioskConfig:
     site: str
     kiosk_id: str
     outbox_path: str | Path
-    protocol: str = "5"
+    protocol: str = "auto"  # "auto": MQTT 5, falling back to 3.1.1 when the broker refuses 5
     username: str | None = None
     password: str | None = None
     version: str = CLIENT_VERSION
@@ -61,6 +63,8 @@ class KioskConfig:
     max_inflight: int = 100
     resend_batch: int = 2000
     schemas_dir: str | Path | None = None
+    connack_timeout: float = 5.0  # "auto": seconds an MQTT 5 CONNECT may go unanswered before trying 3.1.1
+    ca_file: str | Path | None = None  # CA of the broker's certificate for mqtts:// (none: the system's)
 
     def address(self) -> BrokerAddress:
         """The broker address with this kiosk's credentials."""
@@ -76,9 +80,11 @@ class KioskClient:
     def __init__(self, config: KioskConfig, *, on_ack: Callable[[OutgoingMessage], None] | None = None,
                  on_notice: Callable[[dict[str, Any]], None] | None = None,
                  on_bulletin: Callable[[dict[str, Any]], None] | None = None,
+                 on_fallback: Callable[[str], None] | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
         self.config, self.clock = config, clock
         self.on_ack, self.on_notice, self.on_bulletin = on_ack, on_notice, on_bulletin
+        self.on_fallback = on_fallback
         self.topics = Topics(config.site, config.kiosk_id)
         self.schemas = Schemas.load(config.schemas_dir)
         self._address = config.address()
@@ -92,6 +98,9 @@ class KioskClient:
         self._in_flight: set[int] = set()
         self._published_at: dict[int, float] = {}
         self._resend_all = False
+        self.boards: dict[str, dict[str, Any]] = {}  # area code -> its latest public hazard board
+        self._may_fall_back = config.protocol == "auto"
+        self._fall_back = False
         self._resender: threading.Thread | None = None
         self._mqtt = self._make_client()
 
@@ -116,18 +125,35 @@ class KioskClient:
                              clean_session=None if v5 else False, protocol=self._protocol)
         if self._address.username is not None:
             client.username_pw_set(self._address.username, self._address.password)
+        if self._address.tls:  # the broker's certificate and host name are checked
+            ca_file = self.config.ca_file
+            if ca_file is not None and not Path(ca_file).is_file():
+                raise ValueError(f"no CA certificate file at {str(ca_file)!r} (--ca-file)")
+            client.tls_set(ca_certs=str(ca_file) if ca_file else None)
         offline = encode(status_payload("offline", self.config.version))
         client.will_set(self.topics.status, offline, qos=1, retain=True)
         client.reconnect_delay_set(self.config.reconnect_min_delay, self.config.reconnect_max_delay)
         client.max_inflight_messages_set(self.config.max_inflight)
         client.on_connect, client.on_disconnect = self._on_connect, self._on_disconnect
         client.on_connect_fail, client.on_publish = self._on_connect_fail, self._on_publish
-        client.on_message = self._on_message
+        client.on_message, client.on_socket_open = self._on_message, self._on_socket_open
         return client
+
+    @property
+    def protocol(self) -> str:
+        """The MQTT version in use: "5", or "3.1.1" (asked for, or fallen back to)."""
+        return "5" if self._protocol == mqtt.MQTTv5 else "3.1.1"
 
     def start(self) -> Self:
         """Connect in the background (retrying with backoff) and start the resend timer."""
-        properties = None
+        self._connect()
+        self._resender = threading.Thread(target=self._resend_loop, name=f"kiosk-resend-{self.config.kiosk_id}",
+                                          daemon=True)
+        self._resender.start()
+        logger.info("kiosk starting", extra=self.log_extra | {"broker": str(self._address)})
+        return self
+
+    def _connect(self) -> None:
         if self._protocol == mqtt.MQTTv5:
             properties = Properties(PacketTypes.CONNECT)
             properties.SessionExpiryInterval = self.config.session_expiry
@@ -136,11 +162,43 @@ class KioskClient:
         else:
             self._mqtt.connect_async(self._address.host, self._address.port, self.config.keepalive)
         self._mqtt.loop_start()
-        self._resender = threading.Thread(target=self._resend_loop, name=f"kiosk-resend-{self.config.kiosk_id}",
-                                          daemon=True)
-        self._resender.start()
-        logger.info("kiosk starting", extra=self.log_extra | {"broker": str(self._address)})
-        return self
+
+    def _on_socket_open(self, client: mqtt.Client, userdata: Any, sock: Any) -> None:
+        """A 3.1.1-only broker may leave an MQTT 5 CONNECT unanswered (amqtt does): time the CONNACK."""
+        if self._may_fall_back and self._protocol == mqtt.MQTTv5:
+            timer = threading.Timer(self.config.connack_timeout, self._connack_overdue)
+            timer.daemon = True
+            timer.start()
+
+    def _connack_overdue(self) -> None:
+        if not self.connected and not self.stopped:
+            self._refused_v5(f"no CONNACK within {self.config.connack_timeout:g} s")
+
+    def _refused_v5(self, reason: str) -> None:
+        """The broker refused MQTT 5 before ever accepting it: ask the resend thread to reconnect with 3.1.1."""
+        if not self._may_fall_back or self._protocol != mqtt.MQTTv5:
+            return
+        self._may_fall_back = False
+        logger.warning("broker refused MQTT 5; falling back to MQTT 3.1.1", extra=self.log_extra | {"reason": reason})
+        with self._lock:
+            self._fall_back = True
+        self._kick.set()
+
+    def _use_mqtt_311(self) -> None:
+        """Replace the paho client by a 3.1.1 one (never from paho's own thread, which loop_stop joins)."""
+        old = self._mqtt
+        old.disconnect()
+        old.loop_stop()
+        with self._lock:
+            self._mids.clear()
+            self._early.clear()
+            self._in_flight.clear()
+        self._protocol = mqtt.MQTTv311
+        self._mqtt = self._make_client()
+        self._connect()
+        logger.info("reconnecting with MQTT 3.1.1", extra=self.log_extra)
+        if self.on_fallback is not None:
+            self.on_fallback("3.1.1")
 
     def stop(self, timeout: float = 5.0) -> None:
         """Publish the offline status, disconnect cleanly (no last will) and close the outbox."""
@@ -164,16 +222,26 @@ class KioskClient:
         self.stop()
 
     def report(self, description: str, *, category: str | None = None, location_code: str | None = None,
-               employee_no: str | None = None, name: str | None = None) -> str:
-        """Commit a hazard report to the outbox, then try to send it; returns its report_id."""
+               employee_no: str | None = None, name: str | None = None, photos: Sequence[bytes] = (),
+               report_id: str | None = None, urgent: bool = False, risk_point: str | None = None,
+               behaviour_at: datetime | None = None, behaviour_person: str | None = None) -> str:
+        """Commit a hazard report (with up to three JPEG photos; ``urgent``: 紧急/立即危险, the dispatch room is
+        alerted at once; ``risk_point``: a risk point of its location, from the area's board) to the outbox, then try
+        to send it; its report_id.
+
+        A ``report_id`` already in the outbox (the same report submitted twice) is not added again."""
+        if report_id is not None and self.outbox.get(report_id) is not None:
+            return report_id
         return self.report_many([{"description": description, "category": category, "location_code": location_code,
-                                  "employee_no": employee_no, "name": name}])[0]
+                                  "employee_no": employee_no, "name": name, "photos": photos,
+                                  "report_id": report_id, "urgent": urgent, "risk_point": risk_point,
+                                  "behaviour_at": behaviour_at, "behaviour_person": behaviour_person}])[0]
 
     def report_many(self, reports: Iterable[dict[str, Any]]) -> list[str]:
         """Commit several reports in one transaction (keyword dicts as for ``report``), then send them."""
         payloads = [report_payload(**fields) for fields in reports]
         for payload in payloads:
-            self.schemas.validate("kiosk-report", payload)
+            self.schemas.validate(report_schema(payload), payload)
         self._enqueue([NewMessage(REPORT, p["report_id"], self.topics.report, p) for p in payloads])
         return [p["report_id"] for p in payloads]
 
@@ -204,6 +272,16 @@ class KioskClient:
     def bulletins(self) -> list[Received]:
         """Bulletin messages received (the last one is current)."""
         return self.outbox.received("bulletin")
+
+    def family_messages(self) -> list[dict[str, Any]]:
+        """The family messages (亲情寄语) the service last published for the idle rotation, newest first."""
+        latest = self.outbox.latest("family-messages")
+        return latest["messages"] if latest is not None else []
+
+    def categories(self) -> list[dict[str, Any]] | None:
+        """The service's last category list, kept on disk; None before the first one arrived."""
+        latest = self.outbox.latest("categories")
+        return latest["categories"] if latest is not None else None
 
     def wait_connected(self, timeout: float) -> bool:
         """Block until the broker accepted the connection, at most ``timeout`` seconds."""
@@ -304,8 +382,15 @@ class KioskClient:
                     properties: Properties | None) -> None:
         if reason_code.is_failure:
             logger.warning("broker refused the connection", extra=self.log_extra | {"reason": str(reason_code)})
+            if reason_code.value in UNSUPPORTED_PROTOCOL:
+                self._refused_v5(str(reason_code))
+            else:  # e.g. bad credentials: the broker read our MQTT 5 well enough to answer it
+                self._may_fall_back = False
             return
-        client.subscribe([(self.topics.ack, 1), (self.topics.notice, 1), (self.topics.bulletin, 1)])
+        self._may_fall_back = False  # this broker speaks our version: a later drop is the network's
+        client.subscribe([(self.topics.ack, 1), (self.topics.notice, 1), (self.topics.bulletin, 1),
+                          (self.topics.boards, 1), (self.topics.categories, 1),
+                          (self.topics.family_messages, 1)])
         self._connected.set()
         self._publish_tracked(self.topics.status, status_payload("online", self.config.version, at=self.clock()),
                               retain=True)
@@ -316,6 +401,8 @@ class KioskClient:
 
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason_code: mqtt.ReasonCode,
                        properties: Properties | None) -> None:
+        if not self._connected.is_set():  # closed before any CONNACK: what a 3.1.1-only broker does to MQTT 5
+            self._refused_v5(str(reason_code))
         self._connected.clear()
         logger.info("kiosk disconnected", extra=self.log_extra | {"reason": str(reason_code)})
 
@@ -334,6 +421,10 @@ class KioskClient:
         while not self._stopping.is_set():
             self._kick.wait(tick)
             self._kick.clear()
+            with self._lock:
+                fall_back, self._fall_back = self._fall_back, False
+            if fall_back and not self._stopping.is_set():
+                self._use_mqtt_311()
             if self._stopping.is_set() or not self.connected:
                 continue
             try:

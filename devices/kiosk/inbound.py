@@ -1,4 +1,5 @@
-"""What the kiosk does with each message from the service: acks, notices and the site bulletin.
+"""What the kiosk does with each message from the service: acks, notices, the site bulletin, the area boards,
+the category list, the family messages.
 
 Each handler stores the message in the outbox before returning, so paho's PUBACK to the broker
 (sent after the callback) never acknowledges something a crash could lose.
@@ -8,7 +9,7 @@ import hashlib
 import logging
 from typing import TYPE_CHECKING
 
-from devices.kiosk.payloads import InvalidPayload, encode
+from devices.kiosk.payloads import BOARD_VERSIONS, InvalidPayload, encode
 
 if TYPE_CHECKING:
     from devices.kiosk.client import KioskClient
@@ -19,8 +20,9 @@ logger = logging.getLogger(__name__)
 def dispatch(kiosk: "KioskClient", topic: str, raw: bytes) -> None:
     """Route one incoming message by topic; a payload that fails its schema is logged and dropped."""
     handlers = {kiosk.topics.ack: handle_ack, kiosk.topics.notice: handle_notice,
-                kiosk.topics.bulletin: handle_bulletin}
-    handler = handlers.get(topic)
+                kiosk.topics.bulletin: handle_bulletin, kiosk.topics.categories: handle_categories,
+                kiosk.topics.family_messages: handle_family_messages}
+    handler = handle_board if kiosk.topics.is_board(topic) else handlers.get(topic)
     if handler is None:
         logger.warning("message on an unexpected topic", extra=kiosk.log_extra | {"topic": topic})
         return
@@ -72,3 +74,30 @@ def handle_bulletin(kiosk: "KioskClient", raw: bytes) -> None:
     logger.info("bulletin received", extra=kiosk.log_extra | {"published_at": bulletin["published_at"]})
     if kiosk.on_bulletin is not None:
         kiosk.on_bulletin(bulletin)
+
+
+def handle_board(kiosk: "KioskClient", raw: bytes) -> None:
+    """Keep the latest board of each area in memory (the broker keeps it retained and resends it on connect)."""
+    if not raw:
+        return
+    board = kiosk.schemas.parse("board", raw, versions=BOARD_VERSIONS)
+    kiosk.boards[board["area"]] = board
+    logger.info("board received", extra=kiosk.log_extra | {"area": board["area"]})
+
+
+def handle_categories(kiosk: "KioskClient", raw: bytes) -> None:
+    """Keep the latest category list on disk, so the buttons survive a restart without the network."""
+    if not raw:
+        return
+    categories = kiosk.schemas.parse("categories", raw)
+    kiosk.outbox.keep_latest("categories", categories, at=kiosk.clock())
+    logger.info("category list received", extra=kiosk.log_extra | {"count": len(categories["categories"])})
+
+
+def handle_family_messages(kiosk: "KioskClient", raw: bytes) -> None:
+    """Keep the current family messages (亲情寄语) for the idle rotation, replacing the set before (retained)."""
+    if not raw:
+        return
+    found = kiosk.schemas.parse("family-messages", raw)
+    kiosk.outbox.keep_latest("family-messages", found, at=kiosk.clock())
+    logger.info("family messages received", extra=kiosk.log_extra | {"count": len(found["messages"])})

@@ -19,6 +19,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notice": ("通知：{title}\n  {body}", "Notice: {title}\n  {body}"),
     "bulletin": ("公告 {id}：{title}\n  {body}", "Bulletin {id}: {title}\n  {body}"),
     "listening": ("正在接收回执、通知和公告（Ctrl-C 结束）", "Listening for acks, notices and bulletins (Ctrl-C to stop)"),
+    "protocol_fallback": ("代理服务器不支持 MQTT 5，已改用 MQTT {protocol}",
+                          "The broker refused MQTT 5; using MQTT {protocol}"),
+    "app_serving": ("触摸屏已启动：{url}", "Kiosk screen serving at {url}"),
+    "urgent_alerted": ("已按紧急上报，调度室已收到通知", "Reported as urgent: the dispatch room has been alerted"),
     "error": ("错误：{error}", "Error: {error}"),
 }
 

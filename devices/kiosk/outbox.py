@@ -49,6 +49,11 @@ CREATE TABLE IF NOT EXISTS received (
     received_at TEXT NOT NULL,
     UNIQUE (kind, key)
 );
+CREATE TABLE IF NOT EXISTS latest (
+    kind TEXT PRIMARY KEY,
+    payload TEXT NOT NULL,
+    received_at TEXT NOT NULL
+);
 """
 
 OUTGOING_COLUMNS = ("id, kind, key, topic, payload, created_at, sent_count, last_sent_at, state, outcome, "
@@ -181,6 +186,11 @@ class Outbox:
                  "ORDER BY id LIMIT ?")
         return self._select(where, (after_id, iso(sent_before), limit))
 
+    def recent(self, kind: str, *, limit: int = 500) -> list[OutgoingMessage]:
+        """The latest messages of one kind, whatever their state, oldest first."""
+        return self._select("id IN (SELECT id FROM outgoing WHERE kind = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+                            (kind, limit))
+
     def receipts(self, *, limit: int = 100_000) -> list[OutgoingMessage]:
         """Reports the service answered (accepted, duplicate or rejected), oldest first."""
         return self._select("kind = 'report' AND state != 'pending' ORDER BY id LIMIT ?", (limit,))
@@ -227,15 +237,29 @@ class Outbox:
         return inserted == 1
 
     def received(self, kind: str, *, limit: int = 1000) -> list[Received]:
-        """Kept notices or bulletin messages of one kind, oldest first."""
+        """The newest ``limit`` kept notices or bulletin messages of one kind, oldest first."""
         with self._lock:
-            rows = self._db.execute("SELECT id, kind, key, payload, received_at FROM received WHERE kind = ? "
-                                    "ORDER BY id LIMIT ?", (kind, limit)).fetchall()
+            rows = self._db.execute("SELECT * FROM (SELECT id, kind, key, payload, received_at FROM received "
+                                    "WHERE kind = ? ORDER BY id DESC LIMIT ?) ORDER BY id", (kind, limit)).fetchall()
         return [Received(r["id"], r["kind"], r["key"], json.loads(r["payload"]),
                          datetime.fromisoformat(r["received_at"])) for r in rows]
+
+    def keep_latest(self, kind: str, payload: dict[str, Any], *, at: datetime) -> None:
+        """Keep the current message of a retained topic (such as the category list), replacing the one before."""
+        with self._write() as db:
+            db.execute("INSERT INTO latest (kind, payload, received_at) VALUES (?, ?, ?) ON CONFLICT (kind) "
+                       "DO UPDATE SET payload = excluded.payload, received_at = excluded.received_at",
+                       (kind, json.dumps(payload, ensure_ascii=False), iso(at)))
+
+    def latest(self, kind: str) -> dict[str, Any] | None:
+        """The kept current message of a retained topic, or None before the first one."""
+        with self._lock:
+            row = self._db.execute("SELECT payload FROM latest WHERE kind = ?", (kind,)).fetchone()
+        return None if row is None else json.loads(row["payload"])
 
     def counts(self) -> dict[str, int]:
         """How many outgoing messages are in each state."""
         with self._lock:
             rows = self._db.execute("SELECT state, count(*) FROM outgoing GROUP BY state").fetchall()
         return {state: 0 for state in (PENDING, ACKED, REJECTED)} | {row[0]: row[1] for row in rows}
+

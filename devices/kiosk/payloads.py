@@ -4,9 +4,11 @@ The schema directory is found next to the repository root; ``SAFETY_KIOSK_SCHEMA
 path overrides it (a tablet image may ship the schemas elsewhere).
 """
 
+import base64
 import json
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -16,7 +18,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 DEFAULT_SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
-SCHEMA_NAMES = ("kiosk-report", "kiosk-ack", "kiosk-status", "kiosk-notice", "bulletin", "bulletin-read")
+SCHEMA_NAMES = ("kiosk-report", "kiosk-report-2", "kiosk-report-3", "kiosk-ack", "kiosk-status", "kiosk-notice", "bulletin",
+                "bulletin-read", "board", "board-2", "categories", "family-messages")
 
 
 class InvalidPayload(ValueError):
@@ -71,25 +74,47 @@ class Schemas:
             field = ".".join(str(part) for part in error.absolute_path) or None
             raise InvalidPayload(name, field, error.message)
 
-    def parse(self, name: str, raw: bytes) -> dict[str, Any]:
-        """Decode JSON bytes and validate them; raise InvalidPayload when either fails."""
+    def parse(self, name: str, raw: bytes, *, versions: dict[str, str] | None = None) -> dict[str, Any]:
+        """Decode JSON bytes and validate them (against ``versions[payload's schema field]`` when it names one, else
+        ``name``); raise InvalidPayload when either fails."""
         try:
             payload = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InvalidPayload(name, None, f"not JSON: {exc}") from exc
-        self.validate(name, payload)
+        version = payload.get("schema") if isinstance(payload, dict) else None
+        self.validate((versions or {}).get(version, name) if isinstance(version, str) else name, payload)
         return payload
 
 
 def report_payload(description: str, *, category: str | None = None, location_code: str | None = None,
-                   employee_no: str | None = None, name: str | None = None,
-                   created_at: datetime | None = None) -> dict[str, Any]:
-    """A new kiosk-report/1 payload with a fresh UUID4 ``report_id``; optional fields left out when empty."""
-    payload = {"schema": "kiosk-report/1", "report_id": str(uuid.uuid4()),
+                   employee_no: str | None = None, name: str | None = None, photos: Sequence[bytes] = (),
+                   report_id: str | None = None, created_at: datetime | None = None,
+                   urgent: bool = False, risk_point: str | None = None, behaviour_at: datetime | None = None,
+                   behaviour_person: str | None = None) -> dict[str, Any]:
+    """A new report payload with a fresh UUID4 ``report_id`` (unless given): kiosk-report/3 when it names a risk point,
+    kiosk-report/2 when it carries photos (JPEG bytes), else kiosk-report/1 (which every service version takes);
+    optional fields left out when empty, ``urgent`` (紧急/立即危险) only when chosen; ``behaviour_at`` (and the
+    person's name, optional) make it a report of unsafe behaviour (人的不安全行为), which needs a service that
+    knows these fields."""
+    version = "kiosk-report/3" if risk_point else "kiosk-report/2" if photos else "kiosk-report/1"
+    payload = {"schema": version, "report_id": report_id or str(uuid.uuid4()), "risk_point": risk_point,
                "created_at": iso(created_at or utc_now()), "description": description,
                "category": category, "location_code": location_code,
-               "reporter_employee_no": employee_no, "reporter_name": name}
+               "reporter_employee_no": employee_no, "reporter_name": name,
+               "photos": [base64.b64encode(photo).decode("ascii") for photo in photos] or None,
+               "urgent": True if urgent else None,
+               "behaviour_at": iso(behaviour_at) if behaviour_at else None, "behaviour_person": behaviour_person}
     return {key: value for key, value in payload.items() if value is not None}
+
+
+# board/2 adds the area's risk points (the four-colour map, the report's risk point choice) to board/1.
+BOARD_VERSIONS = {"board/2": "board-2"}
+
+
+def report_schema(payload: dict[str, Any]) -> str:
+    """The schema file a report payload is checked against."""
+    return {"kiosk-report/2": "kiosk-report-2", "kiosk-report/3": "kiosk-report-3"}.get(payload.get("schema", ""),
+                                                                                      "kiosk-report")
 
 
 def bulletin_read_payload(bulletin_id: int, employee_no: str, *, read_at: datetime | None = None) -> dict[str, Any]:
@@ -146,3 +171,23 @@ class Topics:
     @property
     def bulletin(self) -> str:
         return f"safety/{self.site}/bulletin"
+
+    @property
+    def boards(self) -> str:
+        """The filter of every area's public hazard board (retained)."""
+        return f"safety/{self.site}/board/+"
+
+    @property
+    def categories(self) -> str:
+        """The site's active hazard categories (retained)."""
+        return f"safety/{self.site}/categories"
+
+    @property
+    def family_messages(self) -> str:
+        """The family messages (亲情寄语) of the idle rotation (retained)."""
+        return f"safety/{self.site}/family-messages"
+
+    def is_board(self, topic: str) -> bool:
+        """Whether a topic is one area's board."""
+        prefix = f"safety/{self.site}/board/"
+        return topic.startswith(prefix) and "/" not in topic[len(prefix):]

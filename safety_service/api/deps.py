@@ -5,7 +5,7 @@ from contextlib import AbstractContextManager
 from typing import Annotated, Any, TypeVar
 
 import psycopg
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
@@ -14,6 +14,7 @@ from sqlmodel import Session
 from safety_service.config import Settings
 from safety_service.database import AsyncReads, driver_statement, read_only, writer
 from safety_service.errors import AuthenticationFailed, PermissionDenied
+from safety_service.metrics import Metrics
 from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Person, Role, User, Viewer
 from safety_service.security import read_access_token
 from safety_service.validation import MAX_ROW_ID
@@ -39,6 +40,12 @@ async def get_session_factory(request: Request) -> Callable[[], AbstractContextM
     return lambda: Session(engine, expire_on_commit=False)
 
 
+async def get_write_sessions(request: Request) -> Callable[[], AbstractContextManager[Session]]:
+    """Opens writing sessions (the write lock up front on SQLite) inside an async route's hop."""
+    engine = writer(request.app.state.engine)
+    return lambda: Session(engine, expire_on_commit=False)
+
+
 async def get_read_connections(request: Request) -> Callable[[], AbstractContextManager[Connection]]:
     """Opens a read-only connection inside an async route's one hop to the read threads."""
     engine = request.app.state.engine
@@ -55,11 +62,20 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+async def get_metrics(request: Request) -> Metrics:
+    """The app's Prometheus instruments."""
+    return request.app.state.metrics
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 # A row's id in a path: a number no row can have is a 422 naming the parameter, never a driver error.
 PathId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+# A list's offset: past the largest row id it skips every row there can be (past 64 bits it was a 500).
+Offset = Annotated[int, Query(ge=0, le=MAX_ROW_ID)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 SessionFactory = Annotated[Callable[[], AbstractContextManager[Session]], Depends(get_session_factory)]
+WriteSessions = Annotated[Callable[[], AbstractContextManager[Session]], Depends(get_write_sessions)]
 ReadConnections = Annotated[Callable[[], AbstractContextManager[Connection]], Depends(get_read_connections)]
 TokenDep = Annotated[str | None, Depends(oauth2_scheme)]
 AsyncReadsDep = Annotated[AsyncReads | None, Depends(get_async_reads)]
@@ -72,46 +88,48 @@ def get_current_user(session: SessionDep, settings: SettingsDep, token: TokenDep
 
 def authenticate(session: Session, settings: Settings, token: str | None) -> User:
     """The active account the bearer token names; AuthenticationFailed otherwise."""
-    user = session.get(User, _token_user_id(settings, token))
-    if user is None or not user.is_active:
+    user_id, version = _token_claims(settings, token)
+    user = session.get(User, user_id)
+    if user is None or not user.is_active or user.token_version != version:
         raise _gone()
     return user
 
 
 def authenticate_reader(connection: Connection, settings: Settings, token: str | None) -> Viewer:
     """The active account the bearer token names, as a reader of the register, in one lean query."""
-    user_id = _token_user_id(settings, token)
-    return _reader(user_id, driver_statement(_READER, connection.dialect).fetch(connection, {"user_id": user_id}))
+    user_id, version = _token_claims(settings, token)
+    rows = driver_statement(_READER, connection.dialect).fetch(connection, {"user_id": user_id})
+    return _reader(user_id, version, rows)
 
 
 async def authenticate_reader_async(reads: AsyncReads, connection: psycopg.AsyncConnection[Any], settings: Settings,
                                     token: str | None) -> Viewer:
     """``authenticate_reader`` on an async PostgreSQL connection."""
-    user_id = _token_user_id(settings, token)
+    user_id, version = _token_claims(settings, token)
     statement = driver_statement(_READER, reads.dialect)
-    return _reader(user_id, await statement.fetch_async(connection, {"user_id": user_id}))
+    return _reader(user_id, version, await statement.fetch_async(connection, {"user_id": user_id}))
 
 
-def _reader(user_id: int, rows: Sequence[Sequence[Any]]) -> Viewer:
-    if not rows or not rows[0][1]:
+def _reader(user_id: int, version: int, rows: Sequence[Sequence[Any]]) -> Viewer:
+    if not rows or not rows[0][1] or rows[0][3] != version:
         raise _gone()
-    role, _, employee_no = rows[0]
+    role, _, employee_no, _ = rows[0]
     return Viewer(user_id, Role(role), employee_no)
 
 
-def _token_user_id(settings: Settings, token: str | None) -> int:
+def _token_claims(settings: Settings, token: str | None) -> tuple[int, int]:
     if not token:
         raise AuthenticationFailed("not signed in: send a bearer token from /api/v1/auth/token")
     return read_access_token(token, settings)
 
 
 def _gone() -> AuthenticationFailed:
-    return AuthenticationFailed("the account of this token no longer exists or is disabled")
+    return AuthenticationFailed("this token was ended (signed out, new password), or its account is gone or disabled")
 
 
 _ACCOUNT, _PERSON = User.__table__, Person.__table__
 _READER = (
-    select(_ACCOUNT.c.role, _ACCOUNT.c.is_active, _PERSON.c.employee_no)
+    select(_ACCOUNT.c.role, _ACCOUNT.c.is_active, _PERSON.c.employee_no, _ACCOUNT.c.token_version)
     .select_from(_ACCOUNT.outerjoin(_PERSON, _PERSON.c.id == _ACCOUNT.c.person_id))
     .where(_ACCOUNT.c.id == bindparam("user_id"))
 )
@@ -127,6 +145,7 @@ def require_roles(*roles: Role) -> Callable[[User], User]:
     async def guard(user: CurrentUser) -> User:
         return check_role(user, allowed)
 
+    guard.role_guard = True  # type: ignore[attr-defined]  # api.answers documents its 403
     return guard
 
 
@@ -136,7 +155,8 @@ Account = TypeVar("Account", User, Viewer)
 def check_role(user: Account, allowed: frozenset[Role]) -> Account:
     """The user, if their role is one of ``allowed``; PermissionDenied otherwise."""
     if user.role not in allowed:
-        raise PermissionDenied(f"role {user.role!r} may not do this; needs one of {sorted(allowed)}")
+        needed = ", ".join(sorted(str(role) for role in allowed))
+        raise PermissionDenied(f"role {str(user.role)!r} may not do this; needs one of: {needed}")
     return user
 
 

@@ -4,7 +4,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from safety_service.errors import (
@@ -16,7 +16,11 @@ from safety_service.errors import (
     NotApplicable,
     NotFound,
     PermissionDenied,
+    first_match,
 )
+from safety_service.health import DISK_FULL, READ_ONLY, storage_fault
+from safety_service.people.throttle import SignInThrottled
+from safety_service.qr.images import FontMissing
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,7 @@ STATUS = {
     PermissionDenied: 403,
     AuthenticationFailed: 401,
     InvalidInput: 422,
+    SignInThrottled: 429,
 }
 
 
@@ -37,14 +42,17 @@ def _location(request: Request) -> str:
 
 async def domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+    status = first_match(STATUS, exc, 400)
     if isinstance(exc, InvalidInput):
-        detail = [{"loc": [_location(request), exc.field], "msg": exc.message, "type": "value_error"}]
+        problems = exc.details.get("problems") or [exc]  # a service that checks every rule names each broken one
+        detail = [{"loc": [_location(request), p.field], "msg": p.message, "type": "value_error"} for p in problems]
         return JSONResponse({"detail": detail}, status_code=422)
     body: dict[str, object] = {"detail": exc.message, **exc.details}
     if exc.field:
         body["field"] = exc.field
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(exc, SignInThrottled):
+        headers = {"Retry-After": str(exc.retry_after)}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -55,8 +63,19 @@ async def stale_data(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# A write refused for lack of room or rights will be refused again until someone acts: no Retry-After.
+STORAGE_FAULTS = {
+    DISK_FULL: (507, "the database's disk is full; nothing was changed; tell the administrator"),
+    READ_ONLY: (503, "the database is read-only; nothing was changed; tell the administrator"),
+}
+
+
 async def database_busy(request: Request, exc: Exception) -> JSONResponse:
-    logger.warning("database unavailable", extra={"path": request.url.path, "error": str(exc)})
+    fault = storage_fault(exc, request.app.state.engine)
+    logger.warning("database unavailable", extra={"path": request.url.path, "error": str(exc), "fault": fault})
+    if fault in STORAGE_FAULTS:
+        status, detail = STORAGE_FAULTS[fault]
+        return JSONResponse({"detail": detail, "state": fault}, status_code=status)
     return JSONResponse(
         {"detail": "the database is busy or unreachable; nothing was changed, try again"},
         status_code=503,
@@ -64,8 +83,24 @@ async def database_busy(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def database_refused(request: Request, exc: Exception) -> JSONResponse:
+    """PostgreSQL's read-only refusal comes as an InternalError (SQLSTATE class 25); others stay a 500."""
+    if storage_fault(exc, request.app.state.engine) in STORAGE_FAULTS:
+        return await database_busy(request, exc)
+    logger.error("database error", exc_info=exc, extra={"path": request.url.path})
+    return JSONResponse({"detail": "internal server error"}, status_code=500)
+
+
+async def font_missing(request: Request, exc: Exception) -> JSONResponse:
+    """A label sheet without a Chinese font on the server: the administrator must install one."""
+    logger.error("no font for the label sheet", extra={"path": request.url.path, "error": str(exc)})
+    return JSONResponse({"detail": str(exc)}, status_code=503)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on the app."""
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(StaleDataError, stale_data)
     app.add_exception_handler(OperationalError, database_busy)
+    app.add_exception_handler(InternalError, database_refused)
+    app.add_exception_handler(FontMissing, font_missing)

@@ -3,19 +3,22 @@ message through the outbox, in the same transaction."""
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
 from safety_service.bulletins.models import Bulletin, BulletinState
 from safety_service.bulletins.schemas import BulletinCreate, BulletinPublic
 from safety_service.clock import as_utc
-from safety_service.errors import InvalidInput, InvalidTransition, NotFound
+from safety_service.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from safety_service.locations.models import Area
-from safety_service.mqtt import payloads
-from safety_service.mqtt.models import OutboxMessage
-from safety_service.mqtt.topics import bulletin_topic
+from safety_service.outbox import service as outbox
+from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import User
 from safety_service.photos.processing import ProcessedPhoto
+from safety_service.protocol import messages, payloads
+from safety_service.protocol.topics import bulletin_topic
+from safety_service.validation import broken_rules
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +29,11 @@ def get_bulletin(session: Session, *, bulletin_id: int) -> Bulletin:
     if bulletin is None:
         raise NotFound(f"no bulletin {bulletin_id}", field="bulletin_id")
     return bulletin
+
+
+def input_problems(session: Session, *, values: dict[str, Any]) -> list[DomainError]:
+    """The rule of a bulletin the typed values break (an area that does not exist), beside the form's others."""
+    return broken_rules({"areas": lambda codes: _known_areas(session, codes)}, values)
 
 
 def create(session: Session, *, data: BulletinCreate, actor: User, site: str) -> Bulletin:
@@ -106,21 +114,12 @@ def current(session: Session, *, site: str, now: datetime) -> list[Bulletin]:
 
 def retained_payload(session: Session, *, site: str, now: datetime) -> payloads.Bulletin:
     """The ``bulletin/1`` message: the site's current set."""
-    items = [payloads.BulletinItem(
-        id=b.id, title=payloads.Localized(zh=b.title_zh, en=b.title_en),
-        body=payloads.Localized(zh=b.body_zh, en=b.body_en), areas=b.areas,
-        valid_from=b.valid_from and as_utc(b.valid_from), valid_to=b.valid_to and as_utc(b.valid_to),
-    ) for b in current(session, site=site, now=now)]
-    return payloads.Bulletin(schema="bulletin/1", site=site, published_at=now, bulletins=items)
+    return messages.bulletin(site=site, now=now, bulletins=current(session, site=site, now=now))
 
 
 def write_retained(session: Session, *, site: str, now: datetime) -> OutboxMessage:
     """Queue the current set as the retained message on ``safety/{site}/bulletin``."""
-    payload = retained_payload(session, site=site, now=now).model_dump_json(by_alias=True)
-    row = OutboxMessage(topic=bulletin_topic(site), payload=payload, qos=1, retain=True, created_at=now)
-    session.add(row)
-    session.flush()
-    return row
+    return outbox.enqueue(session, bulletin_topic(site), retained_payload(session, site=site, now=now), now=now)
 
 
 def for_area(session: Session, *, site: str, area_code: str | None, now: datetime) -> Bulletin | None:

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
+from safety_service.api.answers import answers
 from safety_service.api.deps import OfficerUser, PathId, SessionDep, SettingsDep
 from safety_service.bulletins import reads as bulletins_reads
 from safety_service.bulletins import service as bulletins_service
@@ -49,7 +50,7 @@ def read_bulletin(user: OfficerUser, bulletin: BulletinDep) -> BulletinPublic:
     return bulletins_service.public(bulletin)
 
 
-@router.put("/{bulletin_id}", response_model=BulletinPublic)
+@router.put("/{bulletin_id}", response_model=BulletinPublic, responses=answers(409))
 def update_bulletin(session: SessionDep, user: OfficerUser, bulletin: BulletinDep,
                     data: BulletinCreate) -> BulletinPublic:
     """Rewrite a draft (409 once it is published or retired)."""
@@ -58,7 +59,7 @@ def update_bulletin(session: SessionDep, user: OfficerUser, bulletin: BulletinDe
     return bulletins_service.public(bulletin)
 
 
-@router.put("/{bulletin_id}/picture", response_model=BulletinPublic)
+@router.put("/{bulletin_id}/picture", response_model=BulletinPublic, responses=answers(409))
 async def upload_picture(session: SessionDep, settings: SettingsDep, user: OfficerUser, bulletin: BulletinDep,
                          picture: UploadFile) -> BulletinPublic:
     """Attach a picture (JPEG, PNG, WebP, HEIC; stored as a bounded JPEG without metadata)."""
@@ -78,7 +79,7 @@ def picture(bulletin: BulletinDep) -> Response:
     return Response(bulletin.picture, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.post("/{bulletin_id}/publish", response_model=BulletinPublic)
+@router.post("/{bulletin_id}/publish", response_model=BulletinPublic, responses=answers(409))
 def publish(session: SessionDep, user: OfficerUser, bulletin: BulletinDep) -> BulletinPublic:
     """Publish: the bulletin joins the retained message every kiosk gets."""
     bulletins_service.publish(session, bulletin=bulletin, now=utc_now())
@@ -86,7 +87,7 @@ def publish(session: SessionDep, user: OfficerUser, bulletin: BulletinDep) -> Bu
     return bulletins_service.public(bulletin)
 
 
-@router.post("/{bulletin_id}/retire", response_model=BulletinPublic)
+@router.post("/{bulletin_id}/retire", response_model=BulletinPublic, responses=answers(409))
 def retire(session: SessionDep, user: OfficerUser, bulletin: BulletinDep) -> BulletinPublic:
     """Retire: the bulletin leaves the retained message."""
     bulletins_service.retire(session, bulletin=bulletin, now=utc_now())

@@ -1,5 +1,5 @@
-"""Administration: people and roles, locations with their QR codes and label sheet, categories, and
-the kiosk messages the intake could not apply (dead letters).
+"""Administration: people and roles, locations with their QR codes and label sheet, categories, the standard
+hazard library, the organisation units, and the kiosk messages the intake could not apply (dead letters).
 
 The forms call the same service functions as the API and the CLI.
 """
@@ -15,14 +15,17 @@ from sqlmodel import Session, col, select
 from starlette.responses import RedirectResponse, Response
 
 from safety_service.api.deps import PathId, SessionDep, SettingsDep
+from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.console import forms
 from safety_service.console.deps import AdminUser, ConsoleRefusal, ConsoleRoute, Csrf
 from safety_service.console.detail import FormDep
 from safety_service.console.rendering import render, translator
 from safety_service.errors import DomainError, NotApplicable
+from safety_service.hazards import levels, library
+from safety_service.hazards.states import Grade, ReportType
 from safety_service.locations import service as locations_service
-from safety_service.locations.models import Area, Category
+from safety_service.locations.models import Category, LocationKind
 from safety_service.locations.schemas import CategoryCreate, LocationCreate
 from safety_service.mqtt import intake as mqtt_intake
 from safety_service.mqtt.models import DeadLetter
@@ -31,15 +34,22 @@ from safety_service.people.models import Role
 from safety_service.people.schemas import UserCreate
 from safety_service.qr import service as qr_service
 from safety_service.qr.service import SheetFormat
+from safety_service.units import service as units_service
+from safety_service.units.models import UnitKind
+from safety_service.units.schemas import OrgUnitCreate
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/admin", route_class=ConsoleRoute)
 DEAD_LETTERS_SHOWN = 200
 
 
-def _add_location(session: Session, settings: Settings, data: LocationCreate) -> Any:
+def _add_location(session: Session, settings: Settings, data: LocationCreate, _admin: Any) -> Any:
     site = locations_service.ensure_site(session, code=settings.site, name_zh=settings.site_name)
     return locations_service.add_location(session, site=site, data=data)
+
+
+def _add_category(session: Session, settings: Settings, data: CategoryCreate, _admin: Any) -> Any:
+    return locations_service.add_category(session, data=data, site=settings.site, now=utc_now())
 
 
 @dataclass(frozen=True)
@@ -49,8 +59,9 @@ class AdminPage:
     template: str
     fields: tuple[str, ...]
     model: type[BaseModel]
-    add: Callable[[Session, Settings, Any], Any]
+    add: Callable[[Session, Settings, Any, Any], Any]  # session, settings, input, the admin
     listing: Callable[[Session], dict[str, Any]]
+    problems: Callable[[Session, Settings, dict[str, str]], list[DomainError]]  # the service's rules, typed values
 
 
 def _people(session: Session) -> dict[str, Any]:
@@ -58,22 +69,42 @@ def _people(session: Session) -> dict[str, Any]:
 
 
 def _locations(session: Session) -> dict[str, Any]:
-    return {"locations": locations_service.list_locations(session),
-            "areas": list(session.exec(select(Area).order_by(col(Area.code))).all())}
+    return {"locations": locations_service.list_locations(session), "kinds": list(LocationKind),
+            "areas": locations_service.list_areas(session)}
 
 
 def _categories(session: Session) -> dict[str, Any]:
     return {"categories": list(session.exec(select(Category).order_by(col(Category.sort_order))).all())}
 
 
+def _library(session: Session) -> dict[str, Any]:
+    return {"items": library.list_items(session), "grades": list(Grade), "report_types": list(ReportType),
+            "levels": levels.list_levels(session), **_categories(session)}
+
+
+def _units(session: Session) -> dict[str, Any]:
+    return {"units": units_service.list_units(session), "kinds": list(UnitKind)}
+
+
 PAGES = {
     "people": AdminPage("admin_people.html", ("username", "role", "password", "employee_no", "name", "team"),
-                        UserCreate, lambda s, _settings, d: people_service.add_user(s, data=d), _people),
+                        UserCreate, lambda s, _settings, d, _u: people_service.add_user(s, data=d), _people,
+                        lambda s, _settings, v: people_service.input_problems(s, values=v)),
     "locations": AdminPage("admin_locations.html", ("code", "name_zh", "name_en", "area_code", "kind"),
-                           LocationCreate, _add_location, _locations),
+                           LocationCreate, _add_location, _locations,
+                           lambda s, settings, v: locations_service.location_problems(s, site=settings.site, values=v)),
     "categories": AdminPage("admin_categories.html", ("code", "name_zh", "name_en"), CategoryCreate,
-                            lambda s, _settings, d: locations_service.add_category(s, data=d), _categories),
+                            _add_category, _categories,
+                            lambda s, _settings, v: locations_service.category_problems(s, values=v)),
+    "library": AdminPage("admin_library.html", ("category_code", "title", "grade", "level", "fix_days", "report_type"),
+                         library.LibraryItemCreate, lambda s, _settings, d, u: library.add_item(s, data=d, actor=u),
+                         _library, lambda s, _settings, v: library.input_problems(s, values=v)),
+    "units": AdminPage("admin_units.html", ("code", "name_zh", "name_en", "kind", "parent_code", "leader"),
+                       OrgUnitCreate, lambda s, _settings, d, _u: units_service.add_unit(s, data=d), _units,
+                       lambda s, _settings, v: units_service.input_problems(s, values=v)),
 }
+# What a refusal means beside its field, where the general message would mislead.
+MESSAGES = {"name": "console.error.new_person_name"}
 
 
 def _page(name: str) -> AdminPage:
@@ -132,11 +163,12 @@ def admin_add(request: Request, session: SessionDep, settings: SettingsDep, user
     if "password" in typed:
         typed["password"] = form.get("password") if isinstance(form.get("password"), str) else ""
     data, errors = forms.build(page.model, typed, t)
-    if data is not None:
+    errors = forms.with_rules(t, errors, page.problems(session, settings, typed), MESSAGES)
+    if data is not None and not errors:
         try:
-            page.add(session, settings, data)
+            page.add(session, settings, data, user)
         except DomainError as exc:
-            errors = forms.domain_error(t, exc)
+            errors = forms.domain_error(t, exc, MESSAGES)
     typed.pop("password", None)
     if errors:
         session.rollback()

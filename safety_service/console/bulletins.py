@@ -24,6 +24,7 @@ from safety_service.console.detail import FormDep
 from safety_service.console.rendering import local, render, translator
 from safety_service.errors import InvalidTransition
 from safety_service.i18n import Translator
+from safety_service.locations import service as locations_service
 from safety_service.people.models import User
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ INPUT_TIME = "%Y-%m-%dT%H:%M"
 REFUSALS: outreach.Refusals = {InvalidTransition: "console.bulletins.error.state",
                                "areas": "console.error.unknown_code", "valid_to": "console.bulletins.error.expired",
                                "photos": "console.bulletins.error.picture"}
+_FIELD_REFUSALS = {k: v for k, v in REFUSALS.items() if isinstance(k, str)}
 CHANGES = {"publish": bulletins_service.publish, "retire": bulletins_service.retire}
 
 
@@ -45,17 +47,19 @@ def load_bulletin(session: SessionDep, user: OfficerUser, bulletin_id: PathId) -
 BulletinDep = Annotated[Bulletin, Depends(load_bulletin)]
 
 
-def _read(form: FormData, t: Translator, timezone: str) -> tuple[BulletinCreate | None, dict[str, str], dict]:
-    """The bulletin from the form (local times made aware), or the errors by field."""
+def _read(session: Session, form: FormData, t: Translator, timezone: str
+          ) -> tuple[BulletinCreate | None, dict[str, str], dict]:
+    """The bulletin from the form (local times made aware), or every error by field at once."""
     typed: dict[str, Any] = forms.fields(form, FIELDS)
     values: dict[str, Any] = {**typed, **{n: forms.local_datetime(typed[n], timezone) if typed[n] else ""
                                           for n in TIMES}}
     typed["areas"] = values["areas"] = [a for a in form.getlist("areas") if isinstance(a, str) and a]
     data, errors = forms.build(BulletinCreate, values, t)
-    if "form" in errors:  # the model's own check: the period ends before it begins
-        errors["valid_to"] = t("console.bulletins.error.period")
-        del errors["form"]
-    return data, errors, typed
+    errors.pop("form", None)  # the model's own check, made below whatever the other fields are
+    if forms.ends_before(values["valid_from"], values["valid_to"], inclusive=True):
+        errors.setdefault("valid_to", t("console.bulletins.error.period"))
+    return data, forms.with_rules(t, errors, bulletins_service.input_problems(session, values=values),
+                                  _FIELD_REFUSALS), typed
 
 
 def _typed(bulletin: Bulletin, timezone: str) -> dict[str, Any]:
@@ -74,7 +78,7 @@ def _show(request: Request, session: Session, user: User, bulletin: Bulletin | N
     if typed is None:
         typed = _typed(bulletin, tz) if bulletin is not None else {"areas": []}
     return render(request, "bulletin.html", status=status, user=user, bulletin=bulletin, reads=reads,
-                  areas=outreach.areas(session), typed=typed, errors=errors or {})
+                  areas=locations_service.list_areas(session), typed=typed, errors=errors or {})
 
 
 @router.get("")
@@ -99,9 +103,9 @@ def create(request: Request, session: SessionDep, settings: SettingsDep, user: O
            form: FormDep) -> Response:
     """Write a draft; bad input shows the form again with the reasons."""
     t = translator(request)
-    data, errors, typed = _read(form, t, settings.timezone)
+    data, errors, typed = _read(session, form, t, settings.timezone)
     status, bulletin = 422, None
-    if data is not None:
+    if data is not None and not errors:
         bulletin, errors, status = outreach.attempt(session, t, lambda: bulletins_service.create(
             session, data=data, actor=user, site=settings.site), REFUSALS)
     if bulletin is None:
@@ -122,9 +126,9 @@ def update(request: Request, session: SessionDep, settings: SettingsDep, user: O
            form: FormDep) -> Response:
     """Rewrite a draft; a bulletin published meanwhile is refused with 409."""
     t = translator(request)
-    data, errors, typed = _read(form, t, settings.timezone)
+    data, errors, typed = _read(session, form, t, settings.timezone)
     status = 422
-    if data is not None:
+    if data is not None and not errors:
         _, errors, status = outreach.attempt(session, t, lambda: bulletins_service.update(
             session, bulletin=bulletin, data=data), REFUSALS)
     return _done(request, session, user, bulletin, typed, errors, status)

@@ -17,6 +17,7 @@ from safety_service.counselling import figures
 from safety_service.counselling.schemas import CounsellingFigures
 from safety_service.counselling.states import ViolationKind
 from safety_service.i18n import Translator
+from safety_service.validation import whole_number
 
 router = APIRouter(route_class=ConsoleRoute)
 DEFAULT_MONTHS, MAX_MONTHS = 12, 36
@@ -50,10 +51,12 @@ def drawn(found: CounsellingFigures, months: list[str], t: Translator) -> dict[s
 def figures_page(request: Request, session: SessionDep, settings: SettingsDep, user: CaseUser) -> Response:
     """The figures of the last ``months`` local months (12 by default), this one included."""
     raw = request.query_params.get("months", str(DEFAULT_MONTHS))
-    valid = raw.isdigit() and 1 <= int(raw) <= MAX_MONTHS
-    months = int(raw) if valid else DEFAULT_MONTHS
+    asked = whole_number(raw, high=MAX_MONTHS)
+    valid = bool(asked)
+    months = asked or DEFAULT_MONTHS
     found = figures.compute(session, now=utc_now(), months=months, timezone=settings.timezone)
     labels = month_labels(found.since, found.until, settings.timezone)
     errors = {} if valid else {"months": translator(request)("counselling.error.months", max=MAX_MONTHS)}
-    return render(request, "case_figures.html", status=422 if errors else 200, user=user, figures=found,
-                  months=months, typed={"months": raw}, errors=errors, charts=drawn(found, labels, translator(request)))
+    shown = drawn(found, labels, translator(request))
+    return render(request, "case_figures.html", status=422 if errors else 200, policy=charts.policy(shown), user=user,
+                  figures=found, months=months, typed={"months": raw}, errors=errors, charts=shown)

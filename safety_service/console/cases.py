@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
+from safety_service import database
 from safety_service.api.deps import SessionDep, SettingsDep
 from safety_service.clock import utc_now
 from safety_service.config import Settings
@@ -21,24 +22,34 @@ from safety_service.console.deps import CaseUser, ConsoleRefusal, ConsoleRoute, 
 from safety_service.console.detail import FormDep
 from safety_service.console.queues import page_number
 from safety_service.console.rendering import local, render, translator
-from safety_service.counselling import family, queries, violations
+from safety_service.counselling import (
+    cosupervision,
+    cosupervision_views,
+    family,
+    messages,
+    pairing,
+    queries,
+    violations,
+)
 from safety_service.counselling import service as cases
 from safety_service.counselling.models import CounsellingCase
-from safety_service.counselling.states import CaseState, Relation, SessionKind, ViolationKind
+from safety_service.counselling.states import MAX_LEVEL, CaseState, MentorRole, Relation, SessionKind, ViolationKind
 from safety_service.errors import DomainError, InvalidTransition, PermissionDenied
 from safety_service.i18n import Translator
-from safety_service.people.models import User
+from safety_service.people import service as people_service
+from safety_service.people.models import Person, Role, User
+from safety_service.validation import MAX_ROW_ID, whole_number
 
 logger = logging.getLogger(__name__)
 router = APIRouter(route_class=ConsoleRoute)
-MAX_LEVEL = 99
 
 
 def console_case(session: SessionDep, user: CaseUser, case_id: str) -> CounsellingCase:
     """The case in the path, for a counsellor or admin: the role is checked first, then the case."""
-    if not case_id.isdigit() or len(case_id) > 12:
+    number = whole_number(case_id, high=MAX_ROW_ID)
+    if not number:
         raise ConsoleRefusal("not_found", 404)
-    return cases.get_case(session, case_id=int(case_id))
+    return cases.get_case(session, case_id=number, user=user)
 
 
 ConsoleCase = Annotated[CounsellingCase, Depends(console_case)]
@@ -49,10 +60,11 @@ def _filters(request: Request, t: Translator) -> tuple[dict[str, Any], dict[str,
     errors: dict[str, str] = {}
     if typed["state"] not in ("", *CaseState):
         errors["state"] = t("console.error.choice")
-    if typed["level"] and not (typed["level"].isdigit() and 1 <= int(typed["level"]) <= MAX_LEVEL):
+    level = whole_number(typed["level"], high=MAX_LEVEL)
+    if typed["level"] and not level:
         errors["level"] = t("counselling.error.level")
     chosen = {"state": [CaseState(typed["state"])] if typed["state"] and "state" not in errors else None,
-              "level": int(typed["level"]) if typed["level"] and "level" not in errors else None,
+              "level": level or None,
               "employee_no": typed["worker"] or None}
     return chosen, typed, errors
 
@@ -62,7 +74,7 @@ def case_list(request: Request, session: SessionDep, settings: SettingsDep, user
     """The cases, newest first, filtered by state, level and worker, paged; each case shown is logged."""
     chosen, typed, errors = _filters(request, translator(request))
     size, number = settings.console_page_size, page_number(request)
-    queries.begin_logged_read(session)
+    database.restart_for_write(session)
     page = queries.list_cases(session, user=user, now=utc_now(), limit=size, offset=(number - 1) * size, **chosen)
     session.commit()
     return render(request, "cases.html", status=422 if errors else 200, user=user, rows=page.data, count=page.count,
@@ -74,18 +86,38 @@ def _context(session: Session, case: CounsellingCase, user: User, settings: Sett
     """Everything the case page shows; reading it is logged (the caller commits)."""
     public = queries.detail(session, case=case, user=user, now=utc_now())
     history = violations.worker_history(session, user=user, employee_no=public.employee_no).data
-    return {"case": public, "user": user, "worker_violations": history, "case_violation_ids":
+    return {"case": public, "user": user, "worker_violations": history, **_pairing(session, case, user),
+            **_family_side(session, case, settings),
+            "case_violation_ids":
             {v.id for v in public.violations}, "relations": list(Relation), "session_kinds": list(SessionKind),
             "kinds": list(ViolationKind), "observation_days": settings.counselling_observation_days,
             "family_open": case.state in family.SESSION_STATES, "agreement_open": case.state != CaseState.closed,
             "typed": {}, "errors": {}, "failed": None}
 
 
+def _pairing(session: Session, case: CounsellingCase, user: User) -> dict[str, Any]:
+    """The 一帮一 form's choices, for an admin or the lead counsellor of the worker's unit only."""
+    may_pair = pairing.leads_worker(session, session.get(Person, case.person_id), user)
+    counsellors = people_service.active_users_with_roles(session, roles=[Role.counsellor]) if may_pair else []
+    return {"may_pair": may_pair, "counsellors": [c.username for c in counsellors],
+            "mentor_roles": list(MentorRole)}
+
+
+def _family_side(session: Session, case: CounsellingCase, settings: Settings) -> dict[str, Any]:
+    """The co-supervisors' links, the visits they recorded and the family's messages (read with the detail)."""
+    return {"links": [cosupervision_views.link_public(session, link, contact, settings)
+                      for link, contact in cosupervision.list_links(session, case=case)],
+            "visits": [cosupervision_views.visit_public(v, c) for v, c in cosupervision.list_visits(session, case_id=case.id)],
+            "family_messages": [cosupervision_views.message_public(session, m, c)
+                                for m, c in messages.list_messages(session, case_id=case.id)],
+            "link_days": settings.family_link_days}
+
+
 @router.get("/cases/{case_id}")
 def case_page(request: Request, session: SessionDep, settings: SettingsDep, user: CaseUser,
               case: ConsoleCase) -> Response:
     """A case: the worker, the plan, the family, the sessions, the agreement, the timeline, the forms."""
-    queries.begin_logged_read(session)
+    database.restart_for_write(session)
     context = _context(session, case, user, settings)
     session.commit()
     return render(request, "case.html", **context)
@@ -99,6 +131,7 @@ def case_act(request: Request, session: SessionDep, settings: SettingsDep, user:
         raise ConsoleRefusal("not_found", 404)
     t = translator(request)
     data, errors, typed = case_forms.read(name, form, t, settings)
+    errors = case_forms.rule_errors(session, case, name, typed, errors, t)
     status = 422
     if not errors:
         errors, status = _apply(session, case, user, name, data, settings, t)
@@ -137,16 +170,16 @@ def _again(request: Request, session: Session, case: CounsellingCase, user: User
            **failure: Any) -> Response:
     """The case page as it stands now, with the failed form as it was typed."""
     status = failure.pop("status")
-    queries.begin_logged_read(session)
+    database.restart_for_write(session)
     session.refresh(case)
     context = {**_context(session, case, user, settings), **failure}
     session.commit()
     return render(request, "case.html", status=status, **context)
 
 
-def _scan(session: Session, user: User, case: CounsellingCase, thumbnail: bool) -> Response:
-    queries.begin_logged_read(session)
-    data = queries.read_scan(session, case=case, user=user, thumbnail=thumbnail, now=utc_now())
+def _scan(session: Session, user: User, case: CounsellingCase, thumbnail: bool, kind: str = "agreement") -> Response:
+    database.restart_for_write(session)
+    data = queries.read_scan(session, case=case, user=user, thumbnail=thumbnail, now=utc_now(), kind=kind)
     session.commit()
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
 
@@ -161,3 +194,34 @@ def agreement_scan(session: SessionDep, user: CaseUser, case: ConsoleCase) -> Re
 def agreement_thumbnail(session: SessionDep, user: CaseUser, case: ConsoleCase) -> Response:
     """The scan's thumbnail, shown on the case page; the read is logged."""
     return _scan(session, user, case, thumbnail=True)
+
+
+@router.get("/cases/{case_id}/guarantee/scan")
+def guarantee_scan(session: SessionDep, user: CaseUser, case: ConsoleCase) -> Response:
+    """The scan of the family co-guarantee; the read is logged."""
+    return _scan(session, user, case, thumbnail=False, kind="guarantee")
+
+
+@router.get("/cases/{case_id}/guarantee/scan/thumbnail")
+def guarantee_thumbnail(session: SessionDep, user: CaseUser, case: ConsoleCase) -> Response:
+    """The co-guarantee scan's thumbnail, shown on the case page; the read is logged."""
+    return _scan(session, user, case, thumbnail=True, kind="guarantee")
+
+
+@router.get("/cases/{case_id}/family-messages/{message_id}/photo")
+def message_photo(session: SessionDep, user: CaseUser, case: ConsoleCase, message_id: str) -> Response:
+    """A family message's photo; the read is logged."""
+    return _message_photo(session, user, case, message_id, thumbnail=False)
+
+
+@router.get("/cases/{case_id}/family-messages/{message_id}/photo/thumbnail")
+def message_thumbnail(session: SessionDep, user: CaseUser, case: ConsoleCase, message_id: str) -> Response:
+    """A family message's photo thumbnail, shown on the case page; the read is logged."""
+    return _message_photo(session, user, case, message_id, thumbnail=True)
+
+
+def _message_photo(session: Session, user: User, case: CounsellingCase, message_id: str, *, thumbnail: bool) -> Response:
+    number = whole_number(message_id, high=MAX_ROW_ID)
+    if not number:
+        raise ConsoleRefusal("not_found", 404)
+    return cosupervision_views.message_photo(session, user, case, number, thumbnail=thumbnail)

@@ -12,13 +12,17 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
 from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.clock import utc_now
 from safety_service.console import session as console_session
 from safety_service.console.rendering import render
-from safety_service.counselling.states import CASE_ROLES, VIOLATION_READERS, VIOLATION_RECORDERS
+from safety_service.counselling.states import CASE_ROLES, MEASURE_CLOSERS, VIOLATION_READERS, VIOLATION_RECORDERS
 from safety_service.errors import NotFound, PermissionDenied
+from safety_service.notifications import service as notifications_service
+from safety_service.people import service as people_service
 from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Role, User
 
 logger = logging.getLogger(__name__)
@@ -72,10 +76,19 @@ def current_session(request: Request, settings: SettingsDep) -> console_session.
 SessionCookie = Annotated[console_session.ConsoleSession | None, Depends(current_session)]
 
 
-def console_user(session: SessionDep, cookie: SessionCookie) -> User:
-    """The signed-in, active account allowed in the console; otherwise to the sign-in page or 403."""
-    user = session.get(User, cookie.user_id) if cookie and cookie.user_id else None
-    if user is None or not user.is_active:
+def console_user(request: Request, session: SessionDep, cookie: SessionCookie) -> User:
+    """The active account of a live session, allowed in the console; otherwise to the sign-in page or 403.
+    Its unread notifications are counted for the bell on every page."""
+    user = admit(session, cookie)
+    request.state.unread = notifications_service.unread_count(session, user=user)
+    return user
+
+
+def admit(session: Session, cookie: console_session.ConsoleSession | None) -> User:
+    """The account of the cookie's live session if it may use the console; ConsoleRefusal otherwise."""
+    user = (people_service.console_account(session, session_id=cookie.session_id, now=utc_now())
+            if cookie and cookie.session_id else None)
+    if user is None:
         raise ConsoleRefusal("sign_in", 303)
     if user.role not in CONSOLE_ROLES:
         raise ConsoleRefusal("role", 403)
@@ -110,4 +123,5 @@ CaseUser = Annotated[User, Depends(require(*CASE_ROLES))]
 ViolationRecorder = Annotated[User, Depends(require(*VIOLATION_RECORDERS))]
 ViolationLister = Annotated[User, Depends(require(Role.supervisor, *VIOLATION_READERS))]
 ViolationReader = Annotated[User, Depends(require(*VIOLATION_READERS))]
+MeasureCloser = Annotated[User, Depends(require(*MEASURE_CLOSERS))]
 Csrf = Depends(check_csrf)

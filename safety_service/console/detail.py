@@ -9,14 +9,17 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from safety_service.api.deps import PathId, SessionDep, SettingsDep
-from safety_service.clock import utc_now
-from safety_service.console import actions, forms
+from safety_service.clock import as_utc, utc_now
+from safety_service.console import actions, forms, names
 from safety_service.console.deps import ConsoleRefusal, ConsoleRoute, ConsoleUser, Csrf
 from safety_service.console.rendering import duration, render, translator
 from safety_service.errors import DomainError, InvalidTransition, PermissionDenied
-from safety_service.hazards import queries
+from safety_service.feedback import ratings
+from safety_service.hazards import criteria, library, major_service, queries
+from safety_service.hazards.major_models import ANALYSIS, PLAN_ELEMENTS, Recipient
 from safety_service.hazards.models import Hazard
-from safety_service.hazards.states import Action, Grade
+from safety_service.hazards.service import REFUSALS
+from safety_service.hazards.states import Action, Grade, HazardState, ReportType
 from safety_service.locations import service as locations_service
 from safety_service.locations.models import Location
 from safety_service.people import service as people_service
@@ -50,15 +53,47 @@ def _photos(session: Session, hazard: Hazard, user: User) -> list[Any]:
         return []
 
 
+def _before_and_after(photos: list[Any], history: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The report's photos (整改前) and the owner's evidence (整改后): evidence is stored after the
+    first "rectified" event, a report's photos with the report."""
+    fixed = min((e.at for e in history if e.action == Action.rectified), default=None)
+    if fixed is None:
+        return photos, []
+    before = [p for p in photos if as_utc(p.created_at) < as_utc(fixed)]
+    return before, [p for p in photos if as_utc(p.created_at) >= as_utc(fixed)]
+
+
 def _context(session: Session, hazard: Hazard, user: User, request: Request) -> dict[str, Any]:
     now = utc_now()
     public = queries.detail(session, hazard=hazard, user=user, now=now)
     owners = people_service.active_users_with_roles(session, roles=(Role.owner, *OFFICER_ROLES))
-    return {"hazard": public, "user": user, "photos": _photos(session, hazard, user),
+    before, after = _before_and_after(_photos(session, hazard, user), public.history)
+    return {"hazard": public, "user": user, "photos": before + after, "before": before, "after": after,
             "place": session.get(Location, hazard.location_id),
             "overdue_for": duration(translator(request), now - public.deadline) if public.overdue else None,
             "categories": locations_service.list_categories(session), "grades": list(Grade),
-            "owners": [u.username for u in owners], "typed": {}, "errors": {}, "failed": None}
+            **_library(session, hazard), **_major(session, hazard), "rating": ratings.rating_of(session, hazard=hazard),
+            "owners": names.choices(session, owners), "typed": {}, "errors": {}, "failed": None,
+            "names": names.of(session, [public.owner, public.verified_by, *(e.actor for e in public.history)])}
+
+
+def _library(session: Session, hazard: Hazard) -> dict[str, Any]:
+    """The standard items for the confirm form: those nearest the report's words first, then all by category."""
+    if hazard.state != HazardState.reported:
+        return {}
+    return {"library_items": library.list_items(session, active_only=True), "report_types": list(ReportType),
+            "library_matches": library.best_matches(session, text=hazard.description)}
+
+
+def _major(session: Session, hazard: Hazard) -> dict[str, Any]:
+    """The standard's situations for grading, and a major hazard's record (plans, stops, reports, listing)."""
+    found: dict[str, Any] = {"plan_fields": (*ANALYSIS, *PLAN_ELEMENTS), "recipients": list(Recipient)}
+    if hazard.state in (HazardState.reported, HazardState.confirmed, HazardState.rectifying,
+                        HazardState.awaiting_verification):
+        found["major_criteria"] = criteria.list_criteria(session, active_only=True)
+    if hazard.grade == Grade.major:
+        found["major"] = major_service.record(session, hazard=hazard)
+    return found
 
 
 @router.get("/hazards/{ref}")
@@ -76,7 +111,8 @@ def act(request: Request, session: SessionDep, settings: SettingsDep, user: Cons
     t = translator(request)
     data, errors, typed = actions.read(Action(action), form, t, settings.timezone)
     photos, photo_errors = actions.evidence_photos(form, settings, t) if action == Action.rectified else ([], {})
-    errors, status = {**errors, **photo_errors}, 422
+    rules = actions.rule_errors(session, hazard, Action(action), typed, t, settings.timezone)
+    errors, status = {**rules, **errors, **photo_errors}, 422
     if not errors:
         errors, status = _apply(session, hazard, user, Action(action), data, t)
     if not errors:
@@ -96,8 +132,9 @@ def _apply(session: Session, hazard: Hazard, user: User, action: Action, data: A
         actions.FORMS[action].apply(session, hazard=hazard, data=data, actor=user)
     except InvalidTransition:
         return {"form": t("console.error.transition")}, 409
-    except PermissionDenied:
-        return {"form": t("console.error.not_allowed")}, 403
+    except PermissionDenied as exc:
+        reason = exc.details.get("reason")
+        return {"form": t(f"console.refusal.{reason}" if reason in REFUSALS else "console.error.not_allowed")}, 403
     except DomainError as exc:
         return forms.domain_error(t, exc), 422
     return {}, 200

@@ -15,17 +15,19 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Channel, HazardState
 from safety_service.locations.models import Category, Location
+from safety_service.units.models import OrgUnit
 
 logger = logging.getLogger(__name__)
 H = Hazard.__table__.c
 WEEKS = 12
 TOP_LOCATIONS = 10
+_U = OrgUnit.__table__
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class Figures:
     median_close_hours: float | None
     open_total: int
     overdue_now: int
+    # Per responsible unit (a crew counted with its section or team): open hazards and those overdue.
+    open_by_unit: tuple[tuple[str, int, int], ...] = ()
 
 
 def _grouped(connection: Connection, column: Any, *where: Any) -> list[tuple[Any, int]]:
@@ -52,13 +56,30 @@ def _grouped(connection: Connection, column: Any, *where: Any) -> list[tuple[Any
 
 def _named(connection: Connection, table: Any, counts: list[tuple[Any, int]]) -> list[tuple[str, int]]:
     names = dict(connection.execute(select(table.c.id, table.c.name_zh)).all())
-    return sorted(((names.get(key, "—"), count) for key, count in counts), key=lambda item: -item[1])
+    return sorted(((names.get(key, ""), count) for key, count in counts), key=lambda item: -item[1])  # "": none yet
 
 
 def _top_locations(connection: Connection) -> list[tuple[str, int]]:
     query = (select(H.location_id, func.count().label("n")).where(H.is_open.is_(True))
              .group_by(H.location_id).order_by(func.count().desc()).limit(TOP_LOCATIONS))
     return _named(connection, Location.__table__, list(connection.execute(query).all()))
+
+
+def _open_by_unit(connection: Connection, now: datetime) -> tuple[tuple[str, int, int], ...]:
+    """Open and overdue hazards per responsible unit, a crew's counted with the unit above it, most open first."""
+    units = {row.id: row for row in connection.execute(select(_U.c.id, _U.c.parent_id, _U.c.kind, _U.c.name_zh))}
+    overdue = func.sum(case((H.deadline < now, 1), else_=0))
+    query = select(H.unit_id, func.count(), overdue).where(H.is_open.is_(True), H.unit_id.is_not(None)) \
+        .group_by(H.unit_id)
+    totals: dict[str, list[int]] = {}
+    for unit_id, count, late in connection.execute(query).all():
+        unit = units.get(unit_id)
+        if unit is not None and unit.kind == "crew" and unit.parent_id in units:
+            unit = units[unit.parent_id]
+        name = unit.name_zh if unit is not None else "—"
+        counts = totals.setdefault(name, [0, 0])
+        counts[0], counts[1] = counts[0] + count, counts[1] + int(late or 0)
+    return tuple(sorted(((name, n, late) for name, (n, late) in totals.items()), key=lambda row: (-row[1], row[0])))
 
 
 def _week_starts(now: datetime, timezone: str) -> list[datetime]:
@@ -120,6 +141,7 @@ def gather(connection: Connection, now: datetime, timezone: str) -> Figures:
         open_total=sum(n for _, n in by_category),
         overdue_now=connection.execute(select(func.count()).where(
             and_(H.is_open.is_(True), H.deadline < now))).scalar_one(),
+        open_by_unit=_open_by_unit(connection, now),
     )
 
 

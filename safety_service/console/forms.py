@@ -24,9 +24,16 @@ _DOMAIN = {
     "deadline": "console.error.deadline_future", "new_deadline": "console.error.deadline_future",
     "owner": "console.error.owner", "duplicate_of": "console.error.duplicate_of",
     "category_code": "console.error.category", "category": "console.error.category",
-    "location": "console.error.unknown_code", "area": "console.error.unknown_code",
+    "library_item": "console.error.library_item", "major_criterion": "console.error.major_criterion",
+    **dict.fromkeys(("stopped_at", "resumed_at", "sent_at", "listed_at", "accepted_at", "delisted_at"),
+                    "console.error.major_time"),
+    "note": "console.error.note_needed",
+    "location": "console.error.unknown_location", "area": "console.error.unknown_code",
+    "area_code": "console.error.unknown_code", "location_code": "console.error.unknown_code",
+    "title": "console.error.taken", "level": "console.error.choice",
     "username": "console.error.taken", "code": "console.error.taken", "employee_no": "console.error.taken",
     "name": "console.error.required", "q": "console.error.search",
+    "parent_code": "console.unit.error.parent", "leader": "console.unit.error.leader",
 }
 
 
@@ -54,6 +61,34 @@ def domain_error(t: Translator, exc: DomainError, messages: dict[str, str] | Non
     return {name: t((messages or {}).get(name) or _DOMAIN.get(name, "console.error.invalid"))}
 
 
+def with_rules(t: Translator, errors: dict[str, str], problems: list[DomainError],
+               messages: dict[str, str] | None = None) -> dict[str, str]:
+    """The format errors and, beside them, each service rule a typed value breaks (a field's format error
+    first): a form names every error at once, not the service's refusals only once the format is right."""
+    found: dict[str, str] = {}
+    for problem in problems:
+        found.update(domain_error(t, problem, messages))
+    return {**found, **errors}
+
+
+def day(text: str) -> date | None:
+    """A date from ISO text; None for bad or blank text (its format error is the model's to name)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def ends_before(start: str, end: str, *, inclusive: bool = False) -> bool:
+    """Whether the typed end comes before the typed start (or at it, when ``inclusive``); False while either
+    is not a date or time: a model checks its period only once every other field is right."""
+    try:
+        first, last = datetime.fromisoformat(start), datetime.fromisoformat(end)
+        return last <= first if inclusive else last < first
+    except (TypeError, ValueError):
+        return False
+
+
 def build(model: type[BaseModel], values: dict[str, Any], t: Translator) -> tuple[Any, dict[str, str]]:
     """The model from the typed values (blank means absent), or the errors by field."""
     present = {name: value for name, value in values.items() if value not in ("", None)}
@@ -70,6 +105,15 @@ def local_datetime(value: str, timezone: str) -> str:
     except ValueError:
         return value
     return moment.replace(tzinfo=ZoneInfo(timezone)).isoformat() if moment.tzinfo is None else value
+
+
+def aware_datetime(text: str) -> datetime | None:
+    """An aware datetime from ISO text (as ``local_datetime`` gives it); None for bad or naive text."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
 
 
 def local_day(value: str, timezone: str, *, end: bool = False) -> str:

@@ -6,13 +6,13 @@ from datetime import date
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from safety_service.clock import utc_now
 from safety_service.console import forms
 from safety_service.errors import DomainError, InvalidTransition
 from safety_service.i18n import Translator
-from safety_service.locations.models import Area
+from safety_service.validation import whole_number
 
 T = TypeVar("T")
 # Refusal messages by the exception's class, then by the field it names.
@@ -37,12 +37,7 @@ def local_today(timezone: str) -> date:
     return utc_now().astimezone(ZoneInfo(timezone)).date()
 
 
-def areas(session: Session) -> list[Area]:
-    """The areas, by code, for the pages' choices."""
-    return list(session.exec(select(Area).order_by(col(Area.code))).all())
-
-
 def page_number(raw: str | None) -> int:
-    """A list's page number from the query (1 when missing or bad)."""
-    return max(1, min(int(raw), 10_000)) if raw and raw.isdigit() else 1
+    """A list's page number from the query (1 when missing, bad or past the 10,000th)."""
+    return max(1, whole_number(raw, high=10_000) or 1)
 

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from safety_service.api.deps import SessionDep, SettingsDep
 from safety_service.clock import utc_now
-from safety_service.console import exports, forms, outreach
+from safety_service.console import forms, outreach
 from safety_service.console.deps import ConsoleRoute, Csrf, OfficerUser
 from safety_service.console.detail import FormDep
 from safety_service.console.ledger import TYPES
@@ -22,6 +22,7 @@ from safety_service.people.models import User
 from safety_service.rewards import service as rewards_service
 from safety_service.rewards.models import EntryKind
 from safety_service.rewards.schemas import RewardPayout, RewardReverse
+from safety_service.web import sheets
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/rewards", route_class=ConsoleRoute)
@@ -31,6 +32,7 @@ REFUSALS: outreach.Refusals = {InvalidTransition: "console.rewards.error.not_rev
                                "ref": "console.rewards.error.no_report",
                                "employee_no": "console.outreach.error.no_employee",
                                "points": "console.rewards.error.balance"}
+_FIELD_REFUSALS = {k: v for k, v in REFUSALS.items() if isinstance(k, str)}
 
 
 def _filters(request: Request, t: Translator) -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
@@ -68,7 +70,12 @@ def reverse(request: Request, session: SessionDep, user: OfficerUser, form: Form
     data, errors = forms.build(RewardReverse, {"reason": typed["reason"]}, t)
     if not typed["ref"]:
         errors["ref"] = t("console.error.required")
-    status = 422
+    problems = rewards_service.reversal_problems(session, values={"ref": typed["ref"].upper()})
+    refused = [problem for problem in problems if isinstance(problem, InvalidTransition)]  # the report's state
+    errors = forms.with_rules(t, errors, [p for p in problems if p not in refused], _FIELD_REFUSALS)
+    if refused:
+        errors["form"] = t(REFUSALS[InvalidTransition])
+    status = 409 if list(errors) == ["form"] else 422
     if not errors:
         _, errors, status = outreach.attempt(session, t, lambda: rewards_service.reverse(
             session, hazard=hazards_service.get_hazard(session, ref=typed["ref"].upper()), reason=data.reason,
@@ -83,14 +90,17 @@ def payout(request: Request, session: SessionDep, user: OfficerUser, form: FormD
     data, errors = forms.build(RewardPayout, typed, t)
     if "points" in errors:
         errors["points"] = t("console.rewards.error.points")
+    points = int(typed["points"]) if typed["points"].isascii() and typed["points"].isdigit() else None
+    problems = rewards_service.payout_problems(session, values={**typed, "points": points})
+    errors = forms.with_rules(t, errors, problems, _FIELD_REFUSALS)
     status = 422
-    if data is not None:
+    if data is not None and not errors:
         _, errors, status = outreach.attempt(session, t, lambda: rewards_service.payout(
             session, employee_no=data.employee_no, points=data.points, reason=data.reason, actor=user,
             now=utc_now()), REFUSALS)
-    if "points" in errors and data is not None:
+    if "points" in errors and (data is not None or any(problem.field == "points" for problem in problems)):
         errors["points"] = t("console.rewards.error.balance",
-                             balance=rewards_service.balance(session, employee_no=data.employee_no))
+                             balance=rewards_service.balance(session, employee_no=typed["employee_no"]))
     return _done(request, session, user, typed, errors, status, "payout")
 
 
@@ -114,11 +124,11 @@ def export(request: Request, session: SessionDep, settings: SettingsDep, user: O
         errors["format"] = t("console.error.choice")
     if errors:
         return _show(request, session, user, errors=errors, status=422)
-    rows, _ = rewards_service.ledger(session, **chosen, limit=exports.MAX_ROWS)
+    rows, _ = rewards_service.ledger(session, **chosen, limit=sheets.MAX_ROWS)
     data = [[e.id, local(e.created_at, settings.timezone), t(f"console.rewards.kind.{e.kind}"), e.employee_no or "",
              ref or "", e.points, e.reason or ""] for e, ref in rows]
     titles = [t(f"console.rewards.col.{name}") for name in COLUMNS]
-    body = exports.to_csv(titles, data) if fmt == "csv" else exports.to_xlsx(titles, data, t("console.nav.rewards"))
+    body = sheets.to_csv(titles, data) if fmt == "csv" else sheets.to_xlsx(titles, data, t("console.nav.rewards"))
     logger.info("reward ledger exported", extra={"user_id": user.id, "rows": len(data), "format": fmt})
     return Response(body, media_type=TYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="reward-ledger.{fmt}"', "Cache-Control": "no-store"})

@@ -1,8 +1,9 @@
-"""The console's session: a signed, HTTP-only, SameSite cookie holding the account id and a CSRF token.
+"""The console's session: a signed, HTTP-only, SameSite cookie holding a session id and a CSRF token.
 
 The cookie is signed with ``SAFETY_SECRET_KEY`` (itsdangerous) and expires after
-``SAFETY_TOKEN_EXPIRE_MINUTES``; nothing is stored on the server. Every form carries the
-session's CSRF token, and a POST whose token does not match is refused.
+``SAFETY_TOKEN_EXPIRE_MINUTES``. A signed-in cookie names a session row on the server
+(``people.models.ConsoleSession``): signing out deletes it, so the cookie then opens nothing. Every
+form carries the session's CSRF token, and a POST whose token does not match is refused.
 """
 
 import hmac
@@ -21,14 +22,14 @@ _SALT = "safety-console-session"
 
 @dataclass(frozen=True)
 class ConsoleSession:
-    """What the cookie says: the signed-in account (if any) and the token every form must echo."""
+    """What the cookie says: the signed-in session's id (if any) and the token every form must echo."""
 
     csrf: str
-    user_id: int | None = None
+    session_id: str | None = None
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secret_key, salt=_SALT)
+    return URLSafeTimedSerializer(settings.signing_key, salt=_SALT)
 
 
 def read(request: Request, settings: Settings) -> ConsoleSession | None:
@@ -42,26 +43,26 @@ def read(request: Request, settings: Settings) -> ConsoleSession | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("csrf"), str):
         return None
-    user_id = data.get("uid")
-    return ConsoleSession(csrf=data["csrf"], user_id=user_id if isinstance(user_id, int) else None)
+    session_id = data.get("sid")
+    return ConsoleSession(csrf=data["csrf"], session_id=session_id if isinstance(session_id, str) else None)
 
 
-def fresh(user_id: int | None = None) -> ConsoleSession:
+def fresh(session_id: str | None = None) -> ConsoleSession:
     """A new session with a new CSRF token (a new one at every sign-in: no session fixation)."""
-    return ConsoleSession(csrf=secrets.token_urlsafe(24), user_id=user_id)
+    return ConsoleSession(csrf=secrets.token_urlsafe(24), session_id=session_id)
 
 
 def write(response: Response, session: ConsoleSession, settings: Settings) -> None:
-    """Set the signed cookie: HTTP-only, SameSite=Lax, Secure unless SAFETY_CONSOLE_COOKIE_SECURE is off."""
-    value = _serializer(settings).dumps({"csrf": session.csrf, "uid": session.user_id})
+    """Set the signed cookie: HTTP-only, SameSite=Lax, Secure when the public URL is HTTPS (or as SAFETY_CONSOLE_COOKIE_SECURE says)."""
+    value = _serializer(settings).dumps({"csrf": session.csrf, "sid": session.session_id})
     response.set_cookie(COOKIE, value, max_age=settings.token_expire_minutes * 60, path="/console",
-                        httponly=True, samesite="lax", secure=settings.console_cookie_secure)
+                        httponly=True, samesite="lax", secure=settings.cookie_secure)
 
 
 def clear(response: Response, settings: Settings) -> None:
     """Forget the session (sign out)."""
     response.delete_cookie(COOKIE, path="/console", httponly=True, samesite="lax",
-                           secure=settings.console_cookie_secure)
+                           secure=settings.cookie_secure)
 
 
 def csrf_ok(session: ConsoleSession | None, submitted: object) -> bool:

@@ -49,4 +49,5 @@ def drawn_charts(found: figures.Figures, t: Translator) -> dict[str, str]:
 def stats_page(request: Request, session: SessionDep, settings: SettingsDep, user: StaffUser) -> Response:
     """The figures and their charts (officers, the chief and administrators)."""
     found = current_figures(request, session, settings)
-    return render(request, "stats.html", user=user, figures=found, charts=drawn_charts(found, translator(request)))
+    drawn = drawn_charts(found, translator(request))
+    return render(request, "stats.html", policy=charts.policy(drawn), user=user, figures=found, charts=drawn)

@@ -15,6 +15,7 @@ from safety_service.console.deps import ConsoleRoute, Csrf, OfficerUser
 from safety_service.console.detail import FormDep
 from safety_service.console.rendering import render, translator
 from safety_service.errors import InvalidInput, InvalidTransition
+from safety_service.locations import service as locations_service
 from safety_service.people.models import User
 from safety_service.supervisors import service as supervisors_service
 from safety_service.supervisors.models import Supervisor
@@ -28,6 +29,7 @@ REFUSALS: outreach.Refusals = {
     InvalidTransition: "console.supervisors.error.ended", "employee_no": "console.outreach.error.no_employee",
     "area_code": "console.error.unknown_code", "term_from": "console.supervisors.error.overlap",
     "term_to": "console.supervisors.error.end_before_start"}
+_FIELD_REFUSALS = {k: v for k, v in REFUSALS.items() if isinstance(k, str)}
 
 
 def load_supervisor(session: SessionDep, user: OfficerUser, supervisor_id: PathId) -> Supervisor:
@@ -42,7 +44,7 @@ def _show(request: Request, session: Session, user: User, *, typed: dict | None 
           failed: int | None = None, status: int = 200) -> Response:
     today = outreach.local_today(request.app.state.settings.timezone)
     return render(request, "supervisors.html", status=status, user=user, roster=supervisors_service.roster(session),
-                  today=today, areas=outreach.areas(session), typed=typed or {"term_from": today.isoformat()},
+                  today=today, areas=locations_service.list_areas(session), typed=typed or {"term_from": today.isoformat()},
                   errors=errors or {}, failed=failed)
 
 
@@ -57,10 +59,14 @@ def appoint(request: Request, session: SessionDep, user: OfficerUser, form: Form
     """Appoint for a term of office; bad input shows the form again with the reasons."""
     t, typed = translator(request), forms.fields(form, FIELDS)
     data, errors = forms.build(SupervisorCreate, typed, t)
-    if "form" in errors:  # the model's own check: the term ends before it begins
-        errors = {"term_to": t("console.supervisors.error.end_before_start")}
+    errors.pop("form", None)  # the model's own check, made below whatever the other fields are
+    if forms.ends_before(typed["term_from"], typed["term_to"]):
+        errors.setdefault("term_to", t("console.supervisors.error.end_before_start"))
+    dates = {name: forms.day(typed[name]) for name in ("term_from", "term_to")}
+    errors = forms.with_rules(t, errors, supervisors_service.input_problems(session, values={**typed, **dates}),
+                              _FIELD_REFUSALS)
     status = 422
-    if data is not None:
+    if data is not None and not errors:
         _, errors, status = outreach.attempt(session, t, lambda: supervisors_service.appoint(
             session, data=data, actor=user), REFUSALS)
     if errors:

@@ -6,26 +6,40 @@ from fastapi import APIRouter
 from starlette.responses import FileResponse, Response
 
 from safety_service.console import (
+    access_log,
+    accounts,
     admin,
     auth,
+    awards,
     bulletins,
     case_figures,
     cases,
+    channels,
     detail,
+    inbox,
+    kiosks,
     ledger,
+    library_admin,
     queues,
     rewards,
+    risks,
+    rounds,
+    scorecard,
     stats,
     supervisors,
+    units_admin,
+    urgent,
     violations,
 )
 from safety_service.console.deps import ConsoleRefusal, ConsoleRoute
 
 STATIC = Path(__file__).parent / "static"
-_FILES = {"console.css": "text/css", "console.js": "text/javascript"}
+_FILES = {"console.css": "text/css", "console.js": "text/javascript", "risks.css": "text/css",
+          "rounds.js": "text/javascript"}
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
-for module in (auth, queues, detail, stats, ledger, admin, bulletins, supervisors, rewards, violations, cases,
-               case_figures):
+for module in (auth, accounts, queues, inbox, urgent, channels, detail, stats, scorecard, ledger, kiosks, units_admin,
+               library_admin, admin, bulletins, supervisors, rewards, awards, violations, cases, case_figures, risks,
+               rounds, access_log):
     router.include_router(module.router)
 
 

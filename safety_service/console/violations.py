@@ -11,15 +11,23 @@ from fastapi import APIRouter, Request
 from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
-from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.api.deps import PathId, SessionDep, SettingsDep
+from safety_service.clock import utc_now
 from safety_service.console import forms
-from safety_service.console.deps import ConsoleRoute, Csrf, ViolationLister, ViolationReader, ViolationRecorder
+from safety_service.console.deps import (
+    ConsoleRoute,
+    Csrf,
+    MeasureCloser,
+    ViolationLister,
+    ViolationReader,
+    ViolationRecorder,
+)
 from safety_service.console.detail import FormDep
 from safety_service.console.queues import page_number
 from safety_service.console.rendering import render, translator
-from safety_service.counselling import violations
-from safety_service.counselling.schemas import ViolationCreate
-from safety_service.counselling.states import ViolationKind
+from safety_service.counselling import items, violations
+from safety_service.counselling.schemas import MeasureComplete, ViolationCreate
+from safety_service.counselling.states import ViolationKind, ViolationSeverity
 from safety_service.errors import DomainError
 from safety_service.locations import service as locations_service
 from safety_service.people import service as people_service
@@ -27,16 +35,18 @@ from safety_service.people.models import User
 
 logger = logging.getLogger(__name__)
 router = APIRouter(route_class=ConsoleRoute)
-FIELDS = ("employee_no", "kind", "occurred_at", "location_code", "description", "hazard_ref")
+FIELDS = ("employee_no", "kind", "item_id", "severity", "occurred_at", "location_code", "description", "hazard_ref")
 # What a refusal of the violation service means, beside its field.
 MESSAGES = {"employee_no": "counselling.error.no_worker", "location_code": "console.error.unknown_code",
-            "hazard_ref": "counselling.error.no_hazard", "occurred_at": "counselling.error.not_future"}
+            "hazard_ref": "counselling.error.no_hazard", "occurred_at": "counselling.error.not_future",
+            "item_id": "counselling.error.item_kind"}
 
 
 def _form(request: Request, session: Session, user: User, typed: dict[str, str], errors: dict[str, str],
           status: int = 200) -> Response:
     return render(request, "violation_form.html", status=status, user=user, typed=typed, errors=errors,
-                  failed="violation", kinds=list(ViolationKind), locations=locations_service.list_locations(session))
+                  failed="violation", kinds=list(ViolationKind), severities=list(ViolationSeverity),
+                  items=items.list_items(session, active_only=True), locations=locations_service.list_locations(session))
 
 
 @router.get("/violations/new")
@@ -55,7 +65,10 @@ def record(request: Request, session: SessionDep, settings: SettingsDep, user: V
     values = {**typed, "occurred_at": forms.local_datetime(typed["occurred_at"], settings.timezone)
               if typed["occurred_at"] else ""}
     data, errors = forms.build(ViolationCreate, values, t)
-    if data is not None:
+    for problem in violations.input_problems(session, values={**values, "occurred_at": forms.aware_datetime(
+            values["occurred_at"])}, now=utc_now()):
+        errors = {**forms.domain_error(t, problem, MESSAGES), **errors}
+    if data is not None and not errors:
         try:
             violation = violations.record_violation(session, data=data, actor=user, settings=settings)
         except DomainError as exc:
@@ -70,18 +83,21 @@ def record(request: Request, session: SessionDep, settings: SettingsDep, user: V
 
 def _listing(request: Request, user: User, **context: Any) -> Response:
     return render(request, "violations.html", status=422 if context.get("errors") else 200, user=user,
-                  kinds=list(ViolationKind), recorded=request.query_params.get("recorded", "")[:12], **context)
+                  kinds=list(ViolationKind), severities=list(ViolationSeverity),
+                  recorded=request.query_params.get("recorded", "")[:12], **context)
 
 
 @router.get("/violations")
 def violation_list(request: Request, session: SessionDep, settings: SettingsDep, user: ViolationLister) -> Response:
-    """Violations, newest first (a supervisor's own); filter by worker and kind, paged."""
-    typed = forms.fields(request.query_params, ("employee_no", "kind"))
-    errors = {} if typed["kind"] in ("", *ViolationKind) else {"kind": translator(request)("console.error.choice")}
+    """Violations, newest first (a supervisor's own); filter by worker, kind and severity, paged."""
+    typed = forms.fields(request.query_params, ("employee_no", "kind", "severity"))
+    errors = {name: translator(request)("console.error.choice") for name, allowed in
+              (("kind", ViolationKind), ("severity", ViolationSeverity)) if typed[name] not in ("", *allowed)}
     size, number = settings.console_page_size, page_number(request)
     page = violations.list_violations(
-        session, user=user, employee_no=typed["employee_no"] or None, kind=None if errors else typed["kind"] or None,
-        limit=size, offset=(number - 1) * size)
+        session, user=user, employee_no=typed["employee_no"] or None,
+        kind=None if "kind" in errors else typed["kind"] or None,
+        severity=None if "severity" in errors else typed["severity"] or None, limit=size, offset=(number - 1) * size)
     return _listing(request, user, rows=page.data, count=page.count, typed=typed, errors=errors, number=number,
                     last=max(1, -(-page.count // size)), worker=None)
 
@@ -93,3 +109,14 @@ def worker_history(request: Request, session: SessionDep, user: ViolationReader,
     worker = people_service.get_person(session, employee_no=employee_no)
     return _listing(request, user, rows=found.data, count=found.count, typed={}, errors={}, number=1, last=1,
                     worker=worker)
+
+
+@router.post("/violations/{violation_id}/measures/{measure_id}/complete", dependencies=[Csrf])
+def complete_measure(session: SessionDep, user: MeasureCloser, violation_id: PathId, measure_id: PathId,
+                     form: FormDep) -> Response:
+    """The safety office marks a measure done; back to the list, which shows who did and when."""
+    note = forms.fields(form, ("note",))["note"][:500] or None
+    items.complete_measure(session, violation_id=violation_id, measure_id=measure_id,
+                           data=MeasureComplete(note=note), actor=user)
+    session.commit()
+    return RedirectResponse(f"/console/violations#violation-{violation_id}", status_code=303)

@@ -20,7 +20,7 @@ from safety_service.counselling.schemas import (
 )
 from safety_service.counselling.states import Relation, SessionKind, ViolationKind
 from safety_service.people import service as people_service
-from safety_service.people.models import User
+from safety_service.people.models import Person, User
 from safety_service.people.schemas import PersonCreate
 
 # (employee no, name, team, kind, how far the case goes, days ago the violation happened)
@@ -33,6 +33,8 @@ WORKERS = (
     ("1106", "蒋华", "通风队", ViolationKind.labour_discipline, "closed", 80),
     ("1107", "谢飞", "掘进二队", ViolationKind.illegal_operation, "repeat", 45),
 )
+# The wives who sign the family agreements (家庭安全帮教责任书).
+SPOUSES = {"1102": "王秀英", "1103": "李桂兰", "1104": "张玉梅", "1105": "刘红霞", "1106": "陈丽娟", "1107": "杨春燕"}
 STEPS = ("opened", "planned", "counselling", "observation", "closed")
 
 
@@ -67,7 +69,9 @@ def _advance(session: Session, case: CounsellingCase, stage: str, *, users: dict
 
 
 def _plan(session: Session, case: CounsellingCase, counsellor: User, settings: Settings, at: datetime) -> None:
-    contact = FamilyContactCreate(relation=Relation.spouse, name="家属" + str(case.person_id), phone="13900001111")
+    worker = session.get(Person, case.person_id)
+    contact = FamilyContactCreate(relation=Relation.spouse, name=SPOUSES.get(worker.employee_no, "家属"),
+                                  phone=f"139{worker.employee_no}0{worker.employee_no[-3:]}", worker_consent=True)
     cases.plan(session, case=case, actor=counsellor, settings=settings, now=at,
                data=CasePlan(plan="谈心谈话，家访一次，组织家属座谈，参加安全学习班", family_contacts=[contact]))
     signer = family.list_contacts(session, person_id=case.person_id)[0]

@@ -1,20 +1,23 @@
 """What case changes set off besides the state change: notifications to counsellors, in the same transaction."""
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from safety_service.counselling.models import CounsellingCase
+from safety_service.counselling.models import CounsellingCase, CounsellorUnit
 from safety_service.counselling.states import Action, Transition
 from safety_service.notifications import service as notifications_service
 from safety_service.people import service as people_service
-from safety_service.people.models import Role, User
+from safety_service.people.models import Person, Role, User
 
 
 def counsellors_of(session: Session, case: CounsellingCase) -> list[User]:
-    """The case's own counsellor while active, else every active counsellor."""
+    """The case's own counsellor while active, else the leads of the worker's unit, else the admins (to assign it)."""
     own = session.get(User, case.counsellor_id) if case.counsellor_id is not None else None
     if own is not None and own.is_active:
         return [own]
-    return people_service.active_users_with_roles(session, roles=[Role.counsellor])
+    team = session.get(Person, case.person_id).team
+    leads = session.exec(select(User).join(CounsellorUnit, col(CounsellorUnit.user_id) == User.id)
+                         .where(CounsellorUnit.team == team, col(User.is_active).is_(True))).all() if team else []
+    return list(leads) or people_service.active_users_with_roles(session, roles=[Role.admin])
 
 
 def notify(session: Session, case: CounsellingCase, kind: str, *, actor: User | None, **data: object) -> None:

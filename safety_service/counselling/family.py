@@ -1,19 +1,28 @@
 """The family side of a case: contacts, sessions and the signed agreement (家庭安全帮教责任书)."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.counselling.events import append_event
-from safety_service.counselling.models import CounsellingCase, CounsellingSession, FamilyAgreement, FamilyContact
+from safety_service.counselling.models import (
+    CounsellingCase,
+    CounsellingSession,
+    FamilyAgreement,
+    FamilyContact,
+    FamilyGuarantee,
+    SignedDocument,
+)
 from safety_service.counselling.schemas import AgreementRecord, FamilyContactCreate, SessionCreate
 from safety_service.counselling.states import CaseState, actions_from
-from safety_service.errors import InvalidInput, InvalidTransition, NotFound
+from safety_service.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from safety_service.people.models import User
 from safety_service.photos.processing import ProcessedPhoto
+from safety_service.validation import broken_rules
 
 logger = logging.getLogger(__name__)
 SESSION_STATES = (CaseState.planned, CaseState.counselling, CaseState.observation)
@@ -21,9 +30,11 @@ SESSION_STATES = (CaseState.planned, CaseState.counselling, CaseState.observatio
 
 def add_contact(session: Session, *, person_id: int, data: FamilyContactCreate, actor: User,
                 now: datetime | None = None) -> FamilyContact:
-    """Add a family contact of a worker."""
+    """Register a family member of a worker, which the worker has agreed to (the input says so); the time is kept."""
+    now = now or utc_now()
     contact = FamilyContact(person_id=person_id, relation=data.relation, name=data.name, phone=data.phone,
-                            note=data.note, created_by_id=actor.id, created_at=now or utc_now())
+                            note=data.note, created_by_id=actor.id, created_at=now,
+                            worker_consent_at=now)
     session.add(contact)
     session.flush()
     return contact
@@ -41,13 +52,34 @@ def _not_closed(case: CounsellingCase, what: str, states: tuple[CaseState, ...])
                                 allowed=[str(a) for a in actions_from(CaseState(case.state))])
 
 
+def input_problems(session: Session, *, case: CounsellingCase, values: dict[str, Any],
+                   now: datetime) -> list[DomainError]:
+    """Every rule of a session or agreement the given values break (dates as dates, the signer as a number),
+    each checked alone: a day ahead of today, a signer who is not the worker's contact."""
+    return broken_rules({"held_on": lambda day: _not_ahead(day, now, "held_on"),
+                         "signed_on": lambda day: _not_ahead(day, now, "signed_on"),
+                         "family_contact_id": lambda contact_id: _signer(session, case, contact_id)}, values)
+
+
+def _not_ahead(day: date, now: datetime, field: str) -> None:
+    """A day in the past or today (a day's grace: the office's date may already be tomorrow's)."""
+    if day > (now + timedelta(days=1)).date():
+        raise InvalidInput(f"the {field.replace('_', ' ')} cannot be in the future", field=field)
+
+
+def _signer(session: Session, case: CounsellingCase, contact_id: int) -> FamilyContact:
+    contact = session.get(FamilyContact, contact_id)
+    if contact is None or contact.person_id != case.person_id:
+        raise InvalidInput("the signer must be one of the worker's family contacts", field="family_contact_id")
+    return contact
+
+
 def record_session(session: Session, *, case: CounsellingCase, data: SessionCreate, actor: User,
                    settings: Settings, now: datetime | None = None) -> CounsellingSession:
     """Record a session of a planned, counselling or observed case; the next one falls due an interval later."""
     _not_closed(case, "sessions", SESSION_STATES)
     now = now or utc_now()
-    if data.held_on > (now + timedelta(days=1)).date():
-        raise InvalidInput("a session cannot be recorded before it was held", field="held_on")
+    _not_ahead(data.held_on, now, "held_on")
     row = CounsellingSession(case_id=case.id, kind=data.kind, held_on=data.held_on, participants=data.participants,
                              counsellor_id=actor.id, note=data.note, created_at=now)
     session.add(row)
@@ -74,52 +106,54 @@ def list_sessions(session: Session, *, case: CounsellingCase) -> list[tuple[Coun
     return list(session.exec(query).all())
 
 
-def get_agreement(session: Session, *, case: CounsellingCase) -> FamilyAgreement | None:
-    """The case's signed agreement, if recorded."""
-    return session.exec(select(FamilyAgreement).where(FamilyAgreement.case_id == case.id)).first()
+# The documents a family signs for a case: the agreement (家庭安全帮教责任书) and the co-guarantee (家属联保书).
+DOCUMENTS: dict[str, type[SignedDocument]] = {"agreement": FamilyAgreement, "guarantee": FamilyGuarantee}
+
+
+def get_agreement(session: Session, *, case: CounsellingCase, kind: str = "agreement") -> SignedDocument | None:
+    """The case's signed document of this kind, if recorded."""
+    model = DOCUMENTS[kind]
+    return session.exec(select(model).where(model.case_id == case.id)).first()
 
 
 def record_agreement(session: Session, *, case: CounsellingCase, data: AgreementRecord, actor: User,
-                     now: datetime | None = None) -> FamilyAgreement:
-    """Record (or correct) the signed agreement of an open case; the signer is one of the worker's contacts."""
-    _not_closed(case, "agreement", (CaseState.opened, *SESSION_STATES))
+                     now: datetime | None = None, kind: str = "agreement") -> SignedDocument:
+    """Record (or correct) a signed document of an open case; the signer is one of the worker's contacts."""
+    _not_closed(case, kind, (CaseState.opened, *SESSION_STATES))
     now = now or utc_now()
-    contact = session.get(FamilyContact, data.family_contact_id)
-    if contact is None or contact.person_id != case.person_id:
-        raise InvalidInput("the signer must be one of the worker's family contacts", field="family_contact_id")
-    if data.signed_on > (now + timedelta(days=1)).date():
-        raise InvalidInput("the agreement cannot be signed in the future", field="signed_on")
-    agreement = get_agreement(session, case=case)
-    action = "agreement_updated" if agreement else "agreement_recorded"
-    agreement = agreement or FamilyAgreement(case_id=case.id, signed_on=data.signed_on,
-                                             family_contact_id=contact.id, recorded_by_id=actor.id)
-    agreement.signed_on, agreement.family_contact_id, agreement.note = data.signed_on, contact.id, data.note
-    agreement.recorded_by_id, agreement.recorded_at = actor.id, now
-    session.add(agreement)
+    contact = _signer(session, case, data.family_contact_id)
+    _not_ahead(data.signed_on, now, "signed_on")
+    document = get_agreement(session, case=case, kind=kind)
+    action = f"{kind}_updated" if document else f"{kind}_recorded"
+    document = document or DOCUMENTS[kind](case_id=case.id, signed_on=data.signed_on,
+                                           family_contact_id=contact.id, recorded_by_id=actor.id)
+    document.signed_on, document.family_contact_id, document.note = data.signed_on, contact.id, data.note
+    document.recorded_by_id, document.recorded_at = actor.id, now
+    session.add(document)
     session.flush()
     append_event(session, case, action=action, actor=actor, now=now,
-                       data={"signed_on": data.signed_on.isoformat(), "family_contact_id": contact.id})
-    return agreement
+                 data={"signed_on": data.signed_on.isoformat(), "family_contact_id": contact.id})
+    return document
 
 
 def attach_scan(session: Session, *, case: CounsellingCase, photo: ProcessedPhoto, actor: User,
-                now: datetime | None = None) -> FamilyAgreement:
-    """Attach the scan or photo of the signed agreement (a processed, metadata-free JPEG)."""
-    agreement = get_agreement(session, case=case)
-    if agreement is None:
-        raise InvalidInput("record the agreement before attaching its scan", field="agreement")
-    agreement.scan, agreement.scan_thumbnail = photo.image, photo.thumbnail
-    agreement.scan_width, agreement.scan_height = photo.width, photo.height
-    session.add(agreement)
-    append_event(session, case, action="agreement_scan_attached", actor=actor, now=now or utc_now(),
-                       data={"bytes": len(photo.image), "width": photo.width, "height": photo.height})
-    return agreement
+                now: datetime | None = None, kind: str = "agreement") -> SignedDocument:
+    """Attach the scan or photo of a signed document (a processed, metadata-free JPEG)."""
+    document = get_agreement(session, case=case, kind=kind)
+    if document is None:
+        raise InvalidInput(f"record the {kind} before attaching its scan", field=kind)
+    document.scan, document.scan_thumbnail = photo.image, photo.thumbnail
+    document.scan_width, document.scan_height = photo.width, photo.height
+    session.add(document)
+    append_event(session, case, action=f"{kind}_scan_attached", actor=actor, now=now or utc_now(),
+                 data={"bytes": len(photo.image), "width": photo.width, "height": photo.height})
+    return document
 
 
-def get_scan(session: Session, *, case: CounsellingCase, thumbnail: bool = False) -> bytes:
-    """The agreement's scan (or its thumbnail), or NotFound."""
-    agreement = get_agreement(session, case=case)
-    data = None if agreement is None else (agreement.scan_thumbnail if thumbnail else agreement.scan)
+def get_scan(session: Session, *, case: CounsellingCase, thumbnail: bool = False, kind: str = "agreement") -> bytes:
+    """A signed document's scan (or its thumbnail), or NotFound."""
+    document = get_agreement(session, case=case, kind=kind)
+    data = None if document is None else (document.scan_thumbnail if thumbnail else document.scan)
     if data is None:
-        raise NotFound(f"case {case.id} has no agreement scan", field="agreement")
+        raise NotFound(f"case {case.id} has no {kind} scan", field=kind)
     return data

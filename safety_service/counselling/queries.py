@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from safety_service.counselling import family, violations
+from safety_service.counselling import family, pairing, violations
 from safety_service.counselling import service as cases
-from safety_service.counselling.models import CaseAccess, CounsellingCase, FamilyAgreement, FamilyContact
+from safety_service.counselling.models import CaseAccess, CounsellingCase, FamilyContact, SignedDocument
 from safety_service.counselling.schemas import (
     AgreementPublic,
     CaseEventPublic,
@@ -18,21 +18,10 @@ from safety_service.counselling.schemas import (
     FamilyContactPublic,
     SessionPublic,
 )
-from safety_service.counselling.states import CaseState
+from safety_service.counselling.states import CaseState, ladder_steps
 from safety_service.people.models import Person, User
 
 logger = logging.getLogger(__name__)
-
-
-def begin_logged_read(session: Session) -> None:
-    """Start a fresh unit of work that may write the access log safely.
-
-    A read request's transaction is deferred on SQLite, and upgrading it to write after another
-    writer committed fails at once; so the sign-in's read transaction (nothing written) ends here
-    and the next one takes the write lock up front (IMMEDIATE; the option means nothing elsewhere).
-    """
-    session.commit()
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def log_access(session: Session, *, user: User, case_ids: Iterable[int], what: str, now: datetime) -> None:
@@ -44,11 +33,14 @@ def log_access(session: Session, *, user: User, case_ids: Iterable[int], what: s
                                                 "case_ids": ids, "what": what})
 
 
-def read_scan(session: Session, *, case: CounsellingCase, user: User, thumbnail: bool, now: datetime) -> bytes:
-    """The agreement's scan or its thumbnail (NotFound without one); a read that finds it is logged."""
+def read_scan(session: Session, *, case: CounsellingCase, user: User, thumbnail: bool, now: datetime,
+              kind: str = "agreement") -> bytes:
+    """A signed document's scan or its thumbnail (NotFound without one); a read that finds it is logged."""
     cases.require_case_role(user)
-    data = family.get_scan(session, case=case, thumbnail=thumbnail)
-    log_access(session, user=user, case_ids=[case.id], what="scan_thumbnail" if thumbnail else "scan", now=now)
+    data = family.get_scan(session, case=case, thumbnail=thumbnail, kind=kind)
+    what = {("agreement", False): "scan", ("agreement", True): "scan_thumbnail", ("guarantee", False): "guarantee_scan",
+            ("guarantee", True): "guarantee_thumb"}[kind, thumbnail]  # the log's column holds 16 characters
+    log_access(session, user=user, case_ids=[case.id], what=what, now=now)
     return data
 
 
@@ -69,6 +61,8 @@ def list_cases(session: Session, *, user: User, now: datetime, state: list[CaseS
     query = (select(CounsellingCase, Person, User.username)
              .join(Person, col(Person.id) == CounsellingCase.person_id)
              .join(User, col(User.id) == CounsellingCase.counsellor_id, isouter=True))
+    if (condition := pairing.visible(session, user)) is not None:
+        query = query.where(condition)
     if state:
         query = query.where(col(CounsellingCase.state).in_([str(s) for s in state]))
     if employee_no is not None:
@@ -96,12 +90,12 @@ def sessions_public(session: Session, *, case: CounsellingCase) -> list[SessionP
             for s, u in family.list_sessions(session, case=case)]
 
 
-def agreement_public(session: Session, *, case: CounsellingCase) -> AgreementPublic | None:
-    """The signed agreement as the API shows it, with links to its scan."""
-    agreement: FamilyAgreement | None = family.get_agreement(session, case=case)
+def agreement_public(session: Session, *, case: CounsellingCase, kind: str = "agreement") -> AgreementPublic | None:
+    """A signed document (the agreement or the co-guarantee) as the API shows it, with links to its scan."""
+    agreement: SignedDocument | None = family.get_agreement(session, case=case, kind=kind)
     if agreement is None:
         return None
-    base = f"/api/v1/cases/{case.id}/agreement/scan"
+    base = f"/api/v1/cases/{case.id}/{kind}/scan"
     has_scan = agreement.scan is not None
     return AgreementPublic(
         signed_on=agreement.signed_on, note=agreement.note, recorded_at=agreement.recorded_at,
@@ -115,18 +109,26 @@ def detail(session: Session, *, case: CounsellingCase, user: User, now: datetime
            what: str = "detail") -> CasePublic:
     """One case with its violations, family, sessions, agreement and timeline; the read is logged."""
     cases.require_case_role(user)
+    pairing.require_visible(session, case, user)
     person = session.get(Person, case.person_id)
     counsellor = session.get(User, case.counsellor_id) if case.counsellor_id else None
     log_access(session, user=user, case_ids=[case.id], what=what, now=now)
     return CasePublic(
         **_summary(case, person, counsellor.username if counsellor else None).model_dump(),
-        plan=case.plan, closed_at=case.closed_at, review_note=case.review_note,
+        ladder=ladder_steps(case.level), **_mentor(session, case), plan=case.plan, closed_at=case.closed_at, review_note=case.review_note,
         violations=violations.case_violations(session, case_id=case.id, user=user),
         family_contacts=[contact_public(c) for c in family.list_contacts(session, person_id=case.person_id)],
         sessions=sessions_public(session, case=case), agreement=agreement_public(session, case=case),
+        guarantee=agreement_public(session, case=case, kind="guarantee"),
         history=[_event(e, a) for e, a in cases.history(session, case=case)],
         allowed_actions=cases.allowed_actions(case, user, now=now),
     )
+
+
+def _mentor(session: Session, case: CounsellingCase) -> dict[str, object]:
+    mentor = session.get(Person, case.mentor_person_id) if case.mentor_person_id else None
+    return {"mentor_name": mentor.name if mentor else None, "mentor_employee_no": mentor.employee_no if mentor else None,
+            "mentor_role": case.mentor_role, "referred_on": case.referred_on}
 
 
 def _event(event: object, actor: User | None) -> CaseEventPublic:

@@ -3,15 +3,94 @@
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, model_validator
 from sqlmodel import Field, SQLModel
 
-from safety_service.counselling.states import Action, CaseState, Relation, SessionKind, ViolationKind
+from safety_service.counselling.states import (
+    Action,
+    CaseState,
+    FamilyVisitKind,
+    MeasureKind,
+    MentorRole,
+    MessageState,
+    Relation,
+    SessionKind,
+    ViolationKind,
+    ViolationSeverity,
+)
 from safety_service.validation import RowId, Text, strip_blank
+
+# An entry of the standard list as entered, the example of the list's models.
+_ITEM = {"kind": "illegal_operation", "title": "未按规定佩戴自救器下井", "severity": "serious", "fine_yuan": 200,
+         "study_days": 3, "talk": True, "suspension_days": 0}
+
+
+class ViolationItemCreate(SQLModel):
+    """An entry of the standard list (三违界定标准) with its default severity and measures."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_ITEM]})
+
+    kind: ViolationKind
+    title: Text = Field(min_length=1, max_length=200)
+    severity: ViolationSeverity
+    fine_yuan: int = Field(default=0, ge=0, le=100_000)
+    study_days: int = Field(default=0, ge=0, le=60)
+    talk: bool = True
+    suspension_days: int = Field(default=0, ge=0, le=60)
+
+
+class ViolationItemUpdate(SQLModel):
+    """A change to an entry; ``active: false`` takes it off the form (violations keep it)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"fine_yuan": 300, "study_days": 5}, {"active": False}]})
+
+    title: Text | None = Field(default=None, min_length=1, max_length=200)
+    severity: ViolationSeverity | None = None
+    fine_yuan: int | None = Field(default=None, ge=0, le=100_000)
+    study_days: int | None = Field(default=None, ge=0, le=60)
+    talk: bool | None = None
+    suspension_days: int | None = Field(default=None, ge=0, le=60)
+    active: bool | None = None
+
+
+class ViolationItemPublic(ViolationItemCreate):
+    model_config = ConfigDict(json_schema_extra={"examples": [{**_ITEM, "id": 12, "active": True}]})
+
+    id: int
+    active: bool
+
+
+class MeasureInput(SQLModel):
+    """One measure on a violation: yuan for a fine, days for a study class or suspension, 0 for a talk."""
+
+    kind: MeasureKind
+    amount: int = Field(default=0, ge=0, le=100_000)
+
+
+class MeasurePublic(MeasureInput):
+    id: int
+    completed_at: datetime | None
+    completed_by: str | None
+    note: str | None
+
+
+class MeasureComplete(SQLModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "罚款已从当月工资扣缴"}]})
+
+    note: str | None = Field(default=None, max_length=500)
 
 
 class ViolationCreate(SQLModel):
-    """A violation (三违) as a supervisor or officer records it."""
+    """A violation (三违) as a supervisor or officer records it; severity and measures default from the item."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "employee_no": "E000123",
+        "kind": "illegal_operation",
+        "occurred_at": "2026-03-01T10:30:00+08:00",
+        "location_code": "PH-1",
+        "description": "未按规定佩戴自救器下井",
+        "hazard_ref": None,
+    }]})
 
     employee_no: str = Field(min_length=1, max_length=32, description="the worker who committed it")
     kind: ViolationKind
@@ -19,9 +98,18 @@ class ViolationCreate(SQLModel):
     location_code: str = Field(min_length=1, max_length=32)
     description: Text = Field(min_length=1, max_length=2000)
     hazard_ref: str | None = Field(default=None, max_length=20, description="a related hazard, if any")
+    item_id: RowId | None = Field(default=None, description="the entry of the standard list")
+    severity: ViolationSeverity | None = Field(default=None, description="the item's severity, or general")
+    measures: list[MeasureInput] | None = Field(default=None, max_length=4, description="the item's by default")
 
 
 class ViolationPublic(SQLModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 1, "employee_no": "1101", "worker_name": "马超",
+        "team": "综采一队", "kind": "illegal_operation", "occurred_at": "2026-12-01T05:53:52Z", "location": "PH-MAIN",
+        "description": "未执行敲帮问顶，空顶作业", "hazard_ref": None, "recorded_by": "supervisor1",
+        "recorded_at": "2026-12-01T07:53:52Z", "severity": "general", "item_title": None, "repeat": False,
+        "measures": []}]})
+
     id: int
     employee_no: str
     worker_name: str
@@ -29,10 +117,15 @@ class ViolationPublic(SQLModel):
     kind: ViolationKind
     occurred_at: datetime
     location: str
+    location_name: str | None = None
     description: str
     hazard_ref: str | None
     recorded_by: str
     recorded_at: datetime
+    severity: ViolationSeverity
+    item_title: str | None
+    repeat: bool
+    measures: list[MeasurePublic]
 
 
 class ViolationsPublic(SQLModel):
@@ -43,46 +136,135 @@ class ViolationsPublic(SQLModel):
 class CaseOpen(SQLModel):
     """A counsellor opens a case from a violation that has none."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"violation_id": 7}]})
+
     violation_id: RowId
 
 
+def _agreed(value: bool) -> bool:
+    if not value:
+        raise ValueError("the worker's consent is needed to register a family member")
+    return value
+
+
 class FamilyContactCreate(SQLModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "relation": "spouse",
+        "name": "李梅",
+        "phone": "138 0000 1234",
+        "note": "白天可联系",
+        "worker_consent": True,
+    }]})
+
     relation: Relation
     name: Text = Field(min_length=1, max_length=64)
     phone: str = Field(min_length=5, max_length=32, schema_extra={"pattern": r"^\+?[0-9][0-9 -]{3,30}$"})
     note: str | None = Field(default=None, max_length=500)
+    worker_consent: Annotated[bool, AfterValidator(_agreed)] = Field(
+        description="the worker agreed to registering this family member (must be true)")
 
 
 class FamilyContactPublic(SQLModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 3, "relation": "spouse", "name": "李梅",
+        "phone": "138 0000 1234", "note": None, "created_at": "2026-12-02T09:00:00Z",
+        "worker_consent_at": "2026-12-02T09:00:00Z"}]})
+
     id: int
     relation: Relation
     name: str
     phone: str
     note: str | None
     created_at: datetime
+    worker_consent_at: datetime | None = Field(description="when the worker agreed (None: never recorded)")
 
 
 class CasePlan(SQLModel):
     """The plan (帮教方案); family contacts given here are added to the worker's."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "plan": "每周谈心一次，家访一次，学习《煤矿安全规程》相关条款",
+        "family_contacts": [{"relation": "spouse", "name": "李梅", "phone": "138 0000 1234", "worker_consent": True}],
+    }]})
+
     plan: Text = Field(min_length=1, max_length=4000)
     family_contacts: list[FamilyContactCreate] = Field(default_factory=list, max_length=10)
 
 
+class CasePair(SQLModel):
+    """一帮一: the union counsellor (a username) and, when chosen, the mentor from the worker's own unit with their role."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "counsellor": "counsellor1",
+        "mentor_employee_no": "1003",
+        "mentor_role": "team_leader",
+    }]})
+
+    counsellor: str = Field(min_length=1, max_length=64)
+    mentor_employee_no: str | None = Field(default=None, min_length=1, max_length=32)
+    mentor_role: MentorRole | None = None
+
+    @model_validator(mode="after")
+    def _mentor_with_role(self) -> "CasePair":
+        if (self.mentor_employee_no is None) != (self.mentor_role is None):
+            missing = "mentor_role" if self.mentor_role is None else "mentor_employee_no"
+            raise ValueError(f"{missing} is missing: a mentor is named with their role (mentor_employee_no, mentor_role)")
+        return self
+
+
+class CaseReferral(SQLModel):
+    """A referral to the mine's counselling station (心理疏导站): the date only, no clinical content."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"referred_on": "2026-03-20"}]})
+
+    referred_on: date
+
+
+class CounsellorUnitCreate(SQLModel):
+    """A counsellor who leads the counsellors of a unit (team)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"username": "counsellor1", "team": "综采一队"}]})
+
+    username: str = Field(min_length=1, max_length=64)
+    team: Text = Field(min_length=1, max_length=64)
+
+
+class CounsellorUnitPublic(CounsellorUnitCreate):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "username": "counsellor1",
+        "team": "综采一队",
+        "id": 3,
+    }]})
+
+    id: int
+
+
 class CaseBegin(SQLModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "已签订亲情协管协议"}]})
+
     note: str | None = Field(default=None, max_length=2000)
 
 
 class CaseObserve(SQLModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"days": 30, "note": "帮教期满，转入观察"}]})
+
     days: int | None = Field(default=None, ge=1, le=365, description="probation length; the setting by default")
     note: str | None = Field(default=None, max_length=2000)
 
 
 class CaseClose(SQLModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"review_note": "观察期内无违章，帮教结束"}]})
+
     review_note: Text = Field(min_length=1, max_length=4000)
 
 
 class SessionCreate(SQLModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "kind": "family_visit",
+        "held_on": "2026-03-05",
+        "participants": ["王工会主席", "李梅"],
+        "note": "到家中走访，家属表示会督促按规程作业",
+    }]})
+
     kind: SessionKind
     held_on: date
     participants: list[Annotated[str, AfterValidator(strip_blank)]] = Field(min_length=1, max_length=30)
@@ -90,6 +272,10 @@ class SessionCreate(SQLModel):
 
 
 class SessionPublic(SQLModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 5, "kind": "family_visit",
+        "held_on": "2026-12-05", "participants": ["周敏", "李梅"], "counsellor": "counsellor1",
+        "note": "到家中走访，家属表示会督促按规程作业", "created_at": "2026-12-05T10:00:00Z"}]})
+
     id: int
     kind: SessionKind
     held_on: date
@@ -102,12 +288,24 @@ class SessionPublic(SQLModel):
 class AgreementRecord(SQLModel):
     """The signed family help-education agreement (家庭安全帮教责任书)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "signed_on": "2026-03-05",
+        "family_contact_id": 3,
+        "note": "协议原件存工会",
+    }]})
+
     signed_on: date
     family_contact_id: RowId
     note: str | None = Field(default=None, max_length=2000)
 
 
 class AgreementPublic(SQLModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"signed_on": "2026-12-05", "family_contact": {"id": 3,
+        "relation": "spouse", "name": "李梅", "phone": "138 0000 1234", "note": None,
+        "created_at": "2026-12-02T09:00:00Z", "worker_consent_at": "2026-12-02T09:00:00Z"}, "note": "协议原件存工会", "recorded_by": "counsellor1",
+        "recorded_at": "2026-12-05T10:00:00Z", "scan_url": "/api/v1/cases/1/agreement/scan",
+        "scan_thumbnail_url": "/api/v1/cases/1/agreement/scan/thumbnail"}]})
+
     signed_on: date
     family_contact: FamilyContactPublic
     note: str | None
@@ -128,6 +326,11 @@ class CaseEventPublic(SQLModel):
 
 
 class CaseSummary(SQLModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 1, "state": "opened", "level": 1,
+        "employee_no": "1101", "worker_name": "马超", "team": "综采一队", "counsellor": None,
+        "opened_at": "2026-12-01T07:53:52Z", "observation_ends_at": None, "review_due_at": None,
+        "next_session_due_at": None}]})
+
     id: int
     state: CaseState
     level: int
@@ -142,6 +345,25 @@ class CaseSummary(SQLModel):
 
 
 class CasePublic(CaseSummary):
+    ladder: list[str]
+    mentor_name: str | None
+    mentor_employee_no: str | None
+    mentor_role: MentorRole | None
+    referred_on: date | None
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 1, "state": "opened", "level": 1,
+        "employee_no": "1101", "worker_name": "马超", "team": "综采一队", "counsellor": None,
+        "opened_at": "2026-12-01T07:53:52Z", "observation_ends_at": None, "review_due_at": None,
+        "next_session_due_at": None, "plan": None, "closed_at": None, "review_note": None, "violations": [{"id": 1,
+        "employee_no": "1101", "worker_name": "马超", "team": "综采一队", "kind": "illegal_operation",
+        "occurred_at": "2026-12-01T05:53:52Z", "location": "PH-MAIN", "description": "未执行敲帮问顶，空顶作业",
+        "hazard_ref": None, "recorded_by": "supervisor1", "recorded_at": "2026-12-01T07:53:52Z",
+        "severity": "general", "item_title": None, "repeat": False, "measures": []}],
+        "family_contacts": [], "sessions": [], "agreement": None, "guarantee": None, "history": [{"at": "2026-12-01T07:53:52Z",
+        "action": "opened", "from_state": None, "to_state": "opened", "actor": "supervisor1", "note": None,
+        "data": {"violation_id": 1, "kind": "illegal_operation"}}], "allowed_actions": ["plan"],
+        "ladder": ["team_talk"], "mentor_name": None, "mentor_employee_no": None, "mentor_role": None,
+        "referred_on": None}]})
+
     plan: str | None
     closed_at: datetime | None
     review_note: str | None
@@ -149,6 +371,7 @@ class CasePublic(CaseSummary):
     family_contacts: list[FamilyContactPublic]
     sessions: list[SessionPublic]
     agreement: AgreementPublic | None
+    guarantee: AgreementPublic | None = Field(description="the family co-guarantee (家属联保书), if signed")
     history: list[CaseEventPublic]
     allowed_actions: list[Action]
 
@@ -168,6 +391,11 @@ class KindTeamMonth(SQLModel):
 class CounsellingFigures(SQLModel):
     """Figures for a period: violations by kind, team and month; cases; repeats after counselling."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"since": "2025-12-31T16:00:00Z",
+        "until": "2026-12-03T07:53:59Z", "violations": [{"month": "2026-09", "team": "通风队",
+        "kind": "labour_discipline", "count": 1}], "cases_opened": 7, "cases_closed": 1, "cases_open_now": 6,
+        "cases_observed": 4, "cases_with_repeat": 1, "repeat_rate": 0.25}]})
+
     since: datetime
     until: datetime
     violations: list[KindTeamMonth]
@@ -177,3 +405,107 @@ class CounsellingFigures(SQLModel):
     cases_observed: int
     cases_with_repeat: int
     repeat_rate: float | None
+
+
+class CaseAccessPublic(SQLModel):
+    """One read of a case: who, with which role, when, what."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": 57,
+        "case_id": 8,
+        "username": "counsellor1",
+        "role": "counsellor",
+        "at": "2026-03-21T09:12:00Z",
+        "what": "sessions",
+    }]})
+
+    id: int
+    case_id: int
+    username: str
+    role: str
+    at: datetime
+    what: str
+
+
+class CaseAccessesPublic(SQLModel):
+    data: list[CaseAccessPublic]
+    count: int
+
+
+class FamilyLinkCreate(SQLModel):
+    """A co-supervisor's (家属协管员) phone link: to whom, for how long, and what the worker agreed to share."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "family_contact_id": 3, "days": 90, "share_stage": True, "share_plan": True, "share_sessions": False}]})
+
+    family_contact_id: RowId
+    days: int | None = Field(default=None, ge=1, le=365, description="default SAFETY_FAMILY_LINK_DAYS")
+    share_stage: bool = Field(default=False, description="the worker agreed to share where the case stands")
+    share_plan: bool = Field(default=False, description="the worker agreed to share the help-education plan")
+    share_sessions: bool = Field(default=False, description="the worker agreed to share session dates and kinds")
+
+
+class FamilyLinkPublic(SQLModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": 4, "family_contact": {"id": 3, "relation": "spouse", "name": "李梅", "phone": "138 0000 1234",
+                                    "note": None, "created_at": "2026-12-02T09:00:00Z",
+                                    "worker_consent_at": "2026-12-02T09:00:00Z"},
+        "shares": ["stage", "plan"], "issued_by": "counsellor1", "issued_at": "2026-12-03T02:00:00Z",
+        "expires_at": "2027-03-03T02:00:00Z", "revoked_at": None,
+        "url": "https://safety.example.cn/f/4.1803952800.x2Qd3Yw8n0Vb7kz1aW5mRt9LpE6cJh4s"}]})
+
+    id: int
+    family_contact: FamilyContactPublic
+    shares: list[str]
+    issued_by: str
+    issued_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    url: str | None = Field(description="the link to send to the family's phone (None once revoked)")
+
+
+class FamilyVisitCreate(SQLModel):
+    """A family visit (家访) or talk (谈心) the co-supervisor records."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "kind": "talk", "held_on": "2026-12-06", "note": "晚饭后谈了下井前检查自救器的事，他答应每班自查"}]})
+
+    kind: FamilyVisitKind
+    held_on: date
+    note: Text = Field(min_length=1, max_length=500)
+
+
+class FamilyVisitPublic(FamilyVisitCreate):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": 2, "kind": "talk", "held_on": "2026-12-06", "note": "晚饭后谈了下井前检查自救器的事",
+        "family_member": "李梅", "relation": "spouse", "created_at": "2026-12-06T12:30:00Z"}]})
+
+    id: int
+    family_member: str
+    relation: Relation
+    created_at: datetime
+
+
+class FamilyMessageCreate(SQLModel):
+    """A family message (亲情寄语): what the kiosks would show, how it is signed, and whether the family agrees."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "text": "老王，家里一切都好，安全第一，我和孩子等你平安回家。", "signature": "妻子", "kiosk_consent": True}]})
+
+    text: Text = Field(min_length=1, max_length=140)
+    signature: Text = Field(min_length=1, max_length=32, description="how the kiosks sign it, e.g. 妻子 or 王五的女儿")
+    kiosk_consent: bool = Field(default=False, description="the family agrees to showing it on the pithead kiosks")
+
+
+class FamilyMessagePublic(FamilyMessageCreate):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": 3, "text": "老王，家里一切都好，安全第一，我和孩子等你平安回家。", "signature": "妻子", "kiosk_consent": True,
+        "state": "shown", "family_member": "李梅", "created_at": "2026-12-04T11:00:00Z",
+        "reviewed_by": "counsellor1", "photo_url": "/api/v1/cases/1/family-messages/3/photo"}]})
+
+    id: int
+    state: MessageState
+    family_member: str
+    created_at: datetime
+    reviewed_by: str | None
+    photo_url: str | None

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from safety_service.clock import as_utc, utc_now
 from safety_service.config import Settings
-from safety_service.counselling import effects, family
+from safety_service.counselling import effects, family, pairing
 from safety_service.counselling.events import append_event
 from safety_service.counselling.models import CaseEvent, CounsellingCase, CounsellingSession, FamilyAgreement, Violation
 from safety_service.counselling.schemas import CaseBegin, CaseClose, CaseObserve, CasePlan
@@ -23,11 +23,20 @@ from safety_service.counselling.states import (
     Action,
     CaseState,
     Transition,
+    ViolationSeverity,
     actions_from,
     find_transition,
 )
-from safety_service.errors import AlreadyExists, InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from safety_service.errors import (
+    AlreadyExists,
+    DomainError,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+)
 from safety_service.people.models import Role, User
+from safety_service.validation import broken_rules
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +47,13 @@ def require_case_role(user: User) -> None:
         raise PermissionDenied(f"role '{user.role}' may not see or act on counselling cases")
 
 
-def get_case(session: Session, *, case_id: int) -> CounsellingCase:
-    """The case with this id, or NotFound."""
+def get_case(session: Session, *, case_id: int, user: User | None = None) -> CounsellingCase:
+    """The case with this id, or NotFound; given a user, PermissionDenied unless they may see it."""
     case = session.get(CounsellingCase, case_id)
     if case is None:
         raise NotFound(f"no counselling case {case_id}", field="case_id")
+    if user is not None:
+        pairing.require_visible(session, case, user)
     return case
 
 
@@ -62,9 +73,15 @@ def open_case(session: Session, *, violation: Violation, actor: User, now: datet
     return _open(session, violation, actor=actor, now=now or utc_now())
 
 
+def opening_level(violation: Violation) -> int:
+    """Where on the ladder a case starts: one step up for a serious violation, one for a repeat."""
+    return 1 + int(violation.severity == ViolationSeverity.serious) + int(violation.repeat)
+
+
 def _open(session: Session, violation: Violation, *, actor: User, now: datetime) -> CounsellingCase:
     case = CounsellingCase(person_id=violation.person_id, active_person_id=violation.person_id, opened_at=now,
-                           updated_at=now, counsellor_id=actor.id if actor.role == Role.counsellor else None)
+                           updated_at=now, counsellor_id=actor.id if actor.role == Role.counsellor else None,
+                           level=opening_level(violation))
     try:
         with session.begin_nested():
             session.add(case)
@@ -74,7 +91,7 @@ def _open(session: Session, violation: Violation, *, actor: User, now: datetime)
     violation.case_id = case.id
     session.add(violation)
     append_event(session, case, action="opened", actor=actor, now=now, to_state=CaseState.opened,
-                 data={"violation_id": violation.id, "kind": str(violation.kind)})
+                 data={"violation_id": violation.id, "kind": str(violation.kind), "level": case.level})
     effects.on_opened(session, case, actor=actor)
     logger.info("counselling case opened", extra={"case_id": case.id, "violation_id": violation.id})
     return case
@@ -82,9 +99,16 @@ def _open(session: Session, violation: Violation, *, actor: User, now: datetime)
 
 def on_violation(session: Session, *, violation: Violation, actor: User, now: datetime,
                  settings: Settings) -> CounsellingCase | None:
-    """Tie a new violation to the worker's case: a repeat during observation, a note otherwise, or a new case."""
+    """Tie a new violation to the worker's case: a repeat during observation, a note otherwise, or a new case.
+
+    A 不规范行为 never touches a case. A serious violation or a repeat opens one even when cases are not
+    opened automatically, higher up the ladder; joining an open case it raises the case's level to match.
+    """
+    if violation.severity == ViolationSeverity.irregular:
+        return None
     case = active_case(session, person_id=violation.person_id)
-    if case is None and not settings.counselling_auto_open:
+    escalates = opening_level(violation) > 1
+    if case is None and not (settings.counselling_auto_open or escalates):
         return None
     if case is None:
         try:
@@ -97,7 +121,9 @@ def on_violation(session: Session, *, violation: Violation, actor: User, now: da
     session.add(violation)
     data = {"violation_id": violation.id, "kind": str(violation.kind)}
     if case.state != CaseState.observation:
-        append_event(session, case, action="violation_added", actor=actor, now=now, data=data)
+        case.level = max(case.level, opening_level(violation))
+        session.add(case)
+        append_event(session, case, action="violation_added", actor=actor, now=now, data={**data, "level": case.level})
         return case
     transition = _transition_for(case, Action.repeat, actor)
     case.level += 1
@@ -147,6 +173,31 @@ def _move(session: Session, case: CounsellingCase, transition: Transition, *, ac
     return event
 
 
+def _has_contact(session: Session, case: CounsellingCase) -> None:
+    if not family.list_contacts(session, person_id=case.person_id):
+        raise InvalidInput("a plan needs at least one family contact of the worker", field="family_contacts")
+
+
+def _has_agreement(session: Session, case: CounsellingCase) -> None:
+    if session.exec(select(FamilyAgreement.id).where(FamilyAgreement.case_id == case.id)).first() is None:
+        raise InvalidInput("record the signed family agreement before counselling begins", field="agreement")
+
+
+def _has_session(session: Session, case: CounsellingCase) -> None:
+    if _sessions_since(session, case) == 0:
+        raise InvalidInput("record at least one session before the observation period", field="sessions")
+
+
+_NEEDS = {Action.plan: _has_contact, Action.begin: _has_agreement, Action.observe: _has_session}
+
+
+def input_problems(session: Session, *, case: CounsellingCase, action: str) -> list[DomainError]:
+    """What the case still lacks for this transition (a family contact, the agreement, a session), found
+    beside the form's own errors so the page names them all at once; the transition checks it again."""
+    need = _NEEDS.get(Action(action)) if action in tuple(Action) else None
+    return broken_rules({"case": lambda c: need(session, c)}, {"case": case}) if need else []
+
+
 def plan(session: Session, *, case: CounsellingCase, data: CasePlan, actor: User, settings: Settings,
          now: datetime | None = None) -> CaseEvent:
     """Plan the case (帮教方案); the worker needs at least one family contact, given here or before."""
@@ -154,8 +205,7 @@ def plan(session: Session, *, case: CounsellingCase, data: CasePlan, actor: User
     now = now or utc_now()
     for contact in data.family_contacts:
         family.add_contact(session, person_id=case.person_id, data=contact, actor=actor, now=now)
-    if not family.list_contacts(session, person_id=case.person_id):
-        raise InvalidInput("a plan needs at least one family contact of the worker", field="family_contacts")
+    _has_contact(session, case)
     case.plan = data.plan
     case.counsellor_id = actor.id if actor.role == Role.counsellor else case.counsellor_id
     family.schedule_next_session(case, now=now, settings=settings)
@@ -166,8 +216,7 @@ def begin(session: Session, *, case: CounsellingCase, data: CaseBegin, actor: Us
           now: datetime | None = None) -> CaseEvent:
     """Start counselling once the family has signed the agreement (家庭安全帮教责任书)."""
     transition = _transition_for(case, Action.begin, actor)
-    if session.exec(select(FamilyAgreement.id).where(FamilyAgreement.case_id == case.id)).first() is None:
-        raise InvalidInput("record the signed family agreement before counselling begins", field="agreement")
+    _has_agreement(session, case)
     now = now or utc_now()
     case.counselling_since = now
     return _move(session, case, transition, actor=actor, now=now, note=data.note)
@@ -177,8 +226,7 @@ def observe(session: Session, *, case: CounsellingCase, data: CaseObserve, actor
             now: datetime | None = None) -> CaseEvent:
     """Put the worker on probation after at least one session since counselling (re)started."""
     transition = _transition_for(case, Action.observe, actor)
-    if _sessions_since(session, case) == 0:
-        raise InvalidInput("record at least one session before the observation period", field="sessions")
+    _has_session(session, case)
     now = now or utc_now()
     days = data.days or settings.counselling_observation_days
     case.observation_started_at, case.observation_ends_at = now, now + timedelta(days=days)

@@ -33,12 +33,61 @@ class ViolationKind(StrEnum):
     labour_discipline = "labour_discipline"
 
 
+class ViolationSeverity(StrEnum):
+    """How mines grade a violation: 一般三违, 严重三违, and 不规范行为 (short of a violation)."""
+
+    general = "general"
+    serious = "serious"
+    irregular = "irregular"
+
+
+class MeasureKind(StrEnum):
+    """What a mine does about one violation: a fine (罚款), study class days (学习班), a talk (谈话), suspension (停工)."""
+
+    fine = "fine"
+    study_class = "study_class"
+    talk = "talk"
+    suspension = "suspension"
+
+
+# The mine's help-education ladder: the level of a case names the highest step it has reached.
+LADDER = ("team_talk", "unit", "union", "family")
+
+
+def ladder_steps(level: int) -> list[str]:
+    """The steps a case of this level goes through (班组谈话 → 区队 → 工会 → 亲情帮教)."""
+    return list(LADDER[:max(1, min(level, len(LADDER)))])
+
+
+class MentorRole(StrEnum):
+    """Who the mentor of 一帮一 is in the worker's own unit: 班组长, 师傅 (master worker), 党员."""
+
+    team_leader = "team_leader"
+    master_worker = "master_worker"
+    party_member = "party_member"
+
+
 class SessionKind(StrEnum):
     talk = "talk"
     family_visit = "family_visit"
     family_letter = "family_letter"
     family_meeting = "family_meeting"
     study_class = "study_class"
+
+
+class FamilyVisitKind(StrEnum):
+    """What a family co-supervisor records: a family visit (家访) or a talk (谈心)."""
+
+    visit = "visit"
+    talk = "talk"
+
+
+class MessageState(StrEnum):
+    """A family message (亲情寄语): waiting for a counsellor, on the kiosks, or withdrawn."""
+
+    pending = "pending"
+    shown = "shown"
+    withdrawn = "withdrawn"
 
 
 class Relation(StrEnum):
@@ -62,6 +111,12 @@ class Action(StrEnum):
 CASE_ROLES = frozenset({Role.counsellor, Role.admin})
 VIOLATION_RECORDERS = frozenset({Role.supervisor, Role.officer, Role.chief, Role.admin})
 VIOLATION_READERS = frozenset({Role.officer, Role.chief, Role.admin, Role.counsellor})
+# Who settles a violation's measures (a fine paid, a study class attended): the safety office, not the recorder.
+MEASURE_CLOSERS = frozenset({Role.officer, Role.chief, Role.admin})
+# A violation within this many days of the worker's previous one is a repeat (重复三违).
+REPEAT_WINDOW_DAYS = 180
+# The highest level a list may be filtered by (a level counts a worker's repeat violations).
+MAX_LEVEL = 99
 
 
 @dataclass(frozen=True)

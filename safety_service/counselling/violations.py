@@ -2,21 +2,30 @@
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
+from safety_service.counselling import items
 from safety_service.counselling import service as cases
-from safety_service.counselling.models import Violation
+from safety_service.counselling.models import Violation, ViolationItem
 from safety_service.counselling.schemas import ViolationCreate, ViolationPublic, ViolationsPublic
-from safety_service.counselling.states import VIOLATION_READERS, VIOLATION_RECORDERS, ViolationKind
-from safety_service.errors import InvalidInput, NotFound, PermissionDenied
+from safety_service.counselling.states import (
+    REPEAT_WINDOW_DAYS,
+    VIOLATION_READERS,
+    VIOLATION_RECORDERS,
+    ViolationKind,
+    ViolationSeverity,
+)
+from safety_service.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from safety_service.hazards.models import Hazard
 from safety_service.locations import service as locations_service
 from safety_service.locations.models import Location
 from safety_service.people import service as people_service
 from safety_service.people.models import Person, Role, User
+from safety_service.validation import broken_rules
 
 logger = logging.getLogger(__name__)
 # Clocks of phones and office PCs drift; a violation a few minutes "in the future" is still real.
@@ -29,18 +38,42 @@ def record_violation(session: Session, *, data: ViolationCreate, actor: User, se
     if actor.role not in VIOLATION_RECORDERS:
         raise PermissionDenied(f"role '{actor.role}' may not record violations")
     now = now or utc_now()
+    item = items.item_for(session, item_id=data.item_id, kind=data.kind)
+    person_id, occurred_at = _worker(session, data.employee_no).id, _when(data.occurred_at, now)
     violation = Violation(
-        person_id=_worker(session, data.employee_no).id, kind=data.kind, occurred_at=_when(data.occurred_at, now),
+        person_id=person_id, kind=data.kind, occurred_at=occurred_at,
         location_id=_location_id(session, data.location_code),
         description=data.description, hazard_id=_hazard_id(session, data.hazard_ref), recorded_by_id=actor.id,
-        recorded_at=now,
+        recorded_at=now, item_id=item.id if item else None,
+        severity=data.severity or (item.severity if item else ViolationSeverity.general),
+        repeat=_is_repeat(session, person_id=person_id, occurred_at=occurred_at),
     )
     session.add(violation)
     session.flush()
+    measures = data.measures if data.measures is not None else items.default_measures(item)
+    items.add_measures(session, violation_id=violation.id, measures=measures)
     cases.on_violation(session, violation=violation, actor=actor, now=now, settings=settings)
     logger.info("violation recorded", extra={"violation_id": violation.id, "kind": str(data.kind),
                                              "by": actor.username})
     return violation
+
+
+def input_problems(session: Session, *, values: dict[str, Any], now: datetime) -> list[DomainError]:
+    """Every rule of a violation's input the given values break, each checked alone whatever the others
+    are (an unknown worker, location or hazard, a time ahead of now), so a form names them all at once."""
+    return broken_rules({"employee_no": lambda no: _worker(session, no),
+                         "location_code": lambda code: _location_id(session, code),
+                         "hazard_ref": lambda ref: _hazard_id(session, ref),
+                         "occurred_at": lambda moment: _when(moment, now)}, values)
+
+
+def _is_repeat(session: Session, *, person_id: int, occurred_at: datetime) -> bool:
+    """A violation within REPEAT_WINDOW_DAYS after the worker's previous one (不规范行为 do not count)."""
+    since = occurred_at - timedelta(days=REPEAT_WINDOW_DAYS)
+    query = select(Violation.id).where(Violation.person_id == person_id, Violation.occurred_at >= since,
+                                       Violation.occurred_at <= occurred_at,
+                                       Violation.severity != ViolationSeverity.irregular)
+    return session.exec(query).first() is not None
 
 
 def _worker(session: Session, employee_no: str) -> Person:
@@ -75,11 +108,13 @@ def _hazard_id(session: Session, ref: str | None) -> int | None:
 def _rows(user: User) -> object:
     """Officers, the chief, counsellors and admins see every violation; a supervisor those they recorded."""
     Recorder = User.__table__.alias("recorder")
-    query = (select(Violation, Person, Location.code, Hazard.ref, Recorder.c.username)
+    query = (select(Violation, Person, Location.code, Location.name_zh, Hazard.ref, Recorder.c.username,
+                    ViolationItem.title)
              .join(Person, col(Person.id) == Violation.person_id)
              .join(Location, col(Location.id) == Violation.location_id)
              .join(Recorder, Recorder.c.id == Violation.recorded_by_id)
-             .join(Hazard, col(Hazard.id) == Violation.hazard_id, isouter=True))
+             .join(Hazard, col(Hazard.id) == Violation.hazard_id, isouter=True)
+             .join(ViolationItem, col(ViolationItem.id) == Violation.item_id, isouter=True))
     if user.role == Role.supervisor:
         return query.where(Violation.recorded_by_id == user.id)
     if user.role not in VIOLATION_READERS:
@@ -87,26 +122,36 @@ def _rows(user: User) -> object:
     return query
 
 
-def _public(row: tuple) -> ViolationPublic:
-    violation, person, location, hazard_ref, recorder = row
+def _publics(session: Session, rows: list[tuple]) -> list[ViolationPublic]:
+    measures = items.measures_of(session, [r[0].id for r in rows])
+    return [_public(r, measures[r[0].id]) for r in rows]
+
+
+def _public(row: tuple, measures: list) -> ViolationPublic:
+    violation, person, location, location_name, hazard_ref, recorder, item_title = row
     return ViolationPublic(
         id=violation.id, employee_no=person.employee_no, worker_name=person.name, team=person.team,
-        kind=violation.kind, occurred_at=violation.occurred_at, location=location, description=violation.description,
+        kind=violation.kind, occurred_at=violation.occurred_at, location=location, location_name=location_name,
+        description=violation.description,
         hazard_ref=hazard_ref, recorded_by=recorder, recorded_at=violation.recorded_at,
+        severity=violation.severity, item_title=item_title, repeat=violation.repeat, measures=measures,
     )
 
 
 def list_violations(session: Session, *, user: User, employee_no: str | None = None,
-                    kind: ViolationKind | None = None, limit: int = 50, offset: int = 0) -> ViolationsPublic:
+                    kind: ViolationKind | None = None, severity: ViolationSeverity | None = None,
+                    limit: int = 50, offset: int = 0) -> ViolationsPublic:
     """The violations this user may see, newest first."""
     query = _rows(user)
     if employee_no is not None:
         query = query.where(Person.employee_no == employee_no)
     if kind is not None:
         query = query.where(Violation.kind == kind)
+    if severity is not None:
+        query = query.where(Violation.severity == severity)
     count = session.exec(select(func.count()).select_from(query.subquery())).one()
     page = query.order_by(col(Violation.occurred_at).desc(), col(Violation.id).desc()).limit(limit).offset(offset)
-    return ViolationsPublic(data=[_public(r) for r in session.exec(page).all()], count=count)
+    return ViolationsPublic(data=_publics(session, session.exec(page).all()), count=count)
 
 
 def worker_history(session: Session, *, user: User, employee_no: str) -> ViolationsPublic:
@@ -123,10 +168,10 @@ def get_violation(session: Session, *, violation_id: int, user: User) -> Violati
     row = session.exec(_rows(user).where(Violation.id == violation_id)).first()
     if row is None:
         raise NotFound(f"no violation {violation_id}", field="violation_id")
-    return _public(row)
+    return _publics(session, [row])[0]
 
 
 def case_violations(session: Session, *, case_id: int, user: User) -> list[ViolationPublic]:
     """The violations tied to a case, oldest first."""
     query = _rows(user).where(Violation.case_id == case_id).order_by(col(Violation.occurred_at))
-    return [_public(r) for r in session.exec(query).all()]
+    return _publics(session, session.exec(query).all())

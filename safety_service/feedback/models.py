@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from safety_service.clock import utc_now
@@ -33,3 +33,38 @@ class StepBreach(SQLModel, table=True):
     started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     due_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     recorded_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class KioskNoticeHazard(SQLModel, table=True):
+    """A hazard an area notice told a kiosk about, at the escalation level it had reached then."""
+
+    __tablename__ = "kiosk_notice_hazard"
+    __table_args__ = (UniqueConstraint("kiosk_id", "hazard_id", "level"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="kiosk_notice.id", index=True)
+    kiosk_id: int = Field(foreign_key="kiosk.id")
+    hazard_id: int = Field(foreign_key="hazard.id", index=True)
+    level: int
+
+
+class HazardRating(SQLModel, table=True):
+    """The reporter's one-tap rating of how their closed report was handled (满意度); one per hazard.
+
+    It names nobody: whoever holds the tracking code (or stands at the kiosk it came from) rates, so an
+    anonymous report stays anonymous. ``changed_at`` is the last change, allowed for a few days.
+    """
+
+    __tablename__ = "hazard_rating"
+    __table_args__ = (
+        CheckConstraint("rating IN ('satisfied','basic','dissatisfied')", name="rating"),
+        CheckConstraint("channel IN ('web','kiosk')", name="channel"),
+        Index("ix_hazard_rating_rated_at", "rated_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    hazard_id: int = Field(foreign_key="hazard.id", unique=True)
+    rating: str = Field(max_length=16)
+    channel: str = Field(max_length=16)
+    rated_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime, nullable=False))
+    changed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

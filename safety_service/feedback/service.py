@@ -8,16 +8,16 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from safety_service.clock import as_utc
-from safety_service.config import get_settings
 from safety_service.feedback.models import KioskNoticeRecord
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.i18n import translate
 from safety_service.kiosks.models import Kiosk
 from safety_service.locations.models import Site
-from safety_service.mqtt.models import OutboxMessage
-from safety_service.mqtt.payloads import KioskNotice, Localized
-from safety_service.mqtt.topics import kiosk_topic
+from safety_service.outbox import service as outbox
+from safety_service.protocol import messages
+from safety_service.protocol.payloads import Localized
+from safety_service.protocol.topics import kiosk_topic
 
 logger = logging.getLogger(__name__)
 KIND = "report_feedback"
@@ -28,7 +28,7 @@ def message_key(hazard: Hazard, source: str | None) -> str | None:
     state = HazardState(hazard.state)
     if state == HazardState.rejected:
         return "duplicate" if hazard.duplicate_of_id else "rejected"
-    if state == HazardState.rectifying and source == HazardState.awaiting_verification:
+    if state == HazardState.rectifying and source in (HazardState.awaiting_verification, HazardState.closed):
         return "reopened"
     if state == HazardState.confirmed and hazard.grade == Grade.major:
         return "confirmed_major"
@@ -48,7 +48,8 @@ def localized(key: str, **values: str) -> Localized:
     return Localized(zh=translate("zh-CN", key, **values), en=translate("en", key, **values))
 
 
-def tell_reporter(session: Session, hazard: Hazard, *, source: str | None, now: datetime) -> KioskNoticeRecord | None:
+def tell_reporter(session: Session, hazard: Hazard, *, source: str | None, now: datetime,
+                  timezone: str) -> KioskNoticeRecord | None:
     """Queue a notice to the kiosk a report came from, when this step is one its reporter should hear of."""
     key = message_key(hazard, source)
     if hazard.kiosk_id is None or key is None:
@@ -57,19 +58,24 @@ def tell_reporter(session: Session, hazard: Hazard, *, source: str | None, now: 
     if kiosk is None or site is None:
         return None
     return send_notice(session, kiosk=kiosk, site=site.code, hazard=hazard, key=key, now=now,
-                       values=params(hazard, get_settings().timezone))
+                       values=params(hazard, timezone))
 
 
 def send_notice(session: Session, *, kiosk: Kiosk, site: str, hazard: Hazard | None, key: str, now: datetime,
                 values: dict[str, str]) -> KioskNoticeRecord:
-    """Record a notice and put it in the outbox for ``safety/{site}/kiosk/{kiosk}/notice``."""
-    record = KioskNoticeRecord(kiosk_id=kiosk.id, hazard_id=hazard.id if hazard else None, kind=key, created_at=now)
+    """Record a reporter's notice and put it in the outbox for ``safety/{site}/kiosk/{kiosk}/notice``."""
+    return queue_notice(session, kiosk=kiosk, site=site, kind=KIND, key=key, now=now,
+                        hazard_id=hazard.id if hazard else None, hazard_ref=hazard.ref if hazard else None,
+                        title=localized(f"notice.{key}.title", **values), body=localized(f"notice.{key}.body", **values))
+
+
+def queue_notice(session: Session, *, kiosk: Kiosk, site: str, kind: str, key: str, now: datetime,
+                 hazard_id: int | None, hazard_ref: str | None, title: Localized, body: Localized) -> KioskNoticeRecord:
+    """Record a notice of any kind (``key`` is what the record keeps) and put it in the kiosk's outbox."""
+    record = KioskNoticeRecord(kiosk_id=kiosk.id, hazard_id=hazard_id, kind=key, created_at=now)
     session.add(record)
     session.flush()
-    notice = KioskNotice(schema="kiosk-notice/1", notice_id=record.id, kind=KIND, at=now,
-                         hazard_ref=hazard.ref if hazard else None, title=localized(f"notice.{key}.title", **values),
-                         body=localized(f"notice.{key}.body", **values))
-    session.add(OutboxMessage(topic=kiosk_topic(site, kiosk.kiosk_id, "notice"), created_at=now,
-                              payload=notice.model_dump_json(by_alias=True), qos=1, retain=False))
+    notice = messages.notice(notice_id=record.id, kind=kind, at=now, hazard_ref=hazard_ref, title=title, body=body)
+    outbox.enqueue(session, kiosk_topic(site, kiosk.kiosk_id, "notice"), notice, now=now)
     logger.info("kiosk notice queued", extra={"kiosk": kiosk.kiosk_id, "notice": record.id, "key": key})
     return record

@@ -4,12 +4,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Integer, Numeric, String, Text, false
 from sqlmodel import Field, SQLModel
 
 from safety_service.clock import utc_now
 from safety_service.database import UTCDateTime
-from safety_service.hazards.states import Grade, HazardState
+from safety_service.hazards.states import Grade, HazardState, ReportType
 
 
 def _at(nullable: bool = True, **kwargs: Any) -> Any:
@@ -33,8 +33,10 @@ class Hazard(SQLModel, table=True):
         CheckConstraint("source IN ('qr','kiosk','console','inspection')", name="source"),
         Index("ix_hazard_location_open_reported", "location_id", "is_open", "reported_at"),
         Index("ix_hazard_state_reported", "state", "reported_at"),
+        Index("ix_hazard_kiosk_reported", "kiosk_id", "reported_at"),  # a kiosk's last report
         Index("ix_hazard_open_deadline", "is_open", "deadline"),
         Index("ix_hazard_owner_open_deadline", "owner_id", "is_open", "deadline"),
+        Index("ix_hazard_unit_reported", "unit_id", "reported_at"),
         Index("ix_hazard_reporter_reported", "reporter_employee_no", "reported_at"),
         Index("ix_hazard_reported_at", "reported_at"),
         Index("ix_hazard_open_reported", "is_open", "reported_at"),
@@ -61,6 +63,16 @@ class Hazard(SQLModel, table=True):
     state: HazardState = Field(default=HazardState.reported, sa_type=String(32))
     is_open: bool = True
     grade: Grade | None = Field(default=None, sa_type=String(16))
+    level_id: int | None = Field(default=None, foreign_key="hazard_level.id")  # A/B/C, set on confirming
+    # The standard library item (隐患标准库) the officer matched on confirming, and the report type (安委〔2024〕7号).
+    library_item_id: int | None = Field(default=None, foreign_key="hazard_library_item.id")
+    report_type: ReportType | None = Field(default=None, sa_type=String(32))
+    # The situation of 煤矿重大事故隐患判定标准 a major hazard meets (hazards.criteria), set when graded 重大.
+    major_criterion_id: int | None = Field(default=None, foreign_key="major_hazard_criterion.id")
+    # A report of unsafe behaviour (人的不安全行为, incl. 违章指挥): the person's name as the reporter gave it
+    # (optional) and when it happened. Shown to officers and supervisors only, never with the reporter.
+    behaviour_person: str | None = Field(default=None, max_length=64)
+    behaviour_at: datetime | None = _at()
     reported_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime, nullable=False))
     confirmed_at: datetime | None = _at()
@@ -68,6 +80,7 @@ class Hazard(SQLModel, table=True):
     rejection_reason: str | None = Field(default=None, sa_column=Column(Text))
     duplicate_of_id: int | None = Field(default=None, foreign_key="hazard.id")
     owner_id: int | None = Field(default=None, foreign_key="user_account.id")
+    unit_id: int | None = Field(default=None, foreign_key="org_unit.id")  # 责任单位, one of the five fixes
     measures: str | None = Field(default=None, sa_column=Column(Text))
     funds: Decimal | None = Field(default=None, sa_column=Column(Numeric(14, 2)))
     deadline: datetime | None = _at()
@@ -77,8 +90,23 @@ class Hazard(SQLModel, table=True):
     rectified_at: datetime | None = _at()
     verification_note: str | None = Field(default=None, sa_column=Column(Text))
     verified_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    # When the responsible unit recorded its self-check (自检合格) of the fix now waiting, where the level asks for one.
+    self_checked_at: datetime | None = _at()
     overdue_since: datetime | None = _at()
+    # 双重预防: the risk point the hazard is at and the control that failed there (risks domain).
+    risk_point_id: int | None = Field(default=None, foreign_key="risk_point.id", index=True)
+    failed_control_id: int | None = Field(default=None, foreign_key="risk_control.id", index=True)
+    extension_until: datetime | None = _at()  # the date an extension request (延期申请) asks for, until decided
+    extension_reason: str | None = Field(default=None, sa_column=Column(Text))
     escalation_level: int = 0
+    # The urgent path (紧急/立即危险): reported or marked urgent, acknowledged by the dispatch room, and
+    # when the acknowledgement did not come in time, the moment the chief was told (once).
+    urgent: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    urgent_at: datetime | None = _at()
+    urgent_acknowledged_at: datetime | None = _at()
+    urgent_escalated_at: datetime | None = _at()
+    # When the warning before the deadline was given, so it is given once per deadline.
+    warned_at: datetime | None = _at()
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     version: int | None = Field(default=None, sa_column=_version_column)
 

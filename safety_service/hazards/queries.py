@@ -12,15 +12,31 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import psycopg
-from sqlalchemy import ColumnElement, Integer, and_, bindparam, false, func, literal_column, not_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
 from safety_service.clock import as_utc
 from safety_service.database import AsyncReads, driver_statement, utc_value
 from safety_service.errors import InvalidInput, NotFound
+from safety_service.hazards import overdue as overdue_rule
 from safety_service.hazards import search
 from safety_service.hazards import service as hazards_service
+from safety_service.hazards.levels import HazardLevel
+from safety_service.hazards.library import LibraryItem
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.schemas import (
     COUNT_LIMIT,
@@ -28,9 +44,13 @@ from safety_service.hazards.schemas import (
     HazardEventPublic,
     HazardFilters,
     HazardPublic,
+    StepLimits,
 )
+from safety_service.hazards.states import HazardState
 from safety_service.locations.models import Area, Category, Location
 from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Person, Role, User, Viewer
+from safety_service.units import service as units_service
+from safety_service.units.models import OrgUnit
 
 H = Hazard.__table__.c
 SORT_KEYS = {
@@ -73,8 +93,11 @@ def _viewer_params(reader: Viewer) -> dict[str, Any]:
 
 _VISIBLE: dict[str, ColumnElement[bool]] = {
     "all": true(),
+    # An owner who leads a unit (区队长/科长) also sees what is assigned to the unit and those under it.
     "owned_or_own": or_(H.owner_id == bindparam("viewer_id"),
-                        H.reporter_employee_no == bindparam("viewer_employee_no")),
+                        H.reporter_employee_no == bindparam("viewer_employee_no"),
+                        H.unit_id.in_(units_service.reach(
+                            select(OrgUnit.id).where(OrgUnit.leader_id == bindparam("viewer_id"))))),
     "own": H.reporter_employee_no == bindparam("viewer_employee_no"),
     "none": false(),
 }
@@ -90,7 +113,7 @@ def _id_of(connection: Connection, model: Any, code_column: Any, value: str, fie
 # The codes a filter may name: the model, its code column and the filter's field.
 _CODES = {
     "category": (Category, Category.code), "location": (Location, Location.code),
-    "area": (Area, Area.code), "owner": (User, User.username),
+    "area": (Area, Area.code), "owner": (User, User.username), "unit": (OrgUnit, OrgUnit.code),
 }
 
 
@@ -130,10 +153,18 @@ _FILTERS: dict[str, ColumnElement[bool]] = {
     "source": H.source == _literal("source"),
     "reporter": H.reporter_employee_no == bindparam("reporter"),
     "owner": H.owner_id == _id_subquery("owner"),
+    "unit": H.unit_id.in_(units_service.reach(select(OrgUnit.id).where(OrgUnit.code == bindparam("unit")))),
     "reported_from": H.reported_at >= bindparam("reported_from"),
     "reported_to": H.reported_at < bindparam("reported_to"),
 }
-_OVERDUE = and_(H.is_open == true(), H.deadline < bindparam("now"))
+# Past a step's time limit: a report not triaged in time, a fix past its deadline, a fix not verified in time.
+_OVERDUE = or_(
+    overdue_rule.condition(bindparam("now")),
+    and_(H.state == _literal("triage_state", value=str(HazardState.reported), type_=String),
+         H.reported_at < bindparam("triage_due")),
+    and_(H.state == _literal("verification_state", value=str(HazardState.awaiting_verification), type_=String),
+         H.rectified_at < bindparam("verification_due")),
+)
 
 
 def _given(filters: HazardFilters) -> dict[str, Any]:
@@ -156,19 +187,21 @@ def _search(connection: Connection, filters: HazardFilters) -> search.Match:
     return found
 
 
-def list_hazards(session: Session, *, filters: HazardFilters, user: User, now: datetime) -> dict[str, Any]:
+def list_hazards(session: Session, *, filters: HazardFilters, user: User, now: datetime,
+                 limits: StepLimits) -> dict[str, Any]:
     """One page of hazards this user may see, and how many match, in the session's transaction."""
-    return hazard_page(session.connection(), filters=filters, reader=viewer(session, user), now=now)
+    return hazard_page(session.connection(), filters=filters, reader=viewer(session, user), now=now, limits=limits)
 
 
-def hazard_page(connection: Connection, *, filters: HazardFilters, reader: Viewer, now: datetime) -> dict[str, Any]:
+def hazard_page(connection: Connection, *, filters: HazardFilters, reader: Viewer, now: datetime,
+                limits: StepLimits) -> dict[str, Any]:
     """One page of hazards this reader may see, and how many match (capped at COUNT_LIMIT, or SEARCH_COUNT_LIMIT).
 
     The statements are built once per shape (which filters, which sort, whose view) and run with
     the values as parameters, on the driver's cursor: building, keying and processing a statement
     in SQLAlchemy cost more than running it.
     """
-    shape, params = _plan(filters, reader, now)
+    shape, params = _plan(filters, reader, now, limits)
     found = _search(connection, filters) if filters.q else None
     statements = _statements(*shape, found=found) if found else _cached_statements(*shape)
     if found is not None and found.index is None and shape.keys == SORT_KEYS["-id"]:
@@ -179,18 +212,18 @@ def hazard_page(connection: Connection, *, filters: HazardFilters, reader: Viewe
         count = rows[0][-1] if rows else statements.run(connection, "counted", params)[0][0]
     if not rows:
         _check_codes(connection, filters)
-    return _answer(filters, rows, count, now)
+    return _answer(filters, rows, count, now, limits)
 
 
 async def hazard_page_async(reads: AsyncReads, connection: psycopg.AsyncConnection[Any], *, filters: HazardFilters,
-                            reader: Viewer, now: datetime) -> dict[str, Any] | None:
+                            reader: Viewer, now: datetime, limits: StepLimits) -> dict[str, Any] | None:
     """``hazard_page`` on an async PostgreSQL connection, where one statement answers: a page with
     rows and no text search. None otherwise (a search, an empty page), for ``hazard_page``."""
     if filters.q:
         return None
-    shape, params = _plan(filters, reader, now)
+    shape, params = _plan(filters, reader, now, limits)
     rows = await driver_statement(_cached_statements(*shape).page, reads.dialect).fetch_async(connection, params)
-    return _answer(filters, rows, rows[0][-1], now) if rows else None
+    return _answer(filters, rows, rows[0][-1], now, limits) if rows else None
 
 
 class _Shape(NamedTuple):
@@ -203,7 +236,7 @@ class _Shape(NamedTuple):
     narrowed: bool  # by a filter or by the reader's view
 
 
-def _plan(filters: HazardFilters, reader: Viewer, now: datetime) -> tuple[_Shape, dict[str, Any]]:
+def _plan(filters: HazardFilters, reader: Viewer, now: datetime, limits: StepLimits) -> tuple[_Shape, dict[str, Any]]:
     """The shape of the list's statements and the values of their parameters."""
     given = _given(filters)
     keys = SORT_KEYS[filters.sort or ("deadline" if filters.overdue else "-id" if filters.q else "-reported_at")]
@@ -211,6 +244,8 @@ def _plan(filters: HazardFilters, reader: Viewer, now: datetime) -> tuple[_Shape
                    bool(given) or reader.role not in STAFF_ROLES)
     params = {**given, **_viewer_params(reader), "now": now, "limit": filters.limit, "offset": filters.offset,
               "count_limit": _count_limit(filters) + 1}
+    if filters.overdue is not None:
+        params.update(triage_due=now - limits.triage, verification_due=now - limits.verification)
     return shape, params
 
 
@@ -218,10 +253,11 @@ def _count_limit(filters: HazardFilters) -> int:
     return SEARCH_COUNT_LIMIT if filters.q else COUNT_LIMIT
 
 
-def _answer(filters: HazardFilters, rows: Sequence[Sequence[Any]], count: int, now: datetime) -> dict[str, Any]:
+def _answer(filters: HazardFilters, rows: Sequence[Sequence[Any]], count: int, now: datetime,
+            limits: StepLimits) -> dict[str, Any]:
     count_limit = _count_limit(filters)
     return {
-        "data": [_summary(row, now) for row in rows],
+        "data": [_summary(row, now, limits) for row in rows],
         "count": min(count, count_limit),
         "count_capped": count > count_limit,
         "count_limit": count_limit,
@@ -297,7 +333,7 @@ _HAZARD = Hazard.__table__
 _LOCATION, _CATEGORY, _OWNER = Location.__table__, Category.__table__, User.__table__.alias("owner")
 _PAGE_COLUMNS = (
     *(H[name] for name in ("id", "ref", "state", "grade", "source", "description", "reported_at", "deadline",
-                           "is_open", "escalation_level")),
+                           "is_open", "escalation_level", "rectified_at")),
     _LOCATION.c.code.label("location_code"), _LOCATION.c.name_zh.label("location_name"),
     _CATEGORY.c.code.label("category_code"), _OWNER.c.username.label("owner_name"),
 )
@@ -333,19 +369,45 @@ def _counted(where: list[ColumnElement[bool]], found: search.Match | None, *, na
     return select(_ONE).select_from(found.joined_to(_HAZARD) if found else _HAZARD).where(*where)
 
 
-def _summary(row: Any, now: datetime) -> dict[str, Any]:
+def _summary(row: Any, now: datetime, limits: StepLimits) -> dict[str, Any]:
     # Unpacked by position (the order of _PAGE_COLUMNS): the hottest loop of the list. The times
     # stay datetimes: orjson writes them as ISO 8601 in C.
-    _, ref, state, grade, source, description, reported_at, deadline, is_open, escalation_level, \
+    _, ref, state, grade, source, description, reported_at, deadline, is_open, escalation_level, rectified_at, \
         location_code, location_name, category_code, owner_name, *_ = row
-    deadline = utc_value(deadline)
+    deadline, reported_at = utc_value(deadline), utc_value(reported_at)
+    late_step, late_since = late(state, reported_at=reported_at, deadline=deadline if is_open else None,
+                                 rectified_at=utc_value(rectified_at), now=now, limits=limits)
     return {
         "ref": ref, "state": state, "grade": grade,
         "category": category_code, "location": location_code, "location_name": location_name,
-        "source": source, "description": description, "reported_at": utc_value(reported_at), "deadline": deadline,
-        "overdue": bool(is_open and deadline is not None and deadline < now),
+        "source": source, "description": description, "reported_at": reported_at, "deadline": deadline,
+        "overdue": overdue_rule.holds(is_open=is_open, deadline=deadline, now=now),
+        "late_step": late_step, "late_since": late_since,
         "escalation_level": escalation_level, "owner": owner_name,
     }
+
+
+def late_counts(session: Session, *, now: datetime, limits: StepLimits) -> dict[str, int]:
+    """How many open hazards are past each step's time limit (each counted once, at its own step)."""
+    triage = and_(H.state == str(HazardState.reported), H.reported_at < now - limits.triage)
+    verification = and_(H.state == str(HazardState.awaiting_verification),
+                        H.rectified_at < now - limits.verification)
+    rectification = and_(overdue_rule.condition(now), not_(verification))
+    conditions = {"triage": triage, "rectification": rectification, "verification": verification}
+    return {step: session.connection().execute(select(func.count()).select_from(_HAZARD).where(condition))
+            .scalar_one() for step, condition in conditions.items()}
+
+
+def late(state: str, *, reported_at: datetime, deadline: datetime | None, rectified_at: datetime | None,
+         now: datetime, limits: StepLimits) -> tuple[str | None, datetime | None]:
+    """The step of an open hazard past its time limit, and since when; (None, None) when none is."""
+    if state == HazardState.reported and reported_at + limits.triage < now:
+        return "triage", reported_at + limits.triage
+    if state == HazardState.awaiting_verification and rectified_at and rectified_at + limits.verification < now:
+        return "verification", rectified_at + limits.verification
+    if deadline is not None and deadline < now:
+        return "rectification", deadline
+    return None, None
 
 
 def get_visible(session: Session, *, ref: str, user: User) -> Hazard:
@@ -366,11 +428,16 @@ def detail(session: Session, *, hazard: Hazard, user: User, now: datetime) -> Ha
         hazard,
         update={
             "allowed_actions": [str(a) for a in hazards_service.allowed_actions(hazard, user)],
+            "allowed_outcomes": {str(a): to for a, to in hazards_service.allowed_outcomes(hazard, user).items()},
+            "refusals": hazards_service.refusals(hazard, user),
             "category": names["category"], "location": names["location"].code,
             "location_name": names["location"].name_zh, "owner": names["owner"],
+            "unit": names["unit"].code if names["unit"] else None, "level": names["level"],
+            "unit_name": names["unit"].name_zh if names["unit"] else None,
             "verified_by": names["verified_by"], "duplicate_of": names["duplicate_of"],
-            "anonymous": hazard.reporter_name is None and hazard.reporter_employee_no is None,
-            "overdue": bool(hazard.is_open and deadline is not None and deadline < now),
+            "library_item": names["library_item"],
+            "anonymous": not hazard.reporter_name and not hazard.reporter_employee_no,  # a kiosk sends ""
+            "overdue": overdue_rule.holds(is_open=hazard.is_open, deadline=deadline, now=now),
             "reporter_name": hazard.reporter_name if _sees_reporter(user) else None,
             "reporter_employee_no": hazard.reporter_employee_no if _sees_reporter(user) else None,
             "history": [_event(e, actor) for e, actor in events],
@@ -393,8 +460,13 @@ def _names(session: Session, hazard: Hazard) -> dict[str, Any]:
         "location": session.get(Location, hazard.location_id),
         "category": category.code if category else None,
         "owner": username(hazard.owner_id),
+        "unit": session.get(OrgUnit, hazard.unit_id) if hazard.unit_id else None,
+        "level": level.code if (level := session.get(HazardLevel, hazard.level_id) if hazard.level_id else None)
+        else None,
         "verified_by": username(hazard.verified_by_id),
         "duplicate_of": original.ref if original else None,
+        "library_item": item.title if (item := session.get(LibraryItem, hazard.library_item_id)
+                                       if hazard.library_item_id else None) else None,
     }
 
 

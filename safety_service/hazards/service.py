@@ -5,20 +5,27 @@ appends the event; the caller's boundary commits once.
 """
 
 import logging
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
-from safety_service.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from safety_service.hazards import effects, intake
+from safety_service.errors import DomainError, InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from safety_service.hazards import criteria, effects, intake, levels, library, major_rules
 from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.hazards.schemas import (
     HazardAssign,
     HazardConfirm,
+    HazardExtensionDecision,
+    HazardExtensionRequest,
+    HazardReassign,
     HazardRectified,
+    HazardRegrade,
     HazardReject,
+    HazardReopen,
+    HazardSelfCheck,
     HazardVerify,
 )
 from safety_service.hazards.states import (
@@ -33,6 +40,9 @@ from safety_service.hazards.states import (
 from safety_service.locations import service as locations_service
 from safety_service.people import service as people_service
 from safety_service.people.models import OFFICER_ROLES, Role, User
+from safety_service.units import service as units_service
+from safety_service.units.models import OrgUnit
+from safety_service.validation import broken_rules
 
 logger = logging.getLogger(__name__)
 
@@ -72,24 +82,89 @@ def may_act(user: User, action: Action) -> bool:
 
 def allowed_actions(hazard: Hazard, user: User) -> list[Action]:
     """The actions this user may take on this hazard now."""
-    return [
-        t.action for t in TRANSITIONS
-        if t.source == hazard.state and _refusal(hazard, t, user) is None
-    ]
+    return list(allowed_outcomes(hazard, user))
+
+
+def allowed_outcomes(hazard: Hazard, user: User) -> dict[Action, list[HazardState]]:
+    """The states each action this user may take now leads to (an officer may send a major hazard's fix
+    back, but only the chief may pass it)."""
+    outcomes: dict[Action, list[HazardState]] = {}
+    for t in TRANSITIONS:
+        if t.source == hazard.state and _refusal(hazard, t, user) is None:
+            outcomes.setdefault(t.action, []).append(t.target)
+    return outcomes
+
+
+def refusals(hazard: Hazard, user: User) -> dict[str, str]:
+    """Why this user's role may not take an edge it otherwise could, keyed ``action:target`` (the reason's
+    code, one of REFUSALS): what a page tells the user instead of offering the action."""
+    found = {}
+    for t in TRANSITIONS:
+        reason = _refusal(hazard, t, user) if t.source == hazard.state and user.role in t.roles else None
+        # An edge this hazard never offers anyone is not a refusal (a general hazard's page says nothing
+        # of the major steps, nor of a self-check its level does not ask for).
+        if reason and reason not in major_rules.SILENT and reason not in _UNTOLD:
+            found[f"{t.action}:{t.target}"] = reason
+    return found
+
+
+_UNTOLD = frozenset({"self_check_not_required"})
+
+
+# Why an edge is refused, by code: the codes are the console's message keys (console.refusal.<code>).
+REFUSALS = {
+    "role": "this role may not take this action",
+    "not_assigned_owner": "only the assigned rectification owner may submit the fix",
+    "own_fix": "the rectification owner may not verify their own fix",
+    "major_needs_chief": "a major hazard is verified and closed by the mine safety chief",
+    "major_chief_only": "only the mine safety chief may take this action on a major hazard",
+    "extension_waiting": "an extension request is already waiting",
+    "no_extension_waiting": "no extension request is waiting",
+    "level_chief_decides": "this level's fix is decided by the mine safety chief",
+    "level_chief_verifies": "a hazard of this level is verified by the mine safety chief",
+    **major_rules.MAJOR_REFUSALS,
+    "level_safety_department_verifies": "after the unit's self-check, the safety department verifies this level",
+    "self_check_not_required": "this hazard's level does not ask for the unit's self-check",
+    "self_check_done": "the unit's self-check of this fix is recorded already",
+    "self_check_unit_leader": "the self-check is recorded by the leader of the responsible unit",
+    "self_check_first": "the responsible unit's self-check comes before the verification",
+}
 
 
 def _refusal(hazard: Hazard, transition: Transition, actor: User) -> str | None:
-    """Why this actor may not take this edge on this hazard, or None when they may."""
+    """Why this actor may not take this edge on this hazard (a code of REFUSALS), or None when they may."""
     if actor.role not in transition.roles:
-        return f"role {actor.role!r} may not {transition.action}"
+        return "role"
     is_owner = hazard.owner_id is not None and hazard.owner_id == actor.id
     if transition.assigned_owner_only and not is_owner:
-        return "only the assigned rectification owner may submit the fix"
+        return "not_assigned_owner"
     if transition.never_assigned_owner and is_owner:
-        return "the rectification owner may not verify their own fix"
+        return "own_fix"
     if transition.chief_for_major and hazard.grade == Grade.major and actor.role != Role.chief:
-        return "a major hazard is verified and closed by the mine safety chief"
+        return "major_needs_chief" if transition.action == Action.verify else "major_chief_only"
+    pending = hazard.extension_until is not None
+    if transition.pending_extension is not None and pending != transition.pending_extension:
+        return "extension_waiting" if pending else "no_extension_waiting"
+    if (major := major_rules.refusal(hazard, transition, actor)) is not None:
+        return major
+    if transition.by_level or transition.unit_self_check:
+        return _level_refusal(hazard, transition, actor)
     return None
+
+
+def _level_refusal(hazard: Hazard, transition: Transition, actor: User) -> str | None:
+    session = Session.object_session(hazard)
+    if session is None:  # a detached hazard: only what the roles alone allow
+        return None if actor.role in OFFICER_ROLES and not transition.unit_self_check else "role"
+    level = session.get(levels.HazardLevel, hazard.level_id) if hazard.level_id else None
+    if transition.unit_self_check:
+        return levels.self_check_refusal(session, level, actor=actor, unit_id=hazard.unit_id,
+                                         done=hazard.self_checked_at is not None)
+    reason = levels.refusal(session, level, action=transition.action, actor=actor, unit_id=hazard.unit_id)
+    if reason is None and transition.target == HazardState.closed and level is not None and level.self_check \
+            and hazard.self_checked_at is None:
+        return "self_check_first"
+    return reason
 
 
 def _transition_for(hazard: Hazard, action: Action, actor: User, target: HazardState | None = None) -> Transition:
@@ -103,7 +178,8 @@ def _transition_for(hazard: Hazard, action: Action, actor: User, target: HazardS
             f"a hazard in state {hazard.state!r} cannot be {action}ed", allowed=allowed, state=str(hazard.state)
         )
     if (reason := _refusal(hazard, transition, actor)) is not None:
-        raise PermissionDenied(reason)
+        raise PermissionDenied(REFUSALS[reason] if reason != "role" else f"role {actor.role!r} may not {action}",
+                               reason=reason)
     return transition
 
 
@@ -114,10 +190,15 @@ def _move(session: Session, hazard: Hazard, transition: Transition, *, actor: Us
     hazard.state = transition.target
     hazard.is_open = transition.target in OPEN_STATES
     hazard.updated_at = now
+    if transition.target == HazardState.rectifying:  # a fix submitted again is self-checked again
+        hazard.self_checked_at = None
     session.add(hazard)
     event = _append_event(session, hazard, action=transition.action, actor=actor, now=now,
                           from_state=source, to_state=transition.target, note=note, data=data)
-    effects.on_transition(session, hazard, transition, actor=actor)
+    if transition.source != transition.target:  # a change within a state tells no reporter anything new
+        effects.on_transition(session, hazard, transition, actor=actor)
+    else:
+        effects.on_change(session, hazard, transition, actor=actor)
     return event
 
 
@@ -126,10 +207,35 @@ def confirm(session: Session, *, hazard: Hazard, data: HazardConfirm, actor: Use
     """Confirm a report with its grade and category (major hazards go under the chief's supervision)."""
     transition = _transition_for(hazard, Action.confirm, actor)
     category = locations_service.get_category(session, code=data.category_code, field="category_code")
+    item = library.item_for(session, item_id=data.library_item, category=category)
+    situation = criteria.criterion_for(session, criterion_id=data.major_criterion, major=data.grade == Grade.major)
+    level = levels.level_for(session, code=data.level or _item_level(session, item, data.grade), grade=data.grade)
     now = now or utc_now()
     hazard.grade, hazard.category_id, hazard.confirmed_at = data.grade, category.id, now
+    hazard.major_criterion_id = situation.id if situation else None
+    hazard.level_id = level.id if level else None
+    hazard.library_item_id = item.id if item else None
+    hazard.report_type = data.report_type or (item.report_type if item else None) or hazard.report_type
     return _move(session, hazard, transition, actor=actor, now=now, note=data.note,
-                 data={"grade": str(data.grade), "category": category.code})
+                 data={"grade": str(data.grade), "category": category.code, "level": level.code if level else None,
+                       "library_item": hazard.library_item_id, "report_type": hazard.report_type,
+                       **_situation(situation)})
+
+
+def _situation(situation: criteria.MajorCriterion | None) -> dict[str, Any]:
+    """The event's record of the standard's situation a major grading names."""
+    if situation is None:
+        return {}
+    return {"major_criterion": situation.code, "major_reference": criteria.reference(situation.article,
+                                                                                     situation.item_no)}
+
+
+def _item_level(session: Session, item: library.LibraryItem | None, grade: Grade) -> str | None:
+    """The level code the library item gives a general hazard (the officer's grade decides)."""
+    if item is None or item.level_id is None or grade == Grade.major:
+        return None
+    level = session.get(levels.HazardLevel, item.level_id)
+    return level.code if level else None
 
 
 def reject(session: Session, *, hazard: Hazard, data: HazardReject, actor: User,
@@ -142,6 +248,42 @@ def reject(session: Session, *, hazard: Hazard, data: HazardReject, actor: User,
     hazard.duplicate_of_id = original.id if original else None
     return _move(session, hazard, transition, actor=actor, now=now, note=data.reason,
                  data={"duplicate_of": original.ref} if original else None)
+
+
+def input_problems(session: Session, *, hazard: Hazard, action: Action, values: dict[str, Any],
+                   now: datetime) -> list[DomainError]:
+    """Every rule of this action's input that the given values break (each value checked alone, whatever
+    the others are), so a form can name all its errors at once; the action checks them again itself."""
+    checks: dict[str, Callable[[Any], object]] = {
+        "owner": lambda username: _rectification_owner(session, username),
+        "deadline": lambda deadline: _future(deadline, now, "deadline"),
+        "new_deadline": lambda deadline: _future(deadline, now, "new_deadline"),
+        "duplicate_of": lambda ref: _duplicate_target(session, hazard, ref),
+    }
+    problems = broken_rules({field: checks[field] for field in _INPUT_RULES.get(action, ())}, values)
+    if action in (Action.confirm, Action.regrade) and values.get("grade") in (Grade.major, Grade.general):
+        problems += _criterion_problems(session, values)
+    return problems
+
+
+def _criterion_problems(session: Session, values: dict[str, Any]) -> list[InvalidInput]:
+    """A major grading without a situation of the standard, or a general one with one (blank is none)."""
+    raw = str(values.get("major_criterion") or "")
+    wanted = (int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0) if raw else None
+    try:
+        criteria.criterion_for(session, criterion_id=wanted, major=values["grade"] == Grade.major)
+    except InvalidInput as exc:
+        return [exc]
+    return []
+
+
+_INPUT_RULES = {Action.confirm: (), Action.reject: ("duplicate_of",), Action.assign: ("owner", "deadline"),
+                Action.rectified: (), Action.verify: ("new_deadline",)}
+
+
+def _future(moment: datetime, now: datetime, field: str) -> None:
+    if moment <= now:
+        raise InvalidInput(f"the {field.replace('_', ' ')} must be in the future", field=field)
 
 
 def _duplicate_target(session: Session, hazard: Hazard, ref: str) -> Hazard:
@@ -159,13 +301,16 @@ def assign(session: Session, *, hazard: Hazard, data: HazardAssign, actor: User,
     transition = _transition_for(hazard, Action.assign, actor)
     now = now or utc_now()
     owner = _rectification_owner(session, data.owner)
-    if data.deadline <= now:
-        raise InvalidInput("the deadline must be in the future", field="deadline")
+    unit = _responsible_unit(session, data.unit, owner)
+    deadline = data.deadline or _default_deadline(session, hazard, now)
+    _future(deadline, now, "deadline")
     hazard.owner_id, hazard.assigned_by_id = owner.id, actor.id
+    hazard.unit_id = unit.id if unit else None
     hazard.measures, hazard.funds, hazard.contingency_plan = data.measures, data.funds, data.contingency_plan
-    hazard.deadline = data.deadline
+    hazard.deadline = deadline
     return _move(session, hazard, transition, actor=actor, now=now,
-                 data={"owner": owner.username, "deadline": data.deadline.isoformat(), "funds": str(data.funds)})
+                 data={"owner": owner.username, "unit": unit.code if unit else None,
+                       "deadline": deadline.isoformat(), "funds": str(data.funds)})
 
 
 def _rectification_owner(session: Session, username: str) -> User:
@@ -175,6 +320,28 @@ def _rectification_owner(session: Session, username: str) -> User:
     if owner.role not in {Role.owner, *OFFICER_ROLES}:
         raise InvalidInput(f"{username!r} (role {owner.role}) cannot own a rectification", field="owner")
     return owner
+
+
+def _default_deadline(session: Session, hazard: Hazard, now: datetime) -> datetime:
+    """Now plus the matched library item's fix days, else the level's (the level's default time limit)."""
+    item = session.get(library.LibraryItem, hazard.library_item_id) if hazard.library_item_id else None
+    if item is not None:
+        return now + timedelta(days=item.fix_days)
+    level = session.get(levels.HazardLevel, hazard.level_id) if hazard.level_id else None
+    if level is None:
+        raise InvalidInput("a deadline is needed for a hazard without a level", field="deadline")
+    return now + timedelta(days=level.fix_days)
+
+
+def _responsible_unit(session: Session, code: str | None, owner: User) -> OrgUnit | None:
+    """The unit named in the five fixes (the owner must be in it or lead it), else the owner's own."""
+    if code is None:
+        return units_service.unit_of_person(session, person_id=owner.person_id)
+    unit = units_service.require_active(units_service.get_unit(session, code=code, field="unit"))
+    own = units_service.unit_of_person(session, person_id=owner.person_id)
+    if unit.leader_id != owner.id and not units_service.within(session, unit=unit, other_id=own.id if own else None):
+        raise InvalidInput(f"{owner.username!r} is not a member of unit {code!r}", field="owner")
+    return unit
 
 
 def mark_rectified(session: Session, *, hazard: Hazard, data: HazardRectified, actor: User,
@@ -192,17 +359,99 @@ def verify(session: Session, *, hazard: Hazard, data: HazardVerify, actor: User,
     target = HazardState.closed if data.passed else HazardState.rectifying
     transition = _transition_for(hazard, Action.verify, actor, target=target)
     now = now or utc_now()
-    if data.new_deadline is not None and data.new_deadline <= now:
-        raise InvalidInput("the new deadline must be in the future", field="new_deadline")
+    if data.new_deadline is not None:
+        _future(data.new_deadline, now, "new_deadline")
     hazard.verification_note, hazard.verified_by_id = data.note, actor.id
     if data.passed:
         hazard.closed_at = now
     elif data.new_deadline is not None:
         hazard.deadline, hazard.overdue_since, hazard.escalation_level = data.new_deadline, None, 0
+        hazard.warned_at = None  # the new deadline is warned of in its turn
     extra = {"passed": data.passed}
     if data.new_deadline is not None:
         extra["new_deadline"] = data.new_deadline.isoformat()
     return _move(session, hazard, transition, actor=actor, now=now, note=data.note, data=extra)
+
+
+def self_check(session: Session, *, hazard: Hazard, data: HazardSelfCheck, actor: User,
+               now: datetime | None = None) -> HazardEvent:
+    """The responsible unit's leader records its self-check (自检): passed, the fix waits for the safety
+    department's verification; failed, it goes back to rectification."""
+    target = HazardState.awaiting_verification if data.passed else HazardState.rectifying
+    transition = _transition_for(hazard, Action.self_check, actor, target=target)
+    now = now or utc_now()
+    if data.passed:
+        hazard.self_checked_at = now
+    return _move(session, hazard, transition, actor=actor, now=now, note=data.note, data={"passed": data.passed})
+
+
+def request_extension(session: Session, *, hazard: Hazard, data: HazardExtensionRequest, actor: User,
+                      now: datetime | None = None) -> HazardEvent:
+    """The owner asks for a later deadline with a reason (延期申请); the deadline holds until it is decided."""
+    transition = _transition_for(hazard, Action.request_extension, actor)
+    now = now or utc_now()
+    if data.new_deadline <= max(now, hazard.deadline or now):
+        raise InvalidInput("the new deadline must be later than the current one", field="new_deadline")
+    hazard.extension_until, hazard.extension_reason = data.new_deadline, data.reason
+    return _move(session, hazard, transition, actor=actor, now=now, note=data.reason,
+                 data={"new_deadline": data.new_deadline.isoformat()})
+
+
+def decide_extension(session: Session, *, hazard: Hazard, data: HazardExtensionDecision, actor: User,
+                     now: datetime | None = None) -> HazardEvent:
+    """Approve (the deadline moves, the escalation ladder starts again) or refuse a waiting extension request."""
+    transition = _transition_for(hazard, Action.decide_extension, actor)
+    now = now or utc_now()
+    requested = hazard.extension_until
+    if data.approved:
+        hazard.deadline, hazard.overdue_since, hazard.escalation_level = requested, None, 0
+    hazard.extension_until, hazard.extension_reason = None, None
+    return _move(session, hazard, transition, actor=actor, now=now, note=data.note,
+                 data={"approved": data.approved, "new_deadline": requested.isoformat() if requested else None})
+
+
+def reassign(session: Session, *, hazard: Hazard, data: HazardReassign, actor: User,
+             now: datetime | None = None) -> HazardEvent:
+    """Give a fix under way to another responsible unit or person, with the reason."""
+    transition = _transition_for(hazard, Action.reassign, actor)
+    owner = _rectification_owner(session, data.owner)
+    unit = _responsible_unit(session, data.unit, owner)
+    previous = {"owner": people_service.get_user_by_id(session, user_id=hazard.owner_id).username
+                if hazard.owner_id else None, "unit": hazard.unit_id}
+    hazard.owner_id, hazard.unit_id = owner.id, unit.id if unit else None
+    hazard.extension_until, hazard.extension_reason = None, None  # a new owner asks afresh
+    return _move(session, hazard, transition, actor=actor, now=now or utc_now(), note=data.reason,
+                 data={"owner": owner.username, "unit": unit.code if unit else None,
+                       "previous_owner": previous["owner"]})
+
+
+def reopen(session: Session, *, hazard: Hazard, data: HazardReopen, actor: User,
+           now: datetime | None = None) -> HazardEvent:
+    """A closed hazard found failing at a later check (复查不合格) goes back to its owner with a new deadline."""
+    transition = _transition_for(hazard, Action.reopen, actor)
+    now = now or utc_now()
+    if data.deadline <= now:
+        raise InvalidInput("the deadline must be in the future", field="deadline")
+    hazard.closed_at, hazard.deadline, hazard.overdue_since, hazard.escalation_level = None, data.deadline, None, 0
+    return _move(session, hazard, transition, actor=actor, now=now, note=data.reason,
+                 data={"deadline": data.deadline.isoformat()})
+
+
+def regrade(session: Session, *, hazard: Hazard, data: HazardRegrade, actor: User,
+            now: datetime | None = None) -> HazardEvent:
+    """Change a confirmed hazard's grade, category or level with a reason; what it was stays in the event."""
+    transition = _transition_for(hazard, Action.regrade, actor)
+    category = locations_service.get_category(session, code=data.category_code, field="category_code")
+    level = levels.level_for(session, code=data.level, grade=data.grade)
+    situation = criteria.criterion_for(session, criterion_id=data.major_criterion, major=data.grade == Grade.major)
+    previous = {"previous_grade": str(hazard.grade) if hazard.grade else None,
+                "previous_category_id": hazard.category_id, "previous_level_id": hazard.level_id,
+                "previous_major_criterion_id": hazard.major_criterion_id}
+    hazard.grade, hazard.category_id, hazard.level_id = data.grade, category.id, level.id if level else None
+    hazard.major_criterion_id = situation.id if situation else None
+    return _move(session, hazard, transition, actor=actor, now=now or utc_now(), note=data.reason,
+                 data={"grade": str(data.grade), "category": category.code,
+                       "level": level.code if level else None, **_situation(situation), **previous})
 
 
 def history(session: Session, *, hazard: Hazard) -> list[tuple[HazardEvent, User | None]]:
@@ -212,13 +461,3 @@ def history(session: Session, *, hazard: Hazard) -> list[tuple[HazardEvent, User
         .where(HazardEvent.hazard_id == hazard.id).order_by(HazardEvent.id)
     )
     return list(session.exec(query).all())
-
-
-def record_escalation(session: Session, *, hazard: Hazard, level: int, now: datetime,
-                      data: dict[str, Any]) -> HazardEvent:
-    """Append an escalation step (no state change) and raise the hazard's level."""
-    if hazard.overdue_since is None:
-        hazard.overdue_since = hazard.deadline
-    hazard.escalation_level = level
-    session.add(hazard)
-    return _append_event(session, hazard, action="escalated", actor=None, now=now, data=data)

@@ -1,6 +1,20 @@
 """English: the second language of every page."""
 
-from safety_service.i18n import console_en, counselling_en, outreach_en
+from safety_service.i18n import (
+    accounts_en,
+    awards_en,
+    console_en,
+    counselling_en,
+    family_en,
+    kiosks_en,
+    library_en,
+    major_en,
+    notify_en,
+    outreach_en,
+    risks_en,
+    rules_en,
+    score_en,
+)
 
 MESSAGES: dict[str, str] = {
     "app.name": "Hazard reporting",
@@ -20,17 +34,20 @@ MESSAGES: dict[str, str] = {
     "report.anonymous": "You may report anonymously: leave name and employee number empty and nothing identifies you.",
     "report.bulletin": "Safety notice",
     "report.submit": "Send report",
+    "report.track_link": "What became of a report I sent",
     "receipt.title": "Report received",
     "receipt.thanks": "Thank you for keeping the mine safe. A safety officer will check it soon.",
     "receipt.ref": "Hazard reference",
     "receipt.tracking_code": "Tracking code",
-    "receipt.keep": "Write down or screenshot the tracking code: it shows what becomes of your report.",
+    "receipt.keep": "Write down or screenshot the tracking code. Later, open {url} and type it in to see what became of your report.",
     "receipt.track_link": "Follow this report",
     "receipt.already": "This report had already been received; it was not recorded twice.",
     "receipt.another": "Report another hazard",
     "track.title": "What became of the report",
     "track.lookup": "Enter a tracking code",
     "track.lookup_submit": "Look up",
+    "track.lookup_help": "The tracking code is on the page shown after you report; reports made at a kiosk show it on its screen and in its notices.",
+    "track.another": "Look up another tracking code",
     "track.ref": "Hazard reference",
     "track.location": "Location",
     "track.category": "Kind",
@@ -90,14 +107,26 @@ MESSAGES: dict[str, str] = {
     "error.photo.too_large": "The photo is too large (at most {max_mb} MB); take another or pick a smaller one.",
     "error.photo.unsupported": "Only JPEG, PNG, WebP and HEIC photos are accepted.",
     "error.photo.unreadable": "The photo cannot be read (the file may be damaged); take another.",
-    "error.photo.too_many_pixels": "The photo has too many pixels to process; take another.",
+    "error.photo.too_many_pixels": "The photo has too many pixels to process; take another at the phone's default resolution.",
     "error.body_too_large": "What you sent is too large (at most {max_mb} MB); pick a smaller photo.",
     "error.rate_limited": "Too many requests; please try again in {seconds} seconds.",
     "error.busy": "The system is busy and the report was not saved; tap send again in a moment (it will not be recorded twice).",
+    "error.tracking.missing": "Enter a tracking code.",
+    "error.rate_limited_report": "Too many reports in a short time: this one has not been sent yet. What you typed is kept below; press ‘Send report’ again in {seconds} seconds. If you chose a photo, choose it again.",
     "error.tracking.not_found": "No report has this tracking code; check what you typed.",
     "error.not_found": "There is no such page.",
 }
 
 MESSAGES.update(console_en.MESSAGES)
+MESSAGES.update(kiosks_en.MESSAGES)
+MESSAGES.update(rules_en.MESSAGES)
 MESSAGES.update(outreach_en.MESSAGES)
 MESSAGES.update(counselling_en.MESSAGES)
+MESSAGES.update(family_en.MESSAGES)
+MESSAGES.update(accounts_en.MESSAGES)
+MESSAGES.update(risks_en.MESSAGES)
+MESSAGES.update(notify_en.MESSAGES)
+MESSAGES.update(library_en.MESSAGES)
+MESSAGES.update(major_en.MESSAGES)
+MESSAGES.update(score_en.MESSAGES)
+MESSAGES.update(awards_en.MESSAGES)

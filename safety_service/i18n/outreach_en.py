@@ -108,6 +108,7 @@ MESSAGES: dict[str, str] = {
     "points.claim_with": "Your employee number, to claim this report's points",
     "points.claim": "Claim the points",
     "points.claimed": "The points of {ref} are now yours.",
+    "points.claim_entry": "Claimed this anonymous report's points with its tracking code and the employee number",
     "points.kind.award": "Award",
     "points.kind.bonus": "Major hazard bonus",
     "points.kind.reversal": "Reversal",

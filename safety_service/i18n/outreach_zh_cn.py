@@ -108,6 +108,7 @@ MESSAGES: dict[str, str] = {
     "points.claim_with": "填写你的工号领取这份举报的积分",
     "points.claim": "领取积分",
     "points.claimed": "已领取 {ref} 的积分。",
+    "points.claim_entry": "凭查询码和工号领取了这份匿名举报的积分",
     "points.kind.award": "举报奖励",
     "points.kind.bonus": "重大隐患奖励",
     "points.kind.reversal": "撤销",

@@ -1,6 +1,20 @@
 """简体中文 (zh-CN): the first language of every page."""
 
-from safety_service.i18n import console_zh_cn, counselling_zh_cn, outreach_zh_cn
+from safety_service.i18n import (
+    accounts_zh_cn,
+    awards_zh_cn,
+    console_zh_cn,
+    counselling_zh_cn,
+    family_zh_cn,
+    kiosks_zh_cn,
+    library_zh_cn,
+    major_zh_cn,
+    notify_zh_cn,
+    outreach_zh_cn,
+    risks_zh_cn,
+    rules_zh_cn,
+    score_zh_cn,
+)
 
 MESSAGES: dict[str, str] = {
     "app.name": "安全隐患随手拍",
@@ -20,17 +34,20 @@ MESSAGES: dict[str, str] = {
     "report.anonymous": "可以匿名举报：姓名和工号都不填即为匿名，不会记录你的身份。",
     "report.bulletin": "安全提示",
     "report.submit": "提交举报",
+    "report.track_link": "查询已提交举报的处理进展",
     "receipt.title": "举报已收到",
     "receipt.thanks": "感谢你为安全生产出力！安全员会尽快核实处理。",
     "receipt.ref": "隐患编号",
     "receipt.tracking_code": "查询码",
-    "receipt.keep": "请记下或截图保存查询码，凭它随时查看处理进展。",
+    "receipt.keep": "请记下或截图保存查询码。以后打开 {url} 输入查询码，随时查看处理进展。",
     "receipt.track_link": "查看处理进展",
     "receipt.already": "这份举报此前已提交成功，没有重复登记。",
     "receipt.another": "再报一条",
     "track.title": "举报处理进展",
     "track.lookup": "输入查询码",
     "track.lookup_submit": "查询",
+    "track.lookup_help": "查询码在举报成功的页面上；在信息终端举报的，终端屏幕和处理通知里也有。",
+    "track.another": "查询另一个查询码",
     "track.ref": "隐患编号",
     "track.location": "地点",
     "track.category": "类别",
@@ -90,14 +107,26 @@ MESSAGES: dict[str, str] = {
     "error.photo.too_large": "照片太大（不能超过 {max_mb} MB），请重新拍一张或选小一点的照片。",
     "error.photo.unsupported": "只支持 JPEG、PNG、WebP、HEIC 格式的照片。",
     "error.photo.unreadable": "照片无法读取，文件可能已损坏，请重新拍一张。",
-    "error.photo.too_many_pixels": "照片分辨率过大，无法处理，请重新拍一张。",
+    "error.photo.too_many_pixels": "照片分辨率过大，无法处理；请用手机默认的分辨率重新拍一张。",
     "error.body_too_large": "提交的内容太大（不能超过 {max_mb} MB），请换一张小一点的照片。",
     "error.rate_limited": "提交太频繁了，请 {seconds} 秒后再试。",
     "error.busy": "系统繁忙，举报没有保存，请稍后再点一次提交（不会重复登记）。",
+    "error.tracking.missing": "请输入查询码。",
+    "error.rate_limited_report": "发送太频繁了，这条举报还没有发出。你填写的内容都保留在下面，请 {seconds} 秒后再点“提交举报”。如果选了照片，请重新选择。",
     "error.tracking.not_found": "没有找到这个查询码对应的举报，请检查是否输入正确。",
     "error.not_found": "页面不存在。",
 }
 
 MESSAGES.update(console_zh_cn.MESSAGES)
+MESSAGES.update(kiosks_zh_cn.MESSAGES)
+MESSAGES.update(rules_zh_cn.MESSAGES)
 MESSAGES.update(outreach_zh_cn.MESSAGES)
 MESSAGES.update(counselling_zh_cn.MESSAGES)
+MESSAGES.update(family_zh_cn.MESSAGES)
+MESSAGES.update(accounts_zh_cn.MESSAGES)
+MESSAGES.update(risks_zh_cn.MESSAGES)
+MESSAGES.update(notify_zh_cn.MESSAGES)
+MESSAGES.update(library_zh_cn.MESSAGES)
+MESSAGES.update(major_zh_cn.MESSAGES)
+MESSAGES.update(score_zh_cn.MESSAGES)
+MESSAGES.update(awards_zh_cn.MESSAGES)

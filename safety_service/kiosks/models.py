@@ -23,7 +23,16 @@ class Kiosk(SQLModel, table=True):
     # Mosquitto's own PBKDF2-SHA512 format ($7$...), so the broker's password file is written as is.
     password_hash: str = Field(max_length=255)
     active: bool = True
+    # Removing retires a kiosk for good but keeps the row: hazards refer to it, and its id stays taken.
+    removed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime, nullable=False))
     status: str = Field(default="unknown", sa_type=String(16))
     status_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     software_version: str | None = Field(default=None, max_length=64)
+
+    @property
+    def state(self) -> str:
+        """``active``, ``disabled`` or ``removed``."""
+        if self.removed_at is not None:
+            return "removed"
+        return "active" if self.active else "disabled"

@@ -7,14 +7,23 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from safety_service.errors import AlreadyExists, NotFound
+from safety_service.clock import utc_now
+from safety_service.errors import AlreadyExists, DomainError, NotApplicable, NotFound
 from safety_service.kiosks.models import Kiosk
 from safety_service.kiosks.schemas import KioskCreate, KioskCredentials
 from safety_service.locations import service as locations_service
 from safety_service.locations.models import Location, Site
-from safety_service.mqtt.topics import bulletin_topic, kiosk_topic
+from safety_service.protocol.topics import (
+    board_topic,
+    bulletin_topic,
+    categories_topic,
+    family_messages_topic,
+    kiosk_topic,
+)
+from safety_service.validation import broken_rules
 
 PBKDF2_ITERATIONS = 101  # mosquitto_passwd's default for its $7$ format
 
@@ -36,22 +45,38 @@ def check_mosquitto_hash(password: str, hashed: str) -> bool:
     return kind == "7" and hmac.compare_digest(expected, base64.b64decode(digest))
 
 
+def input_problems(session: Session, *, values: dict[str, str]) -> list[DomainError]:
+    """Every rule of a new kiosk the typed values break, each checked alone (its id taken, an unknown or
+    retired location), so a form names them all at once; add_kiosk checks them again."""
+    return broken_rules({"kiosk_id": lambda kiosk_id: _free_id(session, kiosk_id),
+                         "location_code": lambda code: locations_service.get_location(
+                             session, code=code, field="location_code")}, values)
+
+
+def _free_id(session: Session, kiosk_id: str) -> None:
+    existing = session.exec(select(Kiosk).where(Kiosk.kiosk_id == kiosk_id)).first()
+    if existing is not None:
+        taken = "was removed; its id stays taken for its history" if existing.removed_at else "already exists"
+        raise AlreadyExists(f"kiosk {kiosk_id!r} {taken}", field="kiosk_id")
+
+
 def add_kiosk(session: Session, *, site: Site, data: KioskCreate) -> tuple[Kiosk, KioskCredentials]:
     """Register a kiosk at a location; returns it with its new credentials (the password only now)."""
-    if session.exec(select(Kiosk).where(Kiosk.kiosk_id == data.kiosk_id)).first() is not None:
-        raise AlreadyExists(f"kiosk {data.kiosk_id!r} already exists", field="kiosk_id")
+    _free_id(session, data.kiosk_id)
     location = locations_service.get_location(session, code=data.location_code, field="location_code")
     password = secrets.token_urlsafe(18)
     kiosk = Kiosk(kiosk_id=data.kiosk_id, site_id=site.id, location_id=location.id,
                   password_hash=mosquitto_hash(password))
     session.add(kiosk)
     session.flush()
-    credentials = KioskCredentials(
+    return kiosk, _credentials(kiosk, site=site.code, password=password)
+
+
+def _credentials(kiosk: Kiosk, *, site: str, password: str) -> KioskCredentials:
+    return KioskCredentials(
         kiosk_id=kiosk.kiosk_id, username=kiosk.kiosk_id, password=password,
-        report_topic=kiosk_topic(site.code, kiosk.kiosk_id, "report"),
-        ack_topic=kiosk_topic(site.code, kiosk.kiosk_id, "ack"),
+        report_topic=kiosk_topic(site, kiosk.kiosk_id, "report"), ack_topic=kiosk_topic(site, kiosk.kiosk_id, "ack"),
     )
-    return kiosk, credentials
 
 
 def get_kiosk(session: Session, *, kiosk_id: str) -> Kiosk:
@@ -62,6 +87,52 @@ def get_kiosk(session: Session, *, kiosk_id: str) -> Kiosk:
     return kiosk
 
 
+def _present(session: Session, kiosk_id: str) -> Kiosk:
+    """The kiosk, refusing one that was removed (NotApplicable)."""
+    kiosk = get_kiosk(session, kiosk_id=kiosk_id)
+    if kiosk.removed_at is not None:
+        raise NotApplicable(f"kiosk {kiosk_id!r} was removed", field="kiosk_id")
+    return kiosk
+
+
+def disable_kiosk(session: Session, *, kiosk_id: str) -> Kiosk:
+    """Shut a kiosk out of the broker until it is enabled again (its reports and history stay)."""
+    kiosk = _present(session, kiosk_id)
+    kiosk.active = False
+    session.flush()
+    return kiosk
+
+
+def enable_kiosk(session: Session, *, kiosk_id: str) -> Kiosk:
+    """Let a disabled kiosk connect again with the password it had."""
+    kiosk = _present(session, kiosk_id)
+    kiosk.active = True
+    session.flush()
+    return kiosk
+
+
+def rotate_credentials(session: Session, *, site: str, kiosk_id: str) -> tuple[Kiosk, KioskCredentials]:
+    """Give a kiosk a new password (shown only now); the old one stops working."""
+    kiosk = _present(session, kiosk_id)
+    password = secrets.token_urlsafe(18)
+    kiosk.password_hash = mosquitto_hash(password)
+    session.flush()
+    return kiosk, _credentials(kiosk, site=site, password=password)
+
+
+def remove_kiosk(session: Session, *, kiosk_id: str) -> Kiosk:
+    """Retire a kiosk for good: it can never connect again, its id is never reused, its history stays.
+
+    The row is kept rather than deleted: hazards reported through the kiosk refer to it, and its
+    MQTT username names topics (and a broker session) that must not pass to another device.
+    """
+    kiosk = _present(session, kiosk_id)
+    kiosk.active, kiosk.removed_at = False, utc_now()
+    kiosk.password_hash = mosquitto_hash(secrets.token_urlsafe(32))  # no password of old matches it
+    session.flush()
+    return kiosk
+
+
 def list_kiosks(session: Session) -> list[tuple[Kiosk, Location]]:
     """Every kiosk with its location, by id."""
     query = select(Kiosk, Location).join(Location).order_by(col(Kiosk.kiosk_id))
@@ -69,8 +140,10 @@ def list_kiosks(session: Session) -> list[tuple[Kiosk, Location]]:
 
 
 def set_status(kiosk: Kiosk, *, state: str, version: str | None, at: datetime) -> None:
-    """Record what the kiosk's retained status (or its last will) says."""
-    kiosk.status, kiosk.status_at = state, at
+    """Record what the kiosk's retained status (or its last will) says; ``status_at`` is when the kiosk
+    came to this status (a repeated status, such as the retained one on a reconnect, keeps it)."""
+    if state != kiosk.status or kiosk.status_at is None:
+        kiosk.status, kiosk.status_at = state, at
     if version:
         kiosk.software_version = version
 
@@ -87,26 +160,49 @@ def broker_acl(site: str, service_username: str) -> str:
         *[f"pattern write {own.format(kind=kind)}" for kind in ("report", "status", "bulletin-read")],
         *[f"pattern read {own.format(kind=kind)}" for kind in ("ack", "notice")],
         f"pattern read {bulletin_topic(site)}",
+        f"pattern read {board_topic(site, '+')}",
+        f"pattern read {categories_topic(site)}",
+        f"pattern read {family_messages_topic(site)}",
     ]
     return "\n".join(lines) + "\n"
 
 
-def broker_passwords(session: Session, *, service_username: str, service_password: str) -> str:
-    """Mosquitto password file: the service's account and every active kiosk's."""
-    lines = [f"{service_username}:{mosquitto_hash(service_password)}"]
-    for kiosk in session.exec(select(Kiosk).where(col(Kiosk.active)).order_by(col(Kiosk.kiosk_id))).all():
-        lines.append(f"{kiosk.kiosk_id}:{kiosk.password_hash}")
-    return "\n".join(lines) + "\n"
+def broker_passwords(session: Session) -> str:
+    """Mosquitto password file of the kiosks' listener: every active kiosk's account, never the service's."""
+    kiosks = session.exec(select(Kiosk).where(col(Kiosk.active)).order_by(col(Kiosk.kiosk_id))).all()
+    return "".join(f"{kiosk.kiosk_id}:{kiosk.password_hash}\n" for kiosk in kiosks)
+
+
+def service_passwords_path(password_file: Path) -> Path:
+    """The service listener's password file, beside the kiosks' (``docker/mosquitto.conf``)."""
+    return password_file.with_name(f"service-{password_file.name}")
 
 
 def write_broker_files(session: Session, *, site: str, service_username: str, service_password: str,
                        password_file: Path, acl_file: Path) -> None:
-    """Write the password file and ACL atomically (the broker reloads them on SIGHUP)."""
-    for path, text in ((password_file, broker_passwords(session, service_username=service_username,
-                                                        service_password=service_password)),
+    """Write the kiosks' and the service's password files and the ACL atomically (the broker reloads
+    them on SIGHUP). The service's account is only in its own file, for its own listener, where its
+    instances keep their client ids; on the kiosks' listener every client id is the username."""
+    service_line = f"{service_username}:{mosquitto_hash(service_password)}\n"
+    for path, text in ((password_file, broker_passwords(session)),
+                       (service_passwords_path(password_file), service_line),
                        (acl_file, broker_acl(site, service_username))):
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(path.suffix + ".tmp")
         temporary.write_text(text, encoding="utf-8")
         temporary.chmod(0o644)  # the broker may run as another user; the passwords are random tokens
         temporary.replace(path)
+
+
+KIOSK_STATUSES = ("online", "offline", "unknown")
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    """Kiosks in service (active, not removed) by their last status: online, offline, unknown."""
+    query = select(Kiosk.status, func.count()).where(col(Kiosk.active).is_(True), col(Kiosk.removed_at).is_(None)) \
+        .group_by(Kiosk.status)
+    counts = dict.fromkeys(KIOSK_STATUSES, 0)
+    for status, count in session.exec(query).all():
+        key = status if status in counts else "unknown"
+        counts[key] += count
+    return counts

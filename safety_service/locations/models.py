@@ -1,6 +1,7 @@
 """Sites (mines), areas, locations where hazards are found, and hazard categories."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -36,6 +37,18 @@ class Area(AreaBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="org_unit.id", index=True)  # the unit in charge
+
+
+class LocationKind(StrEnum):
+    """What kind of place a location is: a fixed list, so places group and print alike."""
+
+    pithead = "pithead"  # 井口
+    roadway = "roadway"  # 巷道
+    working_face = "working_face"  # 采掘工作面
+    chamber = "chamber"  # 硐室
+    workshop = "workshop"  # 地面车间、库房
+    site = "site"  # 其他地点
 
 
 class LocationBase(SQLModel):
@@ -53,6 +66,7 @@ class Location(LocationBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id", index=True)
     area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="org_unit.id", index=True)  # else its area's unit
     active: bool = True
     created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime, nullable=False))
 

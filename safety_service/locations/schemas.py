@@ -1,23 +1,54 @@
 """Request and response models for areas, locations and categories."""
 
+from pydantic import ConfigDict, field_validator
 from sqlmodel import Field, SQLModel
 
-from safety_service.locations.models import AreaBase, CategoryBase, LocationBase
+from safety_service.locations.models import AreaBase, CategoryBase, LocationBase, LocationKind
+from safety_service.validation import one_line
 
 
 class AreaCreate(AreaBase):
-    pass
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "code": "N1",
+        "name_zh": "北一采区",
+        "name_en": "North 1 district",
+    }]})
+
+    @field_validator("name_zh", "name_en")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return one_line(value)
 
 
 class AreaPublic(AreaBase):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "south", "name_zh": "南翼采区",
+        "name_en": "South wing", "id": 2}]})
+
     id: int
 
 
 class LocationCreate(LocationBase):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "code": "PH-1",
+        "name_zh": "主井井口",
+        "name_en": "Main shaft pithead",
+        "kind": "pithead",
+        "area_code": "N1",
+    }]})
+
     area_code: str | None = Field(default=None, max_length=32)
+    kind: LocationKind = LocationKind.site
+
+    @field_validator("name_zh", "name_en")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return one_line(value)
 
 
 class LocationPublic(LocationBase):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "PH-AUX", "name_zh": "副井井口",
+        "name_en": "Auxiliary shaft pithead", "kind": "pithead", "id": 2, "active": True, "area_code": "south"}]})
+
     id: int
     active: bool
     area_code: str | None = None
@@ -29,10 +60,23 @@ class LocationsPublic(SQLModel):
 
 
 class CategoryCreate(CategoryBase):
-    pass
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "code": "roof",
+        "name_zh": "顶板",
+        "name_en": "Roof",
+        "sort_order": 10,
+    }]})
+
+    @field_validator("name_zh", "name_en")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return one_line(value)
 
 
 class CategoryPublic(CategoryBase):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "roof", "name_zh": "顶板", "name_en": "Roof",
+        "sort_order": 10, "id": 1, "active": True}]})
+
     id: int
     active: bool
 

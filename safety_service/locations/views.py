@@ -2,7 +2,9 @@
 
 from fastapi import APIRouter
 
+from safety_service.api.answers import answers
 from safety_service.api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep
+from safety_service.clock import utc_now
 from safety_service.locations import service as locations_service
 from safety_service.locations.schemas import (
     AreaCreate,
@@ -29,7 +31,7 @@ def list_locations(session: SessionDep, _user: CurrentUser) -> LocationsPublic:
     return LocationsPublic(data=data, count=len(data))
 
 
-@router.post("/locations", response_model=LocationPublic, status_code=201)
+@router.post("/locations", response_model=LocationPublic, status_code=201, responses=answers(404, 409))
 def create_location(session: SessionDep, settings: SettingsDep, _admin: AdminUser,
                     data: LocationCreate) -> LocationPublic:
     """Add a location (administrators)."""
@@ -39,7 +41,7 @@ def create_location(session: SessionDep, settings: SettingsDep, _admin: AdminUse
     return LocationPublic.model_validate(location, update={"area_code": data.area_code})
 
 
-@router.post("/areas", response_model=AreaPublic, status_code=201)
+@router.post("/areas", response_model=AreaPublic, status_code=201, responses=answers(409))
 def create_area(session: SessionDep, settings: SettingsDep, _admin: AdminUser, data: AreaCreate) -> AreaPublic:
     """Add an area (administrators)."""
     site = locations_service.ensure_site(session, code=settings.site, name_zh=settings.site_name)
@@ -55,9 +57,10 @@ def list_categories(session: SessionDep) -> CategoriesPublic:
     return CategoriesPublic(data=data, count=len(data))
 
 
-@router.post("/categories", response_model=CategoryPublic, status_code=201)
-def create_category(session: SessionDep, _admin: AdminUser, data: CategoryCreate) -> CategoryPublic:
-    """Add a hazard category (administrators)."""
-    category = locations_service.add_category(session, data=data)
+@router.post("/categories", response_model=CategoryPublic, status_code=201, responses=answers(409))
+def create_category(session: SessionDep, settings: SettingsDep, _admin: AdminUser,
+                    data: CategoryCreate) -> CategoryPublic:
+    """Add a hazard category (administrators); the kiosks get the new list."""
+    category = locations_service.add_category(session, data=data, site=settings.site, now=utc_now())
     session.commit()
     return CategoryPublic.model_validate(category)

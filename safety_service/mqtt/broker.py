@@ -3,10 +3,12 @@
 It is for one-command runs: development, demos, a small site. Production uses Mosquitto (``docker/``).
 What amqtt 0.12.1 does differently, found by testing it: MQTT 3.1.1 only; a QoS 1 message in
 flight to a client that drops, or that is not acknowledged within 5 s, is discarded rather than
-resent (queued messages for an offline persistent session are kept, and arrive flagged retained);
-a connection attempt with another client's id wipes that client's session before its credentials
-are checked, so keep the broker on loopback unless the network is trusted. It also replays other
-clients' retained messages and never enforces the keep-alive: both are corrected below.
+resent (queued messages for an offline persistent session are kept, and arrive flagged retained).
+It looks a CONNECT's client id up before checking its credentials (a refused clean-session CONNECT
+wiped that client's session, a persistent one took its connection over), replays other clients'
+retained messages, and never enforces the keep-alive: all three are corrected below. A kiosk's
+client id is its username, as with Mosquitto's ``use_username_as_clientid``: no kiosk can connect
+under another kiosk's id or the service's.
 """
 
 import asyncio
@@ -20,25 +22,36 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from amqtt.adapters import ReaderAdapter, WriterAdapter
 from amqtt.broker import Broker
 from amqtt.contexts import Action, BaseContext
-from amqtt.errors import BrokerError
+from amqtt.errors import AMQTTError, BrokerError, MQTTError, NoDataError
+from amqtt.mqtt.connack import NOT_AUTHORIZED, ConnackPacket
+from amqtt.mqtt.protocol.broker_handler import BrokerProtocolHandler
 from amqtt.plugins.base import BaseAuthPlugin, BasePlugin, BaseTopicPlugin
 from amqtt.session import Session as MqttSession
+from amqtt.utils import gen_client_id
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from safety_service.config import Settings
 from safety_service.kiosks.models import Kiosk
 from safety_service.kiosks.service import check_mosquitto_hash
-from safety_service.mqtt.topics import bulletin_topic, kiosk_topic
+from safety_service.mqtt.revocation import CredentialWatch
+from safety_service.protocol.topics import (
+    board_topic,
+    bulletin_topic,
+    categories_topic,
+    family_messages_topic,
+    kiosk_topic,
+)
 
 logger = logging.getLogger(__name__)
 
 SERVICE_USERNAME = "safety-service"
 KIOSK_WRITES = ("report", "status", "bulletin-read")
 KIOSK_READS = ("ack", "notice")
-HASH_CACHE_SECONDS = 5.0
+CREDENTIALS_CHECK_SECONDS = 1.0
 SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
 WATCHDOG_SECONDS = 1.0
 WILDCARD_HOSTS = ("", "0.0.0.0", "::")
@@ -65,8 +78,6 @@ class AccessPolicy:
     engine: Engine
     site: str
     service_password: str
-    cache_seconds: float = HASH_CACHE_SECONDS
-    _hashes: dict[str, tuple[float, str | None]] = field(default_factory=dict)
 
     async def authenticate(self, username: str | None, password: str | bytes | None) -> bool:
         """Whether these credentials are the service's or an active kiosk's; never anonymous."""
@@ -75,7 +86,7 @@ class AccessPolicy:
         secret = password.decode("utf-8", "replace") if isinstance(password, bytes) else password
         if username == SERVICE_USERNAME:
             return hmac.compare_digest(secret.encode(), self.service_password.encode())
-        hashed = await self._kiosk_hash(username)
+        hashed = await asyncio.to_thread(self._load_hash, username)  # never cached: a disabled kiosk is out at once
         return hashed is not None and check_mosquitto_hash(secret, hashed)
 
     def allows(self, username: str | None, topic: str, action: Action) -> bool:
@@ -87,15 +98,10 @@ class AccessPolicy:
         if action == Action.PUBLISH:
             return topic in [kiosk_topic(self.site, username, kind) for kind in KIOSK_WRITES]
         readable = [kiosk_topic(self.site, username, kind) for kind in KIOSK_READS]
-        return topic in [*readable, bulletin_topic(self.site)]
-
-    async def _kiosk_hash(self, kiosk_id: str) -> str | None:
-        cached = self._hashes.get(kiosk_id)
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
-        hashed = await asyncio.to_thread(self._load_hash, kiosk_id)
-        self._hashes[kiosk_id] = (time.monotonic() + self.cache_seconds, hashed)
-        return hashed
+        boards = board_topic(self.site, "")
+        is_board = topic.startswith(boards) and "/" not in topic[len(boards):] and "#" not in topic[len(boards):]
+        shared = [bulletin_topic(self.site), categories_topic(self.site), family_messages_topic(self.site)]
+        return topic in [*readable, *shared] or is_board
 
     def _load_hash(self, kiosk_id: str) -> str | None:
         with Session(self.engine) as session:
@@ -169,7 +175,56 @@ class LivenessPlugin(BasePlugin[BaseContext]):
 
 
 class _Broker(Broker):
-    """amqtt's broker, sending a client only the retained messages of its own subscriptions."""
+    """amqtt's broker, checking credentials before a CONNECT touches any session, and sending a
+    client only the retained messages of its own subscriptions."""
+
+    def __init__(self, config: dict[str, Any], policy: AccessPolicy) -> None:
+        super().__init__(config)
+        self.policy = policy
+
+    async def _initialize_client_session(self, reader: ReaderAdapter, writer: WriterAdapter, remote_address: str,
+                                         remote_port: int) -> tuple[BrokerProtocolHandler, MqttSession]:
+        try:
+            handler, incoming = await BrokerProtocolHandler.init_from_connect(reader, writer, self.plugins_manager)
+        except (AMQTTError, MQTTError, NoDataError):
+            await writer.close()
+            raise
+        await self._admit(incoming, writer)
+        return handler, await self._adopt_session(incoming)
+
+    async def _admit(self, incoming: MqttSession, writer: WriterAdapter) -> None:
+        """Refuse wrong credentials before anything else; a kiosk's client id becomes its username."""
+        if not await self.policy.authenticate(incoming.username, incoming.password):
+            logger.warning("mqtt connection refused", extra={"username": incoming.username,
+                                                             "client_id": incoming.client_id})
+            await ConnackPacket.build(0, NOT_AUTHORIZED).to_stream(writer)
+            await writer.close()
+            raise MQTTError(f"refused the credentials of {incoming.username!r}")
+        if incoming.username != SERVICE_USERNAME and incoming.client_id != incoming.username:
+            logger.info("mqtt kiosk given its own client id", extra={"username": incoming.username,
+                                                                     "client_id": incoming.client_id})
+            incoming.client_id = incoming.username
+
+    async def _adopt_session(self, incoming: MqttSession) -> MqttSession:
+        """amqtt 0.12.1's session lookup (``Broker._initialize_client_session``), for admitted clients only."""
+        session = incoming
+        if incoming.clean_session:
+            if incoming.client_id:
+                await self._delete_session(incoming.client_id)
+            else:
+                incoming.client_id = gen_client_id()
+            incoming.parent = 0
+        elif incoming.client_id in self._sessions:
+            session, _ = self._sessions[incoming.client_id]
+            for name in ("will_flag", "will_message", "will_topic", "will_qos", "keep_alive", "username", "password"):
+                setattr(session, name, getattr(incoming, name))
+            session.parent = 1
+        else:
+            incoming.parent = 0
+        delay = self.config.get("timeout-disconnect-delay", 0)
+        if session.keep_alive > 0 and isinstance(delay, int):
+            session.keep_alive += delay
+        return session
 
     async def _publish_retained_messages_for_subscription(self, subscription: tuple[str, int],
                                                           session: MqttSession) -> None:
@@ -189,6 +244,7 @@ class EmbeddedBroker:
         self.liveness = Liveness()
         self._broker: _Broker | None = None
         self._watchdog: asyncio.Task[None] | None = None
+        self._revoker: asyncio.Task[None] | None = None
 
     @property
     def service_url(self) -> str:
@@ -207,7 +263,7 @@ class EmbeddedBroker:
 
     async def start(self) -> None:
         """Listen in the running event loop; BrokerPortTaken when the port is in use."""
-        self._broker = _Broker(self._config())
+        self._broker = _Broker(self._config(), self.policy)
         try:
             await self._broker.start()
         except BrokerError as exc:
@@ -216,14 +272,17 @@ class EmbeddedBroker:
                 raise port_taken(self.host, self.port, exc.__cause__.strerror) from None
             raise
         self._watchdog = asyncio.create_task(self._watch_keepalive(), name="mqtt-keepalive")
+        self._revoker = asyncio.create_task(self._watch_credentials(CredentialWatch(self.policy.engine)),
+                                            name="mqtt-credentials")
         logger.info("embedded mqtt broker listening", extra={"host": self.host, "port": self.port})
 
     async def stop(self) -> None:
         """Close every connection and stop listening."""
-        if self._watchdog is not None:
-            self._watchdog.cancel()
-            await asyncio.gather(self._watchdog, return_exceptions=True)
-            self._watchdog = None
+        for task in (self._watchdog, self._revoker):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._watchdog = self._revoker = None
         if self._broker is not None:
             await self._broker.shutdown()
             self._broker = None
@@ -247,3 +306,28 @@ class EmbeddedBroker:
                         and self.liveness.silent_for(client_id) > 1.5 * session.keep_alive:
                     logger.info("mqtt client silent past its keep-alive", extra={"client_id": client_id})
                     await handler.handle_connection_closed()  # the broker then publishes its will
+
+    async def _watch_credentials(self, watch: CredentialWatch) -> None:
+        """Drop kiosks disabled, removed or given a new password since they connected (as Mosquitto on SIGHUP)."""
+        while True:
+            await asyncio.sleep(CREDENTIALS_CHECK_SECONDS)
+            kiosks = {session.client_id: (session, handler)
+                      for session, handler in (self._broker.sessions.values() if self._broker else [])
+                      if session.transitions.is_connected() and session.username not in (None, SERVICE_USERNAME)}
+            if not kiosks:
+                continue
+            passwords = [(client_id, session.username, _text(session.password))
+                         for client_id, (session, _) in kiosks.items()]
+            try:
+                revoked = await asyncio.to_thread(watch.revoked, passwords)
+            except Exception:  # the database is away: keep who is in, look again next time
+                logger.exception("mqtt credential check failed")
+                continue
+            for client_id in revoked:
+                logger.warning("mqtt kiosk dropped: account disabled, removed or given a new password",
+                               extra={"username": kiosks[client_id][0].username, "client_id": client_id})
+                await kiosks[client_id][1].handle_connection_closed()
+
+
+def _text(password: str | bytes | None) -> str:
+    return password.decode("utf-8", "replace") if isinstance(password, bytes) else password or ""

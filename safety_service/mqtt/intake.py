@@ -1,32 +1,57 @@
 """Kiosk messages applied in batches: reports through the one intake path, status updates,
 bulletin-read confirmations, and for every report an ack in the outbox, written in the same transaction.
 
-Nothing here talks to the broker; ``mqtt.service`` feeds it and publishes the outbox after commit.
+Nothing here talks to the broker; ``mqtt.client`` feeds it and publishes the outbox after commit.
 """
 
+import base64
+import binascii
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from uuid import UUID, uuid4
+from functools import cached_property
+from uuid import UUID
 
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from safety_service.bulletins import reads as bulletins_reads
 from safety_service.clock import utc_now
-from safety_service.errors import DomainError, NotApplicable, NotFound
+from safety_service.errors import DomainError, InvalidInput, NotApplicable, NotFound, first_match
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.schemas import HazardReport
 from safety_service.hazards.states import Channel
 from safety_service.kiosks import service as kiosks_service
 from safety_service.kiosks.models import Kiosk
 from safety_service.locations.models import Location
-from safety_service.mqtt.models import DeadLetter, OutboxMessage
-from safety_service.mqtt.payloads import AckError, BulletinRead, KioskAck, KioskReport, KioskStatus
-from safety_service.mqtt.topics import kiosk_topic, parse_kiosk_topic
+from safety_service.mqtt.models import DeadLetter
+from safety_service.outbox import service as outbox
+from safety_service.outbox.service import Outgoing
+from safety_service.photos import service as photos_service
+from safety_service.photos.processing import PhotoLimits, PhotoRejected, ProcessedPhoto, process_photo
+from safety_service.protocol import messages
+from safety_service.protocol.payloads import (
+    AckError,
+    BulletinRead,
+    KioskReport,
+    KioskReportV2,
+    KioskReportV3,
+    KioskStatus,
+)
+from safety_service.protocol.topics import KioskTopic, kiosk_topic, parse_kiosk_topic
 
 logger = logging.getLogger(__name__)
+REPORT_VERSIONS: dict[str, type[KioskReport]] = {"kiosk-report/2": KioskReportV2, "kiosk-report/3": KioskReportV3}
+
+
+# The kiosk's ack code for a domain error the one intake path raised, first match wins (as
+# api/errors.STATUS gives the HTTP status); any other domain error is "refused".
+ACK_CODES: dict[type[DomainError], str] = {
+    NotFound: "not_found",
+    InvalidInput: "invalid_input",
+}
 
 
 @dataclass(frozen=True)
@@ -38,16 +63,19 @@ class Incoming:
     received_at: datetime
     failure: str | None = None
 
+    @cached_property
+    def kiosk(self) -> KioskTopic | None:
+        """The topic's parts, parsed once for every step that needs them; None for a topic not a kiosk's."""
+        return parse_kiosk_topic(self.topic)
+
 
 @dataclass(frozen=True)
-class Outgoing:
-    """An outbox row to publish once its transaction committed."""
+class KioskSubmission:
+    """A parsed kiosk report: the payload, the report every channel builds, and its processed photos."""
 
-    key: str
-    topic: str
-    payload: str
-    qos: int = 1
-    retain: bool = False
+    payload: KioskReport
+    report: HazardReport
+    photos: list[ProcessedPhoto]
 
 
 @dataclass
@@ -57,6 +85,7 @@ class Applied:
 
     outbox: list[Outgoing] = field(default_factory=list)
     refused: str | None = None
+    report: str | None = None  # for a report: ``created``, ``duplicate`` or ``refused`` (what metrics count)
 
 
 class Refused(Exception):
@@ -67,29 +96,35 @@ class Refused(Exception):
         self.code, self.message, self.field, self.report_id = code, message, field, report_id
 
 
-def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone: str) -> list[Applied]:
-    """Apply a batch of kiosk messages; one result per message, in order."""
+def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone: str,
+                photo_limits: PhotoLimits | None = None) -> list[Applied]:
+    """Apply a batch of kiosk messages; one result per message, in order. A report's photos are stored
+    with the hazard it created, in the same transaction (a repeated report stores none)."""
     kiosks = _kiosks(session, items)
     results = [Applied() for _ in items]
-    reports: list[tuple[int, KioskReport, HazardReport]] = []
+    reports: list[tuple[int, KioskSubmission]] = []
     reads: list[tuple[int, bulletins_reads.ReadInput]] = []
     for index, item in enumerate(items):
         try:
-            parsed = _parse(item, kiosks, site=site)
+            parsed = _parse(item, kiosks, site=site, photo_limits=photo_limits or PhotoLimits())
         except Refused as refused:
             _refuse(session, item, refused, results[index], site=site)
             continue
-        if isinstance(parsed, tuple):
-            reports.append((index, *parsed))
+        if isinstance(parsed, KioskSubmission):
+            reports.append((index, parsed))
         elif isinstance(parsed, bulletins_reads.ReadInput):
             reads.append((index, parsed))
-    receipts = hazards_intake.report_hazards(session, reports=[r for _, _, r in reports], timezone=timezone)
-    for (index, payload, _), receipt in zip(reports, receipts, strict=True):
-        results[index].outbox.append(_ack(items[index], payload, receipt, site=site))
+    receipts = hazards_intake.report_hazards(session, reports=[r.report for _, r in reports], timezone=timezone)
+    for (index, submission), receipt in zip(reports, receipts, strict=True):
+        results[index].outbox.append(_ack(items[index], submission.payload, receipt, site=site))
+        results[index].report = "refused" if receipt.error else "created" if receipt.created else "duplicate"
         if receipt.error is not None:
-            _keep(session, items[index], f"{type(receipt.error).__name__}: {receipt.error.message}", results[index])
+            _keep(session, items[index], f"{ack_code(receipt.error)}: {receipt.error.message}", results[index])
+        elif receipt.created and receipt.hazard_id is not None:
+            for photo in submission.photos:
+                photos_service.add_photo(session, hazard_id=receipt.hazard_id, photo=photo)
     _apply_reads(session, items, reads, results, site=site)
-    _store_outbox(session, [row for result in results for row in result.outbox], at=utc_now())
+    outbox.store(session, [row for result in results for row in result.outbox], at=utc_now())
     return results
 
 
@@ -103,55 +138,99 @@ def _apply_reads(session: Session, items: list[Incoming], reads: list[tuple[int,
                     site=site)
 
 
-def _store_outbox(session: Session, rows: list[Outgoing], *, at: datetime) -> None:
-    if rows:
-        session.execute(OutboxMessage.__table__.insert(), [
-            {"key": r.key, "topic": r.topic, "payload": r.payload, "qos": r.qos, "retain": r.retain,
-             "created_at": at, "published_at": None} for r in rows])
-
-
 def _kiosks(session: Session, items: list[Incoming]) -> dict[str, tuple[Kiosk, str]]:
-    ids = {t.kiosk_id for t in (parse_kiosk_topic(i.topic) for i in items) if t is not None}
+    ids = {item.kiosk.kiosk_id for item in items if item.kiosk is not None}
     if not ids:
         return {}
     query = select(Kiosk, Location.code).join(Location).where(col(Kiosk.kiosk_id).in_(ids))
     return {kiosk.kiosk_id: (kiosk, code) for kiosk, code in session.exec(query).all()}
 
 
-def _parse(item: Incoming, kiosks: dict[str, tuple[Kiosk, str]], *, site: str
-           ) -> tuple[KioskReport, HazardReport] | bulletins_reads.ReadInput | None:
-    topic = parse_kiosk_topic(item.topic)
+def _parse(item: Incoming, kiosks: dict[str, tuple[Kiosk, str]], *, site: str, photo_limits: PhotoLimits
+           ) -> KioskSubmission | bulletins_reads.ReadInput | None:
+    """Check who sent it and that it reads as JSON, then hand it to its topic kind's handler."""
+    topic = item.kiosk
     if topic is None or topic.site != site:
         raise Refused("unknown_topic", f"not a kiosk topic of site {site!r}")
     found = kiosks.get(topic.kiosk_id)
     if found is None or not found[0].active:
         raise Refused("unknown_kiosk", f"kiosk {topic.kiosk_id!r} is not registered or not active")
-    kiosk, location_code = found
     data = _json(item.payload)
     if item.failure is not None:
         report_id = data.get("report_id") if isinstance(data, dict) else None
         raise Refused("not_applied", f"the service could not apply this message ({item.failure[:200]}); "
                       "it is kept for an operator", report_id=report_id if isinstance(report_id, str) else None)
-    if topic.kind == "status":
-        status = _validate(KioskStatus, data)
-        kiosks_service.set_status(kiosk, state=status.state, version=status.version, at=item.received_at)
-        return None
-    if topic.kind == "bulletin-read":
-        read = _validate(BulletinRead, data)
-        return bulletins_reads.ReadInput(read_id=str(read.read_id), bulletin_id=read.bulletin_id,
-                                         employee_no=read.employee_no, read_at=read.read_at, kiosk_id=kiosk.id)
-    if topic.kind != "report":
+    handler = _HANDLERS.get(topic.kind)
+    if handler is None:
         raise Refused("unsupported", f"messages on {topic.kind!r} are not taken yet")
-    report = _validate(KioskReport, data)
+    kiosk, location_code = found
+    return handler(_Received(item, kiosk, location_code, data, photo_limits))
+
+
+@dataclass(frozen=True)
+class _Received:
+    """A message from a known, active kiosk, read as JSON: what a handler gets."""
+
+    item: Incoming
+    kiosk: Kiosk
+    location_code: str  # the kiosk's own location
+    data: object
+    photo_limits: PhotoLimits
+
+
+def _status(received: _Received) -> None:
+    status = _validate(KioskStatus, received.data)
+    kiosks_service.set_status(received.kiosk, state=status.state, version=status.version,
+                              at=received.item.received_at)
+
+
+def _bulletin_read(received: _Received) -> bulletins_reads.ReadInput:
+    read = _validate(BulletinRead, received.data)
+    return bulletins_reads.ReadInput(read_id=str(read.read_id), bulletin_id=read.bulletin_id,
+                                     employee_no=read.employee_no, read_at=read.read_at, kiosk_id=received.kiosk.id)
+
+
+def _report(received: _Received) -> KioskSubmission:
+    data, kiosk = received.data, received.kiosk
+    version = data.get("schema") if isinstance(data, dict) else None
+    report = _validate(REPORT_VERSIONS.get(version, KioskReport) if isinstance(version, str) else KioskReport, data)
+    photos = _photos(report, received.photo_limits) if isinstance(report, KioskReportV2) else []
     try:  # the register's own rules, should they be stricter than the payload's schema
-        return report, HazardReport(
-            location_code=report.location_code or location_code, category_code=report.category,
+        return KioskSubmission(report, HazardReport(
+            location_code=report.location_code or received.location_code, category_code=report.category,
             description=report.description, source=Channel.kiosk, reporter_employee_no=report.reporter_employee_no,
             reporter_name=report.reporter_name, client_report_id=f"{kiosk.kiosk_id}:{report.report_id}",
-            kiosk=kiosk.kiosk_id,
-        )
+            kiosk=kiosk.kiosk_id, urgent=report.urgent and report.behaviour_at is None,
+            risk_point_code=getattr(report, "risk_point", None),
+            behaviour_at=report.behaviour_at, behaviour_person=report.behaviour_person,
+        ), photos)
     except ValidationError as exc:
         raise _invalid(exc, data) from exc
+
+
+# The handler of each kind of kiosk message (as Frigate's dispatcher maps topics to handlers).
+_HANDLERS: dict[str, Callable[[_Received], KioskSubmission | bulletins_reads.ReadInput | None]] = {
+    "report": _report,
+    "status": _status,
+    "bulletin-read": _bulletin_read,
+}
+
+
+def _photos(report: KioskReportV2, limits: PhotoLimits) -> list[ProcessedPhoto]:
+    """Each photo through the QR page's pipeline (metadata left behind, bombs refused, size bounded)."""
+    processed = []
+    for number, text in enumerate(report.photos):
+        where = f"photos.{number}"
+        try:
+            processed.append(process_photo(base64.b64decode(text, validate=True), max_bytes=limits.max_bytes,
+                                           max_pixels=limits.max_pixels, max_side=limits.max_side))
+        except PhotoRejected as exc:
+            raise Refused("invalid_photo", f"{where}: {exc.message}", field=where,
+                          report_id=str(report.report_id)) from exc
+        except binascii.Error as exc:
+            raise Refused("invalid_payload", f"{where}: not base64: {exc}", field=where,
+                          report_id=str(report.report_id)) from exc
+    return processed
 
 
 def _json(payload: bytes) -> object:
@@ -178,8 +257,7 @@ def _invalid(error: ValidationError, data: object) -> Refused:
 
 def _keep(session: Session, item: Incoming, reason: str, result: Applied) -> None:
     """Keep a message that was not applied as a dead letter, with the reason (also the result's)."""
-    topic = parse_kiosk_topic(item.topic)
-    kiosk_id = topic.kiosk_id[:64] if topic else None
+    kiosk_id = item.kiosk.kiosk_id[:64] if item.kiosk else None
     session.add(DeadLetter(topic=item.topic[:255], payload=item.payload.decode("utf-8", "replace"), reason=reason,
                            kiosk_id=kiosk_id, received_at=item.received_at))
     result.refused = reason
@@ -189,34 +267,37 @@ def _refuse(session: Session, item: Incoming, refused: Refused, result: Applied,
     """A refused message: a dead letter, and an error ack where someone can be addressed."""
     _keep(session, item, f"{refused.code}: {refused.message}", result)
     logger.warning("kiosk message refused", extra={"topic": item.topic, "code": refused.code})
-    topic = parse_kiosk_topic(item.topic)
+    topic = item.kiosk
     if topic is None or topic.site != site or topic.kind not in ("report", "bulletin-read"):
         return  # nobody to address: a status or a foreign topic gets no ack
+    if topic.kind == "report":
+        result.report = "refused"
     report_id = refused.report_id if refused.report_id and _is_uuid(refused.report_id) else None
-    ack = KioskAck(schema="kiosk-ack/1", report_id=report_id, outcome="rejected", at=item.received_at,
-                   error=AckError(code=refused.code, field=refused.field, message=refused.message))
-    result.outbox.append(_outbox(kiosk_topic(site, topic.kiosk_id, "ack"), ack))
+    ack = messages.ack(report_id=report_id, outcome="rejected", at=item.received_at,
+                       error=AckError(code=refused.code, field=refused.field, message=refused.message))
+    result.outbox.append(outbox.outgoing(kiosk_topic(site, topic.kiosk_id, "ack"), ack))
 
 
 def _ack(item: Incoming, report: KioskReport, receipt: hazards_intake.Receipt, *, site: str) -> Outgoing:
-    kiosk_id = parse_kiosk_topic(item.topic).kiosk_id  # type: ignore[union-attr]
+    assert item.kiosk is not None  # a report reached the register only from a kiosk's topic
+    kiosk_id = item.kiosk.kiosk_id
     error = receipt.error
-    ack = KioskAck(
-        schema="kiosk-ack/1", report_id=report.report_id, at=item.received_at,
+    ack = messages.ack(
+        report_id=report.report_id, at=item.received_at,
         outcome="rejected" if error else "accepted" if receipt.created else "duplicate",
         hazard_ref=receipt.ref, tracking_code=receipt.tracking_code,
         error=_ack_error(error) if error else None,
     )
-    return _outbox(kiosk_topic(site, kiosk_id, "ack"), ack)
+    return outbox.outgoing(kiosk_topic(site, kiosk_id, "ack"), ack)
+
+
+def ack_code(error: DomainError) -> str:
+    """The ack's error code for a domain error (``ACK_CODES``)."""
+    return first_match(ACK_CODES, error, "refused")
 
 
 def _ack_error(error: DomainError) -> AckError:
-    code = {"NotFound": "not_found", "InvalidInput": "invalid_input"}.get(type(error).__name__, "refused")
-    return AckError(code=code, field=error.field, message=error.message)
-
-
-def _outbox(topic: str, payload: KioskAck) -> Outgoing:
-    return Outgoing(key=uuid4().hex, topic=topic, payload=payload.model_dump_json(by_alias=True))
+    return AckError(code=ack_code(error), field=error.field, message=error.message)
 
 
 def _is_uuid(value: str) -> bool:

@@ -7,9 +7,14 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
+from safety_service.clock import utc_now
 from safety_service.config import Settings
-from safety_service.mqtt.service import MqttService
+from safety_service.database import writer
+from safety_service.locations import service as locations_service
+from safety_service.mqtt.client import MqttService
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +34,8 @@ async def running(app: FastAPI, settings: Settings, engine: Engine, *, enabled: 
         broker = EmbeddedBroker(settings, engine, host=settings.mqtt_embedded_host)
         await broker.start()
         url = broker.service_url
-    service = MqttService(settings, engine, url=url)
+    await anyio.to_thread.run_sync(_publish_categories, settings, engine)
+    service = MqttService(settings, engine, url=url, metrics=app.state.metrics)
     service.start()
     app.state.mqtt = service
     try:
@@ -38,3 +44,16 @@ async def running(app: FastAPI, settings: Settings, engine: Engine, *, enabled: 
         await anyio.to_thread.run_sync(service.stop)
         if broker is not None:
             await broker.stop()
+
+
+def _publish_categories(settings: Settings, engine: Engine) -> None:
+    """Give the kiosks the category list when they never had the current one: a write, so it takes the
+    write lock up front (the scheduler and the demo write at start too); should it still fail, the intake
+    starts all the same and the list goes out with the next change or start."""
+    try:
+        with Session(writer(engine)) as session:
+            if locations_service.ensure_categories_published(session, site=settings.site, now=utc_now()) is not None:
+                logger.info("category list queued for the kiosks", extra={"site": settings.site})
+            session.commit()
+    except SQLAlchemyError:
+        logger.exception("category list not queued for the kiosks", extra={"site": settings.site})

@@ -3,14 +3,20 @@
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData, UploadFile
 
+from safety_service.clock import utc_now
+from safety_service.hazards.intake import BEHAVIOUR_CLOCK_SKEW
 from safety_service.hazards.schemas import HazardReport
 from safety_service.hazards.states import Channel
 from safety_service.i18n import Translator
 
 DESCRIPTION_MAX, NAME_MAX, EMPLOYEE_NO_MAX, CATEGORY_MAX = 2000, 64, 32, 32
+# Categories whose reports suggest the urgent choice on the report page (the reporter decides).
+URGENT_CATEGORIES = frozenset({"gas", "fire", "water", "roof"})
 REPORT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
 
@@ -23,7 +29,20 @@ class ReportForm:
     description: str = ""
     reporter_name: str = ""
     employee_no: str = ""
+    urgent: bool = False
+    risk_point: str = ""
+    # 人的不安全行为 (incl. 违章指挥): the report is about a person's behaviour, when it happened, who (optional).
+    behaviour: bool = False
+    behaviour_at: str = ""
+    behaviour_person: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def behaviour_moment(self) -> datetime | None:
+        """When the behaviour happened, as an aware time (set by ``read_form``)."""
+        return self._moment if self.behaviour else None
+
+    _moment: datetime | None = None
 
 
 def _text(form: FormData, name: str) -> str:
@@ -31,11 +50,18 @@ def _text(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def read_form(form: FormData, t: Translator) -> ReportForm:
+def read_form(form: FormData, t: Translator, *, timezone: str = "Asia/Shanghai") -> ReportForm:
     """The typed values and a translated message for each field that is wrong."""
+    behaviour = _text(form, "kind") == "behaviour"
     typed = ReportForm(client_report_id=_text(form, "client_report_id") or str(uuid.uuid4()),
-                       category=_text(form, "category"), description=_text(form, "description"),
-                       reporter_name=_text(form, "reporter_name"), employee_no=_text(form, "employee_no"))
+                       category="" if behaviour else _text(form, "category"), description=_text(form, "description"),
+                       reporter_name=_text(form, "reporter_name"), employee_no=_text(form, "employee_no"),
+                       urgent=not behaviour and _text(form, "urgent") in ("1", "on", "true"), behaviour=behaviour,
+                       risk_point=_text(form, "risk_point"),
+                       behaviour_at=_text(form, "behaviour_at") if behaviour else "",
+                       behaviour_person=_text(form, "behaviour_person") if behaviour else "")
+    if behaviour:
+        _read_moment(typed, t, timezone)
     checks = (
         ("description", not typed.description, t("error.description.missing")),
         ("description", len(typed.description) > DESCRIPTION_MAX, t("error.description.too_long", max=DESCRIPTION_MAX)),
@@ -43,12 +69,27 @@ def read_form(form: FormData, t: Translator) -> ReportForm:
         ("reporter_name", len(typed.reporter_name) > NAME_MAX, t("error.reporter_name.too_long", max=NAME_MAX)),
         ("employee_no", len(typed.employee_no) > EMPLOYEE_NO_MAX,
          t("error.reporter_employee_no.too_long", max=EMPLOYEE_NO_MAX)),
+        ("risk_point", len(typed.risk_point) > CATEGORY_MAX, t("error.risk_point.unknown")),
         ("client_report_id", not REPORT_ID.match(typed.client_report_id), t("error.client_report_id.invalid")),
     )
     for name, wrong, message in checks:
         if wrong:
             typed.errors.setdefault(name, message)
     return typed
+
+
+def _read_moment(typed: ReportForm, t: Translator, timezone: str) -> None:
+    """When the behaviour happened: a local date and time, not ahead of now; the name at most NAME_MAX."""
+    if len(typed.behaviour_person) > NAME_MAX:
+        typed.errors["behaviour_person"] = t("error.reporter_name.too_long", max=NAME_MAX)
+    try:
+        moment = datetime.fromisoformat(typed.behaviour_at).replace(tzinfo=ZoneInfo(timezone))
+    except ValueError:
+        typed.errors["behaviour_at"] = t("error.behaviour_at.missing")
+        return
+    if moment > utc_now() + BEHAVIOUR_CLOCK_SKEW:
+        typed.errors["behaviour_at"] = t("error.behaviour_at.future")
+    typed._moment = moment
 
 
 def photo_upload(form: FormData) -> UploadFile | None:
@@ -63,4 +104,6 @@ def to_report(typed: ReportForm, *, location_code: str) -> HazardReport:
         location_code=location_code, category_code=typed.category or None, description=typed.description,
         source=Channel.qr, reporter_name=typed.reporter_name or None,
         reporter_employee_no=typed.employee_no or None, client_report_id=typed.client_report_id,
+        urgent=typed.urgent, risk_point_code=typed.risk_point or None, behaviour_at=typed.behaviour_moment,
+        behaviour_person=typed.behaviour_person or None,
     )

@@ -11,6 +11,7 @@ from safety_service.batching import BatchWriter
 from safety_service.config import Settings
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.schemas import HazardReport
+from safety_service.metrics import Metrics
 from safety_service.photos import service as photos_service
 from safety_service.photos.processing import ProcessedPhoto
 
@@ -35,7 +36,8 @@ def apply_submissions(session: Session, items: list[QrSubmission], *,
     return receipts
 
 
-def make_writer(engine: Engine, settings: Settings) -> BatchWriter[QrSubmission, hazards_intake.Receipt]:
+def make_writer(engine: Engine, settings: Settings,
+                metrics: Metrics | None = None) -> BatchWriter[QrSubmission, hazards_intake.Receipt]:
     """The group-commit writer of the QR page (one per process and database file)."""
     apply = functools.partial(apply_submissions, timezone=settings.timezone)
-    return BatchWriter(engine, apply, name="qr-page")
+    return BatchWriter(engine, apply, name="qr-page", metrics=metrics)

@@ -2,51 +2,30 @@
 
 A pure ASGI middleware in front of ``/r/``, ``/t/`` and ``/points``: each client (by address) has a token
 bucket for viewing and a smaller one for submitting; a POST body is read up to the limit
-before the app sees it, so an oversized upload is refused with a page and never parsed.
+before the app sees it, so an oversized upload is refused with a page and never parsed. A report refused
+by the limit still reaches its page, marked with the wait, so the form comes back as the miner typed it.
 """
 
 import logging
 import math
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from safety_service.config import Settings
 from safety_service.i18n import Translator
+from safety_service.logs import public_path
 from safety_service.pages.rendering import language, render
+from safety_service.web.limits import RateLimiter
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_PREFIXES = ("/r/", "/t/", "/t", "/points")
+PUBLIC_PREFIXES = ("/r/", "/t/", "/t", "/points", "/f/")
 MAX_CLIENTS = 50_000
 FORM_OVERHEAD = 256 * 1024  # the text fields and multipart framing around a photo
-
-
-class RateLimiter:
-    """Token buckets per key: ``rate_per_minute`` requests a minute, bursts up to the same number."""
-
-    def __init__(self, rate_per_minute: int, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self.capacity, self.per_second, self.clock = float(rate_per_minute), rate_per_minute / 60.0, clock
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def acquire(self, key: str) -> float:
-        """0 when the request may go ahead, else the seconds until it may (nothing is taken then)."""
-        if self.capacity <= 0:
-            return 0.0
-        with self._lock:
-            now = self.clock()
-            tokens, last = self._buckets.pop(key, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.per_second)
-            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.per_second
-            self._buckets[key] = (tokens - 1 if wait == 0 else tokens, now)
-            while len(self._buckets) > MAX_CLIENTS:
-                self._buckets.popitem(last=False)  # the least recently seen client
-            return wait
+REPLAY_CHUNK = 64 * 1024
+GONE = b"\0gone"  # _read_body's answer when the sender disconnected before the end of the body
+RETRY_AFTER = "retry_after"  # request.state: a refused report's wait in seconds, for the form shown again
 
 
 class PublicLimits:
@@ -65,35 +44,40 @@ class PublicLimits:
         client = (scope.get("client") or ("unknown", 0))[0]
         wait = (self.reports if posting else self.views).acquire(client)
         if wait > 0:
-            logger.warning("rate limited", extra={"client": client, "path": scope["path"], "posting": posting})
-            seconds = math.ceil(wait)
-            await self._problem(scope, receive, send, headers, 429, "error.rate_limited", seconds=seconds)
-            return
+            # no address nor token in the log: an anonymous reporter's phone must not be traceable
+            logger.warning("rate limited", extra={"path": public_path(scope["path"]), "posting": posting})
+            if not (posting and scope["path"].startswith("/r/")):
+                await self._problem(scope, receive, send, headers, 429, "error.rate_limited", seconds=math.ceil(wait))
+                return
+            scope.setdefault("state", {})[RETRY_AFTER] = math.ceil(wait)  # the report page shows what was typed
         if posting:
             body = await self._read_body(receive, headers)
+            if body is GONE:
+                # The sender went away mid-body: never hand the app a cut-off form as if whole (it stored
+                # the part that came, under a report id of its own, and the phone then sent it again).
+                logger.info("sender gone before the body arrived", extra={"client": client, "path": scope["path"]})
+                return
             if body is None:
                 await self._problem(scope, receive, send, headers, 413, "error.body_too_large",
                                     max_mb=self.max_body // (1024 * 1024))
                 return
-            receive = _replay(body, receive)
+            receive, body = _replay(body, receive), b""  # the replay holds it until the parser takes it
         await self.app(scope, receive, send)
 
-    async def _read_body(self, receive: Receive, headers: Headers) -> bytes | None:
+    async def _read_body(self, receive: Receive, headers: Headers) -> bytearray | bytes | None:
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body:
             return None
-        chunks, size, more = [], 0, True
+        body, more = bytearray(), True  # grown in place: a list of chunks joined at the end held it twice
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
+                return GONE
+            body += message.get("body", b"")
+            if len(body) > self.max_body:
                 return None
-            chunks.append(chunk)
             more = message.get("more_body", False)
-        return b"".join(chunks)
+        return body
 
     async def _problem(self, scope: Scope, receive: Receive, send: Send, headers: Headers, status: int,
                        key: str, **params: object) -> None:
@@ -106,15 +90,22 @@ class PublicLimits:
         await response(scope, receive, send)
 
 
-def _replay(body: bytes, original: Receive) -> Receive:
-    """The buffered body once, then the connection's own messages (a real disconnect)."""
-    sent = False
+def _replay(body: bytearray, original: Receive) -> Receive:
+    """The buffered body again in 64 KB messages, then the connection's own messages (a real disconnect).
+
+    In small pieces, so the form parser copies a little at a time (one 10 MB message cost a second
+    10 MB per upload), and the buffer is let go as soon as the last piece is handed on.
+    """
+    offset, done = 0, False
 
     async def receive() -> Message:
-        nonlocal sent
-        if sent:
+        nonlocal offset, done
+        if done:
             return await original()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
+        chunk, offset = bytes(body[offset:offset + REPLAY_CHUNK]), offset + REPLAY_CHUNK
+        done = offset >= len(body)
+        if done:
+            body.clear()
+        return {"type": "http.request", "body": chunk, "more_body": not done}
 
     return receive

@@ -1,15 +1,27 @@
-"""What a reporter may see of their report: state, dates, the closing note; no staff, no other reports."""
+"""What a reporter may see of their report: state, dates, the closing note; no staff, no other reports.
+
+The tracking code never sits in a URL (where access logs and browser histories keep it): the form posts
+it, and the page at ``/t`` reads it from a signed cookie that lives a few minutes, scoped to ``/t``.
+"""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
 
+from safety_service.clock import as_utc, utc_now
+from safety_service.config import Settings
+from safety_service.feedback import ratings
 from safety_service.feedback import scheduled as feedback_scheduled
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.locations.models import Category, Location
 from safety_service.pages.rendering import local_time
+from safety_service.rewards import awards
 from safety_service.rewards import service as rewards_service
 
 
@@ -30,6 +42,12 @@ class TrackedReport:
     overdue: bool
     points: int
     claimable: bool
+    rating: str | None = None  # the reporter's satisfaction rating of a closed hazard
+    may_rate: bool = False  # closed, and not rated yet or still within the days a rating may change
+    rating_until: str | None = None  # until when the rating given may be changed (local time)
+    # The cash award (安委〔2024〕7号), once proposed: its state and amount in yuan.
+    award: tuple[str, str] | None = None
+    anonymous: bool = True
 
 
 def _name(thing: Location | Category | None, lang: str) -> str | None:
@@ -38,9 +56,13 @@ def _name(thing: Location | Category | None, lang: str) -> str | None:
     return thing.name_en if lang == "en" and thing.name_en else thing.name_zh
 
 
-def track(session: Session, *, code: str, lang: str, timezone: str) -> TrackedReport:
+def track(session: Session, *, code: str, lang: str, timezone: str, change_days: int = 0,
+          now: datetime | None = None) -> TrackedReport:
     """The report a tracking code names (NotFound otherwise), as its reporter may see it."""
     hazard = hazards_service.get_by_tracking_code(session, code=code)
+    rated = ratings.rating_of(session, hazard=hazard)
+    may_rate = hazard.state == HazardState.closed and ratings.changeable(rated, now=now or utc_now(),
+                                                                         change_days=change_days)
     stamps = (("reported_at", hazard.reported_at), ("confirmed_at", hazard.confirmed_at),
               ("deadline", hazard.deadline if hazard.is_open else None), ("rectified_at", hazard.rectified_at),
               ("closed_at", hazard.closed_at))
@@ -54,7 +76,15 @@ def track(session: Session, *, code: str, lang: str, timezone: str) -> TrackedRe
         explanation=_explanation(hazard), overdue=bool(feedback_scheduled.breached_steps(session, hazard=hazard)),
         points=sum(e.points for e in rewards_service.entries_for(session, hazard=hazard)),
         claimable=rewards_service.claimable(session, hazard=hazard),
+        rating=rated.rating if rated else None, may_rate=may_rate,
+        rating_until=local_time(as_utc(rated.rated_at) + timedelta(days=change_days), timezone)
+        if rated and may_rate else None, award=_award(session, hazard), anonymous=not hazard.reporter_employee_no,
     )
+
+
+def _award(session: Session, hazard: Hazard) -> tuple[str, str] | None:
+    award = awards.award_of(session, hazard=hazard)
+    return (str(award.state), f"{award.amount:.2f}") if award is not None else None
 
 
 def _explanation(hazard: Hazard) -> str | None:
@@ -62,3 +92,23 @@ def _explanation(hazard: Hazard) -> str | None:
     if hazard.state == HazardState.rejected:
         return "track.explain.duplicate" if hazard.duplicate_of_id else "track.explain.rejected"
     return "track.explain.closed" if hazard.state == HazardState.closed else None
+
+
+COOKIE, COOKIE_AGE, _SALT = "track", 10 * 60, "safety-tracking-code"
+
+
+def remember(response: Response, settings: Settings, *, code: str) -> None:
+    """Keep a tracking code for the page at ``/t``: signed, HTTP-only, for ten minutes."""
+    value = URLSafeTimedSerializer(settings.secret_key, salt=_SALT).dumps(code)
+    response.set_cookie(COOKIE, value, max_age=COOKIE_AGE, path="/t", httponly=True, samesite="lax",
+                        secure=settings.cookie_secure)
+
+
+def remembered(request: Request, settings: Settings) -> str | None:
+    """The tracking code the cookie holds, or None when it is missing, forged or older than ten minutes."""
+    raw = request.cookies.get(COOKIE)
+    try:
+        code = URLSafeTimedSerializer(settings.secret_key, salt=_SALT).loads(raw, max_age=COOKIE_AGE) if raw else None
+    except BadSignature:
+        return None
+    return code if isinstance(code, str) else None

@@ -44,3 +44,12 @@ def get_photo(session: Session, *, hazard: Hazard, photo_id: int, user: User) ->
     if photo is None or photo.hazard_id != hazard.id:
         raise NotFound(f"hazard {hazard.ref} has no photo {photo_id}", field="photo_id")
     return photo
+
+
+def refs_with_photos(session: Session, *, refs: list[str]) -> set[str]:
+    """Which of these hazards (by reference) have a photo, in one query (a list's photo mark)."""
+    if not refs:
+        return set()
+    query = (select(Hazard.ref).where(col(Hazard.ref).in_(refs))
+             .where(select(HazardPhoto.id).where(HazardPhoto.hazard_id == Hazard.id).exists()))
+    return set(session.exec(query).all())

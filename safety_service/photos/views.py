@@ -4,6 +4,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Response
 
+from safety_service.api.answers import answers
 from safety_service.api.deps import CurrentUser, PathId, SessionDep
 from safety_service.hazards import service as hazards_service
 from safety_service.photos import service as photos_service
@@ -12,7 +13,7 @@ from safety_service.photos.schemas import HazardPhotoPublic, HazardPhotosPublic
 router = APIRouter(prefix="/hazards/{ref}/photos", tags=["photos"])
 
 
-@router.get("", response_model=HazardPhotosPublic)
+@router.get("", response_model=HazardPhotosPublic, responses=answers(403))
 def list_photos(session: SessionDep, user: CurrentUser, ref: str) -> HazardPhotosPublic:
     """The photos of a hazard with links to the image and its thumbnail."""
     hazard = hazards_service.get_hazard(session, ref=ref)

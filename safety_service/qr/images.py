@@ -82,8 +82,9 @@ def _draw_label(page: Image.Image, label: Label, box: tuple[int, int, int, int],
     code = qr_image(label.url)
     page.paste(code, (left + (right - left - code.width) // 2, top + 30))
     width, centre = right - left - 40, (left + right) // 2
-    name_font = _fitting_font(draw, label.name, font_path, 64, width)
-    draw.text((centre, top + 60 + code.height), label.name, font=name_font, fill=0, anchor="mt")
+    name = " ".join(label.name.split())  # one line: a line break in a name stored before names were checked
+    name_font = _fitting_font(draw, name, font_path, 64, width)
+    draw.text((centre, top + 60 + code.height), name, font=name_font, fill=0, anchor="mt")
     code_font = _fitting_font(draw, label.code, font_path, 44, width)
     draw.text((centre, top + 150 + code.height), label.code, font=code_font, fill=60, anchor="mt")
 

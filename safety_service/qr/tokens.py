@@ -60,7 +60,7 @@ class Keyring:
 def keyring(settings: Settings) -> Keyring:
     """The keys of ``SAFETY_QR_KEYS``; without any, one key derived from the secret key."""
     if not settings.qr_keys.strip():
-        derived = hmac.new(settings.secret_key.encode(), b"safety-qr-location-token", hashlib.sha256).digest()
+        derived = hmac.new(settings.signing_key.encode(), b"safety-qr-location-token", hashlib.sha256).digest()
         return Keyring({DERIVED_KEY_ID: derived}, DERIVED_KEY_ID)
     keys: dict[str, bytes] = {}
     for entry in settings.qr_keys.split(","):
@@ -86,7 +86,7 @@ def sign(ring: Keyring, code: str) -> str:
 
 def report_url(settings: Settings, code: str) -> str:
     """The URL a location's QR code holds."""
-    return f"{settings.public_url}/r/{sign(keyring(settings), code)}"
+    return f"{settings.base_url}/r/{sign(keyring(settings), code)}"
 
 
 def verify(ring: Keyring, token: str) -> str:

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from safety_service.api.answers import answers
 from safety_service.api.deps import AdminUser, SessionDep, SettingsDep
 from safety_service.qr import service as qr_service
 from safety_service.qr.service import SheetFormat
@@ -21,7 +22,8 @@ def location_code_png(session: SessionDep, settings: SettingsDep, _admin: AdminU
                     headers={"Content-Disposition": f'attachment; filename="qr-{code}.png"'})
 
 
-@router.get("/sheet.pdf", response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+@router.get("/sheet.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}, **answers(404)})
 def sheet_pdf(session: SessionDep, settings: SettingsDep, _admin: AdminUser, codes: Codes = None) -> Response:
     """A printable A4 sheet of labels (code, Chinese name, location code) as a PDF."""
     pdf = qr_service.sheet(session, settings=settings, codes=codes, fmt=SheetFormat.pdf)[0]
@@ -29,7 +31,8 @@ def sheet_pdf(session: SessionDep, settings: SettingsDep, _admin: AdminUser, cod
                     headers={"Content-Disposition": 'attachment; filename="qr-labels.pdf"'})
 
 
-@router.get("/sheet.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
+@router.get("/sheet.png", response_class=Response,
+            responses={200: {"content": {"image/png": {}}}, **answers(404)})
 def sheet_png(session: SessionDep, settings: SettingsDep, _admin: AdminUser, codes: Codes = None,
               page: Annotated[int, Query(ge=1, le=1000)] = 1) -> Response:
     """One A4 page of the label sheet as a PNG (twelve labels a page)."""

@@ -2,22 +2,25 @@
 
 Entries are only ever added. ``settle`` writes what a report has earned and not yet been given; the
 unique key of each entry makes a second award, bonus, reversal or claim impossible even when two
-requests race. An anonymous reporter's points are written when they claim them with the tracking code.
+requests race. An anonymous reporter's points are written when they claim them with the tracking code and
+their employee number; the claim itself is a ledger entry (0 points) saying who claimed and when.
 """
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
 from safety_service.config import Settings
-from safety_service.errors import InvalidInput, InvalidTransition
+from safety_service.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.people.models import STAFF_ROLES, Person, User
 from safety_service.rewards.models import EntryKind, RewardEntry
+from safety_service.validation import broken_rules
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +68,18 @@ def settle(session: Session, *, hazard: Hazard, settings: Settings, now: datetim
     return len(rows)
 
 
-def _insert_once(session: Session, rows: list[dict]) -> None:
-    if rows:
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        session.execute(insert(RewardEntry).values(rows).on_conflict_do_nothing(index_elements=["unique_key"]))
-        session.flush()
+def _insert_once(session: Session, rows: list[dict]) -> int:
+    """Insert the rows whose unique key is new; how many were inserted."""
+    if not rows:
+        return 0
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    result = session.execute(insert(RewardEntry).values(rows).on_conflict_do_nothing(index_elements=["unique_key"]))
+    session.flush()
+    return result.rowcount
 
 
 def claim(session: Session, *, hazard: Hazard, employee_no: str, settings: Settings, now: datetime) -> Hazard:
-    """An anonymous reporter takes their report's points (the hazard their tracking code names)."""
+    """An anonymous reporter takes their report's points: a ``claim`` entry names who, then the award follows."""
     if session.exec(select(Person.id).where(Person.employee_no == employee_no)).first() is None:
         raise InvalidInput("no employee with this number", field="employee_no")
     if hazard.reporter_employee_no or beneficiary(session, hazard):
@@ -82,16 +88,61 @@ def claim(session: Session, *, hazard: Hazard, employee_no: str, settings: Setti
         raise InvalidTransition("this report has not earned points (yet)", field="tracking_code")
     if settle(session, hazard=hazard, settings=settings, now=now, employee_no=employee_no) == 0:
         raise InvalidTransition("the points of this report were withdrawn", field="tracking_code")
+    claimed = {"kind": str(EntryKind.claim), "points": 0, "employee_no": employee_no, "hazard_id": hazard.id,
+               "unique_key": f"claim:{hazard.id}", "reason": None, "actor_id": None, "created_at": now}
+    if _insert_once(session, [claimed]) == 0:  # a claim at the same moment came first
+        raise InvalidTransition("the points of this report already belong to someone", field="tracking_code")
     return hazard
 
 
-def reverse(session: Session, *, hazard: Hazard, reason: str, actor: User, now: datetime) -> RewardEntry:
-    """Withdraw a report's points with a reason: one entry taking back what was given (or blocking a claim)."""
+def reversal_problems(session: Session, *, values: dict[str, str]) -> list[DomainError]:
+    """What refuses withdrawing the points of the typed report (none such, never confirmed, withdrawn already),
+    beside the form's other errors."""
+    return broken_rules({"ref": lambda ref: _reversible(session, _report(session, ref))}, values)
+
+
+def payout_problems(session: Session, *, values: dict[str, Any]) -> list[DomainError]:
+    """Every rule of a payout the given values break (an unknown employee, more points than the balance),
+    each checked alone, so a form names them all at once."""
+    no = values.get("employee_no")
+    known = no if no and session.exec(select(Person.id).where(Person.employee_no == no)).first() else None
+    return broken_rules({"employee_no": lambda no: _person(session, no),
+                         "points": lambda points: _affordable(session, known, points)}, values)
+
+
+def _report(session: Session, ref: str) -> Hazard:
+    hazard = session.exec(select(Hazard).where(Hazard.ref == ref)).first()
+    if hazard is None:
+        raise NotFound(f"no hazard {ref!r}", field="ref")
+    return hazard
+
+
+def _reversible(session: Session, hazard: Hazard) -> list[RewardEntry]:
     if hazard.confirmed_at is None:
         raise InvalidTransition("this report was never confirmed and earned no points", field="ref")
     entries = entries_for(session, hazard=hazard)
     if any(e.kind == EntryKind.reversal for e in entries):
         raise InvalidTransition("this report's points were already withdrawn", field="ref")
+    return entries
+
+
+def _person(session: Session, employee_no: str, *, lock: bool = False) -> Person:
+    query = select(Person).where(Person.employee_no == employee_no)
+    person = session.exec(query.with_for_update() if lock else query).first()
+    if person is None:
+        raise InvalidInput(f"no employee {employee_no!r}", field="employee_no")
+    return person
+
+
+def _affordable(session: Session, employee_no: str | None, points: int) -> None:
+    available = balance(session, employee_no=employee_no) if employee_no else points  # no one: nothing to weigh
+    if points > available:
+        raise InvalidInput(f"only {available} points are available", field="points")
+
+
+def reverse(session: Session, *, hazard: Hazard, reason: str, actor: User, now: datetime) -> RewardEntry:
+    """Withdraw a report's points with a reason: one entry taking back what was given (or blocking a claim)."""
+    entries = _reversible(session, hazard)
     given = sum(e.points for e in entries)
     owner = next((e.employee_no for e in entries if e.employee_no), None)
     entry = RewardEntry(kind=EntryKind.reversal, points=-given, employee_no=owner, hazard_id=hazard.id,
@@ -104,12 +155,8 @@ def reverse(session: Session, *, hazard: Hazard, reason: str, actor: User, now: 
 def payout(session: Session, *, employee_no: str, points: int, reason: str, actor: User,
            now: datetime) -> RewardEntry:
     """Pay points out (cash, goods); never more than the balance, even when two officers pay at once."""
-    person = session.exec(select(Person).where(Person.employee_no == employee_no).with_for_update()).first()
-    if person is None:
-        raise InvalidInput(f"no employee {employee_no!r}", field="employee_no")
-    available = balance(session, employee_no=employee_no)
-    if points > available:
-        raise InvalidInput(f"only {available} points are available", field="points")
+    _person(session, employee_no, lock=True)
+    _affordable(session, employee_no, points)
     entry = RewardEntry(kind=EntryKind.payout, points=-points, employee_no=employee_no, reason=reason,
                         actor_id=actor.id, created_at=now)
     session.add(entry)

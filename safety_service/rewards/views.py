@@ -4,12 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
-from safety_service.api.deps import CurrentUser, OfficerUser, SessionDep, SettingsDep
+from safety_service.api.answers import answers
+from safety_service.api.deps import CurrentUser, OfficerUser, Offset, SessionDep, SettingsDep
 from safety_service.clock import utc_now
-from safety_service.console.exports import to_csv
 from safety_service.errors import NotFound
 from safety_service.hazards import service as hazards_service
-from safety_service.pages.limits import RateLimiter
 from safety_service.people import service as people_service
 from safety_service.people.models import Person
 from safety_service.rewards import service as rewards_service
@@ -23,6 +22,8 @@ from safety_service.rewards.schemas import (
     RewardPayout,
     RewardReverse,
 )
+from safety_service.web.layer import WebLayer
+from safety_service.web.sheets import to_csv
 
 router = APIRouter(prefix="/rewards", tags=["rewards"])
 CSV_COLUMNS = ("id", "created_at", "kind", "employee_no", "hazard_ref", "points", "reason")
@@ -30,10 +31,8 @@ CSV_COLUMNS = ("id", "created_at", "kind", "employee_no", "hazard_ref", "points"
 
 def public_rate_limit(request: Request) -> None:
     """The public endpoints are limited per client like the report page's submissions."""
-    limiter = getattr(request.app.state, "rewards_limiter", None)
-    if limiter is None:
-        limiter = request.app.state.rewards_limiter = RateLimiter(request.app.state.settings.report_rate_per_minute)
-    wait = limiter.acquire(request.client.host if request.client else "unknown")
+    web: WebLayer = request.app.state.web
+    wait = web.rewards_limiter.acquire(request.client.host if request.client else "unknown")
     if wait > 0:
         raise HTTPException(429, "too many requests; try again later", headers={"Retry-After": str(int(wait) + 1)})
 
@@ -55,7 +54,7 @@ def _balance(session: SessionDep, employee_no: str) -> RewardBalancePublic:
 
 @router.get("/ledger", response_model=RewardLedgerPublic)
 def ledger(session: SessionDep, user: OfficerUser, employee_no: str | None = None, kind: EntryKind | None = None,
-           limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0)] = 0
+           limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Offset = 0
            ) -> RewardLedgerPublic:
     """Ledger entries, newest first, optionally of one employee or kind."""
     rows, count = rewards_service.ledger(session, employee_no=employee_no, kind=kind, limit=limit, offset=offset)
@@ -81,7 +80,7 @@ def employee_balance(session: SessionDep, user: OfficerUser, employee_no: str) -
     return found
 
 
-@router.post("/hazards/{ref}/reverse", response_model=RewardEntryPublic, status_code=201)
+@router.post("/hazards/{ref}/reverse", response_model=RewardEntryPublic, status_code=201, responses=answers(409))
 def reverse(session: SessionDep, user: OfficerUser, ref: str, data: RewardReverse) -> RewardEntryPublic:
     """Withdraw a report's points, with the reason."""
     hazard = hazards_service.get_hazard(session, ref=ref)
@@ -99,7 +98,7 @@ def payout(session: SessionDep, user: OfficerUser, data: RewardPayout) -> Reward
     return _public(entry, None)
 
 
-@router.get("/me", response_model=RewardBalancePublic)
+@router.get("/me", response_model=RewardBalancePublic, responses=answers(404))
 def my_points(session: SessionDep, user: CurrentUser) -> RewardBalancePublic:
     """The signed-in worker's own balance and entries."""
     person = session.get(Person, user.person_id) if user.person_id else None
@@ -108,7 +107,7 @@ def my_points(session: SessionDep, user: CurrentUser) -> RewardBalancePublic:
     return _balance(session, person.employee_no)
 
 
-@router.post("/claim", response_model=RewardBalancePublic)
+@router.post("/claim", response_model=RewardBalancePublic, responses=answers(404, 409, 429))
 def claim(session: SessionDep, settings: SettingsDep, limited: RateLimited, data: RewardClaim) -> RewardBalancePublic:
     """An anonymous reporter claims their report's points with its tracking code (public, rate-limited)."""
     hazard = hazards_service.get_by_tracking_code(session, code=data.tracking_code)
@@ -117,7 +116,7 @@ def claim(session: SessionDep, settings: SettingsDep, limited: RateLimited, data
     return _balance(session, data.employee_no)
 
 
-@router.post("/balance", response_model=RewardBalancePublic)
+@router.post("/balance", response_model=RewardBalancePublic, responses=answers(404, 429))
 def balance(session: SessionDep, limited: RateLimited, data: BalanceRequest) -> RewardBalancePublic:
     """A worker's own balance: their employee number and the tracking code of one of their reports (public)."""
     if not rewards_service.proves_owner(session, employee_no=data.employee_no, tracking_codes=data.tracking_codes):

@@ -8,18 +8,20 @@ on the hazard.
 import logging
 from collections import defaultdict
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from safety_service.clock import as_utc
-from safety_service.errors import InvalidInput, InvalidTransition, NotFound
+from safety_service.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.locations.models import Area, Location
 from safety_service.people.models import Person, User
 from safety_service.supervisors.models import Supervisor
 from safety_service.supervisors.schemas import Figures, MonthlyFigures, SupervisorCreate, SupervisorPublic
+from safety_service.validation import broken_rules
 
 logger = logging.getLogger(__name__)
 
@@ -32,14 +34,31 @@ def get_supervisor(session: Session, *, supervisor_id: int) -> Supervisor:
     return entry
 
 
+def input_problems(session: Session, *, values: dict[str, Any]) -> list[DomainError]:
+    """Every rule of an appointment the given values break (dates as dates), each checked alone: an unknown
+    employee or area, a term overlapping another of the person's; so a form names them all at once."""
+    return broken_rules({"employee_no": lambda no: _person(session, no), "area_code": lambda code: _area(session, code),
+                         "term_from": lambda start: _free_term(session, values.get("employee_no"), start,
+                                                               values.get("term_to"))}, values)
+
+
+def _person(session: Session, employee_no: str) -> Person:
+    person = session.exec(select(Person).where(Person.employee_no == employee_no)).first()
+    if person is None:
+        raise InvalidInput(f"no employee {employee_no!r}", field="employee_no")
+    return person
+
+
+def _free_term(session: Session, employee_no: str | None, start: date, end: date | None) -> None:
+    if employee_no and any(_overlap(t, start, end) for t in _terms(session, employee_no)):
+        raise InvalidInput("this person already has a term of office in that period", field="term_from")
+
+
 def appoint(session: Session, *, data: SupervisorCreate, actor: User) -> Supervisor:
     """Put a person on the roster for a term; terms of one person never overlap."""
-    person = session.exec(select(Person).where(Person.employee_no == data.employee_no)).first()
-    if person is None:
-        raise InvalidInput(f"no employee {data.employee_no!r}", field="employee_no")
+    person = _person(session, data.employee_no)
     area = _area(session, data.area_code)
-    if any(_overlap(t, data.term_from, data.term_to) for t in _terms(session, data.employee_no)):
-        raise InvalidInput("this person already has a term of office in that period", field="term_from")
+    _free_term(session, data.employee_no, data.term_from, data.term_to)
     entry = Supervisor(person_id=person.id, employee_no=person.employee_no, team=data.team or person.team,
                        area_id=area.id if area else None, term_from=data.term_from, term_to=data.term_to,
                        appointed_by_id=actor.id)

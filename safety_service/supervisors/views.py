@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query
 
+from safety_service.api.answers import answers
 from safety_service.api.deps import OfficerUser, PathId, SessionDep, SettingsDep
 from safety_service.clock import utc_now
 from safety_service.supervisors import service as supervisors_service
@@ -48,7 +49,7 @@ def appoint(session: SessionDep, user: OfficerUser, data: SupervisorCreate) -> S
     return _one(session, entry)
 
 
-@router.post("/{supervisor_id}/end", response_model=SupervisorPublic)
+@router.post("/{supervisor_id}/end", response_model=SupervisorPublic, responses=answers(409))
 def end_term(session: SessionDep, settings: SettingsDep, user: OfficerUser, entry: SupervisorDep,
              data: SupervisorEnd) -> SupervisorPublic:
     """End a term of office (409 when it is already over)."""

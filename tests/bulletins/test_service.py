@@ -15,9 +15,9 @@ from safety_service.bulletins.schemas import BulletinCreate
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.errors import InvalidInput, InvalidTransition, NotFound
-from safety_service.mqtt.models import OutboxMessage
-from safety_service.mqtt.payloads import Bulletin as BulletinPayload
+from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Person, Role
+from safety_service.protocol.payloads import Bulletin as BulletinPayload
 from tests.bulletins.builders import make_bulletin
 from tests.locations.builders import make_area
 from tests.people.builders import make_person, make_user

@@ -19,7 +19,8 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @pytest.fixture
 def console_settings(database_url: str) -> Settings:
-    return make_settings(database_url, console_stats_ttl_seconds=0, console_poll_seconds=5)
+    return make_settings(database_url, console_stats_ttl_seconds=0, console_poll_seconds=5,
+                         public_url="https://testserver")
 
 
 @pytest.fixture

@@ -95,3 +95,13 @@ def test_an_administrator_applies_a_dead_letter_again(console: TestClient, sessi
     shown = console.get(applied.headers["location"]).text
     assert 'id="applied"' in shown and f'data-letter="{good.id}"' not in shown and f'data-letter="{bad.id}"' in shown
     assert session.exec(select(Hazard).where(Hazard.kiosk_id == kiosk.id)).one().description == "副井罐笼信号失灵"
+
+
+def test_a_location_kind_is_chosen_from_a_fixed_list(console: TestClient, session: Session, signed_in) -> None:
+    _, token = signed_in(Role.admin)
+    page = console.get("/console/admin/locations").text
+    assert '<select id="loc-kind" name="kind">' in page and '<option value="working_face" >采掘工作面</option>' in page
+    answer = console.post("/console/admin/locations", data={"csrf_token": token, "code": "SH-1", "name_zh": "材料棚",
+                                                           "kind": "shed"})
+    assert answer.status_code == 422 and 'id="err-kind"' in answer.text
+    assert "SH-1" not in console.get("/console/admin/locations").text

@@ -1,12 +1,16 @@
 """Signing in to the console: the cookie, CSRF on every form, who may enter."""
 
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from safety_service.config import Settings
 from safety_service.console import session as console_session
+from safety_service.main import create_app
 from safety_service.people.models import Role
+from tests.conftest import use_session
 from tests.console.conftest import csrf_of, sign_in
-from tests.people.builders import make_user
+from tests.people.builders import PASSWORD, make_user
 
 
 def test_an_anonymous_visitor_is_sent_to_the_sign_in_page(console: TestClient) -> None:
@@ -27,6 +31,23 @@ def test_signing_in_sets_a_secure_http_only_same_site_cookie(console: TestClient
     page = console.get("/console/")
     assert page.status_code == 200 and officer.username in page.text
     assert csrf_of(page.text) != token  # a new token at sign-in
+
+
+def test_on_plain_http_in_a_mines_lan_signing_in_works(console_settings: Settings, engine: Engine,
+                                                         session: Session) -> None:
+    """A first install at http://<the server's LAN address>: a Secure cookie would never come back."""
+    settings = console_settings.model_copy(update={"public_url": "http://safety.mine.lan:8000"})
+    app = create_app(settings, engine, run_scheduler=False, run_mqtt=False)
+    use_session(app, session)
+    officer = make_user(session, role=Role.officer)
+    session.commit()
+    with TestClient(app, base_url="http://safety.mine.lan:8000", follow_redirects=False) as browser:
+        token = csrf_of(browser.get("/console/login").text)
+        answer = browser.post("/console/login", data={"username": officer.username, "password": PASSWORD,
+                                                      "csrf_token": token, "next": "/console/"})
+        assert answer.status_code == 303 and "secure" not in answer.headers["set-cookie"].lower()
+        page = browser.get("/console/")
+        assert page.status_code == 200 and officer.username in page.text
 
 
 def test_a_wrong_password_shows_the_form_again_with_the_reason(console: TestClient, session: Session) -> None:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from safety_service.bulletins import reads as bulletins_reads
 from safety_service.bulletins.models import Bulletin
 from safety_service.clock import utc_now
-from safety_service.mqtt.models import OutboxMessage
+from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Person, Role
 from tests.bulletins.builders import make_bulletin
 from tests.locations.builders import make_area

@@ -6,11 +6,18 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
-from safety_service.counselling.models import CaseAccess, CaseEvent, CounsellingCase, FamilyAgreement, FamilyContact
+from safety_service.counselling.models import (
+    CaseAccess,
+    CaseEvent,
+    CounsellingCase,
+    CounsellorUnit,
+    FamilyAgreement,
+    FamilyContact,
+)
 from safety_service.counselling.states import CaseState
 from safety_service.people.models import Person, Role
 from tests.console.conftest import sign_in
-from tests.counselling.builders import make_case, make_violation
+from tests.counselling.builders import assign, make_case, make_violation
 from tests.people.builders import make_person, make_user
 from tests.photos.images import photo
 
@@ -28,6 +35,7 @@ def _events(session: Session, case_id: int) -> list[str]:
 def test_a_counsellor_lands_on_the_case_list(console: TestClient, session: Session, signed_in) -> None:
     case = make_case(session, state=CaseState.planned)
     counsellor, _ = signed_in(Role.counsellor)
+    assign(session, counsellor, case)
     home = console.get("/console/")
     assert home.status_code == 303 and home.headers["location"] == "/console/cases"
     page = console.get("/console/cases").text
@@ -42,7 +50,7 @@ def test_the_list_filters_by_state_level_and_worker_and_pages(console: TestClien
                                                               console_settings) -> None:
     planned = make_case(session, state=CaseState.planned)
     opened = [make_case(session) for _ in range(console_settings.console_page_size)]
-    signed_in(Role.counsellor)
+    assign(session, signed_in(Role.counsellor)[0], planned, *opened)
     page = console.get("/console/cases?state=planned").text
     assert f'data-case="{planned.id}"' in page and f'data-case="{opened[0].id}"' not in page
     worker = session.get(Person, opened[0].person_id)
@@ -62,11 +70,12 @@ def test_the_case_page_shows_the_family_sessions_agreement_timeline_and_history(
     worker = session.get(Person, case.person_id)
     make_violation(session, person=worker)  # joins the open case
     counsellor, _ = signed_in(Role.counsellor)
+    assign(session, counsellor, case)
     page = console.get(f"/console/cases/{case.id}")
     assert page.status_code == 200
     text = page.text
     assert worker.name in text and "李梅" in text and "13800138000" in text and "每两周家访一次" in text
-    assert 'id="signed-on"' in text and "家访" in text and "家访，谈心" in text
+    assert 'id="agreement-signed-on"' in text and "家访" in text and "家访，谈心" in text
     assert text.count('class="this-case"') == 2 and f"/console/workers/{worker.employee_no}/violations" in text
     assert [f'id="form-{n}"' in text for n in ("plan", "begin", "observe", "close")] == [False, False, True, False]
     for event in ("立案", "制定帮教方案", "登记家庭帮教责任书", "开始帮教", "记录帮教活动", "新增违章记录"):
@@ -76,13 +85,22 @@ def test_the_case_page_shows_the_family_sessions_agreement_timeline_and_history(
     assert "Timeline" in console.get(f"/console/cases/{case.id}?lang=en").text
 
 
-def test_a_counsellor_takes_a_case_from_opened_to_observation(console: TestClient, session: Session,
-                                                              signed_in) -> None:
+def test_a_lead_counsellor_pairs_a_new_case_and_takes_it_to_observation(console: TestClient, session: Session,
+                                                                         signed_in) -> None:
     case = make_case(session)
-    _, token = signed_in(Role.counsellor)
+    lead, token = signed_in(Role.counsellor)
     base = f"/console/cases/{case.id}"
+    assert console.get(base).status_code == 403  # a new case waits for its unit's lead or an admin
+    worker = session.get(Person, case.person_id)
+    session.add(CounsellorUnit(user_id=lead.id, team=worker.team))
+    mentor = make_person(session, name="师傅老陈", team=worker.team)
+    session.commit()
+    assert 'id="form-pair"' in console.get(base).text
     steps = [
-        ("contacts", {"relation": "parent", "name": "王大山", "phone": "13912345678"}, None),
+        ("pair", {"counsellor": lead.username, "mentor_employee_no": mentor.employee_no,
+                  "mentor_role": "master_worker"}, None),
+        ("referral", {"referred_on": utc_now().date().isoformat()}, None),
+        ("contacts", {"relation": "parent", "name": "王大山", "phone": "13912345678", "worker_consent": "on"}, None),
         ("plan", {"plan": "每周谈心一次，家访一次"}, None),
     ]
     for name, data, files in steps:
@@ -101,10 +119,12 @@ def test_a_counsellor_takes_a_case_from_opened_to_observation(console: TestClien
         answer = console.post(f"{base}/{name}", data={"csrf_token": token, **data}, files=files)
         assert answer.status_code == 303, (name, answer.text)
     assert _case(session, case.id).state == CaseState.observation
-    assert _events(session, case.id) == ["opened", "plan", "agreement_recorded", "agreement_scan_attached", "begin",
+    assert _events(session, case.id) == ["opened", "paired", "referred", "plan", "agreement_recorded", "agreement_scan_attached", "begin",
                                          "session_recorded", "observe"]
     page = console.get(base).text
     assert f"{base}/agreement/scan/thumbnail" in page and "王五、王大山、帮教员" in page
+    assert "师傅老陈" in page and "师傅" in page and "已转介" in page
+    assert _case(session, case.id).counsellor_id == lead.id and _case(session, case.id).mentor_role == "master_worker"
     thumbnail = console.get(f"{base}/agreement/scan/thumbnail")
     assert thumbnail.status_code == 200 and thumbnail.headers["content-type"] == "image/jpeg"
     reads = session.exec(select(CaseAccess.what).where(CaseAccess.case_id == case.id)).all()
@@ -114,7 +134,8 @@ def test_a_counsellor_takes_a_case_from_opened_to_observation(console: TestClien
 def test_closing_waits_for_the_observation_period_unless_an_admin_closes(
         console: TestClient, session: Session, signed_in) -> None:
     case = make_case(session, state=CaseState.observation)
-    _, token = signed_in(Role.counsellor)
+    counsellor, token = signed_in(Role.counsellor)
+    assign(session, counsellor, case)
     base = f"/console/cases/{case.id}"
     assert 'id="form-close"' not in console.get(base).text
     answer = console.post(f"{base}/close", data={"csrf_token": token, "review_note": "表现良好"})
@@ -131,8 +152,9 @@ def test_closing_waits_for_the_observation_period_unless_an_admin_closes(
 def test_bad_input_shows_the_form_again_with_each_reason(console: TestClient, session: Session,
                                                         signed_in) -> None:
     case = make_case(session)
+    counsellor, token = signed_in(Role.counsellor)
+    assign(session, counsellor, case)
     session.commit()
-    _, token = signed_in(Role.counsellor)
     base = f"/console/cases/{case.id}"
     answer = console.post(f"{base}/plan", data={"csrf_token": token, "plan": " "})
     assert answer.status_code == 422 and 'id="err-plan"' in answer.text
@@ -150,7 +172,9 @@ def test_the_family_side_refuses_what_the_service_refuses(console: TestClient, s
                                                          signed_in) -> None:
     case = make_case(session, state=CaseState.planned)
     other = make_case(session, person=make_person(session, name="赵六"), state=CaseState.planned)
-    _, token = signed_in(Role.counsellor)
+    counsellor, token = signed_in(Role.counsellor)
+    assign(session, counsellor, case)
+    session.commit()  # the refused forms roll their request back
     base = f"/console/cases/{case.id}"
     tomorrow = (utc_now() + timedelta(days=3)).date().isoformat()
     answer = console.post(f"{base}/sessions", data={"csrf_token": token, "kind": "talk", "held_on": tomorrow,
@@ -170,8 +194,9 @@ def test_the_family_side_refuses_what_the_service_refuses(console: TestClient, s
 def test_a_step_the_state_no_longer_allows_is_a_clear_409(console: TestClient, session: Session,
                                                            signed_in) -> None:
     case = make_case(session, state=CaseState.counselling)
+    counsellor, token = signed_in(Role.counsellor)
+    assign(session, counsellor, case)
     session.commit()
-    _, token = signed_in(Role.counsellor)
     events = _events(session, case.id)
     answer = console.post(f"/console/cases/{case.id}/plan", data={"csrf_token": token, "plan": "再来一次"})
     assert answer.status_code == 409 and "状态已经变化" in answer.text and 'id="state"' in answer.text

@@ -38,7 +38,8 @@ def test_the_page_shows_everything_about_a_hazard(console: TestClient, session: 
     assert f"/console/hazards/{hazard.ref}/photos/{picture.id}/thumbnail" in page
     image = console.get(f"/console/hazards/{hazard.ref}/photos/{picture.id}/thumbnail")
     assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
-    assert 'id="no-actions"' in page  # rectifying: only the owner acts
+    # rectifying: the owner acts; the officer may only reassign (no extension request is waiting)
+    assert 'id="form-reassign"' in page and 'id="form-decide_extension"' not in page
 
 
 def test_an_officer_triages_assigns_and_closes(console: TestClient, session: Session, signed_in,

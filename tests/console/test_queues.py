@@ -84,9 +84,9 @@ def test_filters_narrow_the_list(console: TestClient, session: Session, signed_i
 def test_bad_filters_show_the_reason_beside_the_field(console: TestClient, session: Session, signed_in) -> None:
     signed_in(Role.officer)
     page = console.get("/console/?queue=all&from=yesterday&location=NOPE")
-    assert page.status_code == 422 and 'id="err-from"' in page.text
+    assert page.status_code == 422 and 'id="err-from"' in page.text and 'id="err-location"' in page.text
     page = console.get("/console/?queue=all&location=NOPE")
-    assert page.status_code == 422 and 'id="err-location"' in page.text and "没有这个代码" in page.text
+    assert page.status_code == 422 and 'id="err-location"' in page.text and "没有这个名称或代码的地点" in page.text
 
 
 def test_sorting_and_paging(console: TestClient, session: Session, signed_in, console_settings) -> None:

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.hazards.states import HazardState
 from safety_service.people.models import Role
@@ -102,3 +103,21 @@ def test_the_ledger_exports_as_csv_and_xlsx_with_the_filters(console: TestClient
     assert values[0][:3] == ["No.", "Entered", "Kind"] and values[1][4] == hazard.ref and len(values) == 2
     bad = console.get("/console/rewards/export", params={"format": "pdf"})
     assert bad.status_code == 422 and 'id="err-format"' in bad.text
+
+
+def test_a_payout_reason_written_as_a_formula_leaves_as_text_beside_a_negative_number(
+        console: TestClient, session: Session, signed_in) -> None:
+    person = make_person(session)
+    make_hazard(session, state=HazardState.confirmed, reporter_employee_no=person.employee_no)
+    officer, _ = signed_in(Role.officer)
+    rewards_service.payout(session, employee_no=person.employee_no, points=1, reason="@SUM(1+1)*cmd|' /C calc'!A0",
+                           actor=officer, now=utc_now())
+    session.commit()
+    params = {"employee_no": person.employee_no, "kind": "payout"}
+    rows = list(csv.reader(io.StringIO(console.get("/console/rewards/export", params={**params, "format": "csv"})
+                                       .content.decode("utf-8-sig"))))
+    assert rows[1][5:] == ["-1", "'@SUM(1+1)*cmd|' /C calc'!A0"]
+    sheet = load_workbook(io.BytesIO(console.get("/console/rewards/export", params={**params, "format": "xlsx"})
+                                     .content)).active
+    points, reason = sheet.cell(2, 6), sheet.cell(2, 7)
+    assert (points.value, points.data_type, reason.data_type) == (-1, "n", "s")

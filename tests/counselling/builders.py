@@ -43,7 +43,7 @@ def make_violation(session: Session, *, person: Person | None = None, recorder: 
 
 
 def contact(relation: Relation = Relation.spouse) -> FamilyContactCreate:
-    return FamilyContactCreate(relation=relation, name="李梅", phone="13800138000")
+    return FamilyContactCreate(relation=relation, name="李梅", phone="13800138000", worker_consent=True)
 
 
 def make_contact(session: Session, person_id: int, actor: User) -> FamilyContact:
@@ -83,3 +83,11 @@ def make_case(session: Session, *, state: CaseState = CaseState.opened, person: 
     cases.close(session, case=case, data=CaseClose(review_note="考察期满，表现良好"), actor=counsellor,
                 now=now + timedelta(days=days, minutes=1))
     return case
+
+
+def assign(session: Session, user: User, *assigned: CounsellingCase) -> None:
+    """Make these cases the user's (一帮一's union counsellor): another counsellor may not see them."""
+    for case in assigned:
+        case.counsellor_id = user.id
+        session.add(case)
+    session.flush()

@@ -5,7 +5,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from safety_service import migrate
+from safety_service import database, migrate
 from safety_service.clock import utc_now
 from safety_service.counselling import queries
 from safety_service.counselling.models import CaseAccess
@@ -28,7 +28,7 @@ def test_a_logged_read_survives_a_write_that_committed_after_it_began(tmp_path) 
                 queries.log_access(reader, user=user, case_ids=[case_id], what="detail", now=utc_now())
         with Session(engine, expire_on_commit=False) as reader:
             user = _read_while_another_request_writes(engine, reader, user_id)
-            queries.begin_logged_read(reader)
+            database.restart_for_write(reader)
             queries.log_access(reader, user=user, case_ids=[case_id], what="detail", now=utc_now())
             reader.commit()
         with Session(engine) as check:

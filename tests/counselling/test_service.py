@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from safety_service.clock import utc_now
 from safety_service.counselling import family
 from safety_service.counselling import service as cases
-from safety_service.counselling.models import CounsellingCase
+from safety_service.counselling.models import CounsellingCase, CounsellorUnit
 from safety_service.counselling.schemas import (
     AgreementRecord,
     CaseBegin,
@@ -122,11 +122,13 @@ def test_sessions_only_on_a_live_case_and_never_in_the_future(session: Session, 
     assert case.next_session_due_at == now + timedelta(days=14)
 
 
-def test_counsellors_hear_of_new_cases_and_repeats(session: Session, counsellor) -> None:
-    other = make_user(session, role=Role.counsellor)
-    case = make_case(session, state=S.observation, counsellor=counsellor)
-    opened = _notified(session, case.id, "case_opened")
-    assert {counsellor.id, other.id} <= opened
+def test_a_new_case_goes_to_the_units_lead_counsellors_and_repeats_to_its_own(session: Session, counsellor) -> None:
+    make_user(session, role=Role.counsellor)  # another counsellor, who hears nothing of it
+    lead = make_user(session, role=Role.counsellor)
+    worker = make_person(session, team=f"综采{lead.id}队")
+    session.add(CounsellorUnit(user_id=lead.id, team=worker.team))
+    case = make_case(session, state=S.observation, counsellor=counsellor, person=worker)
+    assert _notified(session, case.id, "case_opened") == {lead.id}  # not every counsellor: the unit's lead
     make_violation(session, person=_person(session, case))
     assert _notified(session, case.id, "case_repeat_violation") == {counsellor.id}
 
@@ -136,6 +138,13 @@ def test_the_history_tells_the_whole_case_in_order(session: Session) -> None:
     assert [(e.action, e.to_state) for e, _ in cases.history(session, case=case)] == [
         ("opened", "opened"), ("plan", "planned"), ("agreement_recorded", None), ("begin", "counselling"),
         ("session_recorded", None), ("observe", "observation"), ("close", "closed")]
+
+
+def test_a_new_case_of_a_unit_without_a_lead_goes_to_the_admins(session: Session) -> None:
+    admin, counsellor = make_user(session, role=Role.admin), make_user(session, role=Role.counsellor)
+    case = make_case(session, person=make_person(session, team=f"无组长{admin.id}队"))
+    told = _notified(session, case.id, "case_opened")
+    assert admin.id in told and counsellor.id not in told
 
 
 def _person(session: Session, case: CounsellingCase) -> Person:

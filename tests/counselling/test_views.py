@@ -13,7 +13,7 @@ from safety_service.config import Settings
 from safety_service.counselling.models import CaseEvent, CounsellingCase, FamilyContact, Violation
 from safety_service.counselling.states import CaseState
 from safety_service.people.models import Person, Role
-from tests.counselling.builders import make_case
+from tests.counselling.builders import assign, make_case
 from tests.hazards.builders import make_hazard
 from tests.locations.builders import make_location
 from tests.people.builders import auth, make_person, make_user
@@ -42,13 +42,17 @@ def test_the_whole_case_over_the_api(client: TestClient, session: Session, setti
                                                                                           location.code))
     assert recorded.status_code == 201, recorded.text
     assert "case" not in recorded.text and recorded.json()["recorded_by"] == officer.username
-    listed = client.get(f"{API}/cases", headers=as_counsellor, params={"employee_no": worker.employee_no}).json()
+    waiting = client.get(f"{API}/cases", headers=as_counsellor, params={"employee_no": worker.employee_no}).json()
+    assert waiting["count"] == 0  # a new case waits for the lead counsellor or an admin to assign it
+    listed = client.get(f"{API}/cases", headers=as_admin, params={"employee_no": worker.employee_no}).json()
     assert listed["count"] == 1 and listed["data"][0]["state"] == "opened"
     case_url = f"{API}/cases/{listed['data'][0]['id']}"
+    assigned = client.post(f"{case_url}/pair", headers=as_admin, json={"counsellor": counsellor.username})
+    assert assigned.status_code == 200 and assigned.json()["counsellor"] == counsellor.username
 
     planned = client.post(f"{case_url}/plan", headers=as_counsellor, json={
         "plan": "每两周家访一次，组织家属座谈", "family_contacts": [
-            {"relation": "spouse", "name": "李梅", "phone": "13800138000"}]})
+            {"relation": "spouse", "name": "李梅", "phone": "13800138000", "worker_consent": True}]})
     assert planned.status_code == 200, planned.text
     contact_id = planned.json()["family_contacts"][0]["id"]
     signed = client.put(f"{case_url}/agreement", headers=as_counsellor,
@@ -73,24 +77,24 @@ def test_the_whole_case_over_the_api(client: TestClient, session: Session, setti
     closed = client.post(f"{case_url}/close", headers=as_admin, json={"review_note": "调离本矿，提前结案"})
     assert closed.status_code == 200 and closed.json()["state"] == "closed"
     assert [e["action"] for e in closed.json()["history"]] == [
-        "opened", "plan", "agreement_recorded", "agreement_scan_attached", "begin", "session_recorded", "observe",
+        "opened", "paired", "plan", "agreement_recorded", "agreement_scan_attached", "begin", "session_recorded", "observe",
         "close"]
 
 
 def test_a_repeat_violation_during_observation_over_the_api(client: TestClient, session: Session,
                                                             settings: Settings) -> None:
-    case = make_case(session, state=CaseState.observation)
+    counsellor = make_user(session, role=Role.counsellor)
+    case = make_case(session, state=CaseState.observation, counsellor=counsellor)
     worker = session.get(Person, case.person_id)
     as_supervisor = auth(make_user(session, role=Role.supervisor), settings)
     response = client.post(f"{API}/violations", headers=as_supervisor,
                            json=_violation_body(worker.employee_no, make_location(session).code,
                                                 kind="labour_discipline"))
     assert response.status_code == 201
-    detail = client.get(f"{API}/cases/{case.id}", headers=auth(make_user(session, role=Role.counsellor), settings))
+    detail = client.get(f"{API}/cases/{case.id}", headers=auth(counsellor, settings))
     assert (detail.json()["state"], detail.json()["level"]) == ("counselling", 2)
     assert [v["kind"] for v in detail.json()["violations"]] == ["illegal_operation", "labour_discipline"]
-    levels = client.get(f"{API}/cases", headers=auth(make_user(session, role=Role.counsellor), settings),
-                        params={"level": 2}).json()
+    levels = client.get(f"{API}/cases", headers=auth(counsellor, settings), params={"level": 2}).json()
     assert [c["id"] for c in levels["data"]] == [case.id]
 
 
@@ -131,8 +135,10 @@ def test_a_bad_violation_is_refused_with_its_field_and_nothing_stored(client: Te
 
 def test_case_errors_name_the_field_the_state_or_the_case(client: TestClient, session: Session,
                                                           settings: Settings) -> None:
-    as_counsellor = auth(make_user(session, role=Role.counsellor), settings)
+    counsellor = make_user(session, role=Role.counsellor)
+    as_counsellor = auth(counsellor, settings)
     case = make_case(session)
+    assign(session, counsellor, case)
     url = f"{API}/cases/{case.id}"
     wrong_state = client.post(f"{url}/begin", headers=as_counsellor, json={})
     assert wrong_state.status_code == 409 and wrong_state.json()["allowed"] == ["plan"]
@@ -150,21 +156,28 @@ def test_case_errors_name_the_field_the_state_or_the_case(client: TestClient, se
 
 
 def test_a_photo_that_is_not_one_is_refused(client: TestClient, session: Session, settings: Settings) -> None:
-    case = make_case(session, state=CaseState.planned)
-    response = client.put(f"{API}/cases/{case.id}/agreement/scan", headers=auth(make_user(
-        session, role=Role.counsellor), settings), files={"photo": ("x.pdf", b"%PDF-1.4 not an image", "application/pdf")})
+    counsellor = make_user(session, role=Role.counsellor)
+    case = make_case(session, state=CaseState.planned, counsellor=counsellor)
+    response = client.put(f"{API}/cases/{case.id}/agreement/scan", headers=auth(counsellor, settings), files={"photo": ("x.pdf", b"%PDF-1.4 not an image", "application/pdf")})
     assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "photo"
 
 
 def test_family_contacts_and_sessions_over_the_api(client: TestClient, session: Session, settings: Settings) -> None:
-    headers = auth(make_user(session, role=Role.counsellor), settings)
-    case = make_case(session, state=CaseState.counselling)
+    counsellor = make_user(session, role=Role.counsellor)
+    headers = auth(counsellor, settings)
+    case = make_case(session, state=CaseState.counselling, counsellor=counsellor)
     worker = session.get(Person, case.person_id)
     contacts_url = f"{API}/workers/{worker.employee_no}/family-contacts"
-    added = client.post(contacts_url, headers=headers, json={"relation": "parent", "name": "王父", "phone": "0632-1234567"})
+    unasked = client.post(contacts_url, headers=headers, json={"relation": "parent", "name": "王父",
+                                                               "phone": "0632-1234567"})
+    assert unasked.status_code == 422 and unasked.json()["detail"][0]["loc"][-1] == "worker_consent"
+    added = client.post(contacts_url, headers=headers, json={"relation": "parent", "name": "王父",
+                                                             "phone": "0632-1234567", "worker_consent": True})
     assert added.status_code == 201 and added.json()["relation"] == "parent"
+    assert added.json()["worker_consent_at"] is not None
     assert [c["name"] for c in client.get(contacts_url, headers=headers).json()] == ["李梅", "王父"]
-    bad = client.post(contacts_url, headers=headers, json={"relation": "neighbour", "name": "x", "phone": "13800138000"})
+    bad = client.post(contacts_url, headers=headers, json={"relation": "neighbour", "name": "x", "phone": "13800138000",
+                                                           "worker_consent": True})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "relation"
     assert client.get(f"{API}/workers/NOBODY/family-contacts", headers=headers).status_code == 404
     sessions = client.get(f"{API}/cases/{case.id}/sessions", headers=headers).json()
@@ -176,8 +189,10 @@ def test_family_contacts_and_sessions_over_the_api(client: TestClient, session: 
 
 def test_a_scan_needs_the_agreement_first_and_has_a_thumbnail(client: TestClient, session: Session,
                                                               settings: Settings) -> None:
-    headers = auth(make_user(session, role=Role.counsellor), settings)
-    opened, planned = make_case(session), make_case(session, state=CaseState.planned)
+    counsellor = make_user(session, role=Role.counsellor)
+    headers = auth(counsellor, settings)
+    opened, planned = make_case(session), make_case(session, state=CaseState.planned, counsellor=counsellor)
+    assign(session, counsellor, opened)
     upload = {"photo": ("a.png", _png(), "image/png")}
     early = client.put(f"{API}/cases/{opened.id}/agreement/scan", headers=headers, files=upload)
     assert early.status_code == 422 and early.json()["detail"][0]["loc"][-1] == "agreement"

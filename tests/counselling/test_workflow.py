@@ -89,14 +89,16 @@ def test_a_violation_recorded_in_every_state_by_every_role(session: Session, sta
         assert (case.state, _events(session, case.id)) == (state, before)
         return
     violation = make_violation(session, person=session.get(Person, worker_id), recorder=actor)
+    assert violation.repeat  # the case's own violation came within the repeat window
     if state == S.closed:
         assert violation.case_id != case.id and case.state == S.closed
-        assert session.get(CounsellingCase, violation.case_id).state == S.opened
+        reopened = session.get(CounsellingCase, violation.case_id)
+        assert (reopened.state, reopened.level) == (S.opened, 2)
     elif state == S.observation:
         assert (case.state, case.level, violation.case_id) == (S.counselling, level + 1, case.id)
         last = session.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id.desc())).first()
         assert (last.action, last.from_state, last.to_state, last.actor_id) == ("repeat", "observation",
                                                                                 "counselling", actor.id)
-    else:
-        assert (case.state, case.level, violation.case_id) == (state, level, case.id)
+    else:  # a repeat joining an open case lifts it to the repeat's step of the ladder
+        assert (case.state, case.level, violation.case_id) == (state, max(level, 2), case.id)
         assert _events(session, case.id) == before + 1

@@ -21,6 +21,16 @@ def test_report_prints_the_ack_in_both_languages(service: FakeService, tmp_path:
     report_id = service.reports[0]["report_id"]
     assert f"隐患编号 YH-2026-{report_id[:8].upper()}" in result.output
     assert f"tracking code TC{report_id[:8].upper()}" in result.output
+    assert "urgent" not in service.reports[0] and "dispatch room" not in result.output
+
+
+def test_an_urgent_report_says_so_and_the_answer_says_the_dispatch_room_was_alerted(
+        service: FakeService, tmp_path: Path) -> None:
+    result = run(service.site, tmp_path / "o.db", "report", "--description", "回风巷瓦斯浓度超限", "--category", "gas",
+                 "--urgent", "--wait", "5")
+    assert result.exit_code == 0, result.output
+    assert service.reports[0]["urgent"] is True
+    assert "调度室已收到通知" in result.output and "the dispatch room has been alerted" in result.output
 
 
 def test_an_offline_report_is_saved_listed_and_sent_by_the_next_run(service: FakeService, tmp_path: Path) -> None:

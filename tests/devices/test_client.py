@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,14 @@ def test_a_report_made_offline_is_committed_and_pending(make_kiosk, tmp_path: Pa
     other = Outbox(tmp_path / "kiosk.db")
     assert other.get(report_id) is not None
     other.close()
+
+
+def test_the_kept_messages_read_are_the_newest_oldest_first(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "kiosk.db")
+    for number in range(1, 6):
+        outbox.store_received("notice", str(number), {"notice_id": number}, at=datetime.now(UTC))
+    assert [r.key for r in outbox.received("notice", limit=3)] == ["3", "4", "5"]
+    outbox.close()
 
 
 def test_after_a_reboot_the_new_process_resends_and_gets_the_ack(service: FakeService, make_kiosk,

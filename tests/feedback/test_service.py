@@ -6,8 +6,8 @@ from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Channel, Grade, HazardState
 from safety_service.i18n import CATALOGUES
 from safety_service.kiosks.models import Kiosk
-from safety_service.mqtt.models import OutboxMessage
-from safety_service.mqtt.payloads import KioskNotice
+from safety_service.outbox.models import OutboxMessage
+from safety_service.protocol.payloads import KioskNotice
 from tests.feedback.builders import advance
 from tests.hazards.builders import make_hazard
 from tests.kiosks.builders import make_kiosk
@@ -59,4 +59,4 @@ def test_a_qr_report_sends_no_notice(session: Session) -> None:
 
 def test_every_notice_message_is_in_both_catalogues() -> None:
     keys = {k for k in CATALOGUES["zh-CN"] if k.startswith("notice.")}
-    assert keys == {k for k in CATALOGUES["en"] if k.startswith("notice.")} and len(keys) == 16
+    assert keys == {k for k in CATALOGUES["en"] if k.startswith("notice.")} and len(keys) == 24

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import httpx2 as httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
@@ -22,8 +23,10 @@ from safety_service.database import AsyncReads, make_engine
 from safety_service.hazards import queries
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.main import POSTGRESQL_READ_CONNECTIONS, create_app
+from safety_service.people import service as people_service
 from safety_service.people.models import Person, Role, User
 from tests.conftest import POSTGRES_ADMIN_URL, create_pg_database, drop_pg_database, make_settings
+from tests.hazards import contract
 from tests.hazards.builders import make_hazard
 from tests.locations.builders import make_location
 from tests.people.builders import auth, make_user
@@ -77,14 +80,18 @@ def world() -> Iterator[World]:
     drop_pg_database(url)
 
 
-def _threads_answer(world: World, params: dict[str, Any], role: Role) -> dict[str, Any]:
+def _threads(world: World, params: dict[str, Any], headers: dict[str, str]) -> httpx.Response:
     """What the threads' path answers (the async path made to hand over)."""
     app = world.client.app
     reads, app.state.async_reads = app.state.async_reads, None  # type: ignore[attr-defined]
     try:
-        return world.client.get("/api/v1/hazards", params=params, headers=world.headers[role]).json()
+        return world.client.get("/api/v1/hazards", params=params, headers=headers)
     finally:
         app.state.async_reads = reads  # type: ignore[attr-defined]
+
+
+def _threads_answer(world: World, params: dict[str, Any], role: Role) -> dict[str, Any]:
+    return _threads(world, params, world.headers[role]).json()  # type: ignore[no-any-return]
 
 
 LISTS = ({}, {"open": "true"}, {"state": ["closed", "rectifying", "closed"]}, {"grade": "major"},
@@ -98,6 +105,7 @@ def test_the_event_loop_path_answers_as_the_threads_do(world: World, params: dic
     response = world.client.get("/api/v1/hazards", params=params, headers=world.headers[role])
     assert response.status_code == 200, response.text
     answered_on_the_loop = len(world.fallbacks) == before
+    contract.checked(response.content)  # the event loop's answer keeps the declared contract too
     assert response.json() == _threads_answer(world, params, role)
     # An empty page (the count needs a statement of its own) is the threads' to answer.
     assert answered_on_the_loop == bool(response.json()["data"])
@@ -149,3 +157,17 @@ def test_without_a_working_pool_the_threads_answer(world: World) -> None:
         assert response.status_code == 200 and response.json() == expected
     finally:
         app.state.async_reads = reads  # type: ignore[attr-defined]
+
+
+def test_a_token_ended_after_it_was_cached_is_refused_on_the_event_loop(world: World) -> None:
+    with Session(world.engine, expire_on_commit=False) as session:
+        user = make_user(session, role=Role.officer)
+        session.commit()
+        headers = auth(user, world.client.app.state.settings)  # type: ignore[attr-defined]
+        assert world.client.get("/api/v1/hazards", headers=headers).status_code == 200  # verified and cached
+        people_service.end_sessions(session, user=user)
+        session.commit()
+    before = len(world.fallbacks)
+    response = world.client.get("/api/v1/hazards", headers=headers)
+    assert response.status_code == 401 and len(world.fallbacks) == before, "refused on the event loop"
+    assert _threads(world, {}, headers).status_code == 401

@@ -8,15 +8,18 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
+from safety_service.config import Settings
 from safety_service.database import driver_statement, utc_value
 from safety_service.hazards import queries
 from safety_service.hazards.models import Hazard
-from safety_service.hazards.schemas import HazardFilters
+from safety_service.hazards.schemas import HazardFilters, StepLimits
 from safety_service.hazards.states import Channel, Grade, HazardState
-from safety_service.people.models import Role
+from safety_service.people.models import Person, Role
 from tests.hazards.builders import make_hazard
 from tests.locations.builders import make_location
 from tests.people.builders import make_user
+
+LIMITS = StepLimits.of(Settings.model_construct())  # the default time limits of the steps
 
 
 def test_newest_first_search_pages_are_the_same_whichever_id_window_fills_them(
@@ -31,13 +34,13 @@ def test_newest_first_search_pages_are_the_same_whichever_id_window_fills_them(
     monkeypatch.setattr(queries, "ID_WINDOWS", (2, 5))  # the newest two ids hold no match, five hold one
     for limit, offset in ((1, 0), (2, 0), (2, 1), (3, 1), (50, 0), (2, 3), (2, 10)):
         filters = HazardFilters(q="顶板裂缝", location=location.code, limit=limit, offset=offset)
-        page = queries.list_hazards(session, filters=filters, user=officer, now=utc_now())
+        page = queries.list_hazards(session, filters=filters, user=officer, now=utc_now(), limits=LIMITS)
         assert [row["ref"] for row in page["data"]] == newest_first[offset:offset + limit], (limit, offset)
         assert (page["count"], page["count_capped"]) == (4, False)
     # PostgreSQL probes the newest ids first; SQLite's FTS5 hands over matches newest first itself.
     assert bool(probed) == (session.get_bind().dialect.name == "postgresql")
     none = queries.list_hazards(session, filters=HazardFilters(q="突水", location=location.code), user=officer,
-                                now=utc_now())
+                                now=utc_now(), limits=LIMITS)
     assert (none["data"], none["count"]) == ([], 0)
 
 
@@ -51,30 +54,38 @@ LISTS = (
 )
 
 
+@pytest.mark.parametrize("role", [Role.officer, Role.owner, Role.miner])
 @pytest.mark.parametrize("filters", LISTS, ids=range(len(LISTS)))
-def test_the_driver_path_gives_the_rows_sqlalchemy_gives(session: Session, filters: HazardFilters) -> None:
+def test_the_driver_path_gives_the_rows_sqlalchemy_gives(session: Session, filters: HazardFilters, role: Role) -> None:
     """Bind processors applied (a time given in Beijing time, on the boundary of its range, compares
-    as the UTC it is), the few-valued parameters written in; rows unprocessed, but the same values."""
-    owner = make_user(session, role=Role.owner)
+    as the UTC it is), the few-valued parameters written in, the reader's values bound for each
+    visibility (officer: all; owner: owned or own; miner: own); rows unprocessed, but the same values."""
+    owner, miner = make_user(session, role=Role.owner), make_user(session, role=Role.miner)
+    miner_no = session.get(Person, miner.person_id).employee_no  # type: ignore[union-attr]
     for state in (HazardState.reported, HazardState.rectifying, HazardState.closed):
         make_hazard(session, state=state, owner=owner, source=Channel.kiosk, now=PAST,
-                    deadline=PAST + timedelta(days=1))
-    make_hazard(session, state=HazardState.confirmed, grade=Grade.major)
-    connection = session.connection()
-    given = queries._given(filters)
-    statements = queries._cached_statements(frozenset(given), filters.overdue,
-                                            queries.SORT_KEYS[filters.sort or "-reported_at"], "all", True)
-    params = {**given, "now": utc_now(), "limit": filters.limit, "offset": filters.offset, "count_limit": 10_001}
+                    deadline=PAST + timedelta(days=1), reporter_employee_no=miner_no)
+        make_hazard(session, state=state, source=Channel.kiosk, now=PAST, deadline=PAST + timedelta(days=1))
+    make_hazard(session, state=HazardState.rectifying, grade=Grade.major, owner=owner, reporter_employee_no=miner_no)
+    reader = {Role.officer: make_user(session, role=Role.officer), Role.owner: owner, Role.miner: miner}[role]
+    connection, now = session.connection(), utc_now()
+    shape, params = queries._plan(filters, queries.viewer(session, reader), now, LIMITS)
+    assert shape.visibility == {Role.officer: "all", Role.owner: "owned_or_own", Role.miner: "own"}[role]
+    statements = queries._cached_statements(*shape)
     on_driver = statements.run(connection, "page", params)
     through_sqlalchemy = connection.execute(statements.page, params).all()
     assert on_driver, "the filters match some of the hazards made"
     assert [_plain(row) for row in on_driver] == [_plain(row) for row in through_sqlalchemy]
-    page = queries.list_hazards(session, filters=filters, user=make_user(session, role=Role.officer), now=utc_now())
+    page = queries.list_hazards(session, filters=filters, user=reader, now=now, limits=LIMITS)
     assert page["count"] == on_driver[0][-1]
+    if role != Role.officer:  # the hazards neither owned nor reported by the reader stay out
+        own = col(Hazard.owner_id) == owner.id if role == Role.owner else col(Hazard.reporter_employee_no) == miner_no
+        visible = {h.ref for h in session.exec(select(Hazard).where(own)).all()}
+        assert {row[1] for row in on_driver} <= visible
 
 
 def _plain(row: Any) -> tuple[Any, ...]:
-    return tuple(utc_value(v) if isinstance(v, str | datetime) and i in (6, 7) else v for i, v in enumerate(row))
+    return tuple(utc_value(v) if isinstance(v, str | datetime) and i in (6, 7, 10) else v for i, v in enumerate(row))
 
 
 def test_an_in_list_runs_on_the_driver_only_written_in(session: Session) -> None:

@@ -1,6 +1,6 @@
 """Overdue hazards climb the escalation ladder owner -> officer -> chief, each step once."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -28,6 +28,13 @@ def _notified(session: Session, hazard_id: int) -> set[int]:
     return set(session.exec(query).all())
 
 
+def _steps(session: Session, hazard_id: int, now: datetime) -> int:
+    """Runs the job and counts the steps it took for this hazard (the shared database holds others)."""
+    before = len(_escalations(session, hazard_id))
+    escalate_overdue(session, now=now, settings=SETTINGS)
+    return len(_escalations(session, hazard_id)) - before
+
+
 def test_the_ladder_climbs_at_the_set_intervals_and_each_step_once(session: Session) -> None:
     start = utc_now()
     owner = make_user(session, role=Role.owner)
@@ -36,18 +43,18 @@ def test_the_ladder_climbs_at_the_set_intervals_and_each_step_once(session: Sess
                          deadline=start + timedelta(days=1))
     deadline = hazard.deadline
 
-    assert escalate_overdue(session, now=deadline - timedelta(minutes=1), settings=SETTINGS) == 0
-    assert escalate_overdue(session, now=deadline + timedelta(minutes=1), settings=SETTINGS) == 1
+    assert _steps(session, hazard.id, deadline - timedelta(minutes=1)) == 0
+    assert _steps(session, hazard.id, deadline + timedelta(minutes=1)) == 1
     assert hazard.escalation_level == 1 and hazard.overdue_since == deadline
     assert owner.id in _notified(session, hazard.id) and chief.id not in _notified(session, hazard.id)
 
     for _ in range(3):  # the job runs again and again: nothing new
-        assert escalate_overdue(session, now=deadline + timedelta(hours=2), settings=SETTINGS) == 0
-    assert escalate_overdue(session, now=deadline + timedelta(hours=25), settings=SETTINGS) == 1
+        assert _steps(session, hazard.id, deadline + timedelta(hours=2)) == 0
+    assert _steps(session, hazard.id, deadline + timedelta(hours=25)) == 1
     assert hazard.escalation_level == 2
-    assert escalate_overdue(session, now=deadline + timedelta(hours=73), settings=SETTINGS) == 1
+    assert _steps(session, hazard.id, deadline + timedelta(hours=73)) == 1
     assert chief.id in _notified(session, hazard.id)
-    assert escalate_overdue(session, now=deadline + timedelta(days=30), settings=SETTINGS) == 0
+    assert _steps(session, hazard.id, deadline + timedelta(days=30)) == 0
 
     steps = _escalations(session, hazard.id)
     assert [(e.data["level"], e.data["to"]) for e in steps] == [(1, "owner"), (2, "officer"), (3, "chief")]
@@ -57,7 +64,7 @@ def test_the_ladder_climbs_at_the_set_intervals_and_each_step_once(session: Sess
 def test_a_job_that_did_not_run_for_days_takes_every_owed_step_as_its_own_event(session: Session) -> None:
     start = utc_now()
     hazard = make_hazard(session, state=HazardState.rectifying, now=start, deadline=start + timedelta(hours=1))
-    assert escalate_overdue(session, now=start + timedelta(days=10), settings=SETTINGS) == 3
+    assert _steps(session, hazard.id, start + timedelta(days=10)) == 3
     assert [e.data["level"] for e in _escalations(session, hazard.id)] == [1, 2, 3]
 
 
@@ -73,5 +80,5 @@ def test_a_hazard_awaiting_verification_past_its_deadline_is_still_overdue(sessi
     start = utc_now()
     hazard = make_hazard(session, state=HazardState.awaiting_verification, now=start,
                          deadline=start + timedelta(hours=1))
-    assert escalate_overdue(session, now=start + timedelta(hours=2), settings=SETTINGS) == 1
+    assert _steps(session, hazard.id, start + timedelta(hours=2)) == 1
     assert hazard.escalation_level == 1

@@ -10,19 +10,23 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
+from safety_service.config import Settings
 from safety_service.database import session_scope
 from safety_service.errors import InvalidInput, NotFound
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards import queries
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard, HazardEvent
-from safety_service.hazards.schemas import HazardConfirm, HazardFilters, HazardReject, HazardReport
+from safety_service.hazards.schemas import HazardConfirm, HazardFilters, HazardReject, HazardReport, StepLimits
 from safety_service.hazards.states import Channel, Grade, HazardState
 from safety_service.locations.models import Location
 from safety_service.people.models import Role
 from tests.hazards.builders import make_hazard
+from tests.history import history_unlocked
 from tests.locations.builders import make_location
 from tests.people.builders import make_person, make_user
+
+LIMITS = StepLimits.of(Settings.model_construct())  # the default time limits of the steps
 
 
 def _report(location_code: str, **extra: object) -> HazardReport:
@@ -96,7 +100,8 @@ def committed_location(engine: Engine) -> Iterator[Location]:
     yield location
     with session_scope(engine) as session:
         ids = select(Hazard.id).where(Hazard.location_id == location.id)
-        session.exec(delete(HazardEvent).where(HazardEvent.hazard_id.in_(ids)))
+        with history_unlocked(session, "hazard_event"):
+            session.exec(delete(HazardEvent).where(HazardEvent.hazard_id.in_(ids)))
         session.exec(delete(Hazard).where(Hazard.location_id == location.id))
         session.exec(delete(Location).where(Location.id == location.id))
 
@@ -137,7 +142,7 @@ def test_two_officers_confirming_at_once_cannot_both_win(engine: Engine, committ
         first.commit()
         with pytest.raises(Exception) as lost:
             hazards_service.confirm(second, hazard=two, actor=officer,
-                                    data=HazardConfirm(grade=Grade.major, category_code="gas"))
+                                    data=HazardConfirm(grade=Grade.major, category_code="gas", major_criterion=1))
             second.commit()
         # PostgreSQL: the version check finds the row changed; SQLite: the stale read snapshot may not write.
         assert type(lost.value).__name__ in {"StaleDataError", "OperationalError"}
@@ -175,6 +180,6 @@ def test_a_batch_is_applied_in_order_with_refusals_and_repeats_answered_per_repo
     officer = make_user(session, role=Role.officer)
     for text in ("皮带跑偏", receipts[0].ref, receipts[4].ref):
         found = queries.list_hazards(session, filters=HazardFilters(q=text, location=here.code), user=officer,
-                                     now=utc_now())
+                                     now=utc_now(), limits=LIMITS)
         expected = {h.ref for h in stored} if text == "皮带跑偏" else {text}
         assert {row["ref"] for row in found["data"]} == expected and found["count"] == len(expected)

@@ -65,7 +65,8 @@ def test_the_whole_closed_loop_over_the_api(client: TestClient, session: Session
         "reported", "confirmed", "rectifying", "awaiting_verification", "closed"]
     assert detail["history"][3]["actor"] == owner.username
     assert detail["owner"] == owner.username and detail["verified_by"] == officer.username
-    assert detail["funds"] == "2500.00" and detail["allowed_actions"] == []
+    # closed: only reopening after a later check (复查不合格) is left
+    assert detail["funds"] == "2500.00" and detail["allowed_actions"] == ["reopen"]
 
 
 def test_the_same_client_report_id_never_makes_a_second_hazard(client: TestClient, session: Session,

@@ -23,6 +23,10 @@ DESIGN_EDGES = {
     (S.reported, S.confirmed), (S.reported, S.rejected), (S.confirmed, S.rectifying),
     (S.rectifying, S.awaiting_verification), (S.awaiting_verification, S.closed),
     (S.awaiting_verification, S.rectifying),
+    # docs/mine-rules.md: changes within rectification (extension, reassignment) and 复查不合格 reopening
+    (S.rectifying, S.rectifying), (S.closed, S.rectifying),
+    (S.confirmed, S.confirmed), (S.awaiting_verification, S.awaiting_verification),  # re-grading
+    (S.closed, S.closed),  # docs/major-hazards.md: the 重大事故隐患报告 sent after closing (销号 report)
 }
 # action -> (from state, to state, actors who may, given the grade)
 ACTIONS = {
@@ -34,8 +38,9 @@ ACTIONS = {
                     lambda grade: {"chief"} if grade == Grade.major else OFFICERS),
     "verify_fail": (S.awaiting_verification, S.rectifying, lambda grade: OFFICERS),
 }
+# An owner may verify where a hazard's level lets its unit's leader do so (tests/hazards/test_levels.py).
 ROLE_MAY_EVER = {"confirm": OFFICERS, "reject": OFFICERS, "assign": OFFICERS,
-                 "verify_pass": OFFICERS, "verify_fail": OFFICERS, "rectified": {r.value for r in Role}}
+                 "verify_pass": OFFICERS | {"owner"}, "verify_fail": OFFICERS | {"owner"}, "rectified": {r.value for r in Role}}
 ACTORS = [r.value for r in Role] + ["assigned_owner"]
 
 

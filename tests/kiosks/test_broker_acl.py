@@ -44,7 +44,7 @@ def test_only_registered_kiosks_with_their_password_get_in(broker) -> None:
 
 def test_a_kiosk_publishes_only_under_its_own_topics(broker) -> None:
     mosquitto, kiosks = broker
-    service = TestClient(mosquitto.url("safety-service", SERVICE_PASSWORD))
+    service = TestClient(mosquitto.service_url("safety-service", SERVICE_PASSWORD))
     assert service.ready()
     service.subscribe(f"safety/{SITE}/kiosk/+/report")
     one = _kiosk(mosquitto, kiosks["one"])
@@ -62,7 +62,7 @@ def test_a_kiosk_reads_only_its_own_acks_and_the_bulletin(broker) -> None:
     one.subscribe(kiosks["one"].ack_topic)
     two.subscribe(kiosks["one"].ack_topic)
     two.subscribe(f"safety/{SITE}/bulletin")
-    service = TestClient(mosquitto.url("safety-service", SERVICE_PASSWORD))
+    service = TestClient(mosquitto.service_url("safety-service", SERVICE_PASSWORD))
     assert service.ready()
     service.publish(kiosks["one"].ack_topic, '{"ack": 1}')
     service.publish(f"safety/{SITE}/bulletin", '{"bulletin": 1}', retain=True)

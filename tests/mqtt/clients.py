@@ -8,7 +8,7 @@ from collections.abc import Callable
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from safety_service.mqtt.service import parse_broker_url
+from safety_service.mqtt.client import parse_broker_url
 
 
 class TestClient:
@@ -21,6 +21,7 @@ class TestClient:
         self.messages: list[mqtt.MQTTMessage] = []
         self.refused: str | None = None
         self.connected = threading.Event()
+        self.dropped = threading.Event()  # the broker closed a connection this client had
         self.granted: list = []
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id or f"test-{uuid.uuid4().hex[:8]}",
                                   protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311)
@@ -28,6 +29,7 @@ class TestClient:
             self.client.username_pw_set(broker.username, broker.password)
         self.client.on_connect = self._on_connect
         self.client.on_message = lambda c, u, m: self.messages.append(m)
+        self.client.on_disconnect = lambda c, u, flags, reason, p: self.dropped.set()
         self.client.on_subscribe = lambda c, u, mid, codes, p: self.granted.extend(codes)
         self.client.connect(broker.host, broker.port, keepalive=10)
         self.client.loop_start()

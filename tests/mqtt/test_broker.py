@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from safety_service.config import Settings
 from safety_service.database import session_scope
 from safety_service.mqtt.broker import BrokerPortTaken, EmbeddedBroker
-from safety_service.mqtt.topics import bulletin_topic, kiosk_filter, kiosk_topic
+from safety_service.protocol.topics import bulletin_topic, kiosk_filter, kiosk_topic
 from tests.kiosks.builders import make_kiosk
 from tests.locations.builders import make_location
 from tests.mqtt.clients import TestClient, wait_until

@@ -47,8 +47,8 @@ class Plant:
 
     def start_intake(self) -> None:
         env = {**os.environ, "SAFETY_DATABASE_URL": self.database_url, "SAFETY_SITE": self.site,
-               "SAFETY_MQTT_URL": self.broker.url(SERVICE_USER, SERVICE_PASSWORD),
-               "SAFETY_MQTT_CLIENT_ID": f"intake-{self.site}", "SAFETY_LOG_LEVEL": "WARNING", "SAFETY_ENV": "test"}
+               "SAFETY_MQTT_URL": self.broker.service_url(SERVICE_USER, SERVICE_PASSWORD),
+               "SAFETY_MQTT_CLIENT_ID": f"safety-intake-{self.site}", "SAFETY_LOG_LEVEL": "WARNING", "SAFETY_ENV": "test"}
         log = (self.workdir / "intake.log").open("ab")
         self.intake = subprocess.Popen([sys.executable, "-m", "safety_service", "intake"], env=env, cwd=ROOT,
                                        stdout=log, stderr=log)

@@ -1,9 +1,12 @@
 """Kiosk messages applied without a broker: reports, acks in the outbox, dead letters, status."""
 
+import base64
+import io
 import json
 import uuid
 
 import pytest
+from PIL import Image
 from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
@@ -11,9 +14,11 @@ from safety_service.hazards.models import Hazard
 from safety_service.kiosks.models import Kiosk
 from safety_service.mqtt import intake
 from safety_service.mqtt.models import DeadLetter
-from safety_service.mqtt.payloads import KioskAck
+from safety_service.photos.models import HazardPhoto
+from safety_service.protocol.payloads import KioskAck
 from tests.kiosks.builders import make_kiosk
 from tests.locations.builders import make_location
+from tests.photos import images
 
 SITE = "tianchen"
 
@@ -92,7 +97,7 @@ def test_bad_messages_get_error_acks_and_dead_letters_and_the_rest_of_the_batch_
     assert acks[1][1].error.field == "description" and acks[3][1].error.field == "location_code"
     assert acks[2][0].endswith("/ghost-kiosk/ack")
     reasons = [d.reason.split(":")[0] for d in session.exec(select(DeadLetter).order_by(DeadLetter.id)).all()]
-    assert reasons[-4:] == ["invalid_json", "invalid_payload", "unknown_kiosk", "NotFound"]
+    assert reasons[-4:] == ["invalid_json", "invalid_payload", "unknown_kiosk", "not_found"]  # as the acks say
 
 
 def test_status_messages_keep_the_kiosk_presence_without_an_ack(session: Session) -> None:
@@ -193,3 +198,70 @@ def test_no_odd_value_in_any_field_makes_a_batch_fail(session: Session, kind: st
     assert len(applied) == len(items)
     if kind == "report":  # every report hears back, accepted or refused
         assert all(len(result.outbox) == 1 for result in applied)
+
+
+def _report_v2(photos: list[bytes], **extra: object) -> dict:
+    return {**_report(**extra), "schema": "kiosk-report/2", "photos": [base64.b64encode(p).decode() for p in photos]}
+
+
+def _photos_of(session: Session, ref: str) -> list[HazardPhoto]:
+    hazard = session.exec(select(Hazard).where(Hazard.ref == ref)).one()
+    return list(session.exec(select(HazardPhoto).where(HazardPhoto.hazard_id == hazard.id)).all())
+
+
+def test_a_report_with_photos_stores_them_stripped_once_however_often_it_comes(session: Session) -> None:
+    kiosk, _ = make_kiosk(session)
+    report = _report_v2([images.photo(), images.photo("PNG", (300, 300))])
+    first = _acks(_apply(session, [_message(kiosk.kiosk_id, report)]))[0][1]
+    again = _acks(_apply(session, [_message(kiosk.kiosk_id, report)]))[0][1]
+    assert (first.outcome, again.outcome, again.hazard_ref) == ("accepted", "duplicate", first.hazard_ref)
+    stored = _photos_of(session, first.hazard_ref)
+    assert len(stored) == 2
+    for photo in stored:
+        image = Image.open(io.BytesIO(photo.image))
+        assert image.format == "JPEG" and not image.getexif()
+
+
+def test_a_report_with_a_bad_photo_is_refused_naming_it(session: Session) -> None:
+    kiosk, _ = make_kiosk(session)
+    bomb = _report_v2([images.photo(), images.png_header_only(30_000, 30_000)])
+    not_image = _report_v2([b"plain text, not a photo"])
+    acks = _acks(_apply(session, [_message(kiosk.kiosk_id, bomb), _message(kiosk.kiosk_id, not_image)]))
+    assert [(a.outcome, a.error.code, a.error.field) for _, a in acks] == [
+        ("rejected", "invalid_photo", "photos.1"), ("rejected", "invalid_photo", "photos.0")]
+    assert session.exec(select(Hazard).where(Hazard.kiosk_id == kiosk.id)).all() == []
+
+
+def test_a_version_1_report_is_still_taken(session: Session) -> None:
+    kiosk, _ = make_kiosk(session)
+    ack = _acks(_apply(session, [_message(kiosk.kiosk_id, _report())]))[0][1]
+    assert ack.outcome == "accepted" and _photos_of(session, ack.hazard_ref) == []
+
+
+def test_a_kiosk_report_marked_urgent_is_urgent_and_unmarked_is_not(session: Session) -> None:
+    kiosk, _ = make_kiosk(session)
+    urgent_report, plain_report = _report(category="gas", urgent=True), _report()
+    acks = _acks(_apply(session, [_message(kiosk.kiosk_id, urgent_report), _message(kiosk.kiosk_id, plain_report)]))
+    urgent = {session.exec(select(Hazard).where(Hazard.ref == ack.hazard_ref)).one().urgent for _, ack in acks}
+    assert urgent == {True, False}
+    [(_, refused)] = _acks(_apply(session, [_message(kiosk.kiosk_id, _report(urgent="yes please"))]))
+    assert refused.outcome != "accepted"
+
+
+def test_a_kiosk_report_with_photos_marked_urgent_is_urgent(session: Session) -> None:
+    kiosk, _ = make_kiosk(session)
+    [(_, ack)] = _acks(_apply(session, [_message(kiosk.kiosk_id, _report_v2([images.photo()], urgent=True))]))
+    assert ack.outcome == "accepted"
+    assert session.exec(select(Hazard).where(Hazard.ref == ack.hazard_ref)).one().urgent
+
+
+def test_a_kiosk_report_of_unsafe_behaviour_keeps_when_and_who(session: Session) -> None:
+    kiosk, _ = make_kiosk(session)
+    behaviour = _report(behaviour_at="2026-11-24T07:40:00+08:00", behaviour_person="王班长", urgent=True)
+    [(_, ack)] = _acks(_apply(session, [_message(kiosk.kiosk_id, behaviour)]))
+    assert ack.outcome == "accepted"
+    hazard = session.exec(select(Hazard).where(Hazard.ref == ack.hazard_ref)).one()
+    assert (hazard.report_type, hazard.behaviour_person, hazard.urgent) == ("unsafe_act", "王班长", False)
+    assert hazard.behaviour_at is not None
+    [(_, refused)] = _acks(_apply(session, [_message(kiosk.kiosk_id, _report(behaviour_at="yesterday"))]))
+    assert refused.outcome == "rejected" and refused.error.field == "behaviour_at"

@@ -7,7 +7,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from pydantic import ValidationError
 
-from safety_service.mqtt.payloads import PAYLOADS
+from safety_service.protocol.payloads import PAYLOADS
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -25,7 +25,8 @@ def test_the_schema_is_2020_12_with_a_versioned_schema_field(name: str) -> None:
     schema = _load(name)
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert "schema" in schema["required"] and schema["properties"]["schema"]["const"].endswith("/1")
+    version = "/" + name.rsplit("-", 1)[1] if name[-1].isdigit() else "/1"
+    assert "schema" in schema["required"] and schema["properties"]["schema"]["const"].endswith(version)
 
 
 @pytest.mark.parametrize("name", sorted(PAYLOADS))
@@ -55,4 +56,16 @@ def test_a_bad_report_is_refused_by_both(change: dict) -> None:
     with pytest.raises(ValidationError):
         PAYLOADS["kiosk-report"].model_validate(example)
     errors = list(Draft202012Validator(_load("kiosk-report"), format_checker=FormatChecker()).iter_errors(example))
+    assert errors
+
+
+@pytest.mark.parametrize("change", [
+    {"schema": "kiosk-report/1"}, {"photos": ["AAAA"] * 4}, {"photos": ["not base64!"]}, {"photos": [""]},
+    {"photos": ["A" * (4 * (1024 * 1024 // 3 + 1) + 4)]},
+])
+def test_a_bad_report_with_photos_is_refused_by_both(change: dict) -> None:
+    example = {**_load("kiosk-report-2")["examples"][0], **change}
+    with pytest.raises(ValidationError):
+        PAYLOADS["kiosk-report-2"].model_validate(example)
+    errors = list(Draft202012Validator(_load("kiosk-report-2"), format_checker=FormatChecker()).iter_errors(example))
     assert errors

@@ -16,6 +16,7 @@ from safety_service.hazards.models import Hazard
 from safety_service.main import create_app
 from tests.conftest import make_settings
 from tests.kiosks.builders import make_kiosk
+from tests.mqtt.clients import wait_until
 from tests.mqtt.mosquitto import free_port
 
 
@@ -36,27 +37,40 @@ def test_a_kiosk_reports_through_the_embedded_broker_of_the_app(engine: Engine, 
             report_id = client.report("一号井口罐笼信号异常", category="electromechanical")
             assert client.wait_all_acked(30)
             [receipt] = client.receipts()
+            # the service queued the category list at start; the embedded broker lets the kiosk read it
+            assert wait_until(lambda: client.categories() is not None, timeout=10)
+            assert "gas" in [c["code"] for c in client.categories() or []]
     assert receipt.key == report_id and receipt.outcome == "accepted"
     with Session(engine) as session:
         hazard = session.exec(select(Hazard).where(Hazard.ref == receipt.hazard_ref)).one()
     assert hazard.source == "kiosk" and hazard.tracking_code == receipt.tracking_code
 
 
-def test_serve_names_the_setting_when_the_embedded_port_is_taken(monkeypatch, settings: Settings) -> None:
+def test_serve_names_the_setting_when_the_embedded_port_is_taken(monkeypatch, settings: Settings,
+                                                                  tmp_path: Path) -> None:
     import socket
 
     import uvicorn
+
+    from safety_service import migrate
+    from safety_service.database import get_engine, make_engine
+
+    url = f"sqlite:///{tmp_path / 'serve.db'}"  # a database of its own, migrated: the port is what is tried
+    engine = make_engine(make_settings(url))
+    migrate.upgrade(engine)
+    engine.dispose()
 
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: (_ for _ in ()).throw(AssertionError("started")))
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        monkeypatch.setenv("SAFETY_DATABASE_URL", settings.database_url)
+        monkeypatch.setenv("SAFETY_DATABASE_URL", url)
+        monkeypatch.setenv("SAFETY_DATA_DIR", str(tmp_path / "data"))
         monkeypatch.setenv("SAFETY_MQTT_EMBEDDED_PORT", str(taken.getsockname()[1]))
-        get_settings.cache_clear()
+        get_settings.cache_clear(), get_engine.cache_clear()  # the process-wide engine follows these settings
         try:
             result = CliRunner().invoke(main, ["serve", "--port", str(free_port())])
         finally:
-            get_settings.cache_clear()
+            get_settings.cache_clear(), get_engine.cache_clear()
     assert result.exit_code != 0
     assert "SAFETY_MQTT_EMBEDDED_PORT" in result.output and "Traceback" not in result.output

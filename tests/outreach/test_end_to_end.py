@@ -19,7 +19,7 @@ from safety_service.database import session_scope
 from safety_service.locations import service as locations_service
 from safety_service.locations.schemas import AreaCreate, LocationCreate
 from safety_service.main import create_app
-from safety_service.mqtt.service import MqttService
+from safety_service.mqtt.client import MqttService
 from safety_service.people.models import Person, Role
 from tests.conftest import make_settings
 from tests.kiosks.builders import make_kiosk

@@ -4,14 +4,17 @@ import uuid
 
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from safety_service.config import Settings
+from safety_service.hazards.models import Hazard
 from safety_service.main import create_app
-from safety_service.pages.limits import RateLimiter
+from safety_service.pages import views as pages_views
 from safety_service.qr import tokens
+from safety_service.web.limits import RateLimiter
 from tests.conftest import make_settings, use_session
 from tests.locations.builders import make_location
+from tests.pages.conftest import InlineWriter
 
 
 def test_a_bucket_refills_with_time() -> None:
@@ -45,3 +48,22 @@ def test_an_oversized_body_is_refused_before_it_is_read(settings: Settings, engi
         sent = client.post(path, data={"description": "x", "client_report_id": str(uuid.uuid4())},
                            files={"photo": ("big.jpg", big, "image/jpeg")}, headers={"Accept-Language": "en"})
         assert sent.status_code == 413 and "too large" in sent.text
+
+
+def test_a_report_refused_by_the_limit_comes_back_as_typed_with_when_to_send(settings: Settings, engine: Engine,
+                                                                             session: Session) -> None:
+    path = "/r/" + tokens.sign(tokens.keyring(settings), make_location(session).code)
+    with _client(settings, engine, session, report_rate_per_minute=1) as client:
+        client.app.dependency_overrides[pages_views.get_report_writer] = lambda: InlineWriter(session, "UTC")
+        first = {"description": "皮带机托辊卡死", "client_report_id": str(uuid.uuid4())}
+        assert client.post(path, data=first).status_code == 201
+        typed = {"description": "风门关不严，漏风", "reporter_name": "张三", "employee_no": "T0815",
+                 "category": "ventilation", "client_report_id": str(uuid.uuid4())}
+        refused = client.post(path, data=typed, files={"photo": ("a.jpg", b"\xff\xd8 not read", "image/jpeg")})
+        seconds = int(refused.headers["Retry-After"])
+        assert refused.status_code == 429 and 0 < seconds <= 60
+        assert f"请 {seconds} 秒后再点“提交举报”" in refused.text and 'id="retry"' in refused.text
+        for name in ("description", "reporter_name", "employee_no", "client_report_id"):
+            assert typed[name] in refused.text
+        assert 'value="ventilation" checked' in refused.text
+        assert session.exec(select(Hazard).where(Hazard.client_report_id == typed["client_report_id"])).first() is None

@@ -47,7 +47,7 @@ def test_an_anonymous_reporter_claims_their_points_with_the_tracking_code(pages:
     claimed = pages.post("/points/claim", data={"tracking_code": report.tracking_code,
                                                 "employee_no": worker.employee_no})
     assert claimed.status_code == 200 and 'id="claimed"' in claimed.text
-    assert f'id="balance">{settings.reward_general_points}<' in claimed.text
+    assert f'id="balance">{settings.reward_general_points}<' in claimed.text and "凭查询码和工号领取" in claimed.text
     again = pages.post("/points/claim", data={"tracking_code": report.tracking_code,
                                               "employee_no": make_person(session).employee_no})
     assert again.status_code == 409 and "不能领取" in again.text and 'id="balance"' not in again.text
@@ -57,10 +57,11 @@ def test_an_anonymous_reporter_claims_their_points_with_the_tracking_code(pages:
     assert missing.status_code == 422 and "没有找到" in missing.text
 
 
-def test_the_tracking_page_leads_to_the_points_page(pages: TestClient, session: Session) -> None:
+def test_the_tracking_page_leads_to_the_points_page_with_its_code(pages: TestClient, session: Session) -> None:
     report = make_hazard(session, state=HazardState.confirmed)
-    assert 'href="/points"' in pages.get(f"/t/{report.tracking_code}").text
-    assert 'href="/points"' not in pages.get(f"/t/{make_hazard(session).tracking_code}").text
+    page = pages.post("/t", data={"tracking_code": report.tracking_code})
+    assert 'action="/points"' in page.text and f'name="tracking_codes" value="{report.tracking_code}"' in page.text
+    assert 'action="/points"' not in pages.post("/t", data={"tracking_code": make_hazard(session).tracking_code}).text
 
 
 def test_looking_up_is_rate_limited_per_client(pages: TestClient, settings: Settings) -> None:

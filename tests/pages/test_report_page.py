@@ -15,7 +15,7 @@ from safety_service.photos.models import HazardPhoto
 from safety_service.qr import tokens
 from tests.conftest import make_settings, use_session
 from tests.pages.conftest import InlineWriter
-from tests.photos.images import photo
+from tests.photos.images import photo, png_header_only
 
 
 def _path(settings: Settings, code: str) -> str:
@@ -56,7 +56,8 @@ def test_a_report_goes_through_the_intake_path_and_a_resubmit_is_the_same_report
     assert first.status_code == 201, first.text
     code = re.search(r'id="tracking-code">(\w+)<', first.text).group(1)
     ref = re.search(r'id="ref"[^>]*>(YH-[\d-]+)<', first.text).group(1)
-    assert f'href="/t/{code}"' in first.text
+    assert f'href="/t/{code}"' not in first.text and f'name="tracking_code" value="{code}"' in first.text
+    assert f"以后打开 {settings.public_url}/t 输入查询码" in first.text  # where to type it in later
     again = pages.post(_path(settings, location.code), data=form)
     assert again.status_code == 200 and code in again.text and "没有重复登记" in again.text
     assert _count(session) == before + 1
@@ -90,6 +91,15 @@ def test_bad_input_shows_the_form_again_with_messages_and_stores_nothing(pages: 
     assert not_photo.status_code == 422 and "只支持 JPEG、PNG、WebP、HEIC" in not_photo.text
     long_name = pages.post(path, data=_form(reporter_name="名" * 65))
     assert long_name.status_code == 422 and "姓名不能超过 64 个字" in long_name.text
+    assert _count(session) == before
+
+
+def test_a_photo_over_the_pixel_cap_is_refused_beside_the_field_with_what_to_do(
+        pages: TestClient, session: Session, settings: Settings, location) -> None:
+    before, path = _count(session), _path(settings, location.code)
+    heif_max = {"photo": ("IMG_0002.PNG", png_header_only(8064, 6048), "image/png")}  # a 48 MP full-resolution photo
+    refused = pages.post(path, data=_form(), files=heif_max)
+    assert refused.status_code == 422 and "照片分辨率过大" in refused.text and "手机默认的分辨率" in refused.text
     assert _count(session) == before
 
 

@@ -22,9 +22,10 @@ def make_person(session: Session, *, name: str = "张三", team: str | None = "�
 
 
 def make_user(session: Session, *, role: Role = Role.officer, username: str | None = None,
-              active: bool = True, with_person: bool = True) -> User:
+              active: bool = True, with_person: bool = True, name: str | None = None,
+              team: str | None = "综采一队") -> User:
     number = next(_numbers)
-    person = make_person(session, name=f"{role}-{number}") if with_person else None
+    person = make_person(session, name=name or f"{role}-{number}", team=team) if with_person else None
     user = User(
         username=username or f"{role}{number}", role=role, hashed_password=_HASH, is_active=active,
         person_id=person.id if person else None,
@@ -36,7 +37,7 @@ def make_user(session: Session, *, role: Role = Role.officer, username: str | No
 
 def auth(user: User, settings: Settings) -> dict[str, str]:
     """Headers that sign in as this user."""
-    return {"Authorization": f"Bearer {create_access_token(user.id, settings)}"}
+    return {"Authorization": f"Bearer {create_access_token(user.id, settings, version=user.token_version)}"}
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:

@@ -76,7 +76,7 @@ def test_a_token_accepted_before_is_refused_once_it_expired_or_its_account_was_d
     headers = auth(user, settings)
     token = headers["Authorization"].removeprefix("Bearer ")
     assert client.get("/api/v1/hazards", headers=headers).status_code == 200
-    assert read_access_token(token, settings) == user.id  # its signature is now checked and kept
+    assert read_access_token(token, settings) == (user.id, 0)  # its signature is now checked and kept
     later = time.time() + settings.token_expire_minutes * 60 + 1
     with pytest.raises(AuthenticationFailed):
         read_access_token(token, settings, now=later)

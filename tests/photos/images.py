@@ -1,6 +1,8 @@
 """Made-up phone photos for the tests: JPEG with EXIF orientation and GPS, PNG, WebP, HEIC."""
 
 import io
+import struct
+import zlib
 
 import pillow_heif
 from PIL import Image
@@ -23,3 +25,22 @@ def photo(fmt: str = "JPEG", size: tuple[int, int] = (400, 200), *, orientation:
         exif[ORIENTATION] = orientation
     image.save(buffer, format=fmt, exif=exif.tobytes()) if fmt in ("JPEG", "WEBP", "PNG") else image.save(buffer, fmt)
     return buffer.getvalue()
+
+
+
+def _png(width: int, height: int, pixels: bytes) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A tiny PNG claiming a huge size: a decompression bomb's header."""
+    return _png(width, height, zlib.compress(b"\0" * 64))
+
+
+def blank_png(width: int, height: int) -> bytes:
+    """A transparent RGBA PNG of any size in a few kilobytes: the worst photo per byte to decode."""
+    row, packer = b"\0" * (1 + 4 * width), zlib.compressobj(9)
+    return _png(width, height, b"".join(packer.compress(row) for _ in range(height)) + packer.flush())

@@ -38,3 +38,15 @@ def test_others_may_not_and_bad_input_names_the_field(client: TestClient, sessio
     assert missing.status_code == 404 and missing.json()["field"] == "code"
     page = client.get("/api/v1/qr/sheet.png", params={"codes": [code], "page": 3}, headers=admin)
     assert page.status_code == 422 and page.json()["detail"][0]["loc"] == ["query", "page"]
+
+
+def test_a_name_with_a_line_break_is_refused_and_one_stored_before_still_prints(
+        client: TestClient, session: Session, settings: Settings) -> None:
+    admin = auth(make_user(session, role=Role.admin), settings)
+    refused = client.post("/api/v1/locations", headers=admin, json={"code": "CR-1", "name_zh": "主井\r井口"})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "name_zh"]
+    place = make_location(session)
+    place.name_zh = "主井\r\n井口"  # as a row written before names were checked
+    session.flush()
+    sheet = client.get("/api/v1/qr/sheet.png", params={"codes": [place.code]}, headers=admin)
+    assert sheet.status_code == 200 and decode_png(sheet.content) == [tokens.report_url(settings, place.code)]

@@ -134,3 +134,12 @@ def test_balances_sum_each_employees_entries_and_codes_prove_only_their_owner(se
     code = hazard.tracking_code.lower()
     assert rewards_service.proves_owner(session, employee_no=person.employee_no, tracking_codes=["NOPE", code])
     assert not rewards_service.proves_owner(session, employee_no=other.employee_no, tracking_codes=[code])
+
+
+def test_a_claim_is_a_ledger_entry_naming_the_claimant(session: Session, settings: Settings) -> None:
+    hazard, person = make_hazard(session, state=HazardState.confirmed), make_person(session)
+    rewards_service.claim(session, hazard=hazard, employee_no=person.employee_no, settings=settings, now=utc_now())
+    entries = rewards_service.entries_for(session, hazard=hazard)
+    assert [(e.kind, e.points, e.employee_no) for e in entries] == [
+        ("award", settings.reward_general_points, person.employee_no), ("claim", 0, person.employee_no)]
+    assert rewards_service.ledger(session, kind=EntryKind.claim)[0][0][0].employee_no == person.employee_no

@@ -1,0 +1,1 @@
+"""The kiosk's touch screen: a local web app on the KioskClient and its outbox."""

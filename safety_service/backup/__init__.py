@@ -1,0 +1,1 @@
+"""Backup and restore of everything the service keeps: the database and the files it generated."""

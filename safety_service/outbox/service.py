@@ -1,0 +1,51 @@
+"""Queue messages to kiosks in the caller's transaction; they are published after it commits."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import uuid4
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from safety_service.clock import utc_now
+from safety_service.outbox.models import OutboxMessage
+from safety_service.protocol.topics import QOS, is_retained
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An outbox row made ahead of its insert, so a batch is written in one statement and published by key."""
+
+    topic: str
+    payload: str
+    key: str = field(default_factory=lambda: uuid4().hex)
+    qos: int = QOS
+    retain: bool = False
+
+
+def encode(payload: BaseModel) -> str:
+    """The JSON a kiosk reads: field names as the schemas in ``schemas/`` spell them (``schema``, not ``schema_``)."""
+    return payload.model_dump_json(by_alias=True)
+
+
+def outgoing(topic: str, payload: BaseModel) -> Outgoing:
+    """A message for ``topic``, retained where the topic layout says so."""
+    return Outgoing(topic=topic, payload=encode(payload), retain=is_retained(topic))
+
+
+def enqueue(session: Session, topic: str, payload: BaseModel, *, now: datetime | None = None) -> OutboxMessage:
+    """Queue one message in the session's transaction (flushed, so the row has its id)."""
+    message = outgoing(topic, payload)
+    row = OutboxMessage(key=message.key, topic=topic, payload=message.payload, qos=message.qos,
+                        retain=message.retain, created_at=now or utc_now())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def store(session: Session, messages: list[Outgoing], *, at: datetime) -> None:
+    """Queue many messages in one insert (the MQTT intake's acks of a whole batch)."""
+    if messages:
+        session.execute(OutboxMessage.__table__.insert(), [  # type: ignore[attr-defined]
+            {"key": m.key, "topic": m.topic, "payload": m.payload, "qos": m.qos, "retain": m.retain,
+             "created_at": at, "published_at": None} for m in messages])

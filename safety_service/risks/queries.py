@@ -1,0 +1,82 @@
+"""Read models of the risk register: points with their risks, controls and reviews; failing controls."""
+
+from collections import defaultdict
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from safety_service.hazards.models import Hazard
+from safety_service.locations.models import Area, Location
+from safety_service.risks import rating
+from safety_service.risks.models import Control, Risk, RiskPoint, RiskPointLocation, RiskReview
+from safety_service.risks.schemas import (
+    ControlPublic,
+    FailedControl,
+    ReviewPublic,
+    RiskPointPublic,
+    RiskPublic,
+)
+
+
+def risk_points(session: Session, *, codes: list[str] | None = None) -> list[RiskPointPublic]:
+    """Every risk point (or those named), highest level first, with its whole identification."""
+    query = select(RiskPoint, Area.code).join(Area, col(RiskPoint.area_id) == Area.id, isouter=True)
+    if codes is not None:
+        query = query.where(col(RiskPoint.code).in_(codes))
+    rows = session.exec(query).all()
+    ids = [point.id for point, _ in rows]
+    places, risks, reviews = _places(session, ids), _risks(session, ids), _reviews(session, ids)
+    found = [RiskPointPublic(id=p.id, code=p.code, name=p.name, kind=p.kind, area_code=area, level=p.level,
+                             map_x=p.map_x, map_y=p.map_y, location_codes=places[p.id], risks=risks[p.id],
+                             reviews=reviews[p.id]) for p, area in rows]
+    return sorted(found, key=lambda p: (rating.ORDER.index(p.level), p.code))
+
+
+def risk_point(session: Session, *, point: RiskPoint) -> RiskPointPublic:
+    return risk_points(session, codes=[point.code])[0]
+
+
+def _places(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    query = (select(RiskPointLocation.risk_point_id, Location.code)
+             .join(Location, col(RiskPointLocation.location_id) == Location.id)
+             .where(col(RiskPointLocation.risk_point_id).in_(ids)).order_by(col(Location.code)))
+    found: dict[int, list[str]] = defaultdict(list)
+    for point_id, code in session.exec(query).all():
+        found[point_id].append(code)
+    return found
+
+
+def _risks(session: Session, ids: list[int]) -> dict[int, list[RiskPublic]]:
+    risks = session.exec(select(Risk).where(col(Risk.risk_point_id).in_(ids)).order_by(col(Risk.id))).all()
+    controls: dict[int, list[ControlPublic]] = defaultdict(list)
+    query = select(Control).where(col(Control.risk_id).in_([r.id for r in risks])).order_by(col(Control.id))
+    for control in session.exec(query).all():
+        controls[control.risk_id].append(ControlPublic.model_validate(control, from_attributes=True))
+    found: dict[int, list[RiskPublic]] = defaultdict(list)
+    for risk in risks:
+        fields = {name: getattr(risk, name) for name in RiskPublic.model_fields if name != "controls"}
+        found[risk.risk_point_id].append(RiskPublic(**fields, controls=controls[risk.id]))
+    return found
+
+
+def _reviews(session: Session, ids: list[int]) -> dict[int, list[ReviewPublic]]:
+    query = select(RiskReview).where(col(RiskReview.risk_point_id).in_(ids)).order_by(col(RiskReview.reviewed_on))
+    found: dict[int, list[ReviewPublic]] = defaultdict(list)
+    for review in session.exec(query).all():
+        found[review.risk_point_id].append(ReviewPublic.model_validate(review, from_attributes=True))
+    return found
+
+
+def failed_controls(session: Session, *, limit: int = 20) -> list[FailedControl]:
+    """The controls named as failed by most hazards (rejected reports not counted), most first."""
+    hazards = func.count(Hazard.id)
+    open_hazards = func.sum(case((col(Hazard.is_open), 1), else_=0))
+    query = (select(Control, RiskPoint.code, RiskPoint.name, hazards, open_hazards)
+             .join(Hazard, col(Hazard.failed_control_id) == Control.id)
+             .join(Risk, col(Control.risk_id) == Risk.id).join(RiskPoint, col(Risk.risk_point_id) == RiskPoint.id)
+             .where(Hazard.state != "rejected")
+             .group_by(col(Control.id), col(RiskPoint.code), col(RiskPoint.name))
+             .order_by(hazards.desc(), col(Control.id)).limit(limit))
+    return [FailedControl(control_id=c.id, risk_point_code=code, risk_point_name=name, measure=c.measure,
+                          unit=c.unit, person=c.person, hazards=count, open_hazards=int(opened or 0))
+            for c, code, name, count, opened in session.exec(query).all()]

@@ -1,0 +1,155 @@
+"""An owner on a phone (390×844 in Chromium): the queue as cards with the filters folded, the hazard and
+the "rectified" form, all without sideways scrolling; and the ledger sheet as an inspector sees it.
+
+Works on the demo's month of data. Screenshots go to a temporary folder, or to docs/screenshots/ with
+SAFETY_UPDATE_SCREENSHOTS=1.
+"""
+
+import html
+import io
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from playwright.sync_api import Page, expect
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from safety_service import demo
+from safety_service.clock import utc_now
+from safety_service.config import Settings
+from safety_service.database import session_scope
+from safety_service.hazards.models import Hazard
+from safety_service.hazards.states import HazardState
+from safety_service.people.models import User
+from tests.live import chromium, csp_violations, live_app, screenshots
+from tests.photos.images import photo
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def live(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
+    def world(engine: Engine) -> None:
+        with session_scope(engine) as session:
+            demo.load(session, settings=settings)
+
+    with live_app(settings, tmp_path, world, console_stats_ttl_seconds=0) as (live_settings, engine):
+        yield live_settings.public_url, engine
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    """Sign in as one of the demo's people."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/console/")
+    page.fill("#username", username)
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.click("#sign-in")
+    expect(page.locator("#who")).to_be_visible()
+
+
+def _fits(page: Page) -> None:
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide in a {widths[1]} px window"
+
+
+def _owners_fix(engine: Engine) -> str:
+    """A hazard owner1 is rectifying, the one the phone works on."""
+    with session_scope(engine) as session:
+        owner = session.exec(select(User).where(User.username == "owner1")).one()
+        return session.exec(select(Hazard.ref).where(Hazard.owner_id == owner.id,
+                                                     Hazard.state == HazardState.rectifying)).first()
+
+
+def test_an_owner_works_the_queue_and_submits_a_fix_on_a_phone(live: tuple[str, Engine], tmp_path: Path) -> None:
+    base, engine = live
+    shots, ref = screenshots(tmp_path), _owners_fix(engine)
+    with chromium() as browser:
+        page = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2,
+                                   is_mobile=True, has_touch=True).new_page()
+        page.set_default_timeout(10_000)
+        violations = csp_violations(page)
+        sign_in(page, base, "owner1")
+        expect(page.locator("#who")).to_contain_text("杨军")
+        expect(page.locator("#filter-fold")).not_to_have_attribute("open", "")
+        expect(page.locator("#filters")).to_be_hidden()
+        expect(page.locator("#hazards thead")).to_be_hidden()
+        card = page.locator(f'tr[data-ref="{ref}"]')
+        expect(card).to_be_visible()
+        box = card.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        _fits(page)
+        page.screenshot(path=str(shots / "console-owner-phone-queue.png"), full_page=False)  # the first screen: what the owner sees
+        page.click("#filter-fold summary")
+        expect(page.locator("#filters")).to_be_visible()
+        _fits(page)
+        page.click(f'tr[data-ref="{ref}"] a')
+        expect(page.locator("#form-rectified")).to_be_visible()
+        _fits(page)
+        page.fill("#rectified-note", "已按措施整改完毕，现场照片见附件")
+        page.set_input_files("#rectified-photos", files=[{"name": "fix.jpg", "mimeType": "image/jpeg",
+                                                          "buffer": photo()}])
+        page.locator("#form-rectified").scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "console-owner-phone-detail.png"), full_page=True)
+        page.click("#form-rectified button")
+        expect(page.locator("#state")).to_have_text("待验收")
+        expect(page.locator("#photos-after img")).to_have_count(1)
+        _fits(page)
+        assert violations == []
+
+
+def test_the_filters_stay_open_and_the_table_stays_a_table_on_a_desk(live: tuple[str, Engine]) -> None:
+    base, _ = live
+    with chromium() as browser:
+        page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+        sign_in(page, base, "officer1")
+        expect(page.locator("#filters")).to_be_visible()
+        expect(page.locator("#hazards thead")).to_be_visible()
+        _fits(page)
+
+
+def _sheet_html(content: bytes) -> str:
+    """The XLSX's first sheet as an HTML table, each column as wide as the sheet says (a screenshot of it)."""
+    sheet = load_workbook(io.BytesIO(content)).active
+    last = sheet.max_column
+    widths = [sheet.column_dimensions[get_column_letter(i)].width or 13 for i in range(1, last + 1)]
+    cols = "".join(f'<col style="width:{round(w * 8)}px">' for w in widths)
+    rows = []
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        cells = []
+        for cell in row:
+            value = cell.value
+            if isinstance(value, date):
+                value = value.strftime("%Y-%m-%d")
+            elif isinstance(value, float | int) and cell.number_format == "0.00":
+                value = f"{value:.2f}"
+            tag = "th" if number <= 2 else "td"
+            cells.append(f"<{tag}>{html.escape('' if value is None else str(value))}</{tag}>")
+        if number == 1:
+            cells = [f'<th colspan="{last}" class="title">{html.escape(str(row[0].value))}</th>']
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    style = ("body{font:13px 'Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif;margin:8px}"
+             f"table{{border-collapse:collapse;table-layout:fixed;width:{round(sum(widths) * 8)}px}}"
+             "td,th{border:1px solid #999;padding:2px 4px;vertical-align:top;"
+             "overflow-wrap:anywhere}th{background:#eee}th.title{font-size:16px;background:#fff;border:0}")
+    return (f"<!doctype html><meta charset=utf-8><style>{style}</style><table><colgroup>{cols}</colgroup>"
+            + "".join(rows) + "</table>")
+
+
+def test_the_ledger_sheet_as_the_inspector_sees_it(live: tuple[str, Engine], tmp_path: Path) -> None:
+    base, _ = live
+    shots, today = screenshots(tmp_path), utc_now().date()
+    with chromium() as browser:
+        page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+        sign_in(page, base, "officer1")
+        answer = page.request.get(f"{base}/console/ledger/export?from={today - timedelta(days=40)}&to={today}"
+                                  "&area=north&format=xlsx")
+        assert answer.ok
+        sheet = browser.new_page(viewport={"width": 1800, "height": 900})  # blank, outside the console's CSP
+        sheet.set_content(_sheet_html(answer.body()))
+        expect(sheet.locator("th.title")).to_contain_text("北翼采区隐患排查治理台账")
+        sheet.screenshot(path=str(shots / "console-ledger-sheet.png"), full_page=True)

@@ -1,0 +1,45 @@
+"""The scorecard page in a real headless Chromium on an officer's desktop: the table, the change on the
+month before, the charts within the page's Content-Security-Policy. The screenshot goes to
+docs/screenshots/ with SAFETY_UPDATE_SCREENSHOTS=1."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from safety_service.config import Settings
+from safety_service.database import session_scope
+from safety_service.people.models import Role
+from tests.live import chromium, csp_violations, live_app, screenshots, sign_in
+from tests.people.builders import make_user
+from tests.scorecard.builders import make_mine, march_work
+
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def _world(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        march_work(session, make_mine(session))
+        make_user(session, role=Role.officer, username="officer-score")
+
+
+@pytest.fixture
+def live(settings: Settings, tmp_path: Path) -> Iterator[tuple[Settings, Engine]]:
+    with live_app(settings, tmp_path, _world) as running:
+        yield running
+
+
+def test_an_officer_reads_the_units_month(live: tuple[Settings, Engine], tmp_path: Path) -> None:
+    live_settings, _ = live
+    with chromium() as browser:
+        page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+        violations = csp_violations(page)
+        sign_in(page, live_settings.public_url, "officer-score")
+        page.click("#nav-scorecard")
+        page.fill("#s-month", "2025-03")
+        page.click("#show")
+        assert page.locator("table#scorecard tbody tr").count() == 4
+        assert page.locator("#charts svg").count() == 3
+        page.screenshot(path=str(screenshots(tmp_path) / "console-scorecard.png"), full_page=True)
+        assert violations == []

@@ -1,0 +1,116 @@
+"""The five fixes name the responsible unit (责任单位); unit leaders see their unit's hazards; the list
+is cut by unit."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from safety_service.clock import utc_now
+from safety_service.config import Settings
+from safety_service.errors import InvalidInput, NotFound
+from safety_service.hazards import queries as hazards_queries
+from safety_service.hazards import service as hazards_service
+from safety_service.hazards.schemas import HazardAssign, HazardFilters, StepLimits
+from safety_service.hazards.states import HazardState
+from safety_service.people.models import Role
+from safety_service.units.models import UnitKind
+from tests.hazards.builders import make_hazard
+from tests.people.builders import auth, make_user
+from tests.units.builders import join, make_unit
+
+
+def _assign(session: Session, owner_name: str, unit: str | None):
+    hazard = make_hazard(session, state=HazardState.confirmed)
+    officer = make_user(session, role=Role.officer)
+    data = HazardAssign(owner=owner_name, unit=unit, measures="补打锚杆", funds=Decimal(100),
+                        deadline=utc_now() + timedelta(days=3), contingency_plan="设警戒")
+    event = hazards_service.assign(session, hazard=hazard, data=data, actor=officer)
+    return hazard, event
+
+
+def test_the_fix_takes_the_owners_unit_when_none_is_named(session: Session) -> None:
+    team = make_unit(session)
+    owner = join(session, make_user(session, role=Role.owner), team)
+    hazard, event = _assign(session, owner.username, None)
+    assert hazard.unit_id == team.id and event.data["unit"] == team.code
+
+
+def test_the_named_unit_must_hold_the_owner(session: Session) -> None:
+    team, other = make_unit(session), make_unit(session, name_zh="机电科")
+    crew = make_unit(session, kind=UnitKind.crew, parent=team)
+    owner = join(session, make_user(session, role=Role.owner), crew)
+    hazard, _ = _assign(session, owner.username, team.code)  # a crew's member answers within the team
+    assert hazard.unit_id == team.id
+    with pytest.raises(InvalidInput) as refused:
+        _assign(session, owner.username, other.code)
+    assert refused.value.field == "owner"
+    with pytest.raises(NotFound) as missing:
+        _assign(session, owner.username, "NO-SUCH-UNIT")
+    assert missing.value.field == "unit"
+
+
+def test_a_unit_leader_may_be_named_for_the_unit_they_lead(session: Session) -> None:
+    leader = make_user(session, role=Role.owner)
+    team = make_unit(session, leader=leader)
+    hazard, _ = _assign(session, leader.username, team.code)
+    assert hazard.unit_id == team.id
+
+
+def _visible_refs(session: Session, user, **filters) -> set[str]:
+    page = hazards_queries.list_hazards(session, filters=HazardFilters(**filters), user=user, now=utc_now(),
+                                        limits=StepLimits.of(Settings.model_construct()))
+    return {row["ref"] for row in page["data"]}
+
+
+def test_a_unit_leader_sees_the_hazards_of_the_unit_and_its_crews(session: Session) -> None:
+    leader = make_user(session, role=Role.owner)
+    team = make_unit(session, leader=leader)
+    crew = make_unit(session, kind=UnitKind.crew, parent=team)
+    elsewhere = make_unit(session, name_zh="运输队")
+    in_team = make_hazard(session, state=HazardState.rectifying,
+                          owner=join(session, make_user(session, role=Role.owner), crew))
+    outside = make_hazard(session, state=HazardState.rectifying,
+                          owner=join(session, make_user(session, role=Role.owner), elsewhere))
+    seen = _visible_refs(session, leader)
+    assert in_team.ref in seen and outside.ref not in seen
+    assert hazards_queries.get_visible(session, ref=in_team.ref, user=leader).id == in_team.id
+    with pytest.raises(NotFound):
+        hazards_queries.get_visible(session, ref=outside.ref, user=leader)
+
+
+def test_the_list_is_cut_by_unit_with_the_units_under_it(session: Session) -> None:
+    team = make_unit(session)
+    crew = make_unit(session, kind=UnitKind.crew, parent=team)
+    other = make_unit(session)
+    in_crew = make_hazard(session, state=HazardState.rectifying,
+                          owner=join(session, make_user(session, role=Role.owner), crew))
+    in_other = make_hazard(session, state=HazardState.rectifying,
+                           owner=join(session, make_user(session, role=Role.owner), other))
+    officer = make_user(session, role=Role.officer)
+    assert in_crew.ref in _visible_refs(session, officer, unit=team.code)
+    assert in_other.ref not in _visible_refs(session, officer, unit=team.code)
+    assert _visible_refs(session, officer, unit=other.code) == {in_other.ref}
+    with pytest.raises(InvalidInput) as unknown:
+        hazards_queries.list_hazards(session, filters=HazardFilters(unit="NOPE"), user=officer, now=utc_now(),
+                                     limits=StepLimits.of(Settings.model_construct()))
+    assert unknown.value.field == "unit"
+
+
+def test_the_api_assigns_with_a_unit_and_filters_by_it(client: TestClient, session: Session,
+                                                        settings: Settings) -> None:
+    team = make_unit(session)
+    owner = join(session, make_user(session, role=Role.owner), team)
+    hazard = make_hazard(session, state=HazardState.confirmed)
+    officer = auth(make_user(session, role=Role.officer), settings)
+    body = {"owner": owner.username, "unit": team.code, "measures": "加固", "funds": "0",
+            "deadline": (utc_now() + timedelta(days=2)).isoformat(), "contingency_plan": "撤人"}
+    assert client.post(f"/api/v1/hazards/{hazard.ref}/assign", json=body, headers=officer).status_code == 200
+    detail = client.get(f"/api/v1/hazards/{hazard.ref}", headers=officer).json()
+    assert (detail["unit"], detail["unit_name"]) == (team.code, team.name_zh)
+    listed = client.get("/api/v1/hazards", params={"unit": team.code}, headers=officer).json()
+    assert [row["ref"] for row in listed["data"]] == [hazard.ref]
+    unknown = client.get("/api/v1/hazards", params={"unit": "NOPE"}, headers=officer)
+    assert unknown.status_code in (404, 422) and "unit" in unknown.text
