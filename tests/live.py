@@ -99,7 +99,7 @@ def csp_violations(page: Page) -> list[str]:
 def sign_in(page: Page, base: str, username: str) -> None:
     """Sign in to the console through its form (the password every test account has)."""
     page.context.clear_cookies()
-    page.goto(f"{base}/console/", timeout=30_000)  # the first page of a fresh server on a busy machine
+    page.goto(f"{base}/console/", timeout=90_000)  # the first page of a fresh server on a busy machine (CI: 30 s once)
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("#sign-in")
