@@ -60,6 +60,10 @@ run: install-runtime font
 services:
 	bash .ci/services.sh
 
+# The suite on every core, each test file kept in one worker (its module fixtures set up once); each
+# worker builds its own test databases. PYTEST_ARGS="-n 0 tests/x" runs a part in this process.
+PYTEST_ARGS ?= -n auto --dist loadfile
+
 test: install services
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
