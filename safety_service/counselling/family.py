@@ -18,7 +18,8 @@ from safety_service.counselling.models import (
     SignedDocument,
 )
 from safety_service.counselling.schemas import AgreementRecord, FamilyContactCreate, SessionCreate
-from safety_service.counselling.states import CaseState, actions_from
+from safety_service.counselling.states import CaseState
+from safety_service.counselling.workflow import WORKFLOW
 from safety_service.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from safety_service.people.models import User
 from safety_service.photos.processing import ProcessedPhoto
@@ -49,7 +50,7 @@ def list_contacts(session: Session, *, person_id: int) -> list[FamilyContact]:
 def _not_closed(case: CounsellingCase, what: str, states: tuple[CaseState, ...]) -> None:
     if case.state not in states:
         raise InvalidTransition(f"a case in state '{case.state}' takes no {what}", state=str(case.state),
-                                allowed=[str(a) for a in actions_from(CaseState(case.state))])
+                                allowed=[str(a) for a in WORKFLOW.actions_from(case.state)])
 
 
 def input_problems(session: Session, *, case: CounsellingCase, values: dict[str, Any],

@@ -120,7 +120,7 @@ def detail(session: Session, *, case: CounsellingCase, user: User, now: datetime
         family_contacts=[contact_public(c) for c in family.list_contacts(session, person_id=case.person_id)],
         sessions=sessions_public(session, case=case), agreement=agreement_public(session, case=case),
         guarantee=agreement_public(session, case=case, kind="guarantee"),
-        history=[_event(e, a) for e, a in cases.history(session, case=case)],
+        history=[CaseEventPublic.of(e, a) for e, a in cases.history(session, case=case)],
         allowed_actions=cases.allowed_actions(case, user, now=now),
     )
 
@@ -130,7 +130,3 @@ def _mentor(session: Session, case: CounsellingCase) -> dict[str, object]:
     return {"mentor_name": mentor.name if mentor else None, "mentor_employee_no": mentor.employee_no if mentor else None,
             "mentor_role": case.mentor_role, "referred_on": case.referred_on}
 
-
-def _event(event: object, actor: User | None) -> CaseEventPublic:
-    return CaseEventPublic(at=event.at, action=event.action, from_state=event.from_state, to_state=event.to_state,
-                           actor=actor.username if actor else None, note=event.note, data=event.data)

@@ -1,7 +1,7 @@
 """Inputs and outputs of help-education: violations, cases, transitions, families, sessions, figures."""
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, model_validator
 from sqlmodel import Field, SQLModel
@@ -19,6 +19,7 @@ from safety_service.counselling.states import (
     ViolationSeverity,
 )
 from safety_service.validation import RowId, Text, strip_blank
+from safety_service.workflow import EventPublic
 
 # An entry of the standard list as entered, the example of the list's models.
 _ITEM = {"kind": "illegal_operation", "title": "未按规定佩戴自救器下井", "severity": "serious", "fine_yuan": 200,
@@ -315,14 +316,9 @@ class AgreementPublic(SQLModel):
     scan_thumbnail_url: str | None
 
 
-class CaseEventPublic(SQLModel):
-    at: datetime
-    action: str
-    from_state: str | None
-    to_state: str | None
-    actor: str | None
-    note: str | None
-    data: dict[str, Any] | None
+class CaseEventPublic(EventPublic):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"at": "2026-12-01T08:10:00Z", "action": "begin",
+        "from_state": "planned", "to_state": "counselling", "actor": "counsellor1", "note": None, "data": None}]})
 
 
 class CaseSummary(SQLModel):

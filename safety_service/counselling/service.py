@@ -19,14 +19,12 @@ from safety_service.counselling.models import CaseEvent, CounsellingCase, Counse
 from safety_service.counselling.schemas import CaseBegin, CaseClose, CaseObserve, CasePlan
 from safety_service.counselling.states import (
     CASE_ROLES,
-    TRANSITIONS,
     Action,
     CaseState,
     Transition,
     ViolationSeverity,
-    actions_from,
-    find_transition,
 )
+from safety_service.counselling.workflow import WORKFLOW
 from safety_service.errors import (
     AlreadyExists,
     DomainError,
@@ -135,12 +133,12 @@ def on_violation(session: Session, *, violation: Violation, actor: User, now: da
 
 def may_act(user: User, action: Action) -> bool:
     """Whether the user's role may ever take this action."""
-    return any(user.role in t.roles for t in TRANSITIONS if t.action == action)
+    return WORKFLOW.may_act(user.role, action)
 
 
 def allowed_actions(case: CounsellingCase, user: User, *, now: datetime) -> list[Action]:
     """The manual actions this user may take on this case now."""
-    return [a for a in actions_from(CaseState(case.state))
+    return [a for a in WORKFLOW.actions_from(case.state)
             if may_act(user, a) and (a != Action.close or _may_close_now(case, user, now))]
 
 
@@ -150,25 +148,13 @@ def _may_close_now(case: CounsellingCase, user: User, now: datetime) -> bool:
 
 
 def _transition_for(case: CounsellingCase, action: Action, actor: User) -> Transition:
-    if not may_act(actor, action):
-        raise PermissionDenied(f"role '{actor.role}' may not {action} a counselling case")
-    transition = find_transition(action, CaseState(case.state))
-    if transition is None:
-        raise InvalidTransition(f"a case in state '{case.state}' cannot take '{action}'", state=str(case.state),
-                                allowed=[str(a) for a in actions_from(CaseState(case.state))])
-    return transition
+    return WORKFLOW.edge_for(case, action, actor)
 
 
 def _move(session: Session, case: CounsellingCase, transition: Transition, *, actor: User, now: datetime,
           note: str | None = None, data: dict[str, Any] | None = None) -> CaseEvent:
-    """The only writer of ``state``: move along one edge, stamp the time, append the event."""
-    source = case.state
-    case.state = transition.target
-    case.active_person_id = None if transition.target == CaseState.closed else case.person_id
-    case.updated_at = now
-    session.add(case)
-    event = append_event(session, case, action=transition.action, actor=actor, now=now, from_state=source,
-                         to_state=transition.target, note=note, data=data)
+    """Take one edge through the workflow engine (the only writer of ``state``), then its effects."""
+    event = WORKFLOW.move(session, case, transition, actor=actor, now=now, note=note, data=data)
     effects.on_transition(session, case, transition, actor=actor)
     return event
 

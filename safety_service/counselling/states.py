@@ -138,14 +138,3 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.close, S.observation, S.closed, CASE_ROLES),
     Transition(Action.repeat, S.observation, S.counselling, VIOLATION_RECORDERS, automatic=True),
 )
-MANUAL_ACTIONS = tuple(t.action for t in TRANSITIONS if not t.automatic)
-
-
-def find_transition(action: Action, source: CaseState) -> Transition | None:
-    """The edge this action takes from this state, if the workflow has one."""
-    return next((t for t in TRANSITIONS if t.action == action and t.source == source), None)
-
-
-def actions_from(state: CaseState) -> list[Action]:
-    """The manual actions the workflow allows from a state."""
-    return [t.action for t in TRANSITIONS if t.source == state and not t.automatic]

@@ -14,7 +14,8 @@ from sqlmodel import Session, col, select
 from safety_service.clock import as_utc
 from safety_service.config import Settings
 from safety_service.feedback.models import StepBreach
-from safety_service.hazards.models import Hazard, HazardEvent
+from safety_service.hazards import events
+from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.notifications import service as notifications_service
 from safety_service.people import service as people_service
@@ -62,8 +63,8 @@ def _record(session: Session, hazard: Hazard, step: Step, *, now: datetime) -> N
     started = as_utc(getattr(hazard, step.started))
     due = started + timedelta(hours=step.hours)
     session.add(StepBreach(hazard_id=hazard.id, step=step.name, started_at=started, due_at=due, recorded_at=now))
-    session.add(HazardEvent(hazard_id=hazard.id, at=now, action="step_overdue",
-                            data={"step": step.name, "due": due.isoformat()}))
+    events.append_event(session, hazard, action="step_overdue", actor=None, now=now,
+                        data={"step": step.name, "due": due.isoformat()})
     major = step.name == "verification" and hazard.grade == Grade.major
     roles = [Role.chief] if major else list(OFFICER_ROLES)
     notifications_service.notify(session, users=people_service.active_users_with_roles(session, roles=roles),

@@ -20,8 +20,8 @@ from sqlmodel import Session, col, select, update
 from safety_service.clock import utc_now
 from safety_service.database import insert_rows
 from safety_service.errors import DomainError, InvalidInput, NotFound
-from safety_service.hazards import riskpoints, urgent
-from safety_service.hazards.models import Hazard, HazardEvent, RefCounter
+from safety_service.hazards import events, riskpoints, urgent
+from safety_service.hazards.models import Hazard, RefCounter
 from safety_service.hazards.schemas import HazardReport
 from safety_service.hazards.search import index_new, index_text
 from safety_service.hazards.states import HazardState, ReportType
@@ -206,7 +206,7 @@ def _insert(session: Session, new: list[tuple[int, dict]], receipts: list[Receip
     by_ref = dict(session.execute(select(hazards.c.ref, hazards.c.id).where(hazards.c.ref.in_(refs))).all())
     ids = [by_ref[row["ref"]] for row in rows]
     actor = recorded_by.id if recorded_by else None
-    insert_rows(connection, HazardEvent.__table__, ("hazard_id", "at", "actor_id", "action", "to_state", "data"), [
+    events.append_many(connection, ("hazard_id", "at", "actor_id", "action", "to_state", "data"), [
         (hid, now, actor, "reported", str(HazardState.reported),
          {"source": row["source"], **({"urgent": True} if row["urgent"] else {})})
         for hid, row in zip(ids, rows, strict=True)])

@@ -440,7 +440,7 @@ def detail(session: Session, *, hazard: Hazard, user: User, now: datetime) -> Ha
             "overdue": overdue_rule.holds(is_open=hazard.is_open, deadline=deadline, now=now),
             "reporter_name": hazard.reporter_name if _sees_reporter(user) else None,
             "reporter_employee_no": hazard.reporter_employee_no if _sees_reporter(user) else None,
-            "history": [_event(e, actor) for e, actor in events],
+            "history": [HazardEventPublic.of(e, actor) for e, actor in events],
         },
     )
 
@@ -469,9 +469,3 @@ def _names(session: Session, hazard: Hazard) -> dict[str, Any]:
                                        if hazard.library_item_id else None) else None,
     }
 
-
-def _event(event: Any, actor: User | None) -> HazardEventPublic:
-    return HazardEventPublic(
-        at=event.at, action=event.action, from_state=event.from_state, to_state=event.to_state,
-        actor=actor.username if actor else None, note=event.note, data=event.data,
-    )

@@ -18,10 +18,10 @@ from sqlmodel import Session, col, select
 
 from safety_service.clock import as_utc
 from safety_service.config import Settings
-from safety_service.database import insert_rows
 from safety_service.hazards import effects
+from safety_service.hazards import events as hazard_events
 from safety_service.hazards import overdue as overdue_rule
-from safety_service.hazards.models import Hazard, HazardEvent
+from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade
 from safety_service.hazards.urgent import notice, notice_of
 from safety_service.notifications import service as notifications_service
@@ -116,8 +116,8 @@ def warn_before_deadline(session: Session, *, now: datetime, settings: Settings)
             lead = warning_lead(settings, hazard.grade)
             if lead and now >= as_utc(hazard.deadline) - lead:
                 hazard.warned_at = now
-                session.add(HazardEvent(hazard_id=hazard.id, at=now, action="deadline_warning",
-                                        data={"deadline": as_utc(hazard.deadline).isoformat()}))
+                hazard_events.append_event(session, hazard, action="deadline_warning", actor=None, now=now,
+                                           data={"deadline": as_utc(hazard.deadline).isoformat()})
                 item = notice(session, hazard, "deadline_warning", out.places)
                 out.add(out.user(hazard.owner_id) + out.user(hazard.assigned_by_id), item)
                 warned += 1
@@ -169,7 +169,7 @@ def _apply(session: Session, events: list[tuple], levels: list[dict]) -> None:
     changed = session.execute(statement, levels).rowcount
     if changed != len(levels):
         raise StaleDataError(f"{len(levels) - changed} hazards were escalated by another run meanwhile")
-    insert_rows(session.connection(), HazardEvent.__table__, EVENT_COLUMNS, events)
+    hazard_events.append_many(session.connection(), EVENT_COLUMNS, events)
     for level in levels:  # hazards the session holds reload what the statement changed (version included)
         loaded = session.identity_map.get(identity_key(Hazard, level["b_id"]))
         if loaded is not None:

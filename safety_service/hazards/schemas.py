@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from safety_service.hazards.states import Channel, Grade, HazardState, ReportType
 from safety_service.validation import Text
+from safety_service.workflow import EventPublic
 
 
 class HazardReport(SQLModel):
@@ -203,18 +204,10 @@ class HazardRegrade(SQLModel):
     reason: Text = Field(min_length=1, max_length=2000)
 
 
-class HazardEventPublic(SQLModel):
+class HazardEventPublic(EventPublic):
     model_config = ConfigDict(json_schema_extra={"examples": [{"at": "2026-11-19T16:53:52Z", "action": "confirm",
         "from_state": "reported", "to_state": "confirmed", "actor": "officer2", "note": None,
         "data": {"grade": "general", "category": "blasting"}}]})
-
-    at: datetime
-    action: str
-    from_state: str | None
-    to_state: str | None
-    actor: str | None
-    note: str | None
-    data: dict[str, Any] | None
 
 
 class HazardSummary(SQLModel):

@@ -1,7 +1,7 @@
 """The hazard workflow actions (reports come in through ``hazards.intake``).
 
-``_move`` is the only writer of ``Hazard.state``: it checks the rule, stamps the time and
-appends the event; the caller's boundary commits once.
+``move`` takes an edge through the workflow engine (``safety_service.workflow``), the only writer of
+``Hazard.state``: it stamps the time and appends the event; the caller's boundary commits once.
 """
 
 import logging
@@ -12,8 +12,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
-from safety_service.errors import DomainError, InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from safety_service.hazards import criteria, effects, intake, levels, library, major_rules
+from safety_service.errors import DomainError, InvalidInput, NotFound
+from safety_service.hazards import criteria, effects, events, intake, levels, library, major_rules
 from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.hazards.schemas import (
     HazardAssign,
@@ -35,7 +35,6 @@ from safety_service.hazards.states import (
     Grade,
     HazardState,
     Transition,
-    actions_from,
 )
 from safety_service.locations import service as locations_service
 from safety_service.people import service as people_service
@@ -43,20 +42,9 @@ from safety_service.people.models import OFFICER_ROLES, Role, User
 from safety_service.units import service as units_service
 from safety_service.units.models import OrgUnit
 from safety_service.validation import broken_rules
+from safety_service.workflow import Workflow
 
 logger = logging.getLogger(__name__)
-
-def _append_event(session: Session, hazard: Hazard, *, action: str, actor: User | None, now: datetime,
-                  from_state: str | None = None, to_state: str | None = None, note: str | None = None,
-                  data: dict[str, Any] | None = None) -> HazardEvent:
-    event = HazardEvent(
-        hazard_id=hazard.id, at=now, actor_id=actor.id if actor else None, action=action,
-        from_state=from_state, to_state=to_state, note=note, data=data,
-    )
-    session.add(event)
-    session.flush()
-    return event
-
 
 def get_hazard(session: Session, *, ref: str) -> Hazard:
     """The hazard with this reference, or NotFound."""
@@ -77,7 +65,7 @@ def get_by_tracking_code(session: Session, *, code: str) -> Hazard:
 
 def may_act(user: User, action: Action) -> bool:
     """Whether the user's role may ever take this action (before looking at a hazard)."""
-    return any(user.role in t.roles for t in TRANSITIONS if t.action == action)
+    return WORKFLOW.may_act(user.role, action)
 
 
 def allowed_actions(hazard: Hazard, user: User) -> list[Action]:
@@ -88,19 +76,15 @@ def allowed_actions(hazard: Hazard, user: User) -> list[Action]:
 def allowed_outcomes(hazard: Hazard, user: User) -> dict[Action, list[HazardState]]:
     """The states each action this user may take now leads to (an officer may send a major hazard's fix
     back, but only the chief may pass it)."""
-    outcomes: dict[Action, list[HazardState]] = {}
-    for t in TRANSITIONS:
-        if t.source == hazard.state and _refusal(hazard, t, user) is None:
-            outcomes.setdefault(t.action, []).append(t.target)
-    return outcomes
+    return WORKFLOW.outcomes(hazard, user)
 
 
 def refusals(hazard: Hazard, user: User) -> dict[str, str]:
     """Why this user's role may not take an edge it otherwise could, keyed ``action:target`` (the reason's
     code, one of REFUSALS): what a page tells the user instead of offering the action."""
     found = {}
-    for t in TRANSITIONS:
-        reason = _refusal(hazard, t, user) if t.source == hazard.state and user.role in t.roles else None
+    for t in WORKFLOW.edges_from(hazard.state):
+        reason = _refusal(hazard, t, user) if user.role in t.roles else None
         # An edge this hazard never offers anyone is not a refusal (a general hazard's page says nothing
         # of the major steps, nor of a self-check its level does not ask for).
         if reason and reason not in major_rules.SILENT and reason not in _UNTOLD:
@@ -167,34 +151,25 @@ def _level_refusal(hazard: Hazard, transition: Transition, actor: User) -> str |
     return reason
 
 
-def _transition_for(hazard: Hazard, action: Action, actor: User, target: HazardState | None = None) -> Transition:
-    if not may_act(actor, action):
-        raise PermissionDenied(f"role {actor.role!r} may not {action} a hazard")
-    candidates = [t for t in TRANSITIONS if t.action == action and t.source == hazard.state]
-    transition = next((t for t in candidates if target is None or t.target == target), None)
-    if transition is None:
-        allowed = [str(a) for a in actions_from(HazardState(hazard.state))]
-        raise InvalidTransition(
-            f"a hazard in state {hazard.state!r} cannot be {action}ed", allowed=allowed, state=str(hazard.state)
-        )
-    if (reason := _refusal(hazard, transition, actor)) is not None:
-        raise PermissionDenied(REFUSALS[reason] if reason != "role" else f"role {actor.role!r} may not {action}",
-                               reason=reason)
-    return transition
-
-
-def _move(session: Session, hazard: Hazard, transition: Transition, *, actor: User, now: datetime,
-          note: str | None = None, data: dict[str, Any] | None = None) -> HazardEvent:
-    """The only writer of ``state``: move along one edge, stamp the time, append the event."""
-    source = hazard.state
-    hazard.state = transition.target
+def _arrive(hazard: Hazard, transition: Transition) -> None:
     hazard.is_open = transition.target in OPEN_STATES
-    hazard.updated_at = now
     if transition.target == HazardState.rectifying:  # a fix submitted again is self-checked again
         hazard.self_checked_at = None
-    session.add(hazard)
-    event = _append_event(session, hazard, action=transition.action, actor=actor, now=now,
-                          from_state=source, to_state=transition.target, note=note, data=data)
+
+
+WORKFLOW = Workflow(noun="hazard", edges=TRANSITIONS, write_event=events.append_event, refusal=_refusal,
+                    refusal_messages=REFUSALS, arrive=_arrive)
+
+
+def transition_for(hazard: Hazard, action: Action, actor: User, target: HazardState | None = None) -> Transition:
+    """The edge this actor's action takes on this hazard now, or the reason it may not (raised)."""
+    return WORKFLOW.edge_for(hazard, action, actor, target=target)
+
+
+def move(session: Session, hazard: Hazard, transition: Transition, *, actor: User, now: datetime,
+         note: str | None = None, data: dict[str, Any] | None = None) -> HazardEvent:
+    """Take one edge through the workflow engine (the only writer of ``state``), then its effects."""
+    event = WORKFLOW.move(session, hazard, transition, actor=actor, now=now, note=note, data=data)
     if transition.source != transition.target:  # a change within a state tells no reporter anything new
         effects.on_transition(session, hazard, transition, actor=actor)
     else:
@@ -205,7 +180,7 @@ def _move(session: Session, hazard: Hazard, transition: Transition, *, actor: Us
 def confirm(session: Session, *, hazard: Hazard, data: HazardConfirm, actor: User,
             now: datetime | None = None) -> HazardEvent:
     """Confirm a report with its grade and category (major hazards go under the chief's supervision)."""
-    transition = _transition_for(hazard, Action.confirm, actor)
+    transition = transition_for(hazard, Action.confirm, actor)
     category = locations_service.get_category(session, code=data.category_code, field="category_code")
     item = library.item_for(session, item_id=data.library_item, category=category)
     situation = criteria.criterion_for(session, criterion_id=data.major_criterion, major=data.grade == Grade.major)
@@ -216,7 +191,7 @@ def confirm(session: Session, *, hazard: Hazard, data: HazardConfirm, actor: Use
     hazard.level_id = level.id if level else None
     hazard.library_item_id = item.id if item else None
     hazard.report_type = data.report_type or (item.report_type if item else None) or hazard.report_type
-    return _move(session, hazard, transition, actor=actor, now=now, note=data.note,
+    return move(session, hazard, transition, actor=actor, now=now, note=data.note,
                  data={"grade": str(data.grade), "category": category.code, "level": level.code if level else None,
                        "library_item": hazard.library_item_id, "report_type": hazard.report_type,
                        **_situation(situation)})
@@ -241,12 +216,12 @@ def _item_level(session: Session, item: library.LibraryItem | None, grade: Grade
 def reject(session: Session, *, hazard: Hazard, data: HazardReject, actor: User,
            now: datetime | None = None) -> HazardEvent:
     """Reject a report with a reason, naming the original when it is a duplicate."""
-    transition = _transition_for(hazard, Action.reject, actor)
+    transition = transition_for(hazard, Action.reject, actor)
     original = _duplicate_target(session, hazard, data.duplicate_of) if data.duplicate_of else None
     now = now or utc_now()
     hazard.rejection_reason, hazard.closed_at = data.reason, now
     hazard.duplicate_of_id = original.id if original else None
-    return _move(session, hazard, transition, actor=actor, now=now, note=data.reason,
+    return move(session, hazard, transition, actor=actor, now=now, note=data.reason,
                  data={"duplicate_of": original.ref} if original else None)
 
 
@@ -298,7 +273,7 @@ def _duplicate_target(session: Session, hazard: Hazard, ref: str) -> Hazard:
 def assign(session: Session, *, hazard: Hazard, data: HazardAssign, actor: User,
            now: datetime | None = None) -> HazardEvent:
     """Start rectification with the five fixes: owner, measures, funds, deadline, contingency plan."""
-    transition = _transition_for(hazard, Action.assign, actor)
+    transition = transition_for(hazard, Action.assign, actor)
     now = now or utc_now()
     owner = _rectification_owner(session, data.owner)
     unit = _responsible_unit(session, data.unit, owner)
@@ -308,7 +283,7 @@ def assign(session: Session, *, hazard: Hazard, data: HazardAssign, actor: User,
     hazard.unit_id = unit.id if unit else None
     hazard.measures, hazard.funds, hazard.contingency_plan = data.measures, data.funds, data.contingency_plan
     hazard.deadline = deadline
-    return _move(session, hazard, transition, actor=actor, now=now,
+    return move(session, hazard, transition, actor=actor, now=now,
                  data={"owner": owner.username, "unit": unit.code if unit else None,
                        "deadline": deadline.isoformat(), "funds": str(data.funds)})
 
@@ -347,17 +322,17 @@ def _responsible_unit(session: Session, code: str | None, owner: User) -> OrgUni
 def mark_rectified(session: Session, *, hazard: Hazard, data: HazardRectified, actor: User,
                    now: datetime | None = None) -> HazardEvent:
     """The owner submits the fix with evidence; it now waits for verification."""
-    transition = _transition_for(hazard, Action.rectified, actor)
+    transition = transition_for(hazard, Action.rectified, actor)
     now = now or utc_now()
     hazard.rectification_note, hazard.rectified_at = data.note, now
-    return _move(session, hazard, transition, actor=actor, now=now, note=data.note)
+    return move(session, hazard, transition, actor=actor, now=now, note=data.note)
 
 
 def verify(session: Session, *, hazard: Hazard, data: HazardVerify, actor: User,
            now: datetime | None = None) -> HazardEvent:
     """Verify the fix (验收): passed closes the hazard, failed sends it back to rectification."""
     target = HazardState.closed if data.passed else HazardState.rectifying
-    transition = _transition_for(hazard, Action.verify, actor, target=target)
+    transition = transition_for(hazard, Action.verify, actor, target=target)
     now = now or utc_now()
     if data.new_deadline is not None:
         _future(data.new_deadline, now, "new_deadline")
@@ -370,7 +345,7 @@ def verify(session: Session, *, hazard: Hazard, data: HazardVerify, actor: User,
     extra = {"passed": data.passed}
     if data.new_deadline is not None:
         extra["new_deadline"] = data.new_deadline.isoformat()
-    return _move(session, hazard, transition, actor=actor, now=now, note=data.note, data=extra)
+    return move(session, hazard, transition, actor=actor, now=now, note=data.note, data=extra)
 
 
 def self_check(session: Session, *, hazard: Hazard, data: HazardSelfCheck, actor: User,
@@ -378,49 +353,49 @@ def self_check(session: Session, *, hazard: Hazard, data: HazardSelfCheck, actor
     """The responsible unit's leader records its self-check (自检): passed, the fix waits for the safety
     department's verification; failed, it goes back to rectification."""
     target = HazardState.awaiting_verification if data.passed else HazardState.rectifying
-    transition = _transition_for(hazard, Action.self_check, actor, target=target)
+    transition = transition_for(hazard, Action.self_check, actor, target=target)
     now = now or utc_now()
     if data.passed:
         hazard.self_checked_at = now
-    return _move(session, hazard, transition, actor=actor, now=now, note=data.note, data={"passed": data.passed})
+    return move(session, hazard, transition, actor=actor, now=now, note=data.note, data={"passed": data.passed})
 
 
 def request_extension(session: Session, *, hazard: Hazard, data: HazardExtensionRequest, actor: User,
                       now: datetime | None = None) -> HazardEvent:
     """The owner asks for a later deadline with a reason (延期申请); the deadline holds until it is decided."""
-    transition = _transition_for(hazard, Action.request_extension, actor)
+    transition = transition_for(hazard, Action.request_extension, actor)
     now = now or utc_now()
     if data.new_deadline <= max(now, hazard.deadline or now):
         raise InvalidInput("the new deadline must be later than the current one", field="new_deadline")
     hazard.extension_until, hazard.extension_reason = data.new_deadline, data.reason
-    return _move(session, hazard, transition, actor=actor, now=now, note=data.reason,
+    return move(session, hazard, transition, actor=actor, now=now, note=data.reason,
                  data={"new_deadline": data.new_deadline.isoformat()})
 
 
 def decide_extension(session: Session, *, hazard: Hazard, data: HazardExtensionDecision, actor: User,
                      now: datetime | None = None) -> HazardEvent:
     """Approve (the deadline moves, the escalation ladder starts again) or refuse a waiting extension request."""
-    transition = _transition_for(hazard, Action.decide_extension, actor)
+    transition = transition_for(hazard, Action.decide_extension, actor)
     now = now or utc_now()
     requested = hazard.extension_until
     if data.approved:
         hazard.deadline, hazard.overdue_since, hazard.escalation_level = requested, None, 0
     hazard.extension_until, hazard.extension_reason = None, None
-    return _move(session, hazard, transition, actor=actor, now=now, note=data.note,
+    return move(session, hazard, transition, actor=actor, now=now, note=data.note,
                  data={"approved": data.approved, "new_deadline": requested.isoformat() if requested else None})
 
 
 def reassign(session: Session, *, hazard: Hazard, data: HazardReassign, actor: User,
              now: datetime | None = None) -> HazardEvent:
     """Give a fix under way to another responsible unit or person, with the reason."""
-    transition = _transition_for(hazard, Action.reassign, actor)
+    transition = transition_for(hazard, Action.reassign, actor)
     owner = _rectification_owner(session, data.owner)
     unit = _responsible_unit(session, data.unit, owner)
     previous = {"owner": people_service.get_user_by_id(session, user_id=hazard.owner_id).username
                 if hazard.owner_id else None, "unit": hazard.unit_id}
     hazard.owner_id, hazard.unit_id = owner.id, unit.id if unit else None
     hazard.extension_until, hazard.extension_reason = None, None  # a new owner asks afresh
-    return _move(session, hazard, transition, actor=actor, now=now or utc_now(), note=data.reason,
+    return move(session, hazard, transition, actor=actor, now=now or utc_now(), note=data.reason,
                  data={"owner": owner.username, "unit": unit.code if unit else None,
                        "previous_owner": previous["owner"]})
 
@@ -428,19 +403,19 @@ def reassign(session: Session, *, hazard: Hazard, data: HazardReassign, actor: U
 def reopen(session: Session, *, hazard: Hazard, data: HazardReopen, actor: User,
            now: datetime | None = None) -> HazardEvent:
     """A closed hazard found failing at a later check (复查不合格) goes back to its owner with a new deadline."""
-    transition = _transition_for(hazard, Action.reopen, actor)
+    transition = transition_for(hazard, Action.reopen, actor)
     now = now or utc_now()
     if data.deadline <= now:
         raise InvalidInput("the deadline must be in the future", field="deadline")
     hazard.closed_at, hazard.deadline, hazard.overdue_since, hazard.escalation_level = None, data.deadline, None, 0
-    return _move(session, hazard, transition, actor=actor, now=now, note=data.reason,
+    return move(session, hazard, transition, actor=actor, now=now, note=data.reason,
                  data={"deadline": data.deadline.isoformat()})
 
 
 def regrade(session: Session, *, hazard: Hazard, data: HazardRegrade, actor: User,
             now: datetime | None = None) -> HazardEvent:
     """Change a confirmed hazard's grade, category or level with a reason; what it was stays in the event."""
-    transition = _transition_for(hazard, Action.regrade, actor)
+    transition = transition_for(hazard, Action.regrade, actor)
     category = locations_service.get_category(session, code=data.category_code, field="category_code")
     level = levels.level_for(session, code=data.level, grade=data.grade)
     situation = criteria.criterion_for(session, criterion_id=data.major_criterion, major=data.grade == Grade.major)
@@ -449,7 +424,7 @@ def regrade(session: Session, *, hazard: Hazard, data: HazardRegrade, actor: Use
                 "previous_major_criterion_id": hazard.major_criterion_id}
     hazard.grade, hazard.category_id, hazard.level_id = data.grade, category.id, level.id if level else None
     hazard.major_criterion_id = situation.id if situation else None
-    return _move(session, hazard, transition, actor=actor, now=now or utc_now(), note=data.reason,
+    return move(session, hazard, transition, actor=actor, now=now or utc_now(), note=data.reason,
                  data={"grade": str(data.grade), "category": category.code,
                        "level": level.code if level else None, **_situation(situation), **previous})
 

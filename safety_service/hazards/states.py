@@ -135,13 +135,3 @@ TRANSITIONS: tuple[Transition, ...] = (
       for state in (S.confirmed, S.rectifying, S.awaiting_verification)),
     *MAJOR_TRANSITIONS,
 )
-
-
-def find_transition(source: HazardState, target: HazardState) -> Transition | None:
-    """The edge from one state to another, if the workflow has it."""
-    return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
-
-
-def actions_from(state: HazardState) -> list[Action]:
-    """The actions the workflow allows from a state, in table order, without repeats."""
-    return list(dict.fromkeys(t.action for t in TRANSITIONS if t.source == state))

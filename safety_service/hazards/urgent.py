@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.errors import InvalidInput, InvalidTransition, PermissionDenied
+from safety_service.hazards import events
 from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.locations.models import Area, Location
 from safety_service.notifications import service as notifications_service
@@ -72,15 +73,6 @@ def raise_alarms(session: Session, *, hazard_ids: list[int]) -> None:
         logger.warning("urgent hazard reported", extra={"ref": hazard.ref, "notified": len(people)})
 
 
-def _event(session: Session, hazard: Hazard, *, action: str, actor: User | None, now: datetime,
-           note: str | None = None, data: dict | None = None) -> HazardEvent:
-    event = HazardEvent(hazard_id=hazard.id, at=now, actor_id=actor.id if actor else None, action=action,
-                        note=note, data=data)
-    session.add(event)
-    session.flush()
-    return event
-
-
 def mark_urgent(session: Session, *, hazard: Hazard, actor: User, note: str | None = None,
                 now: datetime | None = None) -> HazardEvent:
     """An officer (or the dispatcher) marks an open report urgent: the alarm goes out as for a reported one."""
@@ -92,7 +84,7 @@ def mark_urgent(session: Session, *, hazard: Hazard, actor: User, note: str | No
     now = now or utc_now()
     hazard.urgent, hazard.urgent_at = True, now
     session.add(hazard)
-    event = _event(session, hazard, action="marked_urgent", actor=actor, now=now, note=note)
+    event = events.append_event(session, hazard, action="marked_urgent", actor=actor, now=now, note=note)
     raise_alarms(session, hazard_ids=[hazard.id])
     return event
 
@@ -109,7 +101,7 @@ def acknowledge(session: Session, *, hazard: Hazard, actor: User, what: Acknowle
     now = now or utc_now()
     hazard.urgent_acknowledged_at = now
     session.add(hazard)
-    event = _event(session, hazard, action="urgent_acknowledged", actor=actor, now=now, note=note,
+    event = events.append_event(session, hazard, action="urgent_acknowledged", actor=actor, now=now, note=note,
                    data={"what": str(what)})
     officers = [u for u in people_service.active_users_with_roles(session, roles=ALARM_ROLES) if u.id != actor.id]
     told = notice(session, hazard, "urgent_acknowledged")
@@ -127,7 +119,7 @@ def escalate_unacknowledged(session: Session, *, now: datetime, settings: Settin
     for hazard in hazards:
         hazard.urgent_escalated_at = now
         session.add(hazard)
-        _event(session, hazard, action="urgent_escalated", actor=None, now=now,
+        events.append_event(session, hazard, action="urgent_escalated", actor=None, now=now,
                data={"to": "chief", "notified": sorted(u.username for u in chiefs)})
         alarm = notice(session, hazard, "urgent_unacknowledged")
         notifications_service.send(session, [(user, [alarm]) for user in chiefs])

@@ -1,0 +1,29 @@
+"""The one writer of a hazard's history (hazard_event): an event at a time through the session, or many at
+once through the driver (the intake's batch, the escalation sweep's steps). Events are never edited."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from safety_service.database import insert_rows
+from safety_service.hazards.models import Hazard, HazardEvent
+from safety_service.people.models import User
+
+
+def append_event(session: Session, hazard: Hazard, *, action: str, actor: User | None, now: datetime,
+                 from_state: str | None = None, to_state: str | None = None, note: str | None = None,
+                 data: dict[str, Any] | None = None) -> HazardEvent:
+    """Add one entry to the hazard's history."""
+    event = HazardEvent(hazard_id=hazard.id, at=now, actor_id=actor.id if actor else None, action=action,
+                        from_state=from_state, to_state=to_state, note=note, data=data)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def append_many(connection: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Many entries in one executemany, each row a tuple in the order of ``columns`` (hazard_id, at, …)."""
+    insert_rows(connection, HazardEvent.__table__, columns, rows)
