@@ -1,4 +1,5 @@
-"""``safety-kiosk``: report a hazard, list what is pending, listen, confirm a bulletin, from a terminal.
+"""``safety-kiosk``: report a hazard, rate a closed one, list what is pending, listen, confirm a bulletin, from a
+terminal.
 
 Exit codes: 0 done; 1 bad input or configuration; 2 saved in the outbox but not acknowledged within
 ``--wait`` (it is resent by the next run); 3 rejected by the service.
@@ -15,10 +16,11 @@ from typing import Any, NoReturn
 
 import click
 
+from devices.kiosk import ratings
 from devices.kiosk.client import KioskClient, KioskConfig
-from devices.kiosk.messages import localized, text, text_in
-from devices.kiosk.outbox import Outbox, OutgoingMessage
-from devices.kiosk.payloads import InvalidPayload
+from devices.kiosk.messages import RATING_WORDS, localized, text, text_in
+from devices.kiosk.outbox import RATING, Outbox, OutgoingMessage
+from devices.kiosk.payloads import RATINGS, InvalidPayload, utc_now
 
 EXIT_INVALID, EXIT_NOT_ACKED, EXIT_REJECTED = 1, 2, 3
 LONGEST_LISTEN = 7 * 24 * 3600
@@ -141,11 +143,53 @@ def report(options: Options, description: str, category: str | None, location_co
 
 
 def describe_ack(message: OutgoingMessage) -> str:
-    """The ack of a report, for people."""
+    """The ack of a report or a rating, for people."""
     if message.outcome == "rejected":
         error = message.error or {}
         return text("rejected", error=f"{error.get('message', '')} ({error.get('code', '')})")
+    if message.kind == RATING:
+        zh, en = RATING_WORDS[message.payload["rating"]]
+        key = "rated" if message.outcome == "accepted" else "rated_before"
+        return text_in(key, {"hazard_ref": message.hazard_ref, "rating": zh},
+                       {"hazard_ref": message.hazard_ref, "rating": en})
     return text(message.outcome or "accepted", hazard_ref=message.hazard_ref, tracking_code=message.tracking_code)
+
+
+# 满意, 基本满意, 不满意 are taken as well as the protocol's words
+RATING_CHOICES = {**{word: word for word in RATINGS}, **{zh: word for word, (zh, _) in RATING_WORDS.items()}}
+
+
+@cli.command()
+@click.argument("hazard_ref")
+@click.argument("rating", type=click.Choice(list(RATING_CHOICES)))
+@click.option("--wait", type=click.FloatRange(0, 3600), default=10.0, show_default=True,
+              help="seconds to wait for the ack")
+@click.pass_obj
+def rate(options: Options, hazard_ref: str, rating: str, wait: float) -> None:
+    """Rate how a closed hazard reported at this kiosk was handled (满意/基本满意/不满意)."""
+    key, done = send_and_wait(options, lambda kiosk: kiosk.rate(hazard_ref, RATING_CHOICES[rating]), wait)
+    if done is None:
+        click.echo(text("rating_saved", key=key))
+        sys.exit(EXIT_NOT_ACKED)
+    click.echo(describe_ack(done))
+    if done.state == "rejected":
+        sys.exit(EXIT_REJECTED)
+
+
+@cli.command()
+@click.pass_obj
+def ratable(options: Options) -> None:
+    """List the closed hazards reported here that may be rated (no broker needed)."""
+    outbox = Outbox(options.outbox_path)
+    try:
+        found = ratings.ratable(outbox, now=utc_now())
+    finally:
+        outbox.close()
+    if not found:
+        click.echo(text("nothing_ratable"))
+    for item in found:
+        click.echo(text_in("ratable_line", *({"hazard_ref": item.hazard_ref, "closed_at": item.closed_at,
+                                              "title": localized(item.title, lang)} for lang in ("zh", "en"))))
 
 
 @cli.command()
@@ -160,7 +204,8 @@ def pending(options: Options) -> None:
     if not waiting:
         click.echo(text("nothing_pending"))
     for message in waiting:
-        summary = message.payload.get("description") or f"bulletin {message.payload.get('bulletin_id')}"
+        summary = (message.payload.get("description") or message.payload.get("hazard_ref")
+                   or f"bulletin {message.payload.get('bulletin_id')}")
         click.echo(text("pending_line", created_at=message.created_at.isoformat(timespec="seconds"),
                         kind=message.kind, key=message.key, sent_count=message.sent_count, summary=summary))
 

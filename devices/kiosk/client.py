@@ -22,12 +22,13 @@ from paho.mqtt.properties import Properties
 
 from devices.kiosk import inbound
 from devices.kiosk.broker import BrokerAddress, protocol_of
-from devices.kiosk.outbox import BULLETIN_READ, PENDING, REPORT, NewMessage, Outbox, OutgoingMessage, Received
+from devices.kiosk.outbox import BULLETIN_READ, PENDING, RATING, REPORT, NewMessage, Outbox, OutgoingMessage, Received
 from devices.kiosk.payloads import (
     Schemas,
     Topics,
     bulletin_read_payload,
     encode,
+    rating_payload,
     report_payload,
     report_schema,
     status_payload,
@@ -251,6 +252,16 @@ class KioskClient:
         self.schemas.validate("bulletin-read", payload)
         self._enqueue([NewMessage(BULLETIN_READ, payload["read_id"], self.topics.bulletin_read, payload)])
         return payload["read_id"]
+
+    def rate(self, hazard_ref: str, rating: str, *, rating_id: str | None = None) -> str:
+        """Commit a rating (``satisfied`` 满意, ``basic`` 基本满意, ``dissatisfied`` 不满意) of a closed report made
+        here to the outbox, then try to send it; its rating_id (one already in the outbox is not added again)."""
+        if rating_id is not None and self.outbox.get(rating_id) is not None:
+            return rating_id
+        payload = rating_payload(hazard_ref, rating, rating_id=rating_id, at=self.clock())
+        self.schemas.validate("kiosk-rating", payload)
+        self._enqueue([NewMessage(RATING, payload["rating_id"], self.topics.rating, payload)])
+        return payload["rating_id"]
 
     def _enqueue(self, messages: Sequence[NewMessage]) -> None:
         self.outbox.add_many(messages, at=self.clock())

@@ -24,7 +24,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app_serving": ("触摸屏已启动：{url}", "Kiosk screen serving at {url}"),
     "urgent_alerted": ("已按紧急上报，调度室已收到通知", "Reported as urgent: the dispatch room has been alerted"),
     "error": ("错误：{error}", "Error: {error}"),
+    "rated": ("已评价隐患 {hazard_ref}：{rating}，谢谢", "Hazard {hazard_ref} rated: {rating}. Thank you"),
+    "rated_before": ("隐患 {hazard_ref} 已经评价过，本次评价未计入",
+                     "Hazard {hazard_ref} was rated before; this rating was not counted"),
+    "rating_saved": ("评价已保存，尚未收到回执，联网后会自动重发：{key}",
+                     "Rating saved but not yet acknowledged; it will be resent when online: {key}"),
+    "ratable_line": ("{hazard_ref}  {closed_at}  {title}", "{hazard_ref}  {closed_at}  {title}"),
+    "nothing_ratable": ("没有待评价的已销号隐患", "No closed hazards waiting for a rating"),
 }
+
+RATING_WORDS: dict[str, tuple[str, str]] = {"satisfied": ("满意", "satisfied"), "basic": ("基本满意", "mostly satisfied"),
+                                            "dissatisfied": ("不满意", "dissatisfied")}
 
 
 def text(message: str, **fields: Any) -> str:

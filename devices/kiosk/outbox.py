@@ -1,9 +1,9 @@
 """The kiosk's durable outbox: every report is committed here before it is published, and stays until acked.
 
 One SQLite file (WAL, ``synchronous=FULL``), so a report survives a power cut, a reboot and hours
-offline. Outgoing messages are reports (done when the service's ack arrives) and bulletin-read
-confirmations (done when the broker's PUBACK arrives; the contract has no ack for them). Notices
-and bulletins received are kept too, so the kiosk can show them after a restart.
+offline. Outgoing messages are reports and ratings of closed reports (done when the service's ack
+arrives) and bulletin-read confirmations (done when the broker's PUBACK arrives; the contract has no
+ack for them). Notices and bulletins received are kept too, so the kiosk can show them after a restart.
 """
 
 import json
@@ -18,14 +18,14 @@ from typing import Any
 
 from devices.kiosk.payloads import iso
 
-REPORT, BULLETIN_READ = "report", "bulletin_read"
+REPORT, BULLETIN_READ, RATING = "report", "bulletin_read", "rating"
 PENDING, ACKED, REJECTED = "pending", "acked", "rejected"
 DELIVERED = "delivered"
 
-SCHEMA_SQL = """
+OUTGOING_SQL = """
 CREATE TABLE IF NOT EXISTS outgoing (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL CHECK (kind IN ('report', 'bulletin_read')),
+    kind TEXT NOT NULL CHECK (kind IN ('report', 'bulletin_read', 'rating')),
     key TEXT NOT NULL UNIQUE,
     topic TEXT NOT NULL,
     payload TEXT NOT NULL,
@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS outgoing (
     error TEXT,
     done_at TEXT,
     ack_count INTEGER NOT NULL DEFAULT 0
-);
+)"""
+SCHEMA_SQL = OUTGOING_SQL + """;
 CREATE INDEX IF NOT EXISTS outgoing_state ON outgoing (state, id);
 CREATE TABLE IF NOT EXISTS received (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -124,6 +125,7 @@ class Outbox:
         for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=10000", "foreign_keys=ON"):
             self._db.execute(f"PRAGMA {pragma}")
         with self._write() as db:
+            _take_ratings(db)
             for statement in filter(str.strip, SCHEMA_SQL.split(";")):
                 db.execute(statement)
 
@@ -202,7 +204,8 @@ class Outbox:
                            [(iso(at), message_id) for message_id in ids])
 
     def record_ack(self, key: str, ack: dict[str, Any], *, at: datetime) -> tuple[OutgoingMessage | None, bool]:
-        """Store the service's ack for a report; returns the message and whether this ack changed its answer.
+        """Store the service's ack for a report or a rating; returns the message and whether this ack changed its
+        answer.
 
         The first ack is the answer, except that a report the service refused and later stored after
         all (an operator applied its dead letter again) takes the new answer; a refusal never
@@ -212,10 +215,11 @@ class Outbox:
         error = json.dumps(ack["error"], ensure_ascii=False) if ack.get("error") else None
         answerable = "state = 'pending'" if state == REJECTED else "state IN ('pending', 'rejected')"
         with self._write() as db:
-            db.execute("UPDATE outgoing SET ack_count = ack_count + 1 WHERE key = ? AND kind = 'report'", (key,))
+            db.execute("UPDATE outgoing SET ack_count = ack_count + 1 WHERE key = ? AND kind IN ('report', 'rating')",
+                       (key,))
             changed = db.execute(
                 "UPDATE outgoing SET state = ?, outcome = ?, hazard_ref = ?, tracking_code = ?, error = ?, done_at = ? "
-                f"WHERE key = ? AND kind = 'report' AND {answerable}",
+                f"WHERE key = ? AND kind IN ('report', 'rating') AND {answerable}",
                 (state, ack["outcome"], ack.get("hazard_ref"), ack.get("tracking_code"), error, iso(at), key),
             ).rowcount
         return self.get(key), changed == 1
@@ -263,3 +267,16 @@ class Outbox:
             rows = self._db.execute("SELECT state, count(*) FROM outgoing GROUP BY state").fetchall()
         return {state: 0 for state in (PENDING, ACKED, REJECTED)} | {row[0]: row[1] for row in rows}
 
+
+
+def _take_ratings(db: sqlite3.Connection) -> None:
+    """An outbox file made before ratings could be sent (its ``outgoing`` allows two kinds) gets the table made
+    again with the third, every row kept, in the opening transaction (SQLite cannot change a CHECK in place)."""
+    found = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'outgoing'").fetchone()
+    if found is None or "'rating'" in found[0]:
+        return
+    db.execute("DROP INDEX IF EXISTS outgoing_state")
+    db.execute("ALTER TABLE outgoing RENAME TO outgoing_before_ratings")
+    db.execute(OUTGOING_SQL)
+    db.execute(f"INSERT INTO outgoing ({OUTGOING_COLUMNS}) SELECT {OUTGOING_COLUMNS} FROM outgoing_before_ratings")
+    db.execute("DROP TABLE outgoing_before_ratings")

@@ -19,7 +19,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 DEFAULT_SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
 SCHEMA_NAMES = ("kiosk-report", "kiosk-report-2", "kiosk-report-3", "kiosk-ack", "kiosk-status", "kiosk-notice", "bulletin",
-                "bulletin-read", "board", "board-2", "categories", "family-messages")
+                "bulletin-read", "board", "board-2", "categories", "family-messages", "kiosk-rating")
+RATINGS = ("satisfied", "basic", "dissatisfied")  # 满意, 基本满意, 不满意
 
 
 class InvalidPayload(ValueError):
@@ -123,6 +124,14 @@ def bulletin_read_payload(bulletin_id: int, employee_no: str, *, read_at: dateti
             "employee_no": employee_no, "read_at": iso(read_at or utc_now())}
 
 
+def rating_payload(hazard_ref: str, rating: str, *, rating_id: str | None = None,
+                   at: datetime | None = None) -> dict[str, Any]:
+    """A new kiosk-rating/1 payload (满意/基本满意/不满意 of a closed report made here) with a fresh UUID4
+    ``rating_id`` unless given."""
+    return {"schema": "kiosk-rating/1", "rating_id": rating_id or str(uuid.uuid4()), "hazard_ref": hazard_ref,
+            "rating": rating, "at": iso(at or utc_now())}
+
+
 def status_payload(state: str, version: str | None, *, at: datetime | None = None) -> dict[str, Any]:
     """A kiosk-status/1 payload; the last will carries ``at`` null because nobody knows when it fires."""
     return {"schema": "kiosk-status/1", "state": state, "version": version, "at": iso(at) if at else None}
@@ -167,6 +176,10 @@ class Topics:
     @property
     def bulletin_read(self) -> str:
         return self._kiosk("bulletin-read")
+
+    @property
+    def rating(self) -> str:
+        return self._kiosk("rating")
 
     @property
     def bulletin(self) -> str:

@@ -1,9 +1,10 @@
 """The reporter's satisfaction rating (满意/基本满意/不满意) of a closed hazard: the workers' evaluation
 beside the administration's in each unit's scorecard (业绩考评).
 
-One rating per hazard, given only once it is closed; the reporter may change it for
-``rating_change_days`` after first giving it. It records nothing about who rated, so an anonymous
-report stays anonymous: holding the tracking code (or the kiosk's ``report_id``) is the proof.
+One rating per hazard, given only once it is closed. On the tracking page the reporter may change it for
+``rating_change_days`` after first giving it; at the shared kiosk the report came from it is given once and
+stands. It records nothing about who rated, so an anonymous report stays anonymous: holding the tracking
+code (or standing at the kiosk the report came from) is the proof.
 """
 
 import logging
@@ -13,7 +14,7 @@ from enum import StrEnum
 from sqlmodel import Session, select
 
 from safety_service.clock import as_utc
-from safety_service.errors import InvalidInput, InvalidTransition
+from safety_service.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from safety_service.feedback.models import HazardRating
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import HazardState
@@ -66,3 +67,22 @@ def rate(session: Session, *, hazard: Hazard, rating: str, channel: RatingChanne
     session.flush()
     logger.info("hazard rated", extra={"ref": hazard.ref, "rating": rating, "channel": str(channel)})
     return found
+
+
+def rate_at_kiosk(session: Session, *, kiosk_id: int, hazard_ref: str, rating: str,
+                  now: datetime) -> tuple[HazardRating, bool]:
+    """A rating from the kiosk the hazard was reported at, once it is closed; the hazard's rating and whether
+    this one was stored. Once per hazard: a hazard already rated keeps its rating (a second tap at the shared
+    kiosk, or a redelivery, changes nothing)."""
+    hazard = session.exec(select(Hazard).where(Hazard.ref == hazard_ref)).first()
+    if hazard is None:
+        raise NotFound(f"no hazard {hazard_ref!r}", field="hazard_ref")
+    if hazard.kiosk_id != kiosk_id:
+        raise PermissionDenied(f"hazard {hazard_ref} was not reported at this kiosk", field="hazard_ref")
+    if hazard.state != HazardState.closed:
+        raise InvalidTransition(f"hazard {hazard_ref} is rated only after it is closed", field="hazard_ref",
+                                state=str(hazard.state))
+    found = rating_of(session, hazard=hazard)
+    if found is not None:
+        return found, False
+    return rate(session, hazard=hazard, rating=rating, channel=RatingChannel.kiosk, now=now, change_days=0), True

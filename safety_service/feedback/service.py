@@ -21,6 +21,7 @@ from safety_service.protocol.topics import kiosk_topic
 
 logger = logging.getLogger(__name__)
 KIND = "report_feedback"
+CLOSED_KIND = "report_closed"  # the last step of a report: the kiosk offers its reporter the rating
 
 
 def message_key(hazard: Hazard, source: str | None) -> str | None:
@@ -64,7 +65,8 @@ def tell_reporter(session: Session, hazard: Hazard, *, source: str | None, now: 
 def send_notice(session: Session, *, kiosk: Kiosk, site: str, hazard: Hazard | None, key: str, now: datetime,
                 values: dict[str, str]) -> KioskNoticeRecord:
     """Record a reporter's notice and put it in the outbox for ``safety/{site}/kiosk/{kiosk}/notice``."""
-    return queue_notice(session, kiosk=kiosk, site=site, kind=KIND, key=key, now=now,
+    kind = CLOSED_KIND if key == "closed" else KIND
+    return queue_notice(session, kiosk=kiosk, site=site, kind=kind, key=key, now=now,
                         hazard_id=hazard.id if hazard else None, hazard_ref=hazard.ref if hazard else None,
                         title=localized(f"notice.{key}.title", **values), body=localized(f"notice.{key}.body", **values))
 

@@ -17,6 +17,8 @@ from safety_service.kiosks.schemas import KioskCreate, KioskCredentials
 from safety_service.locations import service as locations_service
 from safety_service.locations.models import Location, Site
 from safety_service.protocol.topics import (
+    KIOSK_READS,
+    KIOSK_WRITES,
     board_topic,
     bulletin_topic,
     categories_topic,
@@ -157,8 +159,8 @@ def broker_acl(site: str, service_username: str) -> str:
         f"topic readwrite safety/{site}/#",
         "",
         "# Kiosks: the MQTT username is the kiosk id.",
-        *[f"pattern write {own.format(kind=kind)}" for kind in ("report", "status", "bulletin-read")],
-        *[f"pattern read {own.format(kind=kind)}" for kind in ("ack", "notice")],
+        *[f"pattern write {own.format(kind=kind)}" for kind in KIOSK_WRITES],
+        *[f"pattern read {own.format(kind=kind)}" for kind in KIOSK_READS],
         f"pattern read {bulletin_topic(site)}",
         f"pattern read {board_topic(site, '+')}",
         f"pattern read {categories_topic(site)}",

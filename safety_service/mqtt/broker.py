@@ -39,6 +39,8 @@ from safety_service.kiosks.models import Kiosk
 from safety_service.kiosks.service import check_mosquitto_hash
 from safety_service.mqtt.revocation import CredentialWatch
 from safety_service.protocol.topics import (
+    KIOSK_READS,
+    KIOSK_WRITES,
     board_topic,
     bulletin_topic,
     categories_topic,
@@ -49,8 +51,6 @@ from safety_service.protocol.topics import (
 logger = logging.getLogger(__name__)
 
 SERVICE_USERNAME = "safety-service"
-KIOSK_WRITES = ("report", "status", "bulletin-read")
-KIOSK_READS = ("ack", "notice")
 CREDENTIALS_CHECK_SECONDS = 1.0
 SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
 WATCHDOG_SECONDS = 1.0

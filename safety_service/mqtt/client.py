@@ -33,7 +33,7 @@ from safety_service.mqtt import intake
 from safety_service.mqtt.state import IntakeState, count_dead_letters
 from safety_service.outbox.models import OutboxMessage
 from safety_service.photos.processing import PhotoLimits
-from safety_service.protocol.topics import kiosk_filter
+from safety_service.protocol.topics import KIOSK_WRITES, kiosk_filter
 
 logger = logging.getLogger(__name__)
 SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
@@ -140,7 +140,7 @@ class MqttService:
 
     def subscriptions(self) -> list[str]:
         """The topic filters the intake takes, shared between instances on an MQTT 5 broker."""
-        filters = [kiosk_filter(self.settings.site, kind) for kind in ("report", "status", "bulletin-read")]
+        filters = [kiosk_filter(self.settings.site, kind) for kind in KIOSK_WRITES]
         group = self.settings.mqtt_shared_group
         if self.settings.mqtt_url != "embedded" and group:  # Mosquitto shares for 3.1.1 clients too
             return [f"$share/{group}/{f}" for f in filters]

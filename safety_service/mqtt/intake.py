@@ -1,5 +1,6 @@
 """Kiosk messages applied in batches: reports through the one intake path, status updates,
-bulletin-read confirmations, and for every report an ack in the outbox, written in the same transaction.
+bulletin-read confirmations, reporters' ratings of closed hazards, and for every report and rating an ack
+in the outbox, written in the same transaction.
 
 Nothing here talks to the broker; ``mqtt.client`` feeds it and publishes the outbox after commit.
 """
@@ -19,7 +20,16 @@ from sqlmodel import Session, col, select
 
 from safety_service.bulletins import reads as bulletins_reads
 from safety_service.clock import utc_now
-from safety_service.errors import DomainError, InvalidInput, NotApplicable, NotFound, first_match
+from safety_service.errors import (
+    DomainError,
+    InvalidInput,
+    InvalidTransition,
+    NotApplicable,
+    NotFound,
+    PermissionDenied,
+    first_match,
+)
+from safety_service.feedback import ratings as feedback_ratings
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.schemas import HazardReport
 from safety_service.hazards.states import Channel
@@ -35,6 +45,7 @@ from safety_service.protocol import messages
 from safety_service.protocol.payloads import (
     AckError,
     BulletinRead,
+    KioskRating,
     KioskReport,
     KioskReportV2,
     KioskReportV3,
@@ -51,6 +62,8 @@ REPORT_VERSIONS: dict[str, type[KioskReport]] = {"kiosk-report/2": KioskReportV2
 ACK_CODES: dict[type[DomainError], str] = {
     NotFound: "not_found",
     InvalidInput: "invalid_input",
+    PermissionDenied: "forbidden",  # e.g. a rating of a hazard another kiosk reported
+    InvalidTransition: "invalid_state",  # e.g. a rating of a hazard not closed yet
 }
 
 
@@ -76,6 +89,16 @@ class KioskSubmission:
     payload: KioskReport
     report: HazardReport
     photos: list[ProcessedPhoto]
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    """A reporter's rating of a hazard reported at the kiosk that sends it."""
+
+    rating_id: UUID
+    hazard_ref: str
+    rating: str
+    kiosk_id: int  # the kiosk's row
 
 
 @dataclass
@@ -104,6 +127,7 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
     results = [Applied() for _ in items]
     reports: list[tuple[int, KioskSubmission]] = []
     reads: list[tuple[int, bulletins_reads.ReadInput]] = []
+    rated: list[tuple[int, RatingInput]] = []
     for index, item in enumerate(items):
         try:
             parsed = _parse(item, kiosks, site=site, photo_limits=photo_limits or PhotoLimits())
@@ -114,6 +138,8 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
             reports.append((index, parsed))
         elif isinstance(parsed, bulletins_reads.ReadInput):
             reads.append((index, parsed))
+        elif isinstance(parsed, RatingInput):
+            rated.append((index, parsed))
     receipts = hazards_intake.report_hazards(session, reports=[r.report for _, r in reports], timezone=timezone)
     for (index, submission), receipt in zip(reports, receipts, strict=True):
         results[index].outbox.append(_ack(items[index], submission.payload, receipt, site=site))
@@ -124,6 +150,7 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
             for photo in submission.photos:
                 photos_service.add_photo(session, hazard_id=receipt.hazard_id, photo=photo)
     _apply_reads(session, items, reads, results, site=site)
+    _apply_ratings(session, items, rated, results, site=site)
     outbox.store(session, [row for result in results for row in result.outbox], at=utc_now())
     return results
 
@@ -138,6 +165,25 @@ def _apply_reads(session: Session, items: list[Incoming], reads: list[tuple[int,
                     site=site)
 
 
+def _apply_ratings(session: Session, items: list[Incoming], rated: list[tuple[int, RatingInput]],
+                   results: list[Applied], *, site: str) -> None:
+    """Store each rating (the first for its hazard stands; a later one, or a redelivery, is a duplicate) and
+    ack it; one the rules refuse gets an error ack naming the field and changes nothing."""
+    for index, given in rated:
+        item = items[index]
+        try:
+            _, stored = feedback_ratings.rate_at_kiosk(session, kiosk_id=given.kiosk_id, hazard_ref=given.hazard_ref,
+                                                       rating=given.rating, now=item.received_at)
+        except DomainError as error:
+            _refuse(session, item, Refused(ack_code(error), error.message, field=error.field,
+                                           report_id=str(given.rating_id)), results[index], site=site)
+            continue
+        assert item.kiosk is not None  # a rating reached here only from a kiosk's topic
+        ack = messages.ack(report_id=given.rating_id, outcome="accepted" if stored else "duplicate",
+                           hazard_ref=given.hazard_ref, at=item.received_at)
+        results[index].outbox.append(outbox.outgoing(kiosk_topic(site, item.kiosk.kiosk_id, "ack"), ack))
+
+
 def _kiosks(session: Session, items: list[Incoming]) -> dict[str, tuple[Kiosk, str]]:
     ids = {item.kiosk.kiosk_id for item in items if item.kiosk is not None}
     if not ids:
@@ -147,7 +193,7 @@ def _kiosks(session: Session, items: list[Incoming]) -> dict[str, tuple[Kiosk, s
 
 
 def _parse(item: Incoming, kiosks: dict[str, tuple[Kiosk, str]], *, site: str, photo_limits: PhotoLimits
-           ) -> KioskSubmission | bulletins_reads.ReadInput | None:
+           ) -> KioskSubmission | bulletins_reads.ReadInput | RatingInput | None:
     """Check who sent it and that it reads as JSON, then hand it to its topic kind's handler."""
     topic = item.kiosk
     if topic is None or topic.site != site:
@@ -157,9 +203,8 @@ def _parse(item: Incoming, kiosks: dict[str, tuple[Kiosk, str]], *, site: str, p
         raise Refused("unknown_kiosk", f"kiosk {topic.kiosk_id!r} is not registered or not active")
     data = _json(item.payload)
     if item.failure is not None:
-        report_id = data.get("report_id") if isinstance(data, dict) else None
         raise Refused("not_applied", f"the service could not apply this message ({item.failure[:200]}); "
-                      "it is kept for an operator", report_id=report_id if isinstance(report_id, str) else None)
+                      "it is kept for an operator", report_id=_answered_id(data))
     handler = _HANDLERS.get(topic.kind)
     if handler is None:
         raise Refused("unsupported", f"messages on {topic.kind!r} are not taken yet")
@@ -190,6 +235,12 @@ def _bulletin_read(received: _Received) -> bulletins_reads.ReadInput:
                                      employee_no=read.employee_no, read_at=read.read_at, kiosk_id=received.kiosk.id)
 
 
+def _rating(received: _Received) -> RatingInput:
+    given = _validate(KioskRating, received.data)
+    return RatingInput(rating_id=given.rating_id, hazard_ref=given.hazard_ref, rating=given.rating,
+                       kiosk_id=received.kiosk.id)
+
+
 def _report(received: _Received) -> KioskSubmission:
     data, kiosk = received.data, received.kiosk
     version = data.get("schema") if isinstance(data, dict) else None
@@ -209,10 +260,11 @@ def _report(received: _Received) -> KioskSubmission:
 
 
 # The handler of each kind of kiosk message (as Frigate's dispatcher maps topics to handlers).
-_HANDLERS: dict[str, Callable[[_Received], KioskSubmission | bulletins_reads.ReadInput | None]] = {
+_HANDLERS: dict[str, Callable[[_Received], KioskSubmission | bulletins_reads.ReadInput | RatingInput | None]] = {
     "report": _report,
     "status": _status,
     "bulletin-read": _bulletin_read,
+    "rating": _rating,
 }
 
 
@@ -250,9 +302,14 @@ def _validate(model: type, data: object):
 def _invalid(error: ValidationError, data: object) -> Refused:
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or None
-    report_id = data.get("report_id") if isinstance(data, dict) else None
     return Refused("invalid_payload", f"{where or 'payload'}: {first['msg']}", field=where,
-                   report_id=report_id if isinstance(report_id, str) else None)
+                   report_id=_answered_id(data))
+
+
+def _answered_id(data: object) -> str | None:
+    """The id an error ack answers, if the message names one: a report's report_id, a rating's rating_id."""
+    found = data.get("report_id", data.get("rating_id")) if isinstance(data, dict) else None
+    return found if isinstance(found, str) else None
 
 
 def _keep(session: Session, item: Incoming, reason: str, result: Applied) -> None:
@@ -268,7 +325,7 @@ def _refuse(session: Session, item: Incoming, refused: Refused, result: Applied,
     _keep(session, item, f"{refused.code}: {refused.message}", result)
     logger.warning("kiosk message refused", extra={"topic": item.topic, "code": refused.code})
     topic = item.kiosk
-    if topic is None or topic.site != site or topic.kind not in ("report", "bulletin-read"):
+    if topic is None or topic.site != site or topic.kind not in ("report", "bulletin-read", "rating"):
         return  # nobody to address: a status or a foreign topic gets no ack
     if topic.kind == "report":
         result.report = "refused"

@@ -53,7 +53,7 @@ class DeadLetterReplayed(SQLModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"outcome": "accepted",
         "hazard_ref": "YH-2026-000051"}]})
 
-    outcome: str  # accepted or duplicate for a report, applied for a status or a read confirmation
+    outcome: str  # accepted or duplicate for a report or a rating, applied for a status or a read confirmation
     hazard_ref: str | None
 
 

@@ -108,13 +108,14 @@ class KioskReportV3(KioskReportV2):
 
 
 class AckError(Payload):
-    code: str = Field(description="invalid_json, invalid_payload, unknown_kiosk, not_found, not_applied, ...")
+    code: str = Field(description="invalid_json, invalid_payload, unknown_kiosk, not_found, not_applied, "
+                                  "forbidden, invalid_state, ...")
     field: str | None = None
     message: str
 
 
 class KioskAck(Payload):
-    """The service's answer to one report (service → kiosk, QoS 1), sent after it is stored."""
+    """The service's answer to one report or rating (service → kiosk, QoS 1), sent after it is stored."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"schema": "kiosk-ack/1", "report_id": "5b1f0c6e-8a43-4f0e-9d55-3f7f6f0d9a21", "outcome": "accepted",
@@ -126,7 +127,8 @@ class KioskAck(Payload):
     ]})
 
     schema_: Literal["kiosk-ack/1"] = Field(alias="schema")
-    report_id: UUID | None = Field(description="null when the report could not be read")
+    report_id: UUID | None = Field(description="the report's report_id, or the rating's rating_id; null when the "
+                                               "message could not be read")
     outcome: Literal["accepted", "duplicate", "rejected"]
     hazard_ref: str | None = None
     tracking_code: str | None = None
@@ -154,6 +156,7 @@ class Localized(Payload):
 
 
 KIOSK_NOTICE_KINDS = ("report_feedback: a step of a report made at this kiosk (hazard_ref is that report); "
+                      "report_closed: that report's hazard was closed (验收销号), its reporter may rate it (kiosk-rating/1); "
                       "area_escalation: hazards of the kiosk's area past their fix deadline or escalated, named in "
                       "the body (hazard_ref only when there is one). Other kinds may come: show title and body.")
 
@@ -219,6 +222,26 @@ class BulletinRead(KioskPayload):
     bulletin_id: RowId
     employee_no: str = Field(min_length=1, max_length=32)
     read_at: AwareDatetime
+
+
+class KioskRating(KioskPayload):
+    """A reporter's satisfaction rating (满意/基本满意/不满意) of a closed hazard reported at this kiosk
+    (kiosk → service, QoS 1); answered by a kiosk-ack/1 whose report_id is the rating_id."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"schema": "kiosk-rating/1", "rating_id": "3e9b2f4c-1d7a-4c6e-9f0b-8a2d5c7e1b34",
+         "hazard_ref": "YH-2026-000123", "rating": "satisfied", "at": "2026-12-03T08:40:00+08:00"},
+        {"schema": "kiosk-rating/1", "rating_id": "c41d8e2a-6b3f-4f5e-a7d9-0e1f2a3b4c5d",
+         "hazard_ref": "YH-2026-000130", "rating": "dissatisfied", "at": "2026-12-03T00:41:10Z"},
+    ]})
+
+    schema_: Literal["kiosk-rating/1"] = Field(alias="schema")
+    rating_id: UUID = Field(description="made by the kiosk; the ack answers it (as report_id), a redelivery is "
+                                        "answered again and never counted twice")
+    hazard_ref: str = Field(min_length=1, max_length=32, description="a hazard reported at this kiosk, closed")
+    rating: Literal["satisfied", "basic", "dissatisfied"] = Field(
+        description="满意 (satisfied), 基本满意 (basic), 不满意 (dissatisfied)")
+    at: AwareDatetime = Field(description="when the worker tapped it, by the kiosk's clock")
 
 
 class BoardHazard(Payload):
@@ -339,5 +362,5 @@ PAYLOADS: dict[str, type[Payload]] = {
     "kiosk-report": KioskReport, "kiosk-report-2": KioskReportV2, "kiosk-ack": KioskAck, "kiosk-status": KioskStatus,
     "kiosk-notice": KioskNotice, "bulletin": Bulletin, "bulletin-read": BulletinRead,
     "board": Board, "categories": Categories, "board-2": BoardV2, "kiosk-report-3": KioskReportV3,
-    "family-messages": FamilyMessages,
+    "family-messages": FamilyMessages, "kiosk-rating": KioskRating,
 }

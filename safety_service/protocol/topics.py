@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-KIOSK_KINDS = ("report", "ack", "status", "notice", "bulletin-read")
+KIOSK_WRITES = ("report", "status", "bulletin-read", "rating")  # kiosk -> service, each kiosk only its own
+KIOSK_READS = ("ack", "notice")  # service -> one kiosk
+KIOSK_KINDS = (*KIOSK_WRITES, *KIOSK_READS)
 SITE_RETAINED = ("bulletin", "categories", "family-messages")  # safety/{site}/{kind}, retained for kiosks that connect later
 QOS = 1  # every message of the layout
 

@@ -35,12 +35,14 @@ def make_hazard(session: Session, *, state: HazardState = HazardState.reported, 
                 location: Location | None = None, owner: User | None = None, officer: User | None = None,
                 description: str = "顶板有裂缝，锚杆松动", deadline: datetime | None = None,
                 source: Channel = Channel.qr, reporter_employee_no: str | None = None,
-                category_code: str | None = "roof", now: datetime | None = None, plan: bool = True) -> Hazard:
+                category_code: str | None = "roof", now: datetime | None = None, plan: bool = True,
+                kiosk: str | None = None) -> Hazard:
     """A hazard in the given state, reached through the service functions, with its history (a major one with an
-    approved treatment plan from rectification on, unless ``plan`` is false)."""
+    approved treatment plan from rectification on, unless ``plan`` is false); ``kiosk``: reported at that kiosk."""
     now = now or utc_now()
     location = location or make_location(session)
-    report = HazardReport(location_code=location.code, description=description, source=source,
+    report = HazardReport(location_code=location.code, description=description,
+                          source=Channel.kiosk if kiosk else source, kiosk=kiosk,
                           category_code=category_code, reporter_employee_no=reporter_employee_no,
                           client_report_id=f"test-report-{next(_numbers):08d}")
     hazard, _ = hazards_intake.report_hazard(session, data=report, now=now)

@@ -81,3 +81,23 @@ def test_a_new_kiosk_gets_in_after_the_files_are_rewritten_and_the_broker_reload
                                       acl_file=tmp_path / "acl")
     mosquitto.reload()
     assert _kiosk(mosquitto, credentials).ready()
+
+
+def test_a_kiosk_sends_a_rating_only_on_its_own_rating_topic(broker) -> None:
+    mosquitto, kiosks = broker
+    service = TestClient(mosquitto.service_url("safety-service", SERVICE_PASSWORD))
+    assert service.ready()
+    service.subscribe(f"safety/{SITE}/kiosk/+/rating")
+    own, forged = (f"safety/{SITE}/kiosk/{kiosks[name].username}/rating" for name in ("one", "two"))
+    one = _kiosk(mosquitto, kiosks["one"])
+    one.publish(own, '{"own": true}')
+    assert wait_until(lambda: service.on(own))
+    one.client.publish(forged, '{"forged": true}', qos=1)  # last, as above: Mosquitto may drop the client
+    time.sleep(0.5)
+    assert service.on(forged) == []
+
+
+def test_the_acl_lets_kiosks_write_their_rating_topic() -> None:
+    acl = kiosks_service.broker_acl(SITE, "safety-service")
+    assert f"pattern write safety/{SITE}/kiosk/%u/rating" in acl.splitlines()
+    assert f"pattern read safety/{SITE}/kiosk/%u/rating" not in acl

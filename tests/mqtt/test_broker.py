@@ -120,13 +120,16 @@ def test_wrong_or_missing_credentials_are_refused(engine: Engine, running: Runni
     client.close()
 
 
-def test_a_kiosk_cannot_publish_as_another_kiosk(engine: Engine, running: Running, service: TestClient) -> None:
+@pytest.mark.parametrize("kind", ["report", "rating"])
+def test_a_kiosk_cannot_publish_as_another_kiosk(engine: Engine, running: Running, service: TestClient,
+                                                 kind: str) -> None:
     (mine, password), (other, _) = add_kiosk(engine, running), add_kiosk(engine, running)
+    service.subscribe(kiosk_filter(running.site, kind))
     kiosk = connect(running, mine, password)
-    kiosk.publish(running.topic(other, "report"), "forged")
-    kiosk.publish(running.topic(mine, "report"), "own")
-    assert wait_until(lambda: service.on(running.topic(mine, "report")), timeout=5)
-    assert service.on(running.topic(other, "report")) == []
+    kiosk.publish(running.topic(other, kind), "forged")
+    kiosk.publish(running.topic(mine, kind), "own")
+    assert wait_until(lambda: service.on(running.topic(mine, kind)), timeout=5)
+    assert service.on(running.topic(other, kind)) == []
     kiosk.close()
 
 

@@ -1,12 +1,18 @@
 """Each unit's month: the figures are worked out from this test's own units and hazards."""
 
-from datetime import date
+import json
+import uuid
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from safety_service.hazards.states import HazardState
+from safety_service.mqtt import intake
 from safety_service.scorecard import periods
 from safety_service.scorecard import service as scorecard_service
-from tests.scorecard.builders import make_mine, march_work
+from tests.hazards.builders import make_hazard
+from tests.kiosks.builders import make_kiosk
+from tests.scorecard.builders import MARCH, make_mine, march_work
 
 TZ = "Asia/Shanghai"
 
@@ -53,3 +59,18 @@ def test_periods_follow_the_mines_calendar() -> None:
     assert periods.previous_ten_days(date(2025, 3, 11), TZ).label == "2025-03-01~2025-03-10"
     assert periods.previous_ten_days(date(2025, 3, 1), TZ).label == "2025-02-21~2025-02-28"
     assert periods.previous_ten_days(date(2025, 3, 25), TZ).first == date(2025, 3, 11)
+
+
+def test_a_rating_given_at_the_kiosk_counts_like_one_from_the_tracking_page(session: Session) -> None:
+    mine = march_work(session, make_mine(session))
+    kiosk, _ = make_kiosk(session)
+    hazard = make_hazard(session, state=HazardState.closed, now=MARCH, owner=mine.owner, officer=mine.officer,
+                         kiosk=kiosk.kiosk_id)
+    payload = {"schema": "kiosk-rating/1", "rating_id": str(uuid.uuid4()), "hazard_ref": hazard.ref,
+               "rating": "dissatisfied", "at": "2025-03-06T09:00:00+08:00"}
+    message = intake.Incoming(topic=f"safety/tianchen/kiosk/{kiosk.kiosk_id}/rating", payload=json.dumps(payload).encode(),
+                              received_at=MARCH + timedelta(days=1))
+    for _ in range(2):  # delivered twice, counted once
+        intake.apply_batch(session, [message], site="tianchen", timezone=TZ)
+    crew = scorecard_service.figures(session, period=periods.month("2025-03", TZ))[mine.crew.id].as_dict()
+    assert (crew["ratings"], crew["basic"], crew["dissatisfied"], crew["satisfaction_rate"]) == (2, 1, 1, 50.0)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from devices.kiosk.app import rating
 from devices.kiosk.app.service import MAX_DRAFT_BYTES, BadRequest, KioskApp
 
 logger = logging.getLogger(__name__)
@@ -79,9 +80,13 @@ class Handler(BaseHTTPRequestHandler):
             ("POST", "/api/pending"): lambda: app.pending(self._body().get("pin")),
             ("POST", "/api/mine"): lambda: app.mine(self._body()),
             ("POST", "/api/read"): lambda: app.read(self._body()),
+            ("GET", "/api/ratings"): lambda: rating.offered(app),
+            ("POST", "/api/ratings"): lambda: rating.rate(app, self._body()),
         }
         if method == "GET" and path.startswith("/api/reports/"):
             return app.report_state(path.removeprefix("/api/reports/"), wait=_seconds(query.get("wait", ["0"])[0]))
+        if method == "GET" and path.startswith("/api/ratings/"):
+            return rating.answer(app, path.removeprefix("/api/ratings/"), wait=_seconds(query.get("wait", ["0"])[0]))
         return routes[(method, path)]()
 
     def _body(self) -> dict[str, Any]:

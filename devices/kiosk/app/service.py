@@ -198,11 +198,11 @@ def _public(message: OutgoingMessage) -> dict[str, Any]:
             "photos": len(payload.get("photos", [])), "created_at": message.created_at.isoformat()}
 
 
-def _uuid(value: object) -> str:
+def _uuid(value: object, name: str = "report_id") -> str:
     try:
         return str(uuid.UUID(str(value)))
     except ValueError:
-        raise BadRequest("report_id", "must be a UUID") from None
+        raise BadRequest(name, "must be a UUID") from None
 
 
 def _list(value: object, name: str) -> list[Any]:

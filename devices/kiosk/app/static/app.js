@@ -53,6 +53,7 @@
     renderStatus();
     renderForm();
     renderCarousel();
+    document.dispatchEvent(new CustomEvent("kiosk:translated", { detail: { t, api, show, lang } }));  // rating.js
   }
 
   function renderStatus() {
