@@ -160,13 +160,15 @@ def _search(session: Session, request: Request, user: User, queue: Queue, size: 
             "last": max(1, -(-page["count"] // size))}
 
 
-def _tab_counts(session: Session, user: User, limits: StepLimits) -> dict[str, str]:
-    """How many hazards each of this account's tabs holds, as shown on the tab ("10,000+" when capped)."""
+def _tab_counts(session: Session, user: User, limits: StepLimits, unit: str | None = None) -> dict[str, str]:
+    """How many hazards each of this account's tabs holds, as shown on the tab ("10,000+" when capped), about
+    the chosen unit when one is."""
     counts = {}
     for name in tabs_for(session, user):
         queue = QUEUES[name]
-        owner = _owner_filters(session, user, queue)
-        page = queries.list_hazards(session, filters=HazardFilters(**queue.filters, **owner, limit=1), user=user,
+        cut = {"unit": unit} if unit else {}
+        cut.update(_owner_filters(session, user, queue))
+        page = queries.list_hazards(session, filters=HazardFilters(**queue.filters, **cut, limit=1), user=user,
                                     now=utc_now(), limits=limits)
         counts[name] = f"{page['count_limit']:,}+" if page["count_capped"] else str(page["count"])
     return counts
@@ -182,7 +184,8 @@ def queue_page(request: Request, session: SessionDep, settings: SettingsDep, use
     template = "queue_rows.html" if request.query_params.get("partial") == "1" else "queue.html"
     context = {} if template == "queue_rows.html" else _choices(session)
     status = 422 if found["errors"] else 200
-    counts = _tab_counts(session, user, StepLimits.of(settings))
+    unit = found["typed"]["unit"] if found["typed"]["unit"] and "unit" not in found["errors"] else None
+    counts = _tab_counts(session, user, StepLimits.of(settings), unit)
     if template == "queue.html" and user.role != Role.owner:
         context["urgent_hazards"] = hazards_urgent.open_urgent(session)
     return render(request, template, status=status, user=user, queue=queue.name, tabs=tabs_for(session, user),

@@ -2,7 +2,8 @@
 hazards were closed, extensions, major hazards, its people's violations (三违) and repeats, its
 supervisors' activity, and the reporters' satisfaction with its fixes.
 
-A hazard is *about* a unit when the unit answers for its fix (责任单位); it is *found by* a unit when
+A hazard is *about* a unit when the unit answers for its fix (责任单位), or before the five fixes name
+one, when the unit is in charge of its location or area (``hazards.attribution``); it is *found by* a unit when
 its reporter (or the account that recorded it) belongs there. A unit's row covers the units under it
 (a 区队's 班组 count for the 区队; the mine's row is the whole mine). Rejected reports count nowhere.
 """
@@ -18,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.counselling.models import Violation
 from safety_service.feedback.models import HazardRating
+from safety_service.hazards import attribution
 from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.hazards.states import Action, Grade, HazardState
 from safety_service.people.models import Person, User
@@ -95,8 +97,9 @@ def _within(column: Any, period: Period) -> Any:
 
 
 def _by_unit(condition: Any) -> Any:
-    return (select(Hazard.unit_id, func.count(Hazard.id)).where(col(Hazard.unit_id).is_not(None), condition)
-            .group_by(Hazard.unit_id))
+    """Hazards counted by the unit they are about (``hazards.attribution``)."""
+    unit = attribution.UNIT_ID
+    return attribution.with_place(select(unit, func.count(Hazard.id))).where(unit.is_not(None), condition).group_by(unit)
 
 
 def _found(period: Period) -> Any:
