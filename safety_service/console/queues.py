@@ -137,7 +137,7 @@ def _choices(session: Session) -> dict[str, Any]:
             "areas": locations_service.list_areas(session),
             "locations": [location for location, _ in locations_service.list_locations(session) if location.active],
             "owners": names.choices(session, owners), "states": list(HazardState), "grades": list(Grade),
-            "sorts": SORTS, "units": [row[0] for row in units_service.list_units(session) if row[0].active]}
+            "sorts": SORTS, "units": units_service.in_tree_order(session)}
 
 
 def _search(session: Session, request: Request, user: User, queue: Queue, size: int) -> dict[str, Any]:
@@ -151,12 +151,13 @@ def _search(session: Session, request: Request, user: User, queue: Queue, size: 
         except InvalidInput as exc:
             errors.update(forms.domain_error(translator(request), exc))
     rows = _rows(page, translator(request), utc_now())
+    unit = typed["unit"] if typed["unit"] and "unit" not in errors else None  # the unit the figures are cut by
     if queue.name == "overdue":
-        page["late_counts"] = queries.late_counts(session, now=utc_now(), limits=limits)
+        page["late_counts"] = queries.late_counts(session, now=utc_now(), limits=limits, unit=unit)
     return {"rows": rows, "names": names.of(session, (row["owner"] for row in rows)), "page": page,
             "with_photos": photos_service.refs_with_photos(session, refs=[row["ref"] for row in rows]),
             "category_names": _category_names(session, translator(request)), "number": number, "errors": errors,
-            "typed": typed, "size": size,
+            "typed": typed, "size": size, "unit": unit,
             "last": max(1, -(-page["count"] // size))}
 
 
@@ -184,8 +185,7 @@ def queue_page(request: Request, session: SessionDep, settings: SettingsDep, use
     template = "queue_rows.html" if request.query_params.get("partial") == "1" else "queue.html"
     context = {} if template == "queue_rows.html" else _choices(session)
     status = 422 if found["errors"] else 200
-    unit = found["typed"]["unit"] if found["typed"]["unit"] and "unit" not in found["errors"] else None
-    counts = _tab_counts(session, user, StepLimits.of(settings), unit)
+    counts = _tab_counts(session, user, StepLimits.of(settings), found["unit"])
     if template == "queue.html" and user.role != Role.owner:
         context["urgent_hazards"] = hazards_urgent.open_urgent(session)
     return render(request, template, status=status, user=user, queue=queue.name, tabs=tabs_for(session, user),

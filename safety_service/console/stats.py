@@ -56,7 +56,7 @@ def drawn_charts(found: figures.Figures, t: Translator) -> dict[str, str]:
 def stats_page(request: Request, session: SessionDep, settings: SettingsDep, user: StaffUser) -> Response:
     """The figures and their charts, of the whole mine or about one unit (officers, the chief, administrators)."""
     typed = forms.fields(request.query_params, ("unit",))
-    units = [row[0] for row in units_service.list_units(session)]
+    units = units_service.in_tree_order(session, retired=True)
     if typed["unit"] and session.exec(select(OrgUnit.id).where(OrgUnit.code == typed["unit"])).first() is None:
         return render(request, "stats.html", status=422, user=user, units=units, typed=typed, figures=None,
                       charts={}, errors={"unit": translator(request)("console.error.unknown_code")})

@@ -387,14 +387,16 @@ def _summary(row: Any, now: datetime, limits: StepLimits) -> dict[str, Any]:
     }
 
 
-def late_counts(session: Session, *, now: datetime, limits: StepLimits) -> dict[str, int]:
-    """How many open hazards are past each step's time limit (each counted once, at its own step)."""
+def late_counts(session: Session, *, now: datetime, limits: StepLimits, unit: str | None = None) -> dict[str, int]:
+    """How many open hazards (about the unit, when one is given) are past each step's time limit (each counted once,
+    at its own step)."""
     triage = and_(H.state == str(HazardState.reported), H.reported_at < now - limits.triage)
     verification = and_(H.state == str(HazardState.awaiting_verification),
                         H.rectified_at < now - limits.verification)
     rectification = and_(overdue_rule.condition(now), not_(verification))
     conditions = {"triage": triage, "rectification": rectification, "verification": verification}
-    return {step: session.connection().execute(select(func.count()).select_from(_HAZARD).where(condition))
+    cut = (attribution.about_code(unit),) if unit else ()
+    return {step: session.connection().execute(select(func.count()).select_from(_HAZARD).where(condition, *cut))
             .scalar_one() for step, condition in conditions.items()}
 
 

@@ -26,6 +26,7 @@ from safety_service.people.models import Person, User
 from safety_service.scorecard import periods
 from safety_service.scorecard.periods import Period
 from safety_service.supervisors.models import Supervisor
+from safety_service.units import service as units_service
 from safety_service.units.models import OrgUnit
 
 COUNTS = ("found", "about", "closed_on_time", "closed_late", "overdue", "extensions", "extensions_approved",
@@ -184,23 +185,6 @@ def _ratings(session: Session, period: Period) -> Iterable[tuple[str, Rows]]:
         yield rating, by_rating[rating]
 
 
-def units_in_order(session: Session) -> list[OrgUnit]:
-    """The active units, the mine first, then each section or team followed by its crews."""
-    units = list(session.exec(select(OrgUnit).where(col(OrgUnit.active)).order_by(OrgUnit.code)).all())
-    children: dict[int | None, list[OrgUnit]] = defaultdict(list)
-    for unit in units:
-        children[unit.parent_id if any(u.id == unit.parent_id for u in units) else None].append(unit)
-    ordered: list[OrgUnit] = []
-
-    def visit(parent_id: int | None) -> None:
-        for unit in children[parent_id]:
-            ordered.append(unit)
-            visit(unit.id)
-
-    visit(None)
-    return ordered
-
-
 @dataclass(frozen=True)
 class ScorecardRow:
     """One unit's figures for the month and the month before."""
@@ -223,5 +207,5 @@ def monthly(session: Session, *, month: str, timezone: str) -> Scorecard:
     current = figures(session, period=periods.month(month, timezone))
     previous = figures(session, period=periods.month(before, timezone))
     rows = [ScorecardRow(unit, current.get(unit.id, UnitFigures()), previous.get(unit.id, UnitFigures()))
-            for unit in units_in_order(session)]
+            for unit in units_service.in_tree_order(session)]
     return Scorecard(month=month, previous_month=before, rows=rows)

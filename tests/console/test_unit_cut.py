@@ -52,6 +52,9 @@ def test_the_queues_filter_and_count_by_unit(console: TestClient, session: Sessi
     page = console.get(f"/console/?queue=all&unit={cut.team.code}")
     assert _tab_count(page.text, "all") == 2 and _tab_count(page.text, "triage") == 1
     assert _tab_count(console.get(f"/console/?queue=all&unit={cut.other.code}").text, "all") == 3
+    assert f'href="/console/?queue=triage&amp;unit={cut.team.code}"' in page.text  # the tabs keep the unit
+    late = console.get(f"/console/?queue=overdue&unit={cut.team.code}").text
+    assert "核实 0 条，整改 1 条，验收 0 条" in late
     assert set(REF.findall(page.text)) >= cut.refs("fixed", "placed")
     assert not set(REF.findall(page.text)) & cut.refs("area", "over_area", "closed", "nowhere")
     assert set(REF.findall(console.get(f"/console/?queue=all&unit={cut.crew.code}").text)) & set(
