@@ -8,7 +8,9 @@ this one rule; a unit covers the units under it (a 区队 answers for its 班组
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlmodel import Session
 
+from safety_service.errors import InvalidInput
 from safety_service.hazards.models import Hazard
 from safety_service.locations.models import Area, Location
 from safety_service.units import service as units_service
@@ -39,3 +41,10 @@ def about(unit_ids: Select) -> ColumnElement[bool]:
 def about_code(code: str | None = None) -> ColumnElement[bool]:
     """``about`` the unit with this code (a parameter named ``unit`` when no code is given)."""
     return about(select(OrgUnit.id).where(OrgUnit.code == (bindparam("unit") if code is None else code)))
+
+
+def check_unit(session: Session, code: str | None) -> str | None:
+    """The unit's code when there is such a unit (None when none is asked for); InvalidInput naming ``unit`` else."""
+    if code is not None and session.exec(select(OrgUnit.id).where(OrgUnit.code == code)).first() is None:
+        raise InvalidInput(f"unknown unit {code!r}", field="unit")
+    return code

@@ -65,3 +65,13 @@ def _tab_count(html: str, tab: str) -> int:
     found = re.search(rf'id="count-{tab}">(\d+)<', html)
     assert found, tab
     return int(found.group(1))
+
+
+def test_the_supervisors_figures_offer_units_and_name_an_unknown_one(console: TestClient, session: Session,
+                                                                    signed_in) -> None:
+    cut = make_cut(session)
+    signed_in(Role.officer)
+    page = console.get(f"/console/supervisors/figures?unit={cut.team.code}")
+    assert page.status_code == 200 and f'<option value="{cut.team.code}" selected' in page.text
+    unknown = console.get("/console/supervisors/figures?unit=NO-SUCH")
+    assert unknown.status_code == 422 and 'id="err-unit"' in unknown.text and 'id="err-month"' not in unknown.text
