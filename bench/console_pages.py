@@ -22,8 +22,8 @@ from fastapi.testclient import TestClient
 from bench import fill
 from bench.common import DEFAULT_ROWS, percentiles, settings_for, table, timed, write_result
 from safety_service.clock import utc_now
-from safety_service.console import figures
 from safety_service.database import make_engine
+from safety_service.hazards import figures
 from safety_service.main import create_app
 
 LIMIT_MS = 300.0

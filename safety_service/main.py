@@ -25,6 +25,7 @@ from safety_service.counselling import cosupervision_views as counselling_cosupe
 from safety_service.counselling import family_views as counselling_family_views
 from safety_service.counselling import views as counselling_views
 from safety_service.database import AsyncReads, get_engine
+from safety_service.hazards import figure_views as hazard_figure_views
 from safety_service.hazards import level_views as hazard_level_views
 from safety_service.hazards import library_views as hazard_library_views
 from safety_service.hazards import major_views as hazard_major_views
@@ -104,7 +105,8 @@ TAGS = [
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
-    for module in (hazards_views, people_views, locations_views, notifications_views, qr_views,
+    # The figures before the register, whose /hazards/{ref} would take "figures" for a reference.
+    for module in (hazard_figure_views, hazards_views, people_views, locations_views, notifications_views, qr_views,
                    photos_views, mqtt_views, bulletins_views, rewards_views, reward_award_views, supervisors_views,
                    counselling_views, counselling_family_views, counselling_cosupervision_views, behaviour_views,
                    risks_views, inspections_views, units_views, hazard_level_views, hazard_library_views,

@@ -9,7 +9,7 @@ import pygal
 from pygal.style import Style
 
 from safety_service.api import headers
-from safety_service.console.figures import Figures
+from safety_service.hazards.figures import Figures
 from safety_service.i18n import Translator
 
 STYLE = Style(background="white", plot_background="white", foreground="#1c1c1c", foreground_strong="#1c1c1c",

@@ -1,4 +1,4 @@
-"""The hazard ledger (隐患台账): the hazards found in a date range (and area), as rows for
+"""The hazard ledger (隐患台账): the hazards found in a date range (and area, and unit), as rows for
 ``web.sheets`` to write as CSV or XLSX (local days, money the way the page shows funds)."""
 
 from datetime import date, datetime
@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from safety_service.console.rendering import money
+from safety_service.hazards import attribution
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import HazardState
 from safety_service.i18n import Translator
 from safety_service.locations.models import Area, Category, Location
 from safety_service.people.models import Person, User
-from safety_service.units import service as units_service
 from safety_service.units.models import OrgUnit
 from safety_service.web.sheets import MAX_ROWS
 
@@ -35,8 +35,9 @@ def _query(start: datetime, end: datetime, area: str | None, unit: str | None = 
               .outerjoin(_OWNER_AREA, _OWNER_AREA.c.id == _OWNER_PERSON.c.area_id)
               .outerjoin(_VERIFIER, _VERIFIER.c.id == H.verified_by_id)
               .outerjoin(_VERIFIER_PERSON, _VERIFIER_PERSON.c.id == _VERIFIER.c.person_id)
-              .outerjoin(_UNIT, _UNIT.c.id == H.unit_id))
-    # The responsible unit (责任单位) of the five fixes; for a hazard assigned before units, the owner's team or area.
+              .outerjoin(_UNIT, _UNIT.c.id == attribution.UNIT_ID))
+    # The unit the hazard is about (责任单位 of the five fixes, before them its place's unit); for a hazard
+    # assigned before units, the owner's team or area.
     responsible = func.coalesce(_UNIT.c.name_zh, _OWNER_PERSON.c.team, _OWNER_AREA.c.name_zh)
     query = select(H.ref, H.reported_at, _L.c.name_zh, H.description, _C.c.name_zh, H.grade, H.source, responsible,
                    func.coalesce(_OWNER_PERSON.c.name, _OWNER.c.username), H.measures, H.funds, H.deadline,
@@ -46,7 +47,7 @@ def _query(start: datetime, end: datetime, area: str | None, unit: str | None = 
     if area:
         query = query.where(_A.c.code == area)
     if unit:  # the unit and the units under it
-        query = query.where(H.unit_id.in_(units_service.reach(select(OrgUnit.id).where(OrgUnit.code == unit))))
+        query = query.where(attribution.about_code(unit))
     return query.order_by(H.reported_at, H.id).limit(MAX_ROWS)
 
 

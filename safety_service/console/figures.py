@@ -1,148 +1,18 @@
-"""The statistics page's figures: aggregate queries on indexed columns, kept in a small cache.
+"""The statistics page's figures kept in a small cache, one per unit they are cut by.
 
 Over a million hazards the figures take a few hundred milliseconds to gather, so they are
-computed at most once per ``SAFETY_CONSOLE_STATS_TTL_SECONDS`` per process; after that a page
-is served from the cache while one background thread refreshes it (stale-while-revalidate).
+computed at most once per ``SAFETY_CONSOLE_STATS_TTL_SECONDS`` per process and unit; after that a
+page is served from the cache while one background thread refreshes it (stale-while-revalidate).
 """
 
 import logging
-import statistics
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.engine import Connection, Engine
-
-from safety_service.hazards.models import Hazard
-from safety_service.hazards.states import Channel, HazardState
-from safety_service.locations.models import Category, Location
-from safety_service.units.models import OrgUnit
+from safety_service.hazards.figures import Figures
 
 logger = logging.getLogger(__name__)
-H = Hazard.__table__.c
-WEEKS = 12
-TOP_LOCATIONS = 10
-_U = OrgUnit.__table__
-
-
-@dataclass(frozen=True)
-class Figures:
-    """Everything the statistics page shows, gathered at one moment."""
-
-    at: datetime
-    open_by_category: list[tuple[str, int]]
-    open_by_grade: list[tuple[str, int]]
-    top_locations: list[tuple[str, int]]
-    weeks: list[datetime]
-    reports_by_channel: dict[str, list[int]]
-    overdue_by_week: list[int]
-    closure_rate: float | None
-    median_close_hours: float | None
-    open_total: int
-    overdue_now: int
-    # Per responsible unit (a crew counted with its section or team): open hazards and those overdue.
-    open_by_unit: tuple[tuple[str, int, int], ...] = ()
-
-
-def _grouped(connection: Connection, column: Any, *where: Any) -> list[tuple[Any, int]]:
-    query = select(column, func.count()).where(*where).group_by(column)
-    return [(key, count) for key, count in connection.execute(query).all()]
-
-
-def _named(connection: Connection, table: Any, counts: list[tuple[Any, int]]) -> list[tuple[str, int]]:
-    names = dict(connection.execute(select(table.c.id, table.c.name_zh)).all())
-    return sorted(((names.get(key, ""), count) for key, count in counts), key=lambda item: -item[1])  # "": none yet
-
-
-def _top_locations(connection: Connection) -> list[tuple[str, int]]:
-    query = (select(H.location_id, func.count().label("n")).where(H.is_open.is_(True))
-             .group_by(H.location_id).order_by(func.count().desc()).limit(TOP_LOCATIONS))
-    return _named(connection, Location.__table__, list(connection.execute(query).all()))
-
-
-def _open_by_unit(connection: Connection, now: datetime) -> tuple[tuple[str, int, int], ...]:
-    """Open and overdue hazards per responsible unit, a crew's counted with the unit above it, most open first."""
-    units = {row.id: row for row in connection.execute(select(_U.c.id, _U.c.parent_id, _U.c.kind, _U.c.name_zh))}
-    overdue = func.sum(case((H.deadline < now, 1), else_=0))
-    query = select(H.unit_id, func.count(), overdue).where(H.is_open.is_(True), H.unit_id.is_not(None)) \
-        .group_by(H.unit_id)
-    totals: dict[str, list[int]] = {}
-    for unit_id, count, late in connection.execute(query).all():
-        unit = units.get(unit_id)
-        if unit is not None and unit.kind == "crew" and unit.parent_id in units:
-            unit = units[unit.parent_id]
-        name = unit.name_zh if unit is not None else "—"
-        counts = totals.setdefault(name, [0, 0])
-        counts[0], counts[1] = counts[0] + count, counts[1] + int(late or 0)
-    return tuple(sorted(((name, n, late) for name, (n, late) in totals.items()), key=lambda row: (-row[1], row[0])))
-
-
-def _week_starts(now: datetime, timezone: str) -> list[datetime]:
-    """The local Mondays starting the last WEEKS weeks, this one included."""
-    today = now.astimezone(ZoneInfo(timezone))
-    start = (today - timedelta(days=today.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    return [start - timedelta(weeks=WEEKS - 1 - i) for i in range(WEEKS)]
-
-
-def _reports_by_channel(connection: Connection, weeks: list[datetime], now: datetime) -> dict[str, list[int]]:
-    counts = {str(channel): [0] * len(weeks) for channel in Channel}
-    for i, start in enumerate(weeks):
-        end = weeks[i + 1] if i + 1 < len(weeks) else now
-        for source, count in _grouped(connection, H.source, H.reported_at >= start, H.reported_at < end):
-            counts.setdefault(source, [0] * len(weeks))[i] = count
-    return counts
-
-
-def _overdue_by_week(connection: Connection, weeks: list[datetime], now: datetime) -> list[int]:
-    """Hazards whose deadline fell in each week and that were not closed by then."""
-    found = []
-    for i, start in enumerate(weeks):
-        end = weeks[i + 1] if i + 1 < len(weeks) else now
-        late = or_(H.closed_at.is_(None), H.closed_at > H.deadline)
-        query = select(func.count()).where(H.deadline >= start, H.deadline < end, late)
-        found.append(connection.execute(query).scalar_one())
-    return found
-
-
-def _closure(connection: Connection, since: datetime) -> tuple[float | None, float | None]:
-    """Of the hazards reported since, the share closed, and the median hours from report to closing."""
-    decided = connection.execute(select(H.state, func.count()).where(H.reported_at >= since)
-                                 .group_by(H.state)).all()
-    total = sum(count for state, count in decided if state != HazardState.rejected)
-    closed = connection.execute(select(H.reported_at, H.closed_at).where(
-        H.state == HazardState.closed, H.reported_at >= since)).all()
-    hours = [(c - r).total_seconds() / 3600 for r, c in closed if c is not None]
-    return (len(closed) / total if total else None), (statistics.median(hours) if hours else None)
-
-
-def gather_from(engine: Engine, now: datetime, timezone: str) -> Figures:
-    """Every figure, on a connection of its own (for the background refresh)."""
-    with engine.connect() as connection:
-        return gather(connection, now, timezone)
-
-
-def gather(connection: Connection, now: datetime, timezone: str) -> Figures:
-    """Every figure, read on one connection; weeks start on the mine's local Monday."""
-    weeks = _week_starts(now, timezone)
-    # Grouping on an expression keeps SQLite from walking the whole category index to get the order.
-    by_category = _grouped(connection, func.coalesce(H.category_id, 0), H.is_open.is_(True))
-    rate, median = _closure(connection, weeks[0])
-    return Figures(
-        at=now, open_by_category=_named(connection, Category.__table__, by_category),
-        open_by_grade=[(str(g or "none"), n) for g, n in _grouped(connection, H.grade, H.is_open.is_(True))],
-        top_locations=_top_locations(connection), weeks=weeks,
-        reports_by_channel=_reports_by_channel(connection, weeks, now),
-        overdue_by_week=_overdue_by_week(connection, weeks, now), closure_rate=rate, median_close_hours=median,
-        open_total=sum(n for _, n in by_category),
-        overdue_now=connection.execute(select(func.count()).where(
-            and_(H.is_open.is_(True), H.deadline < now))).scalar_one(),
-        open_by_unit=_open_by_unit(connection, now),
-    )
 
 
 class FiguresCache:

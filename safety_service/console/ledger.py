@@ -45,7 +45,7 @@ def _read(request: Request, session: Session) -> tuple[dict[str, str], dict[str,
 
 def _page(request: Request, session: Session, user: object, typed: dict, errors: dict, status: int = 200) -> Response:
     areas = locations_service.list_areas(session)
-    units = [row[0] for row in units_service.list_units(session)]
+    units = units_service.in_tree_order(session, retired=True)
     return render(request, "ledger.html", status=status, user=user, areas=areas, units=units, typed=typed,
                   errors=errors)
 

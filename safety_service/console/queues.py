@@ -137,7 +137,7 @@ def _choices(session: Session) -> dict[str, Any]:
             "areas": locations_service.list_areas(session),
             "locations": [location for location, _ in locations_service.list_locations(session) if location.active],
             "owners": names.choices(session, owners), "states": list(HazardState), "grades": list(Grade),
-            "sorts": SORTS, "units": [row[0] for row in units_service.list_units(session) if row[0].active]}
+            "sorts": SORTS, "units": units_service.in_tree_order(session)}
 
 
 def _search(session: Session, request: Request, user: User, queue: Queue, size: int) -> dict[str, Any]:
@@ -151,22 +151,25 @@ def _search(session: Session, request: Request, user: User, queue: Queue, size: 
         except InvalidInput as exc:
             errors.update(forms.domain_error(translator(request), exc))
     rows = _rows(page, translator(request), utc_now())
+    unit = typed["unit"] if typed["unit"] and "unit" not in errors else None  # the unit the figures are cut by
     if queue.name == "overdue":
-        page["late_counts"] = queries.late_counts(session, now=utc_now(), limits=limits)
+        page["late_counts"] = queries.late_counts(session, now=utc_now(), limits=limits, unit=unit)
     return {"rows": rows, "names": names.of(session, (row["owner"] for row in rows)), "page": page,
             "with_photos": photos_service.refs_with_photos(session, refs=[row["ref"] for row in rows]),
             "category_names": _category_names(session, translator(request)), "number": number, "errors": errors,
-            "typed": typed, "size": size,
+            "typed": typed, "size": size, "unit": unit,
             "last": max(1, -(-page["count"] // size))}
 
 
-def _tab_counts(session: Session, user: User, limits: StepLimits) -> dict[str, str]:
-    """How many hazards each of this account's tabs holds, as shown on the tab ("10,000+" when capped)."""
+def _tab_counts(session: Session, user: User, limits: StepLimits, unit: str | None = None) -> dict[str, str]:
+    """How many hazards each of this account's tabs holds, as shown on the tab ("10,000+" when capped), about
+    the chosen unit when one is."""
     counts = {}
     for name in tabs_for(session, user):
         queue = QUEUES[name]
-        owner = _owner_filters(session, user, queue)
-        page = queries.list_hazards(session, filters=HazardFilters(**queue.filters, **owner, limit=1), user=user,
+        cut = {"unit": unit} if unit else {}
+        cut.update(_owner_filters(session, user, queue))
+        page = queries.list_hazards(session, filters=HazardFilters(**queue.filters, **cut, limit=1), user=user,
                                     now=utc_now(), limits=limits)
         counts[name] = f"{page['count_limit']:,}+" if page["count_capped"] else str(page["count"])
     return counts
@@ -182,7 +185,7 @@ def queue_page(request: Request, session: SessionDep, settings: SettingsDep, use
     template = "queue_rows.html" if request.query_params.get("partial") == "1" else "queue.html"
     context = {} if template == "queue_rows.html" else _choices(session)
     status = 422 if found["errors"] else 200
-    counts = _tab_counts(session, user, StepLimits.of(settings))
+    counts = _tab_counts(session, user, StepLimits.of(settings), found["unit"])
     if template == "queue.html" and user.role != Role.owner:
         context["urgent_hazards"] = hazards_urgent.open_urgent(session)
     return render(request, template, status=status, user=user, queue=queue.name, tabs=tabs_for(session, user),

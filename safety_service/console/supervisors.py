@@ -20,6 +20,7 @@ from safety_service.people.models import User
 from safety_service.supervisors import service as supervisors_service
 from safety_service.supervisors.models import Supervisor
 from safety_service.supervisors.schemas import SupervisorCreate, SupervisorEnd
+from safety_service.units import service as units_service
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/supervisors", route_class=ConsoleRoute)
@@ -99,13 +100,15 @@ def figures_page(request: Request, session: SessionDep, settings: SettingsDep, u
     """A month's figures (this month by default): reports made, confirmed, major, closed in time."""
     t = translator(request)
     month = request.query_params.get("month") or outreach.local_today(settings.timezone).strftime("%Y-%m")
+    unit = (request.query_params.get("unit") or "").strip()
     found: Any = None
     errors: dict[str, str] = {}
     try:
         if not MONTH.fullmatch(month):
             raise InvalidInput("not a month", field="month")
-        found = supervisors_service.monthly_figures(session, month=month, timezone=settings.timezone)
-    except InvalidInput:
-        errors["month"] = t("console.supervisors.error.month")
+        found = supervisors_service.monthly_figures(session, month=month, timezone=settings.timezone, unit=unit or None)
+    except InvalidInput as exc:
+        errors[exc.field or "month"] = t("console.error.unknown_code" if exc.field == "unit"
+                                         else "console.supervisors.error.month")
     return render(request, "supervisor_figures.html", status=422 if errors else 200, user=user, month=month[:7],
-                  figures=found, errors=errors)
+                  figures=found, errors=errors, unit=unit, units=units_service.in_tree_order(session, retired=True))

@@ -32,8 +32,8 @@ from sqlmodel import Session, col
 from safety_service.clock import as_utc
 from safety_service.database import AsyncReads, driver_statement, utc_value
 from safety_service.errors import InvalidInput, NotFound
+from safety_service.hazards import attribution, search
 from safety_service.hazards import overdue as overdue_rule
-from safety_service.hazards import search
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.levels import HazardLevel
 from safety_service.hazards.library import LibraryItem
@@ -153,7 +153,7 @@ _FILTERS: dict[str, ColumnElement[bool]] = {
     "source": H.source == _literal("source"),
     "reporter": H.reporter_employee_no == bindparam("reporter"),
     "owner": H.owner_id == _id_subquery("owner"),
-    "unit": H.unit_id.in_(units_service.reach(select(OrgUnit.id).where(OrgUnit.code == bindparam("unit")))),
+    "unit": attribution.about_code(),
     "reported_from": H.reported_at >= bindparam("reported_from"),
     "reported_to": H.reported_at < bindparam("reported_to"),
 }
@@ -387,14 +387,16 @@ def _summary(row: Any, now: datetime, limits: StepLimits) -> dict[str, Any]:
     }
 
 
-def late_counts(session: Session, *, now: datetime, limits: StepLimits) -> dict[str, int]:
-    """How many open hazards are past each step's time limit (each counted once, at its own step)."""
+def late_counts(session: Session, *, now: datetime, limits: StepLimits, unit: str | None = None) -> dict[str, int]:
+    """How many open hazards (about the unit, when one is given) are past each step's time limit (each counted once,
+    at its own step)."""
     triage = and_(H.state == str(HazardState.reported), H.reported_at < now - limits.triage)
     verification = and_(H.state == str(HazardState.awaiting_verification),
                         H.rectified_at < now - limits.verification)
     rectification = and_(overdue_rule.condition(now), not_(verification))
     conditions = {"triage": triage, "rectification": rectification, "verification": verification}
-    return {step: session.connection().execute(select(func.count()).select_from(_HAZARD).where(condition))
+    cut = (attribution.about_code(unit),) if unit else ()
+    return {step: session.connection().execute(select(func.count()).select_from(_HAZARD).where(condition, *cut))
             .scalar_one() for step, condition in conditions.items()}
 
 

@@ -80,4 +80,8 @@ MESSAGES: dict[str, str] = {
     "console.stats.by_unit": "Open hazards by responsible unit",
     "console.stats.unit_open": "Open",
     "console.stats.unit_overdue": "Overdue",
+    "console.stats.unit": "Unit",
+    "console.stats.whole_mine": "Whole mine",
+    "console.stats.scope_mine": "Figures for the whole mine",
+    "console.stats.scope_unit": "Figures for {unit} (its crews included; by responsible unit, before assignment by the unit in charge of the place)",
 }

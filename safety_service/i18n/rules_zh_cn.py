@@ -79,4 +79,8 @@ MESSAGES: dict[str, str] = {
     "console.stats.by_unit": "各责任单位在办隐患",
     "console.stats.unit_open": "在办",
     "console.stats.unit_overdue": "超期",
+    "console.stats.unit": "统计单位",
+    "console.stats.whole_mine": "全矿",
+    "console.stats.scope_mine": "统计范围：全矿",
+    "console.stats.scope_unit": "统计范围：{unit}（含所属班组；按责任单位，未落实整改的按地点所属单位）",
 }

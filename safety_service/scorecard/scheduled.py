@@ -19,6 +19,7 @@ from safety_service.people.models import Role, User
 from safety_service.scorecard import periods
 from safety_service.scorecard import service as scorecard_service
 from safety_service.scorecard.models import TenDayRun
+from safety_service.units import service as units_service
 from safety_service.units.models import OrgUnit
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def send_ten_day_summary(session: Session, *, now: datetime, settings: Settings)
     session.add(TenDayRun(period_start=period.first, at=now))
     session.flush()  # a second instance's insert fails here and its run rolls back
     found = scorecard_service.figures(session, period=period)
-    units = scorecard_service.units_in_order(session)
+    units = units_service.in_tree_order(session)
     summaries = {unit.id: notice(unit, found[unit.id], period) for unit in units}
     everyone = people_service.active_users_with_roles(session, roles=[Role.officer, Role.chief])
     recipients = {user.id: (user, list(summaries.values())) for user in everyone}

@@ -15,7 +15,7 @@ class ScorecardFigures(SQLModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_FIGURES]})
 
     found: int  # reported by the unit's people (or recorded by its accounts)
-    about: int  # reported in the month with the unit as 责任单位
+    about: int  # reported in the month about the unit: its 责任单位, before the five fixes its place's unit
     closed_on_time: int
     closed_late: int
     overdue: int  # past the deadline at some moment of the month

@@ -2,7 +2,8 @@
 hazards were closed, extensions, major hazards, its people's violations (三违) and repeats, its
 supervisors' activity, and the reporters' satisfaction with its fixes.
 
-A hazard is *about* a unit when the unit answers for its fix (责任单位); it is *found by* a unit when
+A hazard is *about* a unit when the unit answers for its fix (责任单位), or before the five fixes name
+one, when the unit is in charge of its location or area (``hazards.attribution``); it is *found by* a unit when
 its reporter (or the account that recorded it) belongs there. A unit's row covers the units under it
 (a 区队's 班组 count for the 区队; the mine's row is the whole mine). Rejected reports count nowhere.
 """
@@ -18,12 +19,14 @@ from sqlmodel import Session, col, select
 
 from safety_service.counselling.models import Violation
 from safety_service.feedback.models import HazardRating
+from safety_service.hazards import attribution
 from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.hazards.states import Action, Grade, HazardState
 from safety_service.people.models import Person, User
 from safety_service.scorecard import periods
 from safety_service.scorecard.periods import Period
 from safety_service.supervisors.models import Supervisor
+from safety_service.units import service as units_service
 from safety_service.units.models import OrgUnit
 
 COUNTS = ("found", "about", "closed_on_time", "closed_late", "overdue", "extensions", "extensions_approved",
@@ -95,8 +98,9 @@ def _within(column: Any, period: Period) -> Any:
 
 
 def _by_unit(condition: Any) -> Any:
-    return (select(Hazard.unit_id, func.count(Hazard.id)).where(col(Hazard.unit_id).is_not(None), condition)
-            .group_by(Hazard.unit_id))
+    """Hazards counted by the unit they are about (``hazards.attribution``)."""
+    unit = attribution.UNIT_ID
+    return attribution.with_place(select(unit, func.count(Hazard.id))).where(unit.is_not(None), condition).group_by(unit)
 
 
 def _found(period: Period) -> Any:
@@ -181,23 +185,6 @@ def _ratings(session: Session, period: Period) -> Iterable[tuple[str, Rows]]:
         yield rating, by_rating[rating]
 
 
-def units_in_order(session: Session) -> list[OrgUnit]:
-    """The active units, the mine first, then each section or team followed by its crews."""
-    units = list(session.exec(select(OrgUnit).where(col(OrgUnit.active)).order_by(OrgUnit.code)).all())
-    children: dict[int | None, list[OrgUnit]] = defaultdict(list)
-    for unit in units:
-        children[unit.parent_id if any(u.id == unit.parent_id for u in units) else None].append(unit)
-    ordered: list[OrgUnit] = []
-
-    def visit(parent_id: int | None) -> None:
-        for unit in children[parent_id]:
-            ordered.append(unit)
-            visit(unit.id)
-
-    visit(None)
-    return ordered
-
-
 @dataclass(frozen=True)
 class ScorecardRow:
     """One unit's figures for the month and the month before."""
@@ -220,5 +207,5 @@ def monthly(session: Session, *, month: str, timezone: str) -> Scorecard:
     current = figures(session, period=periods.month(month, timezone))
     previous = figures(session, period=periods.month(before, timezone))
     rows = [ScorecardRow(unit, current.get(unit.id, UnitFigures()), previous.get(unit.id, UnitFigures()))
-            for unit in units_in_order(session)]
+            for unit in units_service.in_tree_order(session)]
     return Scorecard(month=month, previous_month=before, rows=rows)

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.clock import as_utc
 from safety_service.errors import DomainError, InvalidInput, InvalidTransition, NotFound
+from safety_service.hazards import attribution
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.locations.models import Area, Location
@@ -131,13 +132,15 @@ def month_range(month: str, timezone: str) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def monthly_figures(session: Session, *, month: str, timezone: str) -> MonthlyFigures:
-    """Per supervisor and per area: reports made, confirmed, major, closed in time."""
+def monthly_figures(session: Session, *, month: str, timezone: str, unit: str | None = None) -> MonthlyFigures:
+    """Per supervisor and per area: reports made, confirmed, major, closed in time; with a unit's code, only the
+    hazards about that unit and the units under it (InvalidInput naming ``unit`` for no such unit)."""
+    cut = (attribution.about_code(attribution.check_unit(session, unit)),) if unit else ()
     terms = list(session.exec(select(Supervisor)).all())
     names = dict(session.exec(select(Person.id, Person.name).where(
         col(Person.id).in_({t.person_id for t in terms}))).all())
     people, areas, refs = defaultdict(Figures), defaultdict(Figures), []
-    for hazard, area_code in _reports(session, month_range(month, timezone), {t.employee_no for t in terms}):
+    for hazard, area_code in _reports(session, month_range(month, timezone), {t.employee_no for t in terms}, cut):
         day = as_utc(hazard.reported_at).astimezone(ZoneInfo(timezone)).date()
         term = next((t for t in terms if t.employee_no == hazard.reporter_employee_no and _overlap(t, day, day)), None)
         if term is not None:
@@ -148,13 +151,13 @@ def monthly_figures(session: Session, *, month: str, timezone: str) -> MonthlyFi
                           by_area=sorted(areas.values(), key=lambda f: (f.key is None, f.key or "")))
 
 
-def _reports(session: Session, bounds: tuple[datetime, datetime], employee_nos: set[str]
+def _reports(session: Session, bounds: tuple[datetime, datetime], employee_nos: set[str], cut: tuple[Any, ...] = ()
              ) -> list[tuple[Hazard, str | None]]:
     """The hazards reported in the period by these employees, with their location's area code."""
     query = (select(Hazard, Area.code).join(Location, col(Hazard.location_id) == Location.id)
              .join(Area, col(Location.area_id) == Area.id, isouter=True)
              .where(col(Hazard.reported_at) >= bounds[0], col(Hazard.reported_at) < bounds[1],
-                    col(Hazard.reporter_employee_no).in_(employee_nos)))
+                    col(Hazard.reporter_employee_no).in_(employee_nos), *cut))
     return list(session.exec(query.order_by(col(Hazard.id))).all())
 
 

@@ -59,9 +59,11 @@ def end_term(session: SessionDep, settings: SettingsDep, user: OfficerUser, entr
     return _one(session, entry)
 
 
-@router.get("/figures", response_model=MonthlyFigures)
+@router.get("/figures", response_model=MonthlyFigures, responses=answers(422))
 def figures(session: SessionDep, settings: SettingsDep, user: OfficerUser,
-            month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None) -> MonthlyFigures:
-    """A month's figures (this month by default): reports made, confirmed, major, closed in time."""
+            month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+            unit: Annotated[str | None, Query(max_length=32, examples=["ZC1"])] = None) -> MonthlyFigures:
+    """A month's figures (this month by default): reports made, confirmed, major, closed in time; with ``unit``,
+    only the hazards about that unit and the units under it (422 naming ``unit`` when there is no such unit)."""
     month = month or utc_now().astimezone(ZoneInfo(settings.timezone)).strftime("%Y-%m")
-    return supervisors_service.monthly_figures(session, month=month, timezone=settings.timezone)
+    return supervisors_service.monthly_figures(session, month=month, timezone=settings.timezone, unit=unit)

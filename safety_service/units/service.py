@@ -4,6 +4,8 @@ A unit's reach is itself and the units under it (a 区队 answers for its 班组
 at most three deep (矿 → 科室/区队 → 班组), so the reach is found in two steps.
 """
 
+from collections import defaultdict
+
 from sqlalchemy import ColumnElement, Select, func, or_
 from sqlmodel import Session, col, select
 
@@ -165,6 +167,26 @@ def list_units(session: Session) -> list[tuple[OrgUnit, str | None, str | None, 
         .order_by(OrgUnit.kind != UnitKind.mine, parent.c.code.nulls_first(), OrgUnit.code)
     )
     return list(session.exec(query).all())
+
+
+def in_tree_order(session: Session, *, retired: bool = False) -> list[OrgUnit]:
+    """The active units (and the retired ones when asked), the mine first, then each section or team followed by
+    its crews: the order of a chooser that indents crews under their unit."""
+    query = select(OrgUnit).order_by(OrgUnit.code)
+    units = list(session.exec(query if retired else query.where(col(OrgUnit.active))).all())
+    ids = {unit.id for unit in units}
+    children: dict[int | None, list[OrgUnit]] = defaultdict(list)
+    for unit in units:
+        children[unit.parent_id if unit.parent_id in ids else None].append(unit)
+    ordered: list[OrgUnit] = []
+
+    def visit(parent_id: int | None) -> None:
+        for unit in children[parent_id]:
+            ordered.append(unit)
+            visit(unit.id)
+
+    visit(None)
+    return ordered
 
 
 def unit_of_person(session: Session, *, person_id: int | None) -> OrgUnit | None:

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from safety_service.clock import utc_now
 from safety_service.console import charts
-from safety_service.console.figures import Figures
+from safety_service.hazards.figures import Figures
 from safety_service.hazards.models import HazardEvent
 from safety_service.hazards.states import HazardState
 from safety_service.i18n import Translator

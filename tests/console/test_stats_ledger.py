@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from safety_service.clock import utc_now
-from safety_service.console import figures
+from safety_service.console.figures import FiguresCache
+from safety_service.hazards import figures
 from safety_service.hazards.states import Channel, Grade, HazardState
 from safety_service.people.models import Role
 from safety_service.web import sheets
@@ -45,7 +46,7 @@ def test_the_figures_count_what_the_register_holds(session: Session, console_set
 
 def test_the_figures_cache_serves_stale_figures_while_it_refreshes() -> None:
     calls = []
-    cache = figures.FiguresCache(3600, lambda: calls.append(1) or len(calls))
+    cache = FiguresCache(3600, lambda: calls.append(1) or len(calls))
     assert cache.get() == 1 and cache.get() == 1 and len(calls) == 1
 
 

@@ -10,9 +10,13 @@ from safety_service.hazards.states import Grade, HazardState
 from safety_service.people.models import Person, Role
 from safety_service.supervisors import service as supervisors_service
 from safety_service.supervisors.schemas import SupervisorCreate
+from safety_service.units import service as units_service
+from safety_service.units.models import UnitKind
+from safety_service.units.schemas import UnitCharge
 from tests.hazards.builders import make_hazard
 from tests.locations.builders import make_area, make_location
 from tests.people.builders import make_person, make_user
+from tests.units.builders import make_unit
 
 TZ = "Asia/Shanghai"
 MONTH = "2031-03"  # far from other tests' hazards
@@ -102,3 +106,24 @@ def test_a_term_is_never_ended_into_the_same_persons_next_term(session: Session)
     assert session.get(type(first), first.id).term_to == date(2031, 6, 30)
     assert supervisors_service.end_term(session, entry=first, term_to=date(2031, 5, 31),
                                         today=date(2031, 2, 1)).term_to == date(2031, 5, 31)
+
+
+def test_monthly_figures_cut_by_unit_count_only_the_hazards_about_it(session: Session) -> None:
+    team = make_unit(session)
+    crew = make_unit(session, kind=UnitKind.crew, parent=team)
+    charged, elsewhere = make_location(session), make_location(session)
+    units_service.put_in_charge(session, unit=crew, data=UnitCharge(location_code=charged.code))
+    person = make_person(session)
+    _appoint(session, person)
+    for location in (charged, charged, elsewhere):
+        make_hazard(session, location=location, reporter_employee_no=person.employee_no, now=IN_MONTH)
+
+    def reports(unit: str | None) -> int:
+        found = supervisors_service.monthly_figures(session, month=MONTH, timezone=TZ, unit=unit)
+        return next((f.reports for f in found.by_supervisor if f.key == person.employee_no), 0)
+
+    assert (reports(None), reports(team.code), reports(crew.code)) == (3, 2, 2)
+    assert reports(make_unit(session, name_zh="机电科").code) == 0
+    with pytest.raises(InvalidInput) as unknown:
+        reports("NO-SUCH-UNIT")
+    assert unknown.value.field == "unit"

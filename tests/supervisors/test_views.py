@@ -31,6 +31,8 @@ def test_figures_and_roles(client: TestClient, session: Session, settings: Setti
     figures = client.get("/api/v1/supervisors/figures", headers=officer, params={"month": "2031-04"})
     assert figures.status_code == 200 and figures.json()["by_supervisor"] == []
     assert client.get("/api/v1/supervisors/figures", headers=officer, params={"month": "April"}).status_code == 422
+    unknown = client.get("/api/v1/supervisors/figures", headers=officer, params={"month": "2031-04", "unit": "NO-SUCH"})
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["query", "unit"]
     for role in (Role.miner, Role.supervisor, Role.owner):
         headers = auth(make_user(session, role=role), settings)
         assert client.get("/api/v1/supervisors", headers=headers).status_code == 403

@@ -1,13 +1,21 @@
 """Builders for organisation units."""
 
 import itertools
+from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session
 
-from safety_service.people.models import User
+from safety_service.clock import utc_now
+from safety_service.hazards.models import Hazard
+from safety_service.hazards.states import Channel, Grade, HazardState
+from safety_service.people.models import Role, User
 from safety_service.units import service as units_service
 from safety_service.units.models import OrgUnit, UnitKind
-from safety_service.units.schemas import OrgUnitCreate
+from safety_service.units.schemas import OrgUnitCreate, UnitCharge
+from tests.hazards.builders import make_hazard
+from tests.locations.builders import make_area, make_location
+from tests.people.builders import make_user
 
 _numbers = itertools.count(1)
 
@@ -31,3 +39,47 @@ def join(session: Session, user: User, unit: OrgUnit) -> User:
     person = session.get(Person, user.person_id)
     units_service.add_member(session, unit=unit, employee_no=person.employee_no)
     return user
+
+
+@dataclass
+class Cut:
+    """A mine with a team (and its crew) and another team, and hazards each about one of them: ``fixed`` assigned to
+    the crew and overdue, ``placed`` reported at a location in the team's charge, ``area`` reported in an area in the
+    other team's charge, ``over_area`` at a location of the other team's inside an area of the team's, ``closed``
+    closed by the other team, ``nowhere`` at a place in no unit's charge."""
+
+    mine: OrgUnit
+    team: OrgUnit
+    crew: OrgUnit
+    other: OrgUnit
+    hazards: dict[str, Hazard]
+
+    def refs(self, *names: str) -> set[str]:
+        return {self.hazards[name].ref for name in names}
+
+
+def make_cut(session: Session) -> Cut:
+    """Units and hazards whose every figure differs by unit (see ``Cut``)."""
+    mine = make_unit(session, kind=UnitKind.mine, name_zh="田陈煤矿")
+    team = make_unit(session, parent=mine, name_zh="综采一队")
+    crew = make_unit(session, kind=UnitKind.crew, parent=team, name_zh="综采一队一班")
+    other = make_unit(session, parent=mine, name_zh="掘进二队")
+    past = utc_now() - timedelta(days=5)
+    owner = join(session, make_user(session, role=Role.owner), crew)
+    closer = join(session, make_user(session, role=Role.owner), other)
+    charged, area, inside = make_location(session), make_area(session), make_area(session)
+    units_service.put_in_charge(session, unit=team, data=UnitCharge(location_code=charged.code))
+    units_service.put_in_charge(session, unit=other, data=UnitCharge(area_code=area.code))
+    units_service.put_in_charge(session, unit=team, data=UnitCharge(area_code=inside.code))
+    over_area = make_location(session, area=inside)
+    units_service.put_in_charge(session, unit=other, data=UnitCharge(location_code=over_area.code))
+    hazards = {
+        "fixed": make_hazard(session, state=HazardState.rectifying, grade=Grade.major, owner=owner,
+                             now=past, deadline=past + timedelta(days=1)),
+        "placed": make_hazard(session, location=charged, source=Channel.kiosk, category_code="gas"),
+        "area": make_hazard(session, location=make_location(session, area=area)),
+        "over_area": make_hazard(session, location=over_area),
+        "closed": make_hazard(session, state=HazardState.closed, owner=closer, location=make_location(session, area=area)),
+        "nowhere": make_hazard(session),
+    }
+    return Cut(mine, team, crew, other, hazards)

@@ -8,7 +8,7 @@ from safety_service.locations.models import Location
 from safety_service.people.models import Person, Role
 from safety_service.units import service as units_service
 from safety_service.units.models import UnitKind
-from safety_service.units.schemas import OrgUnitCreate, UnitCharge
+from safety_service.units.schemas import OrgUnitCreate, OrgUnitUpdate, UnitCharge
 from tests.locations.builders import make_area, make_location
 from tests.people.builders import make_user
 from tests.units.builders import join, make_unit
@@ -84,3 +84,15 @@ def test_charge_names_exactly_one_known_place(session: Session) -> None:
     with pytest.raises(NotFound) as missing:
         units_service.put_in_charge(session, unit=unit, data=UnitCharge(location_code="NOWHERE"))
     assert missing.value.field == "location_code"
+
+
+def test_choosers_list_each_crew_under_its_own_unit_and_retired_units_only_when_asked(session: Session) -> None:
+    for code, kind, parent in (("TRM", "mine", None), ("TRA", "team", "TRM"), ("TRZ", "team", "TRM"),
+                               ("TRA1", "crew", "TRA"), ("TRZ1", "crew", "TRZ")):
+        units_service.add_unit(session, data=OrgUnitCreate(code=code, name_zh=code, kind=kind, parent_code=parent))
+    units_service.update_unit(session, unit=units_service.get_unit(session, code="TRZ1"),
+                              data=OrgUnitUpdate(active=False))
+    ours = ("TRM", "TRA", "TRZ", "TRA1", "TRZ1")
+    assert [u.code for u in units_service.in_tree_order(session) if u.code in ours] == ["TRM", "TRA", "TRA1", "TRZ"]
+    assert [u.code for u in units_service.in_tree_order(session, retired=True) if u.code in ours] == [
+        "TRM", "TRA", "TRA1", "TRZ", "TRZ1"]
