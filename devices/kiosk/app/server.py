@@ -80,6 +80,8 @@ class Handler(BaseHTTPRequestHandler):
             ("POST", "/api/mine"): lambda: app.mine(self._body()),
             ("POST", "/api/read"): lambda: app.read(self._body()),
         }
+        if method == "GET" and path == "/api/library":
+            return app.library_matches(query.get("text", [""])[0], query.get("category", [None])[0])
         if method == "GET" and path.startswith("/api/reports/"):
             return app.report_state(path.removeprefix("/api/reports/"), wait=_seconds(query.get("wait", ["0"])[0]))
         return routes[(method, path)]()
