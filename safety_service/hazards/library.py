@@ -23,7 +23,7 @@ from safety_service.locations.models import Category
 from safety_service.outbox import service as outbox
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Role, User
-from safety_service.protocol import payloads
+from safety_service.protocol import messages, payloads
 from safety_service.protocol.topics import hazard_library_topic
 from safety_service.validation import Text, broken_rules
 
@@ -233,9 +233,7 @@ def best_matches(session: Session, *, text: str, category: str | None = None, li
 
 def kiosk_payload(session: Session, *, site: str, now: datetime) -> payloads.HazardLibrary:
     """The ``hazard-library/1`` message: the active items by category order, for the kiosks to match offline."""
-    items = [payloads.LibraryEntry(id=i.id, category=i.category, title=i.title, grade=i.grade, level=i.level)
-             for i in list_items(session, active_only=True)]
-    return payloads.HazardLibrary(schema="hazard-library/1", site=site, published_at=now, items=items)
+    return messages.hazard_library(site=site, now=now, items=list_items(session, active_only=True))
 
 
 def write_retained(session: Session, *, site: str, now: datetime) -> OutboxMessage:

@@ -27,7 +27,7 @@ from safety_service.locations.models import Location, Site
 from safety_service.outbox import service as outbox
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import STAFF_ROLES, Role, User
-from safety_service.protocol import payloads
+from safety_service.protocol import messages, payloads
 from safety_service.protocol.topics import awards_topic
 from safety_service.rewards import service as points
 from safety_service.rewards.models import AwardState, EntryKind, PayMethod, RewardAward, RewardScale
@@ -262,7 +262,7 @@ def kiosk_payload(session: Session, *, site: str, now: datetime) -> payloads.Awa
     lines = [payloads.AwardLine(decided_at=a.decided_at, location=places.get(h.location_id, ""), grade=a.grade,
                                 report_type=a.report_type, amount=f"{a.amount:.2f}", name=shown_name(a, h))
              for a, h in found]
-    return payloads.Awards(schema="awards/1", site=site, published_at=now, days=KIOSK_DAYS, awards=lines)
+    return messages.awards(site=site, now=now, days=KIOSK_DAYS, lines=lines)
 
 
 def _publish(session: Session, award: RewardAward, *, now: datetime) -> None:
