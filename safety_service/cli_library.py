@@ -3,6 +3,7 @@
 import click
 
 from safety_service.cli import main, reports_errors
+from safety_service.config import get_settings
 from safety_service.database import session_scope
 from safety_service.errors import InvalidInput
 
@@ -34,7 +35,7 @@ def library_add(category_code: str, title: str, grade: str, level: str | None, f
         actor = people_service.get_user(session, username=admin)
         if actor is None or not actor.is_active:
             raise InvalidInput(f"no active account {admin!r}", field="by")
-        item = hazard_library.add_item(session, data=data, actor=actor)
+        item = hazard_library.add_item(session, data=data, actor=actor, site=get_settings().site)
         click.echo(f"added library item {item.id} {item.title}")
 
 

@@ -225,10 +225,11 @@ class KioskClient:
     def report(self, description: str, *, category: str | None = None, location_code: str | None = None,
                employee_no: str | None = None, name: str | None = None, photos: Sequence[bytes] = (),
                report_id: str | None = None, urgent: bool = False, risk_point: str | None = None,
-               behaviour_at: datetime | None = None, behaviour_person: str | None = None) -> str:
+               behaviour_at: datetime | None = None, behaviour_person: str | None = None,
+               library_item: int | None = None) -> str:
         """Commit a hazard report (with up to three JPEG photos; ``urgent``: 紧急/立即危险, the dispatch room is
-        alerted at once; ``risk_point``: a risk point of its location, from the area's board) to the outbox, then try
-        to send it; its report_id.
+        alerted at once; ``risk_point``: a risk point of its location, from the area's board; ``library_item``: the
+        standard hazard library item the worker chose) to the outbox, then try to send it; its report_id.
 
         A ``report_id`` already in the outbox (the same report submitted twice) is not added again."""
         if report_id is not None and self.outbox.get(report_id) is not None:
@@ -236,7 +237,8 @@ class KioskClient:
         return self.report_many([{"description": description, "category": category, "location_code": location_code,
                                   "employee_no": employee_no, "name": name, "photos": photos,
                                   "report_id": report_id, "urgent": urgent, "risk_point": risk_point,
-                                  "behaviour_at": behaviour_at, "behaviour_person": behaviour_person}])[0]
+                                  "behaviour_at": behaviour_at, "behaviour_person": behaviour_person,
+                                  "library_item": library_item}])[0]
 
     def report_many(self, reports: Iterable[dict[str, Any]]) -> list[str]:
         """Commit several reports in one transaction (keyword dicts as for ``report``), then send them."""
@@ -288,6 +290,15 @@ class KioskClient:
         """The family messages (亲情寄语) the service last published for the idle rotation, newest first."""
         latest = self.outbox.latest("family-messages")
         return latest["messages"] if latest is not None else []
+
+    def hazard_library(self) -> list[dict[str, Any]]:
+        """The active standard hazard library items the service last published (kept on disk); none before."""
+        latest = self.outbox.latest("hazard-library")
+        return latest["items"] if latest is not None else []
+
+    def awards(self) -> dict[str, Any] | None:
+        """The public list of awards the service last published (kept on disk), or None before the first."""
+        return self.outbox.latest("awards")
 
     def categories(self) -> list[dict[str, Any]] | None:
         """The service's last category list, kept on disk; None before the first one arrived."""
@@ -401,7 +412,8 @@ class KioskClient:
         self._may_fall_back = False  # this broker speaks our version: a later drop is the network's
         client.subscribe([(self.topics.ack, 1), (self.topics.notice, 1), (self.topics.bulletin, 1),
                           (self.topics.boards, 1), (self.topics.categories, 1),
-                          (self.topics.family_messages, 1)])
+                          (self.topics.family_messages, 1), (self.topics.hazard_library, 1),
+                          (self.topics.awards, 1)])
         self._connected.set()
         self._publish_tracked(self.topics.status, status_payload("online", self.config.version, at=self.clock()),
                               retain=True)

@@ -1,5 +1,5 @@
 """What the kiosk does with each message from the service: acks, notices, the site bulletin, the area boards,
-the category list, the family messages.
+the category list, the family messages, the hazard library, the public list of awards.
 
 Each handler stores the message in the outbox before returning, so paho's PUBACK to the broker
 (sent after the callback) never acknowledges something a crash could lose.
@@ -7,6 +7,7 @@ Each handler stores the message in the outbox before returning, so paho's PUBACK
 
 import hashlib
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from devices.kiosk.payloads import BOARD_VERSIONS, InvalidPayload, encode
@@ -21,7 +22,9 @@ def dispatch(kiosk: "KioskClient", topic: str, raw: bytes) -> None:
     """Route one incoming message by topic; a payload that fails its schema is logged and dropped."""
     handlers = {kiosk.topics.ack: handle_ack, kiosk.topics.notice: handle_notice,
                 kiosk.topics.bulletin: handle_bulletin, kiosk.topics.categories: handle_categories,
-                kiosk.topics.family_messages: handle_family_messages}
+                kiosk.topics.family_messages: handle_family_messages,
+                kiosk.topics.hazard_library: keep_retained("hazard-library", "items"),
+                kiosk.topics.awards: keep_retained("awards", "awards")}
     handler = handle_board if kiosk.topics.is_board(topic) else handlers.get(topic)
     if handler is None:
         logger.warning("message on an unexpected topic", extra=kiosk.log_extra | {"topic": topic})
@@ -101,3 +104,15 @@ def handle_family_messages(kiosk: "KioskClient", raw: bytes) -> None:
     found = kiosk.schemas.parse("family-messages", raw)
     kiosk.outbox.keep_latest("family-messages", found, at=kiosk.clock())
     logger.info("family messages received", extra=kiosk.log_extra | {"count": len(found["messages"])})
+
+
+def keep_retained(kind: str, listed: str) -> Callable[["KioskClient", bytes], None]:
+    """A handler keeping the current message of a retained site topic on disk (schema ``kind``, its list in
+    ``listed``), so what it carries survives a restart without the network."""
+    def handle(kiosk: "KioskClient", raw: bytes) -> None:
+        if not raw:
+            return
+        found = kiosk.schemas.parse(kind, raw)
+        kiosk.outbox.keep_latest(kind, found, at=kiosk.clock())
+        logger.info(f"{kind} received", extra=kiosk.log_extra | {"count": len(found[listed])})
+    return handle

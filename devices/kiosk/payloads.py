@@ -19,7 +19,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 DEFAULT_SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
 SCHEMA_NAMES = ("kiosk-report", "kiosk-report-2", "kiosk-report-3", "kiosk-ack", "kiosk-status", "kiosk-notice", "bulletin",
-                "bulletin-read", "board", "board-2", "categories", "family-messages", "kiosk-rating")
+                "bulletin-read", "board", "board-2", "categories", "family-messages", "kiosk-rating",
+                "hazard-library", "awards")
 RATINGS = ("satisfied", "basic", "dissatisfied")  # 满意, 基本满意, 不满意
 
 
@@ -91,20 +92,22 @@ def report_payload(description: str, *, category: str | None = None, location_co
                    employee_no: str | None = None, name: str | None = None, photos: Sequence[bytes] = (),
                    report_id: str | None = None, created_at: datetime | None = None,
                    urgent: bool = False, risk_point: str | None = None, behaviour_at: datetime | None = None,
-                   behaviour_person: str | None = None) -> dict[str, Any]:
-    """A new report payload with a fresh UUID4 ``report_id`` (unless given): kiosk-report/3 when it names a risk point,
+                   behaviour_person: str | None = None, library_item: int | None = None) -> dict[str, Any]:
+    """A new report payload with a fresh UUID4 ``report_id`` (unless given): kiosk-report/3 when it names a risk point
+    or a standard hazard library item (隐患标准库, from hazard-library/1),
     kiosk-report/2 when it carries photos (JPEG bytes), else kiosk-report/1 (which every service version takes);
     optional fields left out when empty, ``urgent`` (紧急/立即危险) only when chosen; ``behaviour_at`` (and the
     person's name, optional) make it a report of unsafe behaviour (人的不安全行为), which needs a service that
     knows these fields."""
-    version = "kiosk-report/3" if risk_point else "kiosk-report/2" if photos else "kiosk-report/1"
+    version = "kiosk-report/3" if risk_point or library_item else "kiosk-report/2" if photos else "kiosk-report/1"
     payload = {"schema": version, "report_id": report_id or str(uuid.uuid4()), "risk_point": risk_point,
                "created_at": iso(created_at or utc_now()), "description": description,
                "category": category, "location_code": location_code,
                "reporter_employee_no": employee_no, "reporter_name": name,
                "photos": [base64.b64encode(photo).decode("ascii") for photo in photos] or None,
                "urgent": True if urgent else None,
-               "behaviour_at": iso(behaviour_at) if behaviour_at else None, "behaviour_person": behaviour_person}
+               "behaviour_at": iso(behaviour_at) if behaviour_at else None, "behaviour_person": behaviour_person,
+               "library_item": library_item}
     return {key: value for key, value in payload.items() if value is not None}
 
 
@@ -199,6 +202,16 @@ class Topics:
     def family_messages(self) -> str:
         """The family messages (亲情寄语) of the idle rotation (retained)."""
         return f"safety/{self.site}/family-messages"
+
+    @property
+    def hazard_library(self) -> str:
+        """The active standard hazard library (隐患标准库) the report screen matches offline (retained)."""
+        return f"safety/{self.site}/hazard-library"
+
+    @property
+    def awards(self) -> str:
+        """The public list of awards (奖励公示) of the idle rotation (retained)."""
+        return f"safety/{self.site}/awards"
 
     def is_board(self, topic: str) -> bool:
         """Whether a topic is one area's board."""

@@ -97,7 +97,7 @@ PAGES = {
                             _add_category, _categories,
                             lambda s, _settings, v: locations_service.category_problems(s, values=v)),
     "library": AdminPage("admin_library.html", ("category_code", "title", "grade", "level", "fix_days", "report_type"),
-                         library.LibraryItemCreate, lambda s, _settings, d, u: library.add_item(s, data=d, actor=u),
+                         library.LibraryItemCreate, lambda s, settings, d, u: library.add_item(s, data=d, actor=u, site=settings.site),
                          _library, lambda s, _settings, v: library.input_problems(s, values=v)),
     "units": AdminPage("admin_units.html", ("code", "name_zh", "name_en", "kind", "parent_code", "leader"),
                        OrgUnitCreate, lambda s, _settings, d, _u: units_service.add_unit(s, data=d), _units,

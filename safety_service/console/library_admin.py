@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from sqlmodel import Session, col, select
 from starlette.responses import RedirectResponse, Response
 
-from safety_service.api.deps import PathId, SessionDep
+from safety_service.api.deps import PathId, SessionDep, SettingsDep
 from safety_service.console import forms
 from safety_service.console.deps import AdminUser, ConsoleRoute, Csrf
 from safety_service.console.detail import FormDep
@@ -45,14 +45,15 @@ def item_page(request: Request, session: SessionDep, user: AdminUser, item_id: P
 
 
 @router.post("/{item_id}", dependencies=[Csrf])
-def change_item(request: Request, session: SessionDep, user: AdminUser, form: FormDep, item_id: PathId) -> Response:
+def change_item(request: Request, session: SessionDep, settings: SettingsDep, user: AdminUser, form: FormDep,
+                item_id: PathId) -> Response:
     """Change the item's category, wording, grade, level, fix days or report type, or retire it."""
     t, typed = translator(request), forms.fields(form, FIELDS)
     values: dict[str, Any] = {**typed, "active": {"true": True, "false": False}.get(typed["active"], typed["active"])}
     data, errors = forms.build(library.LibraryItemUpdate, values, t)
     if data is not None:
         try:
-            library.update_item(session, item_id=item_id, data=data, actor=user)
+            library.update_item(session, item_id=item_id, data=data, actor=user, site=settings.site)
         except DomainError as exc:
             errors = forms.domain_error(t, exc, MESSAGES)
     if errors:

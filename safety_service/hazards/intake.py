@@ -21,6 +21,7 @@ from safety_service.clock import utc_now
 from safety_service.database import insert_rows
 from safety_service.errors import DomainError, InvalidInput, NotFound
 from safety_service.hazards import events, riskpoints, urgent
+from safety_service.hazards.library import LibraryItem
 from safety_service.hazards.models import Hazard, RefCounter
 from safety_service.hazards.schemas import HazardReport
 from safety_service.hazards.search import index_new, index_text
@@ -153,6 +154,7 @@ class _References:
         self.people = by(Person, "employee_no", (r.reporter_employee_no for r in reports))
         self.kiosks = by(Kiosk, "kiosk_id", (r.kiosk for r in reports))
         self.risk_points = riskpoints.RiskPoints(session, {r.risk_point_code for r in reports if r.risk_point_code})
+        self.library = by(LibraryItem, "id", (r.library_item for r in reports))
 
     def row(self, report: HazardReport, *, recorded_by: User | None, now: datetime) -> dict | DomainError:
         location = self.locations.get(report.location_code)
@@ -171,13 +173,16 @@ class _References:
         if report.risk_point_code and point is None:
             return NotFound(f"no risk point {report.risk_point_code!r} at location {location.code!r}",
                             field="risk_point_code")
+        item = self._library_item(report, category)
         return {
+            "library_item_id": item.id if item else None,
+            "category_id": category.id if category else item.category_id if item else None,
             "risk_point_id": point[0] if point else None,
             "major_point": report.risk_point_code if point and point[1] == riskpoints.MAJOR else None,
             "kiosk_id": kiosk.id if kiosk else None,
             "tracking_code": new_tracking_code(), "client_report_id": report.client_report_id,
             "site_id": location.site_id, "location_id": location.id,
-            "category_id": category.id if category else None, "description": report.description,
+            "description": report.description,
             "source": str(report.source), "reporter_person_id": person.id if person else None,
             "reporter_name": report.reporter_name or (person.name if person else None),
             "reporter_employee_no": report.reporter_employee_no,
@@ -188,6 +193,17 @@ class _References:
             "behaviour_at": report.behaviour_at, "behaviour_person": report.behaviour_person,
             "report_type": str(ReportType.unsafe_act) if report.behaviour_at else None,
         }
+
+
+    def _library_item(self, report: HazardReport, category: Category | None) -> LibraryItem | None:
+        """The reporter's chosen library match when it is active and of the report's category (it gives the category
+        when none was chosen); else none: a stale match on a kiosk never costs the report."""
+        item = self.library.get(report.library_item) if report.library_item else None
+        if item is None or not item.active or (category is not None and item.category_id != category.id):
+            if report.library_item:
+                logger.info("library match dropped", extra={"library_item": report.library_item})
+            return None
+        return item
 
 
 def _insert(session: Session, new: list[tuple[int, dict]], receipts: list[Receipt | None], *, now: datetime,
@@ -208,7 +224,8 @@ def _insert(session: Session, new: list[tuple[int, dict]], receipts: list[Receip
     actor = recorded_by.id if recorded_by else None
     events.append_many(connection, ("hazard_id", "at", "actor_id", "action", "to_state", "data"), [
         (hid, now, actor, "reported", str(HazardState.reported),
-         {"source": row["source"], **({"urgent": True} if row["urgent"] else {})})
+         {"source": row["source"], **({"urgent": True} if row["urgent"] else {}),
+          **({"library_item": row["library_item_id"]} if row["library_item_id"] else {})})
         for hid, row in zip(ids, rows, strict=True)])
     index_new(session, [{"id": hid, "search_text": row["search_text"]} for hid, row in zip(ids, rows, strict=True)])
     for (index, _), hid, row in zip(new, ids, rows, strict=True):

@@ -20,7 +20,11 @@ from safety_service.hazards.levels import HazardLevel
 from safety_service.hazards.states import Grade, ReportType
 from safety_service.locations import service as locations_service
 from safety_service.locations.models import Category
+from safety_service.outbox import service as outbox
+from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Role, User
+from safety_service.protocol import messages, payloads
+from safety_service.protocol.topics import hazard_library_topic
 from safety_service.validation import Text, broken_rules
 
 logger = logging.getLogger(__name__)
@@ -161,8 +165,8 @@ def input_problems(session: Session, *, values: dict[str, str]) -> list[DomainEr
                          "level": lambda code: _level_id(session, code=code, grade=grade)}, values)
 
 
-def add_item(session: Session, *, data: LibraryItemCreate, actor: User) -> LibraryItem:
-    """An admin adds a standard description to the library."""
+def add_item(session: Session, *, data: LibraryItemCreate, actor: User, site: str) -> LibraryItem:
+    """An admin adds a standard description to the library (and the kiosks get the new library)."""
     _require_admin(actor)
     category = _category(session, data.category_code)
     _unique_title(session, data.title)
@@ -171,12 +175,14 @@ def add_item(session: Session, *, data: LibraryItemCreate, actor: User) -> Libra
     session.add(item)
     session.flush()
     matching.forget()
+    write_retained(session, site=site, now=utc_now())
     logger.info("library item added", extra={"item_id": item.id, "by": actor.username})
     return item
 
 
-def update_item(session: Session, *, item_id: int, data: LibraryItemUpdate, actor: User) -> LibraryItem:
-    """An admin changes an item or takes it off the forms; hazards that matched it keep it."""
+def update_item(session: Session, *, item_id: int, data: LibraryItemUpdate, actor: User, site: str) -> LibraryItem:
+    """An admin changes an item or takes it off the forms; hazards that matched it keep it; the kiosks get the
+    changed library."""
     _require_admin(actor)
     item = get_item(session, item_id=item_id, field="item_id")
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
@@ -193,6 +199,7 @@ def update_item(session: Session, *, item_id: int, data: LibraryItemUpdate, acto
     session.add(item)
     session.flush()
     matching.forget()
+    write_retained(session, site=site, now=item.updated_at)
     return item
 
 
@@ -222,3 +229,19 @@ def best_matches(session: Session, *, text: str, category: str | None = None, li
     entries = matching.entries(key, lambda: list_items(session, active_only=True))
     return [LibraryMatch(**entry.model_dump(), score=round(score, 3))
             for score, entry in matching.rank(entries, text=text, category=category, limit=limit)]
+
+
+def kiosk_payload(session: Session, *, site: str, now: datetime) -> payloads.HazardLibrary:
+    """The ``hazard-library/1`` message: the active items by category order, for the kiosks to match offline."""
+    return messages.hazard_library(site=site, now=now, items=list_items(session, active_only=True))
+
+
+def write_retained(session: Session, *, site: str, now: datetime) -> OutboxMessage:
+    """Queue the active library as the retained message on ``safety/{site}/hazard-library`` (sent after commit)."""
+    return outbox.enqueue(session, hazard_library_topic(site), kiosk_payload(session, site=site, now=now), now=now)
+
+
+def ensure_published(session: Session, *, site: str, now: datetime) -> OutboxMessage | None:
+    """At start: queue the library when the kiosks never had the current one (a migration seeded or changed it)."""
+    return outbox.ensure_retained(session, hazard_library_topic(site), kiosk_payload(session, site=site, now=now),
+                                  content="items", now=now)

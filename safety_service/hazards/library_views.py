@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from safety_service.api.answers import answers
-from safety_service.api.deps import AdminUser, PathId, SessionDep, StaffUser
+from safety_service.api.deps import AdminUser, PathId, SessionDep, SettingsDep, StaffUser
 from safety_service.hazards import library
 from safety_service.hazards.library import LibraryItemCreate, LibraryItemPublic, LibraryItemUpdate, LibraryMatch
 
@@ -29,16 +29,17 @@ def list_items(session: SessionDep, _staff: StaffUser, category: CategoryCode = 
 
 
 @router.post("", response_model=LibraryItemPublic, status_code=201, responses=answers(409))
-def add_item(session: SessionDep, user: AdminUser, data: LibraryItemCreate) -> LibraryItemPublic:
+def add_item(session: SessionDep, settings: SettingsDep, user: AdminUser, data: LibraryItemCreate) -> LibraryItemPublic:
     """Add a standard description (administrators)."""
-    item = library.add_item(session, data=data, actor=user)
+    item = library.add_item(session, data=data, actor=user, site=settings.site)
     session.commit()
     return library.public_item(session, item)
 
 
 @router.patch("/{item_id}", response_model=LibraryItemPublic, responses=answers(409))
-def update_item(session: SessionDep, user: AdminUser, item_id: PathId, data: LibraryItemUpdate) -> LibraryItemPublic:
+def update_item(session: SessionDep, settings: SettingsDep, user: AdminUser, item_id: PathId,
+                data: LibraryItemUpdate) -> LibraryItemPublic:
     """Change an item or take it off the forms with ``active: false`` (administrators)."""
-    item = library.update_item(session, item_id=item_id, data=data, actor=user)
+    item = library.update_item(session, item_id=item_id, data=data, actor=user, site=settings.site)
     session.commit()
     return library.public_item(session, item)

@@ -64,7 +64,8 @@ class Hazard(SQLModel, table=True):
     is_open: bool = True
     grade: Grade | None = Field(default=None, sa_type=String(16))
     level_id: int | None = Field(default=None, foreign_key="hazard_level.id")  # A/B/C, set on confirming
-    # The standard library item (隐患标准库) the officer matched on confirming, and the report type (安委〔2024〕7号).
+    # The standard library item (隐患标准库) the reporter chose (kiosk) until an officer confirms, then the officer's
+    # match, and the report type (安委〔2024〕7号).
     library_item_id: int | None = Field(default=None, foreign_key="hazard_library_item.id")
     report_type: ReportType | None = Field(default=None, sa_type=String(32))
     # The situation of 煤矿重大事故隐患判定标准 a major hazard meets (hazards.criteria), set when graded 重大.

@@ -32,6 +32,9 @@ class HazardReport(SQLModel):
     # A report of unsafe behaviour (人的不安全行为, 安委〔2024〕7号): when it happened, and who, if the reporter says.
     behaviour_at: AwareDatetime | None = Field(default=None, description="when the unsafe behaviour happened")
     behaviour_person: str | None = Field(default=None, max_length=64, description="the person's name (optional)")
+    library_item: int | None = Field(default=None, ge=1, description=(
+        "the standard hazard library item (隐患标准库) the reporter chose as matching; kept when it is active and of "
+        "the report's category (an officer's confirmation decides), dropped otherwise"))
 
     @field_validator("reporter_employee_no", "reporter_name", "category_code", "risk_point_code", "behaviour_person")
     @classmethod

@@ -16,15 +16,7 @@ from safety_service.kiosks.models import Kiosk
 from safety_service.kiosks.schemas import KioskCreate, KioskCredentials
 from safety_service.locations import service as locations_service
 from safety_service.locations.models import Location, Site
-from safety_service.protocol.topics import (
-    KIOSK_READS,
-    KIOSK_WRITES,
-    board_topic,
-    bulletin_topic,
-    categories_topic,
-    family_messages_topic,
-    kiosk_topic,
-)
+from safety_service.protocol.topics import KIOSK_READS, KIOSK_WRITES, SITE_RETAINED, board_topic, kiosk_topic
 from safety_service.validation import broken_rules
 
 PBKDF2_ITERATIONS = 101  # mosquitto_passwd's default for its $7$ format
@@ -161,10 +153,8 @@ def broker_acl(site: str, service_username: str) -> str:
         "# Kiosks: the MQTT username is the kiosk id.",
         *[f"pattern write {own.format(kind=kind)}" for kind in KIOSK_WRITES],
         *[f"pattern read {own.format(kind=kind)}" for kind in KIOSK_READS],
-        f"pattern read {bulletin_topic(site)}",
         f"pattern read {board_topic(site, '+')}",
-        f"pattern read {categories_topic(site)}",
-        f"pattern read {family_messages_topic(site)}",
+        *[f"pattern read safety/{site}/{kind}" for kind in SITE_RETAINED],
     ]
     return "\n".join(lines) + "\n"
 

@@ -38,15 +38,7 @@ from safety_service.config import Settings
 from safety_service.kiosks.models import Kiosk
 from safety_service.kiosks.service import check_mosquitto_hash
 from safety_service.mqtt.revocation import CredentialWatch
-from safety_service.protocol.topics import (
-    KIOSK_READS,
-    KIOSK_WRITES,
-    board_topic,
-    bulletin_topic,
-    categories_topic,
-    family_messages_topic,
-    kiosk_topic,
-)
+from safety_service.protocol.topics import KIOSK_READS, KIOSK_WRITES, SITE_RETAINED, board_topic, kiosk_topic
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +92,7 @@ class AccessPolicy:
         readable = [kiosk_topic(self.site, username, kind) for kind in KIOSK_READS]
         boards = board_topic(self.site, "")
         is_board = topic.startswith(boards) and "/" not in topic[len(boards):] and "#" not in topic[len(boards):]
-        shared = [bulletin_topic(self.site), categories_topic(self.site), family_messages_topic(self.site)]
+        shared = [f"safety/{self.site}/{kind}" for kind in SITE_RETAINED]
         return topic in [*readable, *shared] or is_board
 
     def _load_hash(self, kiosk_id: str) -> str | None:

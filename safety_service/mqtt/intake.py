@@ -253,6 +253,7 @@ def _report(received: _Received) -> KioskSubmission:
             reporter_name=report.reporter_name, client_report_id=f"{kiosk.kiosk_id}:{report.report_id}",
             kiosk=kiosk.kiosk_id, urgent=report.urgent and report.behaviour_at is None,
             risk_point_code=getattr(report, "risk_point", None),
+            library_item=getattr(report, "library_item", None),
             behaviour_at=report.behaviour_at, behaviour_person=report.behaviour_person,
         ), photos)
     except ValidationError as exc:

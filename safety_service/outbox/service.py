@@ -1,11 +1,12 @@
 """Queue messages to kiosks in the caller's transaction; they are published after it commits."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import uuid4
 
 from pydantic import BaseModel
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
 from safety_service.outbox.models import OutboxMessage
@@ -49,3 +50,20 @@ def store(session: Session, messages: list[Outgoing], *, at: datetime) -> None:
         session.execute(OutboxMessage.__table__.insert(), [  # type: ignore[attr-defined]
             {"key": m.key, "topic": m.topic, "payload": m.payload, "qos": m.qos, "retain": m.retain,
              "created_at": at, "published_at": None} for m in messages])
+
+
+def last_payload(session: Session, topic: str) -> dict | None:
+    """The last message queued on ``topic`` (decoded), or None when none ever was: what a retained topic holds."""
+    last = session.exec(select(OutboxMessage.payload).where(OutboxMessage.topic == topic)
+                        .order_by(col(OutboxMessage.id).desc())).first()
+    return json.loads(last) if last is not None else None
+
+
+def ensure_retained(session: Session, topic: str, payload: BaseModel, *, content: str,
+                    now: datetime) -> OutboxMessage | None:
+    """At start: queue ``payload`` on a retained topic when none was ever queued or the last one's ``content``
+    field differs (a migration, a restore or a time window changed it); None when the kiosks have it already."""
+    last = last_payload(session, topic)
+    if last is not None and last.get(content) == payload.model_dump(mode="json", by_alias=True)[content]:
+        return None
+    return enqueue(session, topic, payload, now=now)

@@ -82,6 +82,33 @@ def board(*, site: str, area: Named, month: str, now: datetime, major: Sequence[
                             top_reporters=list(top_reporters), risk_points=list(risk_points))
 
 
+class LibraryText(Protocol):
+    """A standard hazard library item as the kiosks match it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def grade(self) -> str: ...
+    @property
+    def level(self) -> str | None: ...
+
+
+def hazard_library(*, site: str, now: datetime, items: Iterable[LibraryText]) -> payloads.HazardLibrary:
+    """``hazard-library/1``: the active standard hazard library items, in the order given."""
+    entries = [payloads.LibraryEntry(id=i.id, category=i.category, title=i.title, grade=i.grade, level=i.level)
+               for i in items]
+    return payloads.HazardLibrary(schema="hazard-library/1", site=site, published_at=now, items=entries)
+
+
+def awards(*, site: str, now: datetime, days: int, lines: Iterable[payloads.AwardLine]) -> payloads.Awards:
+    """``awards/1``: the public list of awards of the last ``days`` days, newest first."""
+    return payloads.Awards(schema="awards/1", site=site, published_at=now, days=days, awards=list(lines))
+
+
 def ack(*, report_id: UUID | str | None, at: datetime, outcome: Literal["accepted", "duplicate", "rejected"],
         hazard_ref: str | None = None, tracking_code: str | None = None,
         error: payloads.AckError | None = None) -> payloads.KioskAck:

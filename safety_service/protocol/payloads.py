@@ -100,11 +100,17 @@ class KioskReportV3(KioskReportV2):
         {"schema": "kiosk-report/3", "report_id": "7c2e4b1a-9d3f-4a6e-b5c8-1f2e3d4c5b6a",
          "created_at": "2026-11-24T08:15:02+08:00", "description": "液压支架立柱漏液，初撑力不够", "category": "roof",
          "location_code": "FACE-3102", "risk_point": "RP-3102"},
+        {"schema": "kiosk-report/3", "report_id": "4e8a1c2b-7d6f-4b3a-9e5c-2a1b3c4d5e6f",
+         "created_at": "2026-12-03T08:15:02+08:00", "description": "防爆电气设备失爆：开关盖板螺丝缺两颗",
+         "category": "electromechanical", "library_item": 21},
     ]})
 
     schema_: Literal["kiosk-report/3"] = Field(alias="schema")  # type: ignore[assignment]
     risk_point: str | None = Field(default=None, max_length=32, pattern=CODE,
                                    description="a risk point code of the report's location (from board/2); optional")
+    library_item: int | None = Field(default=None, ge=1, le=2**31 - 1, description=(
+        "the standard hazard library (隐患标准库) item the worker chose as matching (from hazard-library/1); "
+        "optional; an item retired meanwhile is ignored, never a reason to refuse the report"))
 
 
 class AckError(Payload):
@@ -358,9 +364,67 @@ class FamilyMessages(Payload):
     messages: list[FamilyMessageItem] = Field(max_length=12, description="the rotation, newest first")
 
 
+class LibraryEntry(Payload):
+    id: int = Field(ge=1, description="what a report names as library_item")
+    category: str = Field(max_length=32, pattern=CODE, description="the category code the item belongs to")
+    title: str = Field(min_length=1, max_length=200, description="the standard wording (标准描述)")
+    grade: Literal["general", "major"] = Field(description="the grade an officer usually gives it (一般/重大)")
+    level: str | None = Field(default=None, max_length=8, description="A 矿级, B 科级, C 区队级; none for a major item")
+
+
+class HazardLibrary(Payload):
+    """The active items of the standard hazard library (隐患标准库), by category order, that a kiosk offers as matches
+    while the worker types (service → kiosks, QoS 1, retained on safety/{site}/hazard-library); a kiosk keeps the
+    last copy on disk and matches offline."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"schema": "hazard-library/1", "site": "tianchen", "published_at": "2026-12-03T08:00:00Z", "items": [
+            {"id": 1, "category": "roof", "title": "顶板离层、裂缝未及时处理", "grade": "general", "level": "B"},
+            {"id": 21, "category": "electromechanical", "title": "防爆电气设备失爆", "grade": "general", "level": "B"},
+            {"id": 30, "category": "gas", "title": "瓦斯超限作业", "grade": "major", "level": None}]},
+    ]})
+
+    schema_: Literal["hazard-library/1"] = Field(alias="schema")
+    site: str
+    published_at: AwareDatetime
+    items: list[LibraryEntry] = Field(max_length=2000, description="the active items")
+
+
+class AwardLine(Payload):
+    decided_at: AwareDatetime = Field(description="when the award was approved (a kiosk shows the local day and drops "
+                                                  "lines older than ``days`` by its own clock)")
+    location: str = Field(max_length=128, description="where the reported hazard was")
+    grade: Literal["general", "major"]
+    report_type: str = Field(max_length=32, description="unsafe_act, unsafe_condition, environment, management")
+    amount: str = Field(pattern=r"^\d+(\.\d{1,2})?$", description="the award in yuan, as decimal text")
+    name: str | None = Field(default=None, max_length=64,
+                             description="only when the named reporter agreed; never for an anonymous report")
+
+
+class Awards(Payload):
+    """The public list of awards (奖励公示, 安委〔2024〕7号): approved and paid awards of the last days, newest first,
+    no reference or tracking code, a name only with the reporter's consent (service → kiosks, QoS 1, retained on
+    safety/{site}/awards)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"schema": "awards/1", "site": "tianchen", "published_at": "2026-12-03T08:00:00Z", "days": 90, "awards": [
+            {"decided_at": "2026-12-01T02:30:00Z", "location": "主井井口", "grade": "general", "report_type": "unsafe_act",
+             "amount": "200.00", "name": "李强"},
+            {"decided_at": "2026-11-28T07:00:00Z", "location": "3号联络巷", "grade": "major", "report_type": "unsafe_condition",
+             "amount": "2000.00", "name": None}]},
+    ]})
+
+    schema_: Literal["awards/1"] = Field(alias="schema")
+    site: str
+    published_at: AwareDatetime
+    days: int = Field(ge=1, le=366, description="the list covers awards approved in this many days before published_at")
+    awards: list[AwardLine] = Field(max_length=50, description="newest first")
+
+
 PAYLOADS: dict[str, type[Payload]] = {
     "kiosk-report": KioskReport, "kiosk-report-2": KioskReportV2, "kiosk-ack": KioskAck, "kiosk-status": KioskStatus,
     "kiosk-notice": KioskNotice, "bulletin": Bulletin, "bulletin-read": BulletinRead,
     "board": Board, "categories": Categories, "board-2": BoardV2, "kiosk-report-3": KioskReportV3,
-    "family-messages": FamilyMessages, "kiosk-rating": KioskRating,
+    "family-messages": FamilyMessages, "kiosk-rating": KioskRating, "hazard-library": HazardLibrary,
+    "awards": Awards,
 }

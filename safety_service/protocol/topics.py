@@ -5,7 +5,8 @@ from dataclasses import dataclass
 KIOSK_WRITES = ("report", "status", "bulletin-read", "rating")  # kiosk -> service, each kiosk only its own
 KIOSK_READS = ("ack", "notice")  # service -> one kiosk
 KIOSK_KINDS = (*KIOSK_WRITES, *KIOSK_READS)
-SITE_RETAINED = ("bulletin", "categories", "family-messages")  # safety/{site}/{kind}, retained for kiosks that connect later
+SITE_RETAINED = ("bulletin", "categories", "family-messages", "hazard-library",
+                 "awards")  # safety/{site}/{kind}, retained for kiosks that connect later
 QOS = 1  # every message of the layout
 
 
@@ -38,6 +39,16 @@ def is_retained(topic: str) -> bool:
 def family_messages_topic(site: str) -> str:
     """``safety/{site}/family-messages`` (retained): the family messages (亲情寄语) of the kiosks' idle rotation."""
     return f"safety/{site}/family-messages"
+
+
+def hazard_library_topic(site: str) -> str:
+    """``safety/{site}/hazard-library`` (retained): the active standard hazard library (隐患标准库) the kiosks match."""
+    return f"safety/{site}/hazard-library"
+
+
+def awards_topic(site: str) -> str:
+    """``safety/{site}/awards`` (retained): the public list of awards (奖励公示) of the kiosks' idle rotation."""
+    return f"safety/{site}/awards"
 
 
 def kiosk_filter(site: str, kind: str) -> str:

@@ -23,13 +23,18 @@ from safety_service.errors import InvalidInput, InvalidTransition, NotFound, Per
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState, ReportType
-from safety_service.locations.models import Location
+from safety_service.locations.models import Location, Site
+from safety_service.outbox import service as outbox
+from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import STAFF_ROLES, Role, User
+from safety_service.protocol import messages, payloads
+from safety_service.protocol.topics import awards_topic
 from safety_service.rewards import service as points
 from safety_service.rewards.models import AwardState, EntryKind, PayMethod, RewardAward, RewardScale
 from safety_service.rewards.schemas import BoardAward
 
 logger = logging.getLogger(__name__)
+KIOSK_DAYS = 90  # the kiosks' public list covers the awards approved in this many days, as the /awards page
 PROPOSERS = frozenset({Role.officer, Role.chief})
 # The chief (安全副矿长) or the union; the union acts through its counsellors' accounts.
 APPROVERS = frozenset({Role.chief, Role.counsellor})
@@ -150,6 +155,8 @@ def decide(session: Session, *, award: RewardAward, approved: bool, reason: str 
     award.decision_reason = reason
     session.add(award)
     session.flush()
+    if approved:
+        _publish(session, award, now=now)
     logger.info("reward decided", extra={"award_id": award.id, "approved": approved, "by": actor.username})
     return award
 
@@ -168,6 +175,7 @@ def pay(session: Session, *, award: RewardAward, payment: Payment, actor: User, 
         award.shown_name = True
     session.add(award)
     session.flush()
+    _publish(session, award, now=now)
     logger.info("reward paid", extra={"award_id": award.id, "method": str(payment.method), "by": actor.username})
     return award
 
@@ -184,6 +192,7 @@ def consent(session: Session, *, hazard: Hazard, employee_no: str, shown: bool) 
     award.shown_name = shown
     session.add(award)
     session.flush()
+    _publish(session, award, now=utc_now())
     return award
 
 
@@ -242,3 +251,28 @@ def board_lines(session: Session, *, days: int, timezone: str) -> list[BoardAwar
     return [BoardAward(decided_on=a.decided_at.astimezone(zone).date(), location=places.get(h.location_id, ""),
                        grade=a.grade, report_type=a.report_type, amount=a.amount, name=shown_name(a, h))
             for a, h in found]
+
+
+def kiosk_payload(session: Session, *, site: str, now: datetime) -> payloads.Awards:
+    """The ``awards/1`` message: the site's public list as the /awards page shows it (no reference or code, a name
+    only with consent), for the kiosks' idle rotation."""
+    site_id = session.exec(select(Site.id).where(Site.code == site)).first()
+    found = [(a, h) for a, h in board(session, since=now - timedelta(days=KIOSK_DAYS)) if h.site_id == site_id]
+    places = dict(session.exec(select(Location.id, Location.name_zh)).all()) if found else {}
+    lines = [payloads.AwardLine(decided_at=a.decided_at, location=places.get(h.location_id, ""), grade=a.grade,
+                                report_type=a.report_type, amount=f"{a.amount:.2f}", name=shown_name(a, h))
+             for a, h in found]
+    return messages.awards(site=site, now=now, days=KIOSK_DAYS, lines=lines)
+
+
+def _publish(session: Session, award: RewardAward, *, now: datetime) -> None:
+    """Queue the public list of the award's site as the retained message on ``safety/{site}/awards``."""
+    hazard = session.get(Hazard, award.hazard_id)
+    site = session.get(Site, hazard.site_id)
+    outbox.enqueue(session, awards_topic(site.code), kiosk_payload(session, site=site.code, now=now), now=now)
+
+
+def ensure_published(session: Session, *, site: str, now: datetime) -> OutboxMessage | None:
+    """At start: queue the public list when the kiosks never had the current one."""
+    return outbox.ensure_retained(session, awards_topic(site), kiosk_payload(session, site=site, now=now),
+                                  content="awards", now=now)

@@ -13,7 +13,7 @@ from tests.people.builders import make_user
 def _item(session: Session, title: str = "架空乘人装置托绳轮缺失") -> int:
     admin = make_user(session, role=Role.admin)
     item = library.add_item(session, data=LibraryItemCreate(category_code="transport", title=title, level="C",
-                                                            fix_days=2), actor=admin)
+                                                            fix_days=2), actor=admin, site="tianchen")
     session.commit()
     return item.id
 

@@ -55,10 +55,10 @@ def test_an_added_item_is_matched_at_once_and_a_retired_one_no_longer(session: S
     admin = make_user(session, role=Role.admin)
     title = "主扇风机房反风设施不完好"
     assert all(m.title != title for m in library.best_matches(session, text=title))
-    item = library.add_item(session, actor=admin, data=LibraryItemCreate(
+    item = library.add_item(session, actor=admin, site="tianchen", data=LibraryItemCreate(
         category_code="ventilation", title=title, level="A", fix_days=5, report_type=ReportType.unsafe_condition))
     assert library.best_matches(session, text="反风设施不完好")[0].title == title
-    library.update_item(session, item_id=item.id, actor=admin, data=LibraryItemUpdate(active=False))
+    library.update_item(session, item_id=item.id, actor=admin, site="tianchen", data=LibraryItemUpdate(active=False))
     assert all(m.title != title for m in library.best_matches(session, text=title))
 
 
@@ -66,12 +66,12 @@ def test_only_an_admin_changes_the_library_and_bad_entries_name_the_field(sessio
     officer, admin = make_user(session, role=Role.officer), make_user(session, role=Role.admin)
     data = LibraryItemCreate(category_code="roof", title="新的顶板隐患描述", fix_days=3)
     with pytest.raises(PermissionDenied):
-        library.add_item(session, actor=officer, data=data)
+        library.add_item(session, actor=officer, site="tianchen", data=data)
     with pytest.raises(InvalidInput) as caught:
-        library.add_item(session, actor=admin, data=data.model_copy(update={"grade": Grade.major, "level": "A"}))
+        library.add_item(session, actor=admin, site="tianchen", data=data.model_copy(update={"grade": Grade.major, "level": "A"}))
     assert caught.value.field == "level"
     with pytest.raises(AlreadyExists) as caught:
-        library.add_item(session, actor=admin, data=data.model_copy(update={"title": "防爆电气设备失爆"}))
+        library.add_item(session, actor=admin, site="tianchen", data=data.model_copy(update={"title": "防爆电气设备失爆"}))
     assert caught.value.field == "title"
 
 

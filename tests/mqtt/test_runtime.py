@@ -40,6 +40,10 @@ def test_a_kiosk_reports_through_the_embedded_broker_of_the_app(engine: Engine, 
             # the service queued the category list at start; the embedded broker lets the kiosk read it
             assert wait_until(lambda: client.categories() is not None, timeout=10)
             assert "gas" in [c["code"] for c in client.categories() or []]
+            # and the standard hazard library (the seeded items) and the public list of awards (none at a new site)
+            assert wait_until(lambda: client.hazard_library() and client.awards() is not None, timeout=10)
+            assert "防爆电气设备失爆" in [item["title"] for item in client.hazard_library()]
+            assert client.awards()["awards"] == [] and client.awards()["site"] == site
     assert receipt.key == report_id and receipt.outcome == "accepted"
     with Session(engine) as session:
         hazard = session.exec(select(Hazard).where(Hazard.ref == receipt.hazard_ref)).one()

@@ -83,6 +83,8 @@ class Handler(BaseHTTPRequestHandler):
             ("GET", "/api/ratings"): lambda: rating.offered(app),
             ("POST", "/api/ratings"): lambda: rating.rate(app, self._body()),
         }
+        if method == "GET" and path == "/api/library":
+            return app.library_matches(query.get("text", [""])[0], query.get("category", [None])[0])
         if method == "GET" and path.startswith("/api/reports/"):
             return app.report_state(path.removeprefix("/api/reports/"), wait=_seconds(query.get("wait", ["0"])[0]))
         if method == "GET" and path.startswith("/api/ratings/"):

@@ -11,10 +11,11 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from devices.kiosk.app import library
 from devices.kiosk.client import KioskClient
 from devices.kiosk.outbox import PENDING, REPORT, OutgoingMessage
 from devices.kiosk.payloads import InvalidPayload
@@ -107,7 +108,22 @@ class KioskApp:
                 "home_location": self.settings.home_location, "risk_points": self.risk_points(),
                 "bulletins": bulletins[-1].payload["bulletins"] if bulletins else [],
                 "boards": [self.kiosk.boards[area] for area in sorted(self.kiosk.boards)], "alerts": self.alerts(),
-                "family_messages": self.kiosk.family_messages()}
+                "family_messages": self.kiosk.family_messages(), "awards": self.awards(),
+                "library_items": len(self.kiosk.hazard_library())}
+
+    def library_matches(self, text: str, category: str | None) -> list[dict[str, Any]]:
+        """The standard hazard library items nearest what the worker typed, from the copy kept on disk (offline)."""
+        text = _text(text, "text", 2000) or ""
+        return library.matches(self.kiosk.hazard_library(), text=text, category=_code(category, "category"))
+
+    def awards(self) -> list[dict[str, Any]]:
+        """The public list of awards (奖励公示) for the idle rotation: the lines of the service's last list still
+        inside its window by this kiosk's clock (a kiosk offline for weeks shows no stale awards), newest first."""
+        published = self.kiosk.awards()
+        if published is None:
+            return []
+        since = self.kiosk.clock() - timedelta(days=published["days"])
+        return [line for line in published["awards"] if datetime.fromisoformat(line["decided_at"]) >= since]
 
     def alerts(self) -> list[dict[str, Any]]:
         """The newest area escalation notices of the last day, newest first."""
@@ -146,7 +162,8 @@ class KioskApp:
             self.kiosk.report(description, category=_code(body.get("category"), "category"),
                               location_code=_code(body.get("location_code"), "location_code"),
                               employee_no=_text(body.get("employee_no"), "employee_no", 32), photos=photos,
-                              report_id=report_id, urgent=urgent, risk_point=_code(body.get("risk_point"), "risk_point"))
+                              report_id=report_id, urgent=urgent, risk_point=_code(body.get("risk_point"), "risk_point"),
+                              library_item=_library_item(body.get("library_item")), **_behaviour(body))
         except InvalidPayload as exc:
             raise BadRequest(exc.field or "report", exc.message) from exc
         self.drafts.clear()
@@ -189,12 +206,38 @@ class KioskApp:
         return {"read_id": self.kiosk.confirm_bulletin(bulletin_id, employee_no)}
 
 
+def _library_item(value: object) -> int | None:
+    """The id of the standard hazard library item the worker chose, if any."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value < 2**31:
+        raise BadRequest("library_item", "must be a hazard library item id")
+    return value
+
+
+def _behaviour(body: dict[str, Any]) -> dict[str, Any]:
+    """A report of unsafe behaviour (人的不安全行为, 三违): when it happened (ISO 8601 with its offset) and, if given,
+    the person's name; nothing for a hazard report."""
+    when, person = body.get("behaviour_at"), _text(body.get("behaviour_person"), "behaviour_person", 64)
+    if when is None:
+        if person:
+            raise BadRequest("behaviour_at", "is required with behaviour_person")
+        return {}
+    try:
+        at = datetime.fromisoformat(when) if isinstance(when, str) else None
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise BadRequest("behaviour_at", "must be a date and time with its offset (ISO 8601)")
+    return {"behaviour_at": at, "behaviour_person": person}
+
+
 def _public(message: OutgoingMessage) -> dict[str, Any]:
     payload = message.payload
     return {"report_id": message.key, "state": message.state, "outcome": message.outcome,
             "hazard_ref": message.hazard_ref, "tracking_code": message.tracking_code, "error": message.error,
             "description": payload.get("description"), "category": payload.get("category"),
-            "urgent": payload.get("urgent", False),
+            "urgent": payload.get("urgent", False), "behaviour": "behaviour_at" in payload,
             "photos": len(payload.get("photos", [])), "created_at": message.created_at.isoformat()}
 
 

@@ -5,11 +5,20 @@
   const MAX_PHOTOS = 3, MAX_SIDE = 1600, MAX_PHOTO_BYTES = 1024 * 1024;
   const SUGGEST_URGENT = new Set(["gas", "fire", "water", "roof"]);  // categories that often mean immediate danger
   let messages = {}, lang = "zh", state = { categories: [], locations: [], bulletins: [] };
+  const BEHAVIOUR_TIMES = [0, 60, 120, 240, 480, 1440];  // minutes ago a worker may pick with a glove
+  const BEHAVIOUR_KINDS = ["kind_command", "kind_work", "kind_discipline"];  // 三违
+  let behaviour = emptyBehaviour(), libraryTimer = null, libraryAsked = "", libraryShown = [];
   let draft = emptyDraft(), lastTouch = Date.now(), slide = 0, slideAt = Date.now(), watching = null, reading = null;
 
   function emptyDraft() {
     return { report_id: crypto.randomUUID(), location_code: null, risk_point: null, category: null, description: "",
-      photos: [], employee_no: "", anonymous: false, urgent: false };
+      photos: [], employee_no: "", anonymous: false, urgent: false, library_item: null, library_category: null,
+      library_title: null };
+  }
+
+  function emptyBehaviour() {
+    return { kind: "behaviour", report_id: crypto.randomUUID(), location_code: null, description: "", minutes: null,
+      behaviour_at: null, behaviour_person: "", employee_no: "" };
   }
 
   function t(key, fields = {}) {
@@ -52,6 +61,7 @@
     $("mine-query").placeholder = t("mine_hint");
     renderStatus();
     renderForm();
+    renderBehaviour();
     renderCarousel();
     document.dispatchEvent(new CustomEvent("kiosk:translated", { detail: { t, api, show, lang } }));  // rating.js
   }
@@ -77,6 +87,7 @@
     $("categories").replaceChildren(...state.categories.map((c) => choiceButton(lang === "zh" ? c.zh : c.en,
       draft.category === c.code, () => { draft.category = c.code; changed(); })));
     renderUrgent();
+    renderLibrary();
     const phrases = (messages.phrases || {})[draft.category] || [];
     $("phrases").replaceChildren(...phrases.map((p) => button(lang === "zh" ? p[0] : p[1], "phrase", () => {
       const text = lang === "zh" ? p[0] : p[1];
@@ -127,6 +138,117 @@
     $("urgent-note").classList.toggle("warn", suggested);
   }
 
+  // The standard hazard library (隐患标准库): as the worker types, the nearest standard descriptions from the copy the
+  // kiosk keeps on disk (so offline too); a tap puts the standard wording first, picks its category when none is
+  // picked, and sends the item with the report.
+  function askLibrary() {
+    clearTimeout(libraryTimer);
+    libraryTimer = setTimeout(async () => {
+      const words = draft.description.trim().slice(0, 200), query = `${words}|${draft.category || ""}`;
+      if (query === libraryAsked) return;
+      libraryAsked = query;
+      const found = words.length < 2 ? [] : await api("GET", `/api/library?text=${encodeURIComponent(words)}` +
+        (draft.category ? `&category=${encodeURIComponent(draft.category)}` : "")).catch(() => []);
+      if (libraryAsked === query) { libraryShown = found; renderLibrary(); }
+    }, 300);
+  }
+
+  function useLibrary(item) {
+    if (!draft.description.includes(item.title)) {
+      draft.description = draft.description.trim() ? `${item.title}：${draft.description.trim()}` : item.title;
+    }
+    if (!draft.category) draft.category = item.category;
+    [draft.library_item, draft.library_category, draft.library_title] = [item.id, item.category, item.title];
+    changed();
+  }
+
+  function renderLibrary() {
+    if (draft.library_item && draft.category && draft.library_category !== draft.category) {
+      draft.library_item = draft.library_category = draft.library_title = null;  // another category: no longer a match
+    }
+    const shown = libraryShown.filter((item) => item.id !== draft.library_item);
+    const chosen = draft.library_item ? [{ id: draft.library_item, title: draft.library_title }] : [];
+    $("library-matches").replaceChildren(...chosen.map((item) => choiceButton(item.title, true, () => {
+      draft.library_item = draft.library_category = draft.library_title = null;
+      changed();
+    })), ...shown.map((item) => {
+      const b = choiceButton(item.title, false, () => useLibrary(item));
+      b.dataset.item = item.id;
+      return b;
+    }));
+    $("library-box").hidden = !chosen.length && !shown.length;
+  }
+
+  // The unsafe-behaviour report (人的不安全行为 / 三违): what, where, when, the person's name if known.
+  function renderBehaviour() {
+    $("behaviour-kinds").replaceChildren(...BEHAVIOUR_KINDS.map((key) => button(t(key), "phrase", () => {
+      const kind = t(key);
+      if (!behaviour.description.startsWith(kind)) {
+        behaviour.description = behaviour.description ? `${kind}：${behaviour.description}` : `${kind}：`;
+      }
+      behaviourChanged();
+    })));
+    if ($("behaviour-what").value !== behaviour.description) $("behaviour-what").value = behaviour.description;
+    const places = [{ code: null, name: t("this_station") }, ...state.locations];
+    $("behaviour-places").replaceChildren(...places.map((l) => choiceButton(l.name, behaviour.location_code === l.code,
+      () => { behaviour.location_code = l.code; behaviourChanged(); })));
+    $("behaviour-times").replaceChildren(...BEHAVIOUR_TIMES.map((minutes) => choiceButton(t(`when_${minutes}`),
+      behaviour.minutes === minutes, () => {
+        behaviour.minutes = minutes;
+        behaviour.behaviour_at = new Date(Date.now() - minutes * 60000).toISOString();
+        behaviourChanged();
+      })));
+    $("behaviour-at").textContent = behaviour.behaviour_at ? t("behaviour_about", { time:
+      new Date(behaviour.behaviour_at).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { dateStyle: "medium", timeStyle: "short" }) }) : "";
+    if ($("behaviour-person").value !== behaviour.behaviour_person) $("behaviour-person").value = behaviour.behaviour_person;
+    if ($("behaviour-employee").value !== behaviour.employee_no) $("behaviour-employee").value = behaviour.employee_no;
+    $("behaviour-person").placeholder = t("behaviour_person_hint");
+    $("behaviour-employee").placeholder = t("behaviour_reporter_hint");
+    $("behaviour-what").placeholder = t("behaviour_what_hint");
+  }
+
+  function behaviourChanged() {
+    renderBehaviour();
+    $("behaviour-error").textContent = "";
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => api("PUT", "/api/draft", behaviour).catch(() => {}), 300);
+  }
+
+  async function submitBehaviour() {
+    if (!behaviour.description.trim()) { $("behaviour-error").textContent = t("need_what"); return; }
+    if (!behaviour.behaviour_at) { $("behaviour-error").textContent = t("need_when"); return; }
+    clearTimeout(saveTimer);
+    $("behaviour-submit").disabled = true;
+    $("behaviour-error").textContent = t("sending");
+    const body = { report_id: behaviour.report_id, description: behaviour.description.trim(),
+      location_code: behaviour.location_code, behaviour_at: behaviour.behaviour_at,
+      behaviour_person: behaviour.behaviour_person.trim() || null, employee_no: behaviour.employee_no || null };
+    try {
+      const answer = await api("POST", "/api/reports", body);
+      behaviour = emptyBehaviour();
+      $("behaviour-error").textContent = "";
+      showResult(answer);
+    } catch (error) {
+      $("behaviour-error").textContent = t("error", { error: error.message });
+    } finally {
+      $("behaviour-submit").disabled = false;
+    }
+  }
+
+  function renderAwards(lines) {  // the public list of awards (奖励公示): a name only with the reporter's consent
+    const day = (iso) => new Date(iso).toLocaleDateString(lang === "zh" ? "zh-CN" : "en-GB");
+    const list = element("ul", "", "list awards");
+    list.replaceChildren(...lines.slice(0, 6).map((a) => {
+      const li = element("li", "");
+      li.append(element("span", a.name || t("awards_no_name"), "award-name"),
+        element("span", `${day(a.decided_at)}  ${a.location}  ${t(`awards_grade_${a.grade}`)}  ${t(`awards_type_${a.report_type}`)}`),
+        element("strong", t("awards_amount", { amount: a.amount }), "award-amount"));
+      return li;
+    }));
+    $("carousel").replaceChildren(element("p", t("awards_tag"), "awards-tag"), element("h1", t("awards_title")),
+      element("p", t("awards_help"), "awards-help"), list);
+  }
+
   function base64Bytes(data) {
     return Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
   }
@@ -134,6 +256,7 @@
   let saveTimer = null;
   function changed() {
     renderForm();
+    askLibrary();
     clearTimeout(saveTimer);
     saveTimer = setTimeout(() => api("PUT", "/api/draft", draft).catch(() => {}), 300);
   }
@@ -169,12 +292,15 @@
 
   async function submit() {
     if (!draft.description.trim()) { $("report-error").textContent = t("need_description"); return; }
+    clearTimeout(saveTimer);  // a draft saved after the report was sent would come back after a reboot
     $("submit").disabled = true;
     $("report-error").textContent = t("sending");
     const body = { ...draft, employee_no: draft.anonymous ? null : draft.employee_no || null };
     try {
       const answer = await api("POST", "/api/reports", body);
       draft = emptyDraft();
+      libraryShown = [];
+      libraryAsked = "";
       $("report-error").textContent = "";
       showNotices(body.employee_no);
       showResult(answer);
@@ -321,7 +447,8 @@
   function renderCarousel() {
     const items = [...(state.alerts || []).map((alert) => ({ alert })), ...(state.bulletins || []),
       ...(state.boards || []).map((board) => ({ board })),
-      ...(state.family_messages || []).map((family) => ({ family }))];
+      ...(state.family_messages || []).map((family) => ({ family })),
+      ...((state.awards || []).length ? [{ awards: state.awards }] : [])];
     if (!items.length) {
       const title = document.createElement("h1");
       title.textContent = t("no_bulletins");
@@ -332,6 +459,7 @@
     if (item.board) { renderBoard(item.board); return; }
     if (item.alert) { renderAlert(item.alert); return; }
     if (item.family) { renderFamily(item.family); return; }
+    if (item.awards) { renderAwards(item.awards); return; }
     const title = document.createElement("h1");
     title.textContent = item.title[lang] || item.title.zh;
     const body = document.createElement("p");
@@ -363,12 +491,12 @@
 
   async function refresh() {
     try {
-      const shown = JSON.stringify([state.alerts, state.bulletins, state.boards, state.family_messages]);
+      const shown = JSON.stringify([state.alerts, state.bulletins, state.boards, state.family_messages, state.awards]);
       const buttons = JSON.stringify(state.categories);
       state = await api("GET", "/api/state");
       renderStatus();
       if (JSON.stringify(state.categories) !== buttons) renderForm();  // the service published a new list
-      if (JSON.stringify([state.alerts, state.bulletins, state.boards, state.family_messages]) !== shown) {
+      if (JSON.stringify([state.alerts, state.bulletins, state.boards, state.family_messages, state.awards]) !== shown) {
         renderCarousel();
       }
       if (watching) renderResult(await api("GET", `/api/reports/${watching}`));
@@ -380,12 +508,16 @@
 
   function resetIdle() {
     draft = emptyDraft();
+    behaviour = emptyBehaviour();
+    libraryShown = [];
+    libraryAsked = "";
     reading = null;
-    ["mine-query", "pin", "read-employee", "employee"].forEach((id) => { $(id).value = ""; });
+    ["mine-query", "pin", "read-employee", "employee", "behaviour-person", "behaviour-employee"].forEach((id) => { $(id).value = ""; });
     ["mine-list", "pending-list", "result-notices"].forEach((id) => $(id).replaceChildren());
-    ["report-error", "pin-error"].forEach((id) => { $(id).textContent = ""; });
+    ["report-error", "pin-error", "behaviour-error"].forEach((id) => { $(id).textContent = ""; });
     api("DELETE", "/api/draft").catch(() => {});
     renderForm();
+    renderBehaviour();
     show("home");
   }
 
@@ -397,6 +529,12 @@
     document.querySelectorAll(".go-home").forEach((b) => b.addEventListener("click", () => show("home")));
     $("again").addEventListener("click", () => { show("report"); renderForm(); });
     $("description").addEventListener("input", (e) => { draft.description = e.target.value; changed(); });
+    $("go-behaviour").addEventListener("click", () => { show("behaviour"); renderBehaviour(); });
+    $("behaviour-what").addEventListener("input", (e) => { behaviour.description = e.target.value; behaviourChanged(); });
+    $("behaviour-person").addEventListener("input", (e) => { behaviour.behaviour_person = e.target.value; behaviourChanged(); });
+    $("behaviour-employee").addEventListener("input", (e) => { behaviour.employee_no = e.target.value.replace(/\s/g, ""); behaviourChanged(); });
+    $("behaviour-submit").addEventListener("click", submitBehaviour);
+    keypad($("behaviour-keypad"), $("behaviour-employee"));
     $("employee").addEventListener("input", (e) => { draft.employee_no = e.target.value.replace(/\s/g, ""); changed(); });
     $("urgent-yes").addEventListener("click", () => { draft.urgent = true; changed(); });
     $("urgent-no").addEventListener("click", () => { draft.urgent = false; changed(); });
@@ -433,7 +571,10 @@
     wire();
     await refresh();
     const saved = await api("GET", "/api/draft").catch(() => ({}));
-    if (saved.report_id) {
+    if (saved.report_id && saved.kind === "behaviour") {
+      behaviour = { ...emptyBehaviour(), ...saved };
+      show("behaviour");
+    } else if (saved.report_id) {
       draft = { ...emptyDraft(), ...saved };
       show("report");
     }
