@@ -18,7 +18,7 @@ from safety_service.counselling.models import (
     ViolationItem,
     ViolationMeasure,
 )
-from safety_service.feedback.models import HazardRating, KioskNoticeHazard, KioskNoticeRecord, StepBreach
+from safety_service.feedback.models import AreaNotice, AreaNoticeHazard, HazardRating, KioskNoticeRecord, StepBreach
 from safety_service.hazards.criteria import MajorCriterion
 from safety_service.hazards.levels import HazardLevel
 from safety_service.hazards.library import LibraryItem
@@ -40,6 +40,8 @@ from safety_service.units.models import OrgUnit
 
 __all__ = [
     "Area",
+    "AreaNotice",
+    "AreaNoticeHazard",
     "Attempt",
     "BehaviourDecision",
     "Bulletin",
@@ -70,7 +72,6 @@ __all__ = [
     "InspectionPlan",
     "InspectionRound",
     "Kiosk",
-    "KioskNoticeHazard",
     "KioskNoticeRecord",
     "LibraryItem",
     "Location",

@@ -10,7 +10,8 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -55,6 +56,21 @@ def drop_pg_database(url: str) -> None:
     name = make_url(url).database
     with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def database_at(settings: Settings, tmp_path: Path, revision: str) -> Iterator[Engine]:
+    """A fresh database of the current backend with its schema at ``revision`` (a migration's tests fill
+    it, then upgrade); dropped afterwards."""
+    url = f"sqlite:///{tmp_path / 'before.db'}" if settings.is_sqlite else create_pg_database()
+    engine = make_engine(make_settings(url))
+    try:
+        migrate.upgrade(engine, revision)
+        yield engine
+    finally:
+        engine.dispose()
+        if not settings.is_sqlite:
+            drop_pg_database(url)
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:

@@ -3,9 +3,11 @@ escalation ladder, every active kiosk whose location is in the hazard's area get
 (``kind`` ``area_escalation``) at the pithead, where the miners of that area pass.
 
 One notice per kiosk per sweep names all the hazards the sweep took there: the first ``LINES`` as
-lines, the most escalated first, then a count of the rest. ``kiosk_notice_hazard`` records the
-highest level each kiosk was told of each hazard at, and a kiosk hears only of a level above it, so
-at most once per level however often the sweep runs. A location without an area counts as an area of its own (kiosks at that very location).
+lines, the most escalated first, then a count of the rest. The hazards a notice named, with the level
+each had reached, are recorded once for all the kiosks that got the same list (``area_notice`` and
+``area_notice_hazard``; each ``kiosk_notice`` points at its list), and a kiosk hears only of a level
+above the highest it was told, so at most once per level however often the sweep runs. A location
+without an area counts as an area of its own (kiosks at that very location).
 """
 
 import logging
@@ -18,7 +20,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from safety_service.database import insert_rows
-from safety_service.feedback.models import KioskNoticeHazard
+from safety_service.feedback.models import AreaNotice, AreaNoticeHazard, KioskNoticeRecord
 from safety_service.feedback.service import queue_notice
 from safety_service.hazards.effects import Escalated
 from safety_service.i18n import translate
@@ -50,19 +52,37 @@ def tell_area_kiosks(session: Session, *, escalated: list[Escalated], now: datet
     kiosks = _kiosks(session, {spot.place for spot in spots.values()})
     if not kiosks:
         return 0
-    told = _told(session, sorted({e.hazard_id for e in escalated}))
+    highest: dict[int, Escalated] = {}
+    for step in escalated:  # a hazard that took several steps in one sweep is one line, at its highest level
+        if step.hazard_id not in highest or step.level > highest[step.hazard_id].level:
+            highest[step.hazard_id] = step
     by_place: dict[Place, list[Escalated]] = defaultdict(list)
-    for step in escalated:
+    for step in sorted(highest.values(), key=lambda e: (-e.level, e.ref)):
         by_place[spots[step.location_id].place].append(step)
-    sent = 0
-    for kiosk, site, place in kiosks:
-        new = [e for e in by_place[place] if e.level > told.get((kiosk.id, e.hazard_id), 0)]
-        if new:
-            _send(session, kiosk=kiosk, site=site, steps=new, spots=spots, now=now)
-            sent += 1
+    lists = _lists(kiosks, by_place, _told(session, sorted(highest)))
+    for hazards, receivers in lists.values():
+        _send(session, kiosks=receivers, hazards=hazards, spots=spots, now=now)
+    sent = sum(len(receivers) for _, receivers in lists.values())
     if sent:
         logger.info("area escalation notices queued", extra={"kiosks": sent, "steps": len(escalated)})
     return sent
+
+
+def _lists(kiosks: list[tuple[Kiosk, str, Place]], by_place: dict[Place, list[Escalated]],
+           told: dict[int, dict[int, int]]) -> dict[tuple, tuple[list[Escalated], list[tuple[Kiosk, str]]]]:
+    """The kiosks that get the same list of hazards, per list: all the kiosks of a place, unless one
+    was already told of some of them (a level reached again after a new deadline)."""
+    lists: dict[tuple, tuple[list[Escalated], list[tuple[Kiosk, str]]]] = {}
+    for kiosk, site, place in kiosks:
+        hazards, known = by_place[place], told.get(kiosk.id)
+        key: tuple = (place,)
+        if known:
+            new = [e for e in hazards if e.level > known.get(e.hazard_id, 0)]
+            if len(new) < len(hazards):
+                hazards, key = new, (place, *(e.hazard_id for e in new))
+        if hazards:
+            lists.setdefault(key, (hazards, []))[1].append((kiosk, site))
+    return lists
 
 
 def _spots(session: Session, location_ids: set[int]) -> dict[int, _Spot]:
@@ -88,14 +108,16 @@ def _kiosks(session: Session, places: set[Place]) -> list[tuple[Kiosk, str, Plac
             for kiosk, area_id, site in session.exec(query).all()]
 
 
-def _told(session: Session, hazard_ids: list[int]) -> dict[tuple[int, int], int]:
-    """The highest level each kiosk was told of each of these hazards at."""
-    told: dict[tuple[int, int], int] = {}
+def _told(session: Session, hazard_ids: list[int]) -> dict[int, dict[int, int]]:
+    """Per kiosk, the highest level it was told of each of these hazards at."""
+    told: dict[int, dict[int, int]] = defaultdict(dict)
     for ids in _chunks(hazard_ids):
-        query = (select(KioskNoticeHazard.kiosk_id, KioskNoticeHazard.hazard_id, func.max(KioskNoticeHazard.level))
-                 .where(col(KioskNoticeHazard.hazard_id).in_(ids))
-                 .group_by(KioskNoticeHazard.kiosk_id, KioskNoticeHazard.hazard_id))
-        told.update({(kiosk_id, hazard_id): level for kiosk_id, hazard_id, level in session.exec(query).all()})
+        query = (select(KioskNoticeRecord.kiosk_id, AreaNoticeHazard.hazard_id, func.max(AreaNoticeHazard.level))
+                 .join(KioskNoticeRecord, col(KioskNoticeRecord.area_notice_id) == AreaNoticeHazard.area_notice_id)
+                 .where(col(AreaNoticeHazard.hazard_id).in_(ids))
+                 .group_by(KioskNoticeRecord.kiosk_id, AreaNoticeHazard.hazard_id))
+        for kiosk_id, hazard_id, level in session.exec(query).all():
+            told[kiosk_id][hazard_id] = level
     return told
 
 
@@ -103,19 +125,20 @@ def _chunks(ids: list[int]) -> list[list[int]]:
     return [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
-def _send(session: Session, *, kiosk: Kiosk, site: str, steps: list[Escalated], spots: dict[int, _Spot],
-          now: datetime) -> None:
-    highest: dict[int, Escalated] = {}
-    for step in steps:  # a hazard that took several steps in one sweep is one line, at its highest level
-        if step.hazard_id not in highest or step.level > highest[step.hazard_id].level:
-            highest[step.hazard_id] = step
-    hazards = sorted(highest.values(), key=lambda e: (-e.level, e.ref))
+def _send(session: Session, *, kiosks: list[tuple[Kiosk, str]], hazards: list[Escalated],
+          spots: dict[int, _Spot], now: datetime) -> None:
+    """One list of hazards (the most escalated first) recorded once, and a notice to each of its kiosks."""
+    shared = AreaNotice(created_at=now)
+    session.add(shared)
+    session.flush()
+    insert_rows(session.connection(), AreaNoticeHazard.__table__, ("area_notice_id", "hazard_id", "level"),
+                [(shared.id, h.hazard_id, h.level) for h in hazards])
     only = hazards[0] if len(hazards) == 1 else None
-    record = queue_notice(session, kiosk=kiosk, site=site, kind=KIND, key=KIND, now=now,
-                          hazard_id=only.hazard_id if only else None, hazard_ref=only.ref if only else None,
-                          title=_title(hazards), body=_body(hazards, spots))
-    insert_rows(session.connection(), KioskNoticeHazard.__table__, ("notice_id", "kiosk_id", "hazard_id", "level"),
-                [(record.id, kiosk.id, h.hazard_id, h.level) for h in hazards])
+    title, body = _title(hazards), _body(hazards, spots)
+    for kiosk, site in kiosks:
+        queue_notice(session, kiosk=kiosk, site=site, kind=KIND, key=KIND, now=now, area_notice_id=shared.id,
+                     hazard_id=only.hazard_id if only else None, hazard_ref=only.ref if only else None,
+                     title=title, body=body)
 
 
 def _title(hazards: list[Escalated]) -> Localized:

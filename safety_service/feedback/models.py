@@ -19,6 +19,8 @@ class KioskNoticeRecord(SQLModel, table=True):
     hazard_id: int | None = Field(default=None, foreign_key="hazard.id", index=True)
     kind: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime, nullable=False))
+    # An area escalation notice: the hazards it named, shared by the kiosks of the place that got it.
+    area_notice_id: int | None = Field(default=None, foreign_key="area_notice.id", index=True)
 
 
 class StepBreach(SQLModel, table=True):
@@ -35,16 +37,23 @@ class StepBreach(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime, nullable=False))
 
 
-class KioskNoticeHazard(SQLModel, table=True):
-    """A hazard an area notice told a kiosk about, at the escalation level it had reached then."""
+class AreaNotice(SQLModel, table=True):
+    """The hazards one escalation sweep told the kiosks of one place about, recorded once for all of them
+    (each kiosk's ``kiosk_notice`` points here)."""
 
-    __tablename__ = "kiosk_notice_hazard"
-    __table_args__ = (UniqueConstraint("kiosk_id", "hazard_id", "level"),)
+    __tablename__ = "area_notice"
 
     id: int | None = Field(default=None, primary_key=True)
-    notice_id: int = Field(foreign_key="kiosk_notice.id", index=True)
-    kiosk_id: int = Field(foreign_key="kiosk.id")
-    hazard_id: int = Field(foreign_key="hazard.id", index=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class AreaNoticeHazard(SQLModel, table=True):
+    """A hazard an area notice named, at the escalation level it had reached then."""
+
+    __tablename__ = "area_notice_hazard"
+
+    area_notice_id: int = Field(foreign_key="area_notice.id", primary_key=True)
+    hazard_id: int = Field(foreign_key="hazard.id", primary_key=True, index=True)
     level: int
 
 

@@ -72,9 +72,11 @@ def send_notice(session: Session, *, kiosk: Kiosk, site: str, hazard: Hazard | N
 
 
 def queue_notice(session: Session, *, kiosk: Kiosk, site: str, kind: str, key: str, now: datetime,
-                 hazard_id: int | None, hazard_ref: str | None, title: Localized, body: Localized) -> KioskNoticeRecord:
+                 hazard_id: int | None, hazard_ref: str | None, title: Localized, body: Localized,
+                 area_notice_id: int | None = None) -> KioskNoticeRecord:
     """Record a notice of any kind (``key`` is what the record keeps) and put it in the kiosk's outbox."""
-    record = KioskNoticeRecord(kiosk_id=kiosk.id, hazard_id=hazard_id, kind=key, created_at=now)
+    record = KioskNoticeRecord(kiosk_id=kiosk.id, hazard_id=hazard_id, kind=key, created_at=now,
+                               area_notice_id=area_notice_id)
     session.add(record)
     session.flush()
     notice = messages.notice(notice_id=record.id, kind=kind, at=now, hazard_ref=hazard_ref, title=title, body=body)

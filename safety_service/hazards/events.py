@@ -24,6 +24,8 @@ def append_event(session: Session, hazard: Hazard, *, action: str, actor: User |
     return event
 
 
-def append_many(connection: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Many entries in one executemany, each row a tuple in the order of ``columns`` (hazard_id, at, …)."""
-    insert_rows(connection, HazardEvent.__table__, columns, rows)
+def append_many(connection: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                json_text: Sequence[str] = ()) -> None:
+    """Many entries in one executemany, each row a tuple in the order of ``columns`` (hazard_id, at, …);
+    ``json_text`` names columns whose values are JSON text already (``database.insert_rows``)."""
+    insert_rows(connection, HazardEvent.__table__, columns, rows, json_text=json_text)

@@ -6,12 +6,13 @@ A run tells each person about all its steps in one notification (a digest), not 
 each kiosk of an escalated hazard's area about them in one notice (``feedback.area``, a connected reaction).
 """
 
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import func, update
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
@@ -31,6 +32,7 @@ from safety_service.people.models import Role, User
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
+OWNER = Role.owner  # fetched once: looking an enum member up costs a microsecond, 20,000 times a sweep
 EVENT_COLUMNS = ("hazard_id", "at", "action", "data")  # what a step's event row says, in order
 
 
@@ -66,7 +68,8 @@ class _Outbox:
         self.notices: dict[int, list[Notice]] = defaultdict(list)
         self._roles: dict[Role, list[User]] = {}
         self._users: dict[int | None, User | None] = {}
-        self.names: dict[Role, list[str]] = {}
+        self._names_json: dict[int | None, str] = {}
+        self.names_json: dict[Role, str] = {}  # who holds the role, as an event records them
         self.shared: dict[Role, list[Notice]] = defaultdict(list)  # for every active holder of the role
         self.places: dict[int, tuple[str, str | None]] = {}
         self.escalated: list[effects.Escalated] = []  # for the kiosks of each hazard's area
@@ -74,7 +77,7 @@ class _Outbox:
     def role(self, role: Role) -> list[User]:
         if role not in self._roles:
             self._roles[role] = people_service.active_users_with_roles(self.session, roles=[role])
-            self.names[role] = sorted(u.username for u in self._roles[role])
+            self.names_json[role] = json.dumps(sorted(u.username for u in self._roles[role]))
         return self._roles[role]
 
     def add_role(self, role: Role, item: Notice) -> None:
@@ -86,6 +89,12 @@ class _Outbox:
             self._users[user_id] = self.session.get(User, user_id) if user_id is not None else None
         user = self._users[user_id]
         return [user] if user is not None and user.is_active else []
+
+    def user_json(self, user_id: int | None) -> str:
+        """The user's name as the list of people an event records (none: inactive or unknown), as JSON."""
+        if user_id not in self._names_json:
+            self._names_json[user_id] = json.dumps([u.username for u in self.user(user_id)])
+        return self._names_json[user_id]
 
     def add(self, users: list[User], item: Notice) -> None:
         for user in users:
@@ -136,13 +145,14 @@ def escalate_overdue(session: Session, *, now: datetime, settings: Settings) -> 
     ladders = {grade: ladder(settings, grade) for grade in (None, *Grade)}  # not rebuilt per hazard
     while rows := session.execute(_overdue_batch(last, now)).all():
         last = rows[-1].id
-        events, levels = [], []
+        events: list[tuple] = []
+        levels: dict[tuple[int, int], list[int]] = defaultdict(list)  # hazard ids per (level read, level reached)
         for row in rows:
-            steps = [s for s in ladders[row.grade][row.escalation_level:] if now >= as_utc(row.deadline) + s.after]
-            for step in steps:
-                events.append(_take(out, row, step, now=now))
+            late = now - row.deadline  # aware UTC, as the column type reads it
+            steps = [s for s in ladders[row.grade][row.escalation_level:] if late >= s.after]
             if steps:
-                levels.append({"b_id": row.id, "b_old": row.escalation_level, "b_new": steps[-1].level})
+                events += _take(out, row, steps, now=now)
+                levels[row.escalation_level, steps[-1].level].append(row.id)
         _apply(session, events, levels)
         taken += len(events)
     out.send()
@@ -153,46 +163,57 @@ def escalate_overdue(session: Session, *, now: datetime, settings: Settings) -> 
 
 
 def _overdue_batch(after_id: int, now: datetime):
+    # ``_take`` unpacks the rows in this order.
     columns = (Hazard.id, Hazard.ref, Hazard.deadline, Hazard.grade, Hazard.escalation_level, Hazard.owner_id,
                Hazard.location_id, Hazard.description)
     return (select(*columns).where(overdue_rule.condition(now), col(Hazard.escalation_level) < 3,
                                    col(Hazard.id) > after_id).order_by(col(Hazard.id)).limit(BATCH))
 
 
-def _apply(session: Session, events: list[tuple], levels: list[dict]) -> None:
+def _apply(session: Session, events: list[tuple], levels: dict[tuple[int, int], list[int]]) -> None:
+    """The new levels, one statement per (level read, level reached), then the steps' events."""
     if not levels:
         return
-    table = Hazard.__table__
-    statement = (update(table).where(table.c.id == bindparam("b_id"), table.c.escalation_level == bindparam("b_old"))
-                 .values(escalation_level=bindparam("b_new"), version=table.c.version + 1,
-                         overdue_since=func.coalesce(table.c.overdue_since, table.c.deadline)))
-    changed = session.execute(statement, levels).rowcount
-    if changed != len(levels):
-        raise StaleDataError(f"{len(levels) - changed} hazards were escalated by another run meanwhile")
-    hazard_events.append_many(session.connection(), EVENT_COLUMNS, events)
-    for level in levels:  # hazards the session holds reload what the statement changed (version included)
-        loaded = session.identity_map.get(identity_key(Hazard, level["b_id"]))
-        if loaded is not None:
-            session.expire(loaded)
+    table, changed, expected = Hazard.__table__, 0, 0
+    for (old, new), ids in levels.items():
+        statement = (update(table).where(table.c.id.in_(ids), table.c.escalation_level == old)
+                     .values(escalation_level=new, version=table.c.version + 1,
+                             overdue_since=func.coalesce(table.c.overdue_since, table.c.deadline)))
+        changed += session.execute(statement).rowcount
+        expected += len(ids)
+    if changed != expected:
+        raise StaleDataError(f"{expected - changed} hazards were escalated by another run meanwhile")
+    hazard_events.append_many(session.connection(), EVENT_COLUMNS, events, json_text=("data",))
+    for ids in levels.values():  # hazards the session holds reload what the statement changed (version included)
+        for hazard_id in ids:
+            loaded = session.identity_map.get(identity_key(Hazard, hazard_id))
+            if loaded is not None:
+                session.expire(loaded)
 
 
-def _take(out: _Outbox, row, step: Step, *, now: datetime) -> tuple:
-    item = notice_of(out.session, kind="overdue", hazard_id=row.id, ref=row.ref, location_id=row.location_id,
-                     grade=row.grade, description=row.description, places=out.places)
-    item.data["level"] = step.level
-    out.escalated.append(effects.Escalated(hazard_id=row.id, ref=row.ref, location_id=row.location_id,
-                                          level=step.level, description=row.description))
-    if step.role == Role.owner:
-        owner = out.user(row.owner_id)
-        out.add(owner, item)
-        notified = [u.username for u in owner]
-    else:
-        out.add_role(step.role, item)
-        notified = out.names[step.role]
-    return _event_row(hazard_id=row.id, at=now, action="escalated", data={
-        "level": step.level, "to": str(step.role), "deadline": as_utc(row.deadline).isoformat(), "notified": notified})
+def _take(out: _Outbox, row, steps: list[Step], *, now: datetime) -> list[tuple]:
+    """The notices and event rows of one hazard's steps; the kiosks of its area hear of the highest."""
+    hazard_id, ref, deadline, grade, _, owner_id, location_id, description = row
+    at = deadline.isoformat()
+    events = []
+    for step in steps:
+        item = notice_of(out.session, kind="overdue", hazard_id=hazard_id, ref=ref, location_id=location_id,
+                         grade=grade, description=description, places=out.places)
+        item.data["level"] = step.level
+        if step.role is OWNER:
+            owner = out.user(owner_id)
+            out.add(owner, item)
+            notified = out.user_json(owner_id)
+        else:
+            out.add_role(step.role, item)
+            notified = out.names_json[step.role]
+        events.append((hazard_id, now, "escalated", _event_data(step, deadline=at, notified=notified)))
+    out.escalated.append(effects.Escalated(hazard_id=hazard_id, ref=ref, location_id=location_id,
+                                          level=steps[-1].level, description=description))
+    return events
 
 
-def _event_row(*, hazard_id: int, at: datetime, action: str, data: dict) -> tuple:
-    """A step's event as the plain row ``insert_rows`` takes (the order of EVENT_COLUMNS)."""
-    return hazard_id, at, action, data
+def _event_data(step: Step, *, deadline: str, notified: str) -> str:
+    """A step's event data as JSON text: its level, the role it went to, the deadline (ISO text needs no
+    escaping) and who was notified (a list encoded once per run, not once per hazard)."""
+    return f'{{"level": {step.level}, "to": "{step.role!s}", "deadline": "{deadline}", "notified": {notified}}}'

@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
 from safety_service.feedback.area import LINES
+from safety_service.feedback.models import AreaNoticeHazard, KioskNoticeRecord
 from safety_service.hazards.scheduled import escalate_overdue
 from safety_service.hazards.states import HazardState
 from safety_service.kiosks.models import Kiosk
@@ -66,6 +67,11 @@ def test_many_hazards_in_one_sweep_are_one_notice_per_kiosk(session: Session) ->
         assert notice.body.zh.count("已报安全副矿长督办") == LINES and "另有 2 条" in notice.body.zh
         assert sum(h.ref in notice.body.zh for h in hazards) == LINES
     assert len(session.exec(select(OutboxMessage.id)).all()) - before == len(kiosks)
+    records = session.exec(select(KioskNoticeRecord).where(col(KioskNoticeRecord.kiosk_id).in_([k.id for k in kiosks]))).all()
+    [shared] = {r.area_notice_id for r in records}  # the kiosks' hazards are recorded once, for all three
+    named = session.exec(select(AreaNoticeHazard.hazard_id, AreaNoticeHazard.level)
+                         .where(AreaNoticeHazard.area_notice_id == shared)).all()
+    assert sorted(named) == sorted((h.id, 3) for h in hazards)
 
 
 def test_disabled_and_removed_kiosks_hear_nothing_and_an_arealess_place_tells_its_own_kiosks(session: Session) -> None:
@@ -95,3 +101,23 @@ def test_a_level_reached_again_after_a_new_deadline_is_not_told_twice(session: S
     session.flush()
     escalate_overdue(session, now=now + timedelta(hours=3), settings=SETTINGS)
     assert len(_notices(session, kiosk)) == 1
+
+
+def test_a_kiosk_added_since_hears_of_a_level_its_neighbour_was_already_told_of(session: Session) -> None:
+    area = make_area(session)
+    place, where = make_location(session, area=area), make_location(session, area=area)
+    first = make_kiosk(session, location=place)[0]
+    now = utc_now()
+    [again, stays] = _overdue(session, where, count=2, now=now)
+    [fresh] = _overdue(session, where, now=now + timedelta(hours=2))  # overdue only at the second sweep
+    escalate_overdue(session, now=now + timedelta(hours=2), settings=SETTINGS)
+    later = make_kiosk(session, location=place)[0]
+    again.escalation_level = 0  # an approved extension; the other one stays at level 1
+    session.add(again)
+    session.flush()
+    escalate_overdue(session, now=now + timedelta(hours=4), settings=SETTINGS)
+    told_first, told_later = _notices(session, first)[-1], _notices(session, later)
+    assert told_first.hazard_ref == fresh.ref  # it knew of the hazard that went overdue again
+    [notice] = told_later
+    assert fresh.ref in notice.title.zh or fresh.ref in notice.body.zh
+    assert again.ref in notice.body.zh and stays.ref not in notice.body.zh

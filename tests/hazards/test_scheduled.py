@@ -1,5 +1,6 @@
 """Overdue hazards climb the escalation ladder owner -> officer -> chief, each step once."""
 
+import uuid
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
@@ -37,7 +38,7 @@ def _steps(session: Session, hazard_id: int, now: datetime) -> int:
 
 def test_the_ladder_climbs_at_the_set_intervals_and_each_step_once(session: Session) -> None:
     start = utc_now()
-    owner = make_user(session, role=Role.owner)
+    owner = make_user(session, role=Role.owner, username=f'杨"军\\{uuid.uuid4().hex[:8]}')  # JSON must escape these
     chief = make_user(session, role=Role.chief)
     hazard = make_hazard(session, state=HazardState.rectifying, owner=owner, now=start,
                          deadline=start + timedelta(days=1))
@@ -58,6 +59,8 @@ def test_the_ladder_climbs_at_the_set_intervals_and_each_step_once(session: Sess
 
     steps = _escalations(session, hazard.id)
     assert [(e.data["level"], e.data["to"]) for e in steps] == [(1, "owner"), (2, "officer"), (3, "chief")]
+    assert steps[0].data == {"level": 1, "to": "owner", "deadline": deadline.isoformat(), "notified": [owner.username]}
+    assert chief.username in steps[2].data["notified"] and owner.username not in steps[2].data["notified"]
     assert hazard.state == HazardState.rectifying  # escalation never moves the state
 
 

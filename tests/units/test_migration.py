@@ -9,20 +9,14 @@ from sqlalchemy.engine import Engine
 
 from safety_service import migrate
 from safety_service.config import Settings
-from safety_service.database import make_engine
-from tests.conftest import create_pg_database, drop_pg_database, make_settings
+from tests.conftest import database_at
 
 
 @pytest.fixture
 def before_units(settings: Settings, tmp_path) -> Iterator[Engine]:
     """A fresh database of the current backend at the revision before the units."""
-    url = f"sqlite:///{tmp_path / 'before.db'}" if settings.is_sqlite else create_pg_database()
-    engine = make_engine(make_settings(url))
-    migrate.upgrade(engine, "0010")
-    yield engine
-    engine.dispose()
-    if not settings.is_sqlite:
-        drop_pg_database(url)
+    with database_at(settings, tmp_path, "0010") as engine:
+        yield engine
 
 
 def _insert(connection, sql: str, **values) -> None:
