@@ -56,11 +56,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else as_utc(value)
 
 
-# Connections beyond SAFETY_DB_POOL_SIZE for the work outside requests (the intake's writer,
-# the outbox relay, the scheduler), so requests (at most the pool size at once) never starve it.
-BACKGROUND_CONNECTIONS = 10
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not pysqlite, begin transactions, so SAVEPOINT and BEGIN IMMEDIATE work.
     dbapi_connection.isolation_level = None
@@ -89,8 +84,8 @@ def make_engine(settings: Settings) -> Engine:
             engine = create_engine(
                 url,
                 connect_args={"check_same_thread": False, "timeout": 15},
-                pool_size=settings.db_pool_size,
-                max_overflow=BACKGROUND_CONNECTIONS,
+                pool_size=settings.concurrency.pool_size,
+                max_overflow=settings.concurrency.background_connections,
             )
         else:
             engine = create_engine(
@@ -104,7 +99,8 @@ def make_engine(settings: Settings) -> Engine:
     # Pinged at every checkout, so a restarted server costs no request (the hazard list, which would
     # pay the round trip most often, reads through AsyncReads on PostgreSQL).
     engine = create_engine(
-        url, pool_size=settings.db_pool_size, max_overflow=BACKGROUND_CONNECTIONS, pool_pre_ping=True
+        url, pool_size=settings.concurrency.pool_size, max_overflow=settings.concurrency.background_connections,
+        pool_pre_ping=True,
     )
     event.listen(engine, "connect", _postgresql_text)
     return engine
@@ -237,7 +233,7 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
             f"VALUES ({', '.join([marker] * len(columns))})")
     processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
     if any(processors):
-        rows = [tuple(value if process is None else process(value) for process, value in zip(processors, row))
+        rows = [tuple(value if process is None else process(value) for process, value in zip(processors, row, strict=True))
                 for row in rows]
     else:
         rows = [tuple(row) for row in rows]
@@ -249,8 +245,8 @@ class AsyncReads:
     """PostgreSQL connections that serve the hottest read (the hazard list) on the event loop.
 
     A read on a worker thread waits out each round trip to PostgreSQL, then queues for the GIL
-    with the event loop and the other threads: at 64 connections the list served 899 req/s on
-    eight threads and 1,125 to 1,182 on the event loop, with the same statements. The connections are
+    with the event loop and the other threads; on the loop the same statements serve more (the
+    figures are in docs/performance.md). The connections are
     psycopg's own (``psycopg_pool``) in autocommit; statements are compiled by SQLAlchemy
     (``DriverStatement``) for ``dialect``, the engine's. A connection PostgreSQL closed fails its
     read (the caller then reads through the engine) and the pool replaces it.
