@@ -70,7 +70,8 @@ def figures(session: Session, *, period: Period) -> dict[int, UnitFigures]:
     parents = {unit_id: parent_id for unit_id, parent_id in units}
     found: dict[int, UnitFigures] = {unit_id: UnitFigures() for unit_id in parents}
     for key, rows in _base_counts(session, period):
-        for unit_id, count in rows:
+        for row_unit_id, count in rows:
+            unit_id = row_unit_id
             while unit_id is not None and unit_id in found:
                 found[unit_id].counts[key] += count
                 unit_id = parents.get(unit_id)
