@@ -7,13 +7,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import psycopg
 from psycopg.abc import Buffer
 from psycopg.types.string import StrDumperUnknown
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import DateTime, MetaData, Table, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
@@ -287,6 +288,37 @@ def utc_value(value: datetime | str | None) -> datetime | None:
         # parsing and then replace(tzinfo=...) (100 times a page of the list).
         return datetime.fromisoformat(value + "+00:00")
     return as_utc(value)
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: _Row) -> int:
+    """The id of a row the database gave one (a table declares ``id: int | None`` for rows not yet flushed)."""
+    if row.id is None:
+        raise ValueError(f"this {type(row).__name__} has no id yet: add and flush it first")
+    return row.id
+
+
+T = TypeVar("T")
+
+
+def known(value: T | None) -> T:
+    """A value that cannot be None here (a primary key from a query, a column it filtered on IS NOT NULL, a
+    row the caller made), typed so; ValueError if it is."""
+    if value is None:
+        raise ValueError("a value the query never gives as NULL was NULL")
+    return value
+
+
+def table_of(model: type[Any]) -> Table:
+    """A table model's Core table (SQLModel sets ``__table__``, which its type does not show)."""
+    table = sa_inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
 
 
 @lru_cache

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from safety_service.database import insert_rows
+from safety_service.database import insert_rows, known, saved_id, table_of
 from safety_service.feedback.models import KioskNoticeHazard
 from safety_service.feedback.service import queue_notice
 from safety_service.hazards.effects import Escalated
@@ -56,7 +56,7 @@ def tell_area_kiosks(session: Session, *, escalated: list[Escalated], now: datet
         by_place[spots[step.location_id].place].append(step)
     sent = 0
     for kiosk, site, place in kiosks:
-        new = [e for e in by_place[place] if e.level > told.get((kiosk.id, e.hazard_id), 0)]
+        new = [e for e in by_place[place] if e.level > told.get((saved_id(kiosk), e.hazard_id), 0)]
         if new:
             _send(session, kiosk=kiosk, site=site, steps=new, spots=spots, now=now)
             sent += 1
@@ -66,10 +66,11 @@ def tell_area_kiosks(session: Session, *, escalated: list[Escalated], now: datet
 
 
 def _spots(session: Session, location_ids: set[int]) -> dict[int, _Spot]:
-    spots = {}
+    spots: dict[int, _Spot] = {}
     for ids in _chunks(sorted(location_ids)):
         query = select(Location.id, Location.area_id, Location.name_zh, Location.name_en).where(col(Location.id).in_(ids))
-        for location_id, area_id, name_zh, name_en in session.exec(query).all():
+        for row_id, area_id, name_zh, name_en in session.exec(query).all():
+            location_id = known(row_id)
             place = ("area", area_id) if area_id is not None else ("location", location_id)
             spots[location_id] = _Spot(place, name_zh, name_en or name_zh)
     return spots
@@ -94,7 +95,7 @@ def _told(session: Session, hazard_ids: list[int]) -> dict[tuple[int, int], int]
     for ids in _chunks(hazard_ids):
         query = (select(KioskNoticeHazard.kiosk_id, KioskNoticeHazard.hazard_id, func.max(KioskNoticeHazard.level))
                  .where(col(KioskNoticeHazard.hazard_id).in_(ids))
-                 .group_by(KioskNoticeHazard.kiosk_id, KioskNoticeHazard.hazard_id))
+                 .group_by(col(KioskNoticeHazard.kiosk_id), col(KioskNoticeHazard.hazard_id)))
         told.update({(kiosk_id, hazard_id): level for kiosk_id, hazard_id, level in session.exec(query).all()})
     return told
 
@@ -114,7 +115,7 @@ def _send(session: Session, *, kiosk: Kiosk, site: str, steps: list[Escalated], 
     record = queue_notice(session, kiosk=kiosk, site=site, kind=KIND, key=KIND, now=now,
                           hazard_id=only.hazard_id if only else None, hazard_ref=only.ref if only else None,
                           title=_title(hazards), body=_body(hazards, spots))
-    insert_rows(session.connection(), KioskNoticeHazard.__table__, ("notice_id", "kiosk_id", "hazard_id", "level"),
+    insert_rows(session.connection(), table_of(KioskNoticeHazard), ("notice_id", "kiosk_id", "hazard_id", "level"),
                 [(record.id, kiosk.id, h.hazard_id, h.level) for h in hazards])
 
 

@@ -179,8 +179,8 @@ def process_photo(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int
     image = _open(data, max_pixels=max_pixels, max_side=max_side)
     source = {"format": image.format, "decoded_width": image.width, "decoded_height": image.height}
     upright = _decode(image, max_side=max_side)
-    upright.thumbnail((max_side, max_side), Image.LANCZOS)
+    upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     small = upright.copy()
-    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.LANCZOS)
+    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
     logger.info("photo processed", extra={**source, "width": upright.width, "height": upright.height})
     return ProcessedPhoto(_jpeg(upright), _jpeg(small), upright.width, upright.height)
