@@ -123,7 +123,7 @@ def run_phase(port: int, topic: str, kiosks: list[str], per_kiosk: int, publishe
     published: dict[str, float] = {}
     for _ in procs:
         published.update(sent.get(timeout=TIME_LIMIT))
-    for proc in procs + [counter]:
+    for proc in [*procs, counter]:
         proc.join(timeout=60)
     seconds = max(max(arrived.values(), default=began) - began, 1e-9)
     latencies = sorted(arrived[k] - published[k] for k in arrived if k in published)

@@ -2,7 +2,9 @@
 
 import contextlib
 import ipaddress
+import os
 import socket
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +24,60 @@ MIN_METRICS_TOKEN = 16
 SERVICE_CLIENT_ID_PREFIX = "safety-"
 # The QR codes' base URL outside `serve` when SAFETY_PUBLIC_URL is not set (serve's default address).
 DEFAULT_PUBLIC_URL = "http://localhost:8000"
+
+
+# Who runs where: the numbers of docs/concurrency.md that are not settings (the reasons and the
+# measurements behind them are there). Read them through ``Settings.concurrency``.
+# SQLite's reads are CPU work under the GIL, so a few threads serve more than many.
+SQLITE_WORKER_THREADS = 4
+# The hazard list's threads on PostgreSQL wait on round trips: enough to keep several queries at the server.
+POSTGRESQL_READ_THREADS = 8
+# The hazard list's own connections on the event loop (AsyncReads, PostgreSQL only).
+POSTGRESQL_READ_CONNECTIONS = 8
+# How long the list waits for one of those connections before the read threads answer instead.
+ASYNC_CONNECTION_WAIT_SECONDS = 1.0
+# QR report submissions at work at once (each may hold a photo of up to SAFETY_PHOTO_MAX_BYTES).
+REPORT_SUBMISSIONS_AT_ONCE = 64
+# Connections beyond SAFETY_DB_POOL_SIZE for the work outside requests (the intake's writer,
+# the outbox relay, the scheduler), so requests (at most the pool size at once) never starve it.
+BACKGROUND_CONNECTIONS = 10
+# The most QR reports one commit of their group-commit writer takes.
+REPORT_BATCH_SIZE = 500
+# Password hashes (argon2) at once: half the cores, so the other half stays free for reports and pages.
+PASSWORD_HASHES_AT_ONCE = max(1, (os.cpu_count() or 2) // 2)
+
+
+@dataclass(frozen=True)
+class Concurrency:
+    """How many of each kind of work a process runs at once, and on what (docs/concurrency.md)."""
+
+    requests_at_once: int  # HTTP requests at work (ConcurrencyLimit): one pooled connection each
+    report_submissions_at_once: int  # QR report submissions at work, in their own lane of the same limit
+    worker_threads: int  # anyio's threads for sync routes: never more than pooled connections
+    read_threads: int  # the hazard list's threads (ReadThreads)
+    async_read_connections: int  # the hazard list's connections on the event loop (AsyncReads, PostgreSQL)
+    async_connection_wait_seconds: float  # the list's wait for one of them before the threads answer
+    pool_size: int  # the engine's pooled connections for requests
+    background_connections: int  # the engine's connections beyond the pool, for the writers, relay and jobs
+    report_batch_size: int  # QR reports per commit of their group-commit writer
+    mqtt_batch_size: int  # kiosk messages per commit of the intake's group-commit writer
+    photo_decodes: int  # photos decoded at once
+    password_hashes_at_once: int  # argon2 hashes at once (sign-in, password changes)
+
+    @classmethod
+    def of(cls, settings: "Settings") -> "Concurrency":
+        """The numbers for these settings: few threads on SQLite, threads bounded by connections."""
+        pool, sqlite = settings.db_pool_size, settings.is_sqlite
+        return cls(
+            requests_at_once=pool, report_submissions_at_once=REPORT_SUBMISSIONS_AT_ONCE,
+            worker_threads=min(pool, SQLITE_WORKER_THREADS) if sqlite else pool,
+            read_threads=1 if sqlite else min(pool, POSTGRESQL_READ_THREADS),
+            async_read_connections=min(pool, POSTGRESQL_READ_CONNECTIONS),
+            async_connection_wait_seconds=ASYNC_CONNECTION_WAIT_SECONDS,
+            pool_size=pool, background_connections=BACKGROUND_CONNECTIONS,
+            report_batch_size=REPORT_BATCH_SIZE, mqtt_batch_size=settings.mqtt_batch_size,
+            photo_decodes=settings.photo_max_decodes, password_hashes_at_once=PASSWORD_HASHES_AT_ONCE,
+        )
 
 
 class InsecureSettings(RuntimeError):
@@ -179,6 +235,11 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         """The base URL printed into QR codes: SAFETY_PUBLIC_URL, or what `serve` took from its address."""
         return self.public_url or DEFAULT_PUBLIC_URL
+
+    @property
+    def concurrency(self) -> Concurrency:
+        """The concurrency settings as one group (docs/concurrency.md)."""
+        return Concurrency.of(self)
 
     @property
     def is_sqlite(self) -> bool:

@@ -7,13 +7,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import psycopg
 from psycopg.abc import Buffer
 from psycopg.types.string import StrDumperUnknown
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import DateTime, MetaData, Table, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
@@ -56,11 +57,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else as_utc(value)
 
 
-# Connections beyond SAFETY_DB_POOL_SIZE for the work outside requests (the intake's writer,
-# the outbox relay, the scheduler), so requests (at most the pool size at once) never starve it.
-BACKGROUND_CONNECTIONS = 10
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not pysqlite, begin transactions, so SAVEPOINT and BEGIN IMMEDIATE work.
     dbapi_connection.isolation_level = None
@@ -89,8 +85,8 @@ def make_engine(settings: Settings) -> Engine:
             engine = create_engine(
                 url,
                 connect_args={"check_same_thread": False, "timeout": 15},
-                pool_size=settings.db_pool_size,
-                max_overflow=BACKGROUND_CONNECTIONS,
+                pool_size=settings.concurrency.pool_size,
+                max_overflow=settings.concurrency.background_connections,
             )
         else:
             engine = create_engine(
@@ -104,7 +100,8 @@ def make_engine(settings: Settings) -> Engine:
     # Pinged at every checkout, so a restarted server costs no request (the hazard list, which would
     # pay the round trip most often, reads through AsyncReads on PostgreSQL).
     engine = create_engine(
-        url, pool_size=settings.db_pool_size, max_overflow=BACKGROUND_CONNECTIONS, pool_pre_ping=True
+        url, pool_size=settings.concurrency.pool_size, max_overflow=settings.concurrency.background_connections,
+        pool_pre_ping=True,
     )
     event.listen(engine, "connect", _postgresql_text)
     return engine
@@ -240,8 +237,8 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
     processors = [None if name in json_text else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
                   for name in columns]
     if any(processors):
-        values = [_processed(process, column) for process, column in zip(processors, zip(*rows))]
-        rows = list(zip(*values))
+        values = [_processed(process, column) for process, column in zip(processors, zip(*rows, strict=True), strict=True)]
+        rows = list(zip(*values, strict=True))
     else:
         rows = [tuple(row) for row in rows]
     connection.exec_driver_sql(text, rows)
@@ -266,8 +263,8 @@ class AsyncReads:
     """PostgreSQL connections that serve the hottest read (the hazard list) on the event loop.
 
     A read on a worker thread waits out each round trip to PostgreSQL, then queues for the GIL
-    with the event loop and the other threads: at 64 connections the list served 899 req/s on
-    eight threads and 1,125 to 1,182 on the event loop, with the same statements. The connections are
+    with the event loop and the other threads; on the loop the same statements serve more (the
+    figures are in docs/performance.md). The connections are
     psycopg's own (``psycopg_pool``) in autocommit; statements are compiled by SQLAlchemy
     (``DriverStatement``) for ``dialect``, the engine's. A connection PostgreSQL closed fails its
     read (the caller then reads through the engine) and the pool replaces it.
@@ -308,6 +305,37 @@ def utc_value(value: datetime | str | None) -> datetime | None:
         # parsing and then replace(tzinfo=...) (100 times a page of the list).
         return datetime.fromisoformat(value + "+00:00")
     return as_utc(value)
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: _Row) -> int:
+    """The id of a row the database gave one (a table declares ``id: int | None`` for rows not yet flushed)."""
+    if row.id is None:
+        raise ValueError(f"this {type(row).__name__} has no id yet: add and flush it first")
+    return row.id
+
+
+T = TypeVar("T")
+
+
+def known(value: T | None) -> T:
+    """A value that cannot be None here (a primary key from a query, a column it filtered on IS NOT NULL, a
+    row the caller made), typed so; ValueError if it is."""
+    if value is None:
+        raise ValueError("a value the query never gives as NULL was NULL")
+    return value
+
+
+def table_of(model: type[Any]) -> Table:
+    """A table model's Core table (SQLModel sets ``__table__``, which its type does not show)."""
+    table = sa_inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
 
 
 @lru_cache

@@ -115,31 +115,11 @@ def api_router() -> APIRouter:
     return router
 
 
-# SQLite answers a read in a fraction of a millisecond, so its worker threads mostly contend for
-# the GIL: measured on the hazard list, 20 threads served 35% fewer requests than 2 to 4.
-SQLITE_WORKER_THREADS = 4
-# The hazard list's threads on PostgreSQL, for what its event-loop path hands over (a text search,
-# an empty page): each waits on round trips most of its time (at 64 connections, 4 threads served
-# 734 req/s, 8 858, 16 821).
-POSTGRESQL_READ_THREADS = 8
-# The hazard list's connections on the event loop (AsyncReads).
-POSTGRESQL_READ_CONNECTIONS = 8
-# QR report submissions at work at once (each may hold a photo of up to SAFETY_PHOTO_MAX_BYTES).
-REPORT_SUBMISSIONS_AT_ONCE = 64
-
-
-def read_threads(settings: Settings) -> int:
-    """Threads for the hazard list: one on SQLite (its reads are CPU work under the GIL); on
-    PostgreSQL enough to keep several queries at the server at once."""
-    return 1 if settings.is_sqlite else min(settings.db_pool_size, POSTGRESQL_READ_THREADS)
-
-
-def worker_threads(settings: Settings) -> int:
-    """Threads for sync routes: never more than pooled connections (a sync route never waits on the
-    pool while the thread that would give a connection back waits for a thread), and few on SQLite."""
-    if settings.is_sqlite:
-        return min(settings.db_pool_size, SQLITE_WORKER_THREADS)
-    return settings.db_pool_size
+def _include_routers(app: FastAPI) -> None:
+    """The JSON API, the miners' pages and the officers' console."""
+    for router in (api_router(), pages_views.router, pages_points.router, pages_awards.router, pages_family.router,
+                   console_views.router):
+        app.include_router(router)
 
 
 def settle_heap() -> None:
@@ -147,8 +127,8 @@ def settle_heap() -> None:
     by its entry point: `serve`, `intake`, the benchmarks' servers).
 
     Modules, models and compiled statements live as long as the process; left in the collector's
-    oldest generation, each full collection scanned them all and stalled the process ~100 ms about
-    once a second under load (the QR report's p99 went from 140 to 76 ms without it).
+    oldest generation, each full collection scanned them all and stalled the process under load
+    (docs/performance.md has the figures).
     """
     gc.collect()
     gc.freeze()
@@ -166,17 +146,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     settings = (settings or get_settings()).with_keys()
     settings.check_production()
     engine = engine or get_engine()
+    concurrency = settings.concurrency
     reactions.wire(settings)
     metrics = Metrics()
     scheduler = Scheduler(engine, settings, metrics=metrics)
-    photos_processing.limit_decodes(settings.photo_max_decodes)
+    photos_processing.limit_decodes(concurrency.photo_decodes)
     report_writer = pages_intake.make_writer(engine, settings, metrics)
     start_scheduler = settings.scheduler_enabled if run_scheduler is None else run_scheduler
     start_mqtt = settings.mqtt_enabled if run_mqtt is None else run_mqtt
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        anyio.to_thread.current_default_thread_limiter().total_tokens = worker_threads(settings)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = concurrency.worker_threads
         if app.state.async_reads is not None:
             await app.state.async_reads.open()
         report_writer.start()
@@ -201,18 +182,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.sign_in = SignIn(settings)
     app.state.web = WebLayer.build(settings)
     app.state.readiness, app.state.mqtt = Readiness(engine), None
-    app.state.reads = ReadThreads(read_threads(settings))
-    app.state.async_reads = AsyncReads.for_engine(engine, min(settings.db_pool_size, POSTGRESQL_READ_CONNECTIONS))
+    app.state.concurrency = concurrency
+    app.state.reads = ReadThreads(concurrency.read_threads)
+    app.state.async_reads = AsyncReads.for_engine(engine, concurrency.async_read_connections)
     errors.install(app)
-    app.include_router(api_router())
-    app.include_router(pages_views.router)
-    app.include_router(pages_points.router)
-    app.include_router(pages_awards.router)
-    app.include_router(pages_family.router)
-    app.include_router(console_views.router)
+    _include_routers(app)
     app.add_middleware(PublicLimits, settings=settings)
-    app.add_middleware(ConcurrencyLimit, limit=settings.db_pool_size, separate=pages_views.is_report_submission,
-                       separate_limit=REPORT_SUBMISSIONS_AT_ONCE)
+    app.add_middleware(ConcurrencyLimit, limit=concurrency.requests_at_once, separate=pages_views.is_report_submission,
+                       separate_limit=concurrency.report_submissions_at_once)
     # outermost, so the limits' own answers (429, 413, 503) carry the headers too
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestIds)  # outside the limits: a request refused by one has its id too

@@ -5,8 +5,13 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
+from sqlmodel._compat import SQLModelConfig
 
 from safety_service.errors import DomainError
+
+# A model's ``model_config``: SQLModel's ConfigDict (with its ``table`` and ``registry`` keys), which is what
+# a SQLModel class declares (pydantic's own type does not fit it) and which the package does not export.
+ModelConfig = SQLModelConfig
 
 
 def strip_blank(value: str) -> str:

@@ -50,8 +50,7 @@ class ReadThreads:
 
     A thread busy with queued reads takes the next without sleeping and without handing the GIL to
     a peer, where the sync routes' pool (anyio) wakes a thread per request and lets its threads
-    take turns at the GIL. Measured on the hazard list over SQLite at 64 connections: 1,200 req/s
-    on one such thread, 898 on two, 800 on anyio's four.
+    take turns at the GIL (docs/performance.md has the hazard list's figures on one, two and four).
     """
 
     def __init__(self, threads: int) -> None:

@@ -1,11 +1,10 @@
 """Checking a password for the API and the console: throttled, and never inside a transaction.
 
 The account is read on a connection that takes no write lock; argon2 runs on a worker thread,
-at most ``ARGON2_AT_ONCE`` at a time (each takes ~50 ms of a core and 64 MiB), so a flood of
-wrong passwords can neither hold the database nor the event loop up.
+at most ``Concurrency.password_hashes_at_once`` at a time (each takes a core for a while and 64 MiB),
+so a flood of wrong passwords can neither hold the database nor the event loop up.
 """
 
-import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Annotated
@@ -21,9 +20,6 @@ from safety_service.people.models import User
 from safety_service.people.throttle import SignInThrottle
 from safety_service.security import hash_password
 
-# Half the cores (at least one): the other half stays free for reports and pages under a flood.
-ARGON2_AT_ONCE = max(1, (os.cpu_count() or 2) // 2)
-
 
 class SignIn:
     """The app's sign-in checker: one throttle and one bound on argon2 work per process."""
@@ -32,12 +28,13 @@ class SignIn:
         self.throttle = SignInThrottle(per_account=settings.login_max_failures,
                                        per_address=settings.login_max_failures_per_address,
                                        lockout_seconds=settings.login_lockout_seconds)
+        self._at_once = settings.concurrency.password_hashes_at_once
         self._limiter: anyio.CapacityLimiter | None = None
 
     @property
     def limiter(self) -> anyio.CapacityLimiter:
         if self._limiter is None:  # made inside the running loop
-            self._limiter = anyio.CapacityLimiter(ARGON2_AT_ONCE)
+            self._limiter = anyio.CapacityLimiter(self._at_once)
         return self._limiter
 
     async def check(self, sessions: Callable[[], AbstractContextManager[Session]], *, username: str,

@@ -25,14 +25,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import IO, Literal
+from typing import IO, Final, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
 from safety_service.backup.errors import BackupFailed, BackupIncompatible, BackupUnreadable
 
 MANIFEST_NAME = "mine-safety-backup.json"
-FORMAT = "mine-safety-backup"
+FORMAT: Final = "mine-safety-backup"
 FORMAT_VERSION = 1
 MAX_MANIFEST_BYTES = 1 << 20
 CHUNK = 1 << 20

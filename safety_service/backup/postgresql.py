@@ -5,6 +5,7 @@ than the server or the dump, is named in the error. The password travels in ``PG
 a command line other users can read.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -133,10 +134,8 @@ def _pipe(reader: subprocess.Popen[bytes], writer: subprocess.Popen[bytes]) -> b
     finally:
         reader.stdout.close()
         reader.wait()
-        try:
+        with contextlib.suppress(BrokenPipeError):
             writer.stdin.close()
-        except BrokenPipeError:
-            pass
         writer.wait()
     return finished
 

@@ -4,6 +4,7 @@ risk points a kiosk report may name (双重预防, 安委办〔2016〕11号)."""
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from safety_service.database import saved_id
 from safety_service.locations.models import Area, Location
 from safety_service.protocol import payloads
 from safety_service.risks import riskmap
@@ -18,13 +19,14 @@ def of_area(session: Session, *, area: Area) -> list[payloads.BoardRiskPoint]:
     in_area = select(RiskPointLocation.risk_point_id).join(Location, col(Location.id) == RiskPointLocation.location_id
                                                            ).where(Location.area_id == area.id)
     points = session.exec(select(RiskPoint).where(col(RiskPoint.active), or_(
-        RiskPoint.area_id == area.id, col(RiskPoint.id).in_(in_area)))).all()
+        col(RiskPoint.area_id) == area.id, col(RiskPoint.id).in_(in_area)))).all()
     points = sorted(points, key=lambda p: (ORDER.index(p.level), p.code))[:MAX_POINTS]
-    places = _places(session, [p.id for p in points])
-    counts = riskmap.open_hazards(session, point_ids=[p.id for p in points])
-    return [payloads.BoardRiskPoint(code=p.code, name=p.name, level=str(p.level), locations=places.get(p.id, [])[:100],
-                                    open_hazards=counts[p.id],
-                                    flagged=p.level == RiskLevel.major and counts[p.id] > 0) for p in points]
+    ids = [saved_id(p) for p in points]
+    places = _places(session, ids)
+    counts = riskmap.open_hazards(session, point_ids=ids)
+    return [payloads.BoardRiskPoint(code=p.code, name=p.name, level=str(p.level), locations=places.get(i, [])[:100],
+                                    open_hazards=counts[i], flagged=p.level == RiskLevel.major and counts[i] > 0)
+            for p, i in zip(points, ids, strict=True)]
 
 
 def _places(session: Session, ids: list[int]) -> dict[int, list[str]]:

@@ -3,6 +3,7 @@
 
 import json
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -24,11 +25,11 @@ def refresh_boards(session: Session, *, now: datetime, settings: Settings) -> in
     return queued
 
 
-def _shown(payload: dict | None) -> dict | None:
+def _shown(payload: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if payload is None else {key: value for key, value in payload.items() if key != "published_at"}
 
 
-def _last(session: Session, topic: str) -> dict | None:
+def _last(session: Session, topic: str) -> dict[str, Any] | None:
     query = select(OutboxMessage.payload).where(OutboxMessage.topic == topic).order_by(col(OutboxMessage.id).desc())
     payload = session.exec(query.limit(1)).first()
     return _shown(json.loads(payload)) if payload else None

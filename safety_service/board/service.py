@@ -9,7 +9,7 @@ every reporter is shown by the last digits of the employee number (工号尾号)
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from safety_service.board import riskpoints
@@ -50,11 +50,11 @@ def build(session: Session, *, site: str, area: Area, now: datetime, timezone: s
     )
 
 
-def _count(session: Session, *conditions: object) -> int:
+def _count(session: Session, *conditions: ColumnElement[bool]) -> int:
     return session.exec(select(func.count()).select_from(Hazard).where(*conditions)).one()
 
 
-def _major(session: Session, of_area: object) -> list[payloads.BoardHazard]:
+def _major(session: Session, of_area: ColumnElement[bool]) -> list[payloads.BoardHazard]:
     query = (select(Hazard, Location.name_zh, User.username)
              .join(Location, col(Location.id) == Hazard.location_id)
              .join(User, col(User.id) == Hazard.owner_id, isouter=True)
@@ -65,13 +65,13 @@ def _major(session: Session, of_area: object) -> list[payloads.BoardHazard]:
             for h, place, owner in session.exec(query).all()]
 
 
-def _top_reporters(session: Session, of_area: object, start: datetime) -> list[payloads.BoardReporter]:
+def _top_reporters(session: Session, of_area: ColumnElement[bool], start: datetime) -> list[payloads.BoardReporter]:
     total = func.sum(RewardEntry.points)
     query = (select(RewardEntry.employee_no, total).join(Hazard, col(Hazard.id) == RewardEntry.hazard_id)
              .where(of_area, col(RewardEntry.employee_no).is_not(None), col(RewardEntry.created_at) >= start)
              .group_by(col(RewardEntry.employee_no)).having(total > 0)
              .order_by(total.desc(), col(RewardEntry.employee_no)).limit(TOP_REPORTERS))
-    return [payloads.BoardReporter(name=None, employee_no_tail=number[-TAIL_DIGITS:], points=int(points))
+    return [payloads.BoardReporter(name=None, employee_no_tail=(number or "")[-TAIL_DIGITS:], points=int(points))
             for number, points in session.exec(query).all()]
 
 

@@ -7,10 +7,11 @@ from sqlmodel import Session
 from safety_service.bulletins import reads as bulletins_reads
 from safety_service.bulletins import service as bulletins_service
 from safety_service.bulletins.schemas import BulletinCreate
+from safety_service.database import saved_id
 from safety_service.people.models import User
 
 # (title zh, title en, body zh, body en, areas, how far it goes)
-BULLETINS = (
+BULLETINS: tuple[tuple[str, str | None, str, str | None, list[str], str], ...] = (
     ("冬季防火安全提示", "Winter fire safety", "井口房、绞车房严禁烟火，灭火器每月检查一次。",
      "No open flames at the pithead or winch house; check extinguishers monthly.", [], "published"),
     ("北翼采区顶板管理要点", "Roof control in the north wing", "敲帮问顶，先支后采；发现离层裂缝立即撤人并报告。",
@@ -33,6 +34,7 @@ def load(session: Session, *, officer: User, site: str, readers: list[str], now:
             bulletins_service.retire(session, bulletin=bulletin, now=now - timedelta(days=2))
         made.append(bulletin)
     bulletins_reads.record_reads(session, now=now, reads=[bulletins_reads.ReadInput(
-        read_id=f"demo-read-{number}", bulletin_id=made[0].id, employee_no=number, read_at=now - timedelta(days=1))
+        read_id=f"demo-read-{number}", bulletin_id=saved_id(made[0]), employee_no=number,
+        read_at=now - timedelta(days=1))
         for number in readers])
     return f"{len(made)} bulletins, {len(readers)} read confirmations"

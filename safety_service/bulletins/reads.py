@@ -5,12 +5,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from safety_service.bulletins.models import Bulletin, BulletinRead, BulletinState
 from safety_service.bulletins.schemas import BulletinReadsPublic, ReadRate
+from safety_service.database import saved_id
 from safety_service.errors import DomainError, NotFound
 from safety_service.locations.models import Area
 from safety_service.people.models import STAFF_ROLES, Person, Role, User
@@ -48,7 +50,7 @@ def record_reads(session: Session, *, reads: list[ReadInput], now: datetime) -> 
                                                          field="bulletin_id") for r in reads]
 
 
-def _row(read: ReadInput, people: dict[str, int], now: datetime) -> dict:
+def _row(read: ReadInput, people: dict[str, int | None], now: datetime) -> dict[str, Any]:
     return {"read_id": read.read_id, "bulletin_id": read.bulletin_id, "employee_no": read.employee_no,
             "person_id": people.get(read.employee_no), "kiosk_id": read.kiosk_id, "read_at": read.read_at,
             "received_at": now}
@@ -62,7 +64,7 @@ def read_rates(session: Session, *, bulletin: Bulletin) -> BulletinReadsPublic:
     confirmations = len(session.exec(select(BulletinRead.id).where(BulletinRead.bulletin_id == bulletin.id)).all())
     codes = dict(session.exec(select(Area.id, Area.code)).all())
     return BulletinReadsPublic(
-        bulletin_id=bulletin.id, confirmations=confirmations,
+        bulletin_id=saved_id(bulletin), confirmations=confirmations,
         overall=_rate(None, audience, readers),
         by_area=_grouped(audience, readers, lambda p: codes.get(p.area_id)),
         by_team=_grouped(audience, readers, lambda p: p.team),
@@ -78,10 +80,11 @@ def overall_rates(session: Session, *, bulletins: list[Bulletin]) -> dict[int, R
     readers: dict[int, set[int | None]] = {}
     for bulletin_id, person_id in read:
         readers.setdefault(bulletin_id, set()).add(person_id)
-    rates = {}
+    rates: dict[int, ReadRate] = {}
     for bulletin in bulletins:
         audience = [pid for pid, code in people if not bulletin.areas or code in bulletin.areas]
-        rates[bulletin.id] = _ratio(None, len(readers.get(bulletin.id, set()) & set(audience)), len(audience))
+        bulletin_id = saved_id(bulletin)
+        rates[bulletin_id] = _ratio(None, len(readers.get(bulletin_id, set()) & set(audience)), len(audience))
     return rates
 
 

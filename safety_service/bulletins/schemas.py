@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, model_validator
+from pydantic import AwareDatetime, model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.bulletins.models import BulletinState
-from safety_service.validation import Text
+from safety_service.validation import ModelConfig, Text
 
 AreaCode = Annotated[str, Field(min_length=1, max_length=32)]
 
@@ -15,7 +15,7 @@ AreaCode = Annotated[str, Field(min_length=1, max_length=32)]
 class BulletinCreate(SQLModel):
     """A new bulletin (a draft until it is published); Chinese required, English optional."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "title_zh": "雨季防治水提醒",
         "title_en": "Rainy-season water hazard reminder",
         "body_zh": "雨季来临，各区队加强探放水，发现出水征兆立即撤人。",
@@ -42,7 +42,7 @@ class BulletinCreate(SQLModel):
 
 
 class BulletinPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 4, "state": "published",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"id": 4, "state": "published",
         "title_zh": "“安全生产月”学习材料", "title_en": None, "body_zh": "本月学习《煤矿安全规程》第三编，各班组班前会组织学习。", "body_en": None,
         "areas": [], "valid_from": None, "valid_to": None, "has_picture": False, "created_at": "2026-12-01T07:53:53Z",
         "published_at": "2026-12-01T08:00:00Z", "retired_at": None}]})
@@ -77,7 +77,7 @@ class ReadRate(SQLModel):
 
 
 class BulletinReadsPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"bulletin_id": 4, "confirmations": 37,
+    model_config = ModelConfig(json_schema_extra={"examples": [{"bulletin_id": 4, "confirmations": 37,
         "overall": {"key": None, "readers": 31, "audience": 120, "rate": 0.258}, "by_area": [{"key": "south",
         "readers": 18, "audience": 60, "rate": 0.3}], "by_team": [{"key": "综采一队", "readers": 9, "audience": 25,
         "rate": 0.36}]}]})

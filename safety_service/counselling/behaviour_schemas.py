@@ -2,19 +2,19 @@
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime
 from sqlmodel import Field, SQLModel
 
 from safety_service.counselling.behaviour import Outcome
 from safety_service.counselling.schemas import MeasureInput
 from safety_service.counselling.states import ViolationKind, ViolationSeverity
-from safety_service.validation import RowId, Text
+from safety_service.validation import ModelConfig, RowId, Text
 
 
 class BehaviourToViolation(SQLModel):
     """The worker the decider identified and the violation to record; when and what default from the report."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "employee_no": "1101", "kind": "illegal_command", "severity": "serious",
         "description": "班长安排人员在未支护顶板下作业（职工举报，经现场核实）"}]})
 
@@ -28,7 +28,7 @@ class BehaviourToViolation(SQLModel):
 
 
 class BehaviourReject(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "现场核实无此行为，当班作业符合规程"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"reason": "现场核实无此行为，当班作业符合规程"}]})
 
     reason: Text = Field(min_length=1, max_length=2000)
 
@@ -36,7 +36,7 @@ class BehaviourReject(SQLModel):
 class BehaviourReportPublic(SQLModel):
     """A behaviour report as a supervisor or officer decides it: no reporter name, number or tracking code."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "ref": "YH-2026-000031", "location": "WF-3", "location_name": "3号联络巷", "description": "班长让人空顶作业",
         "person_name": "王班长", "occurred_at": "2026-12-02T01:30:00Z", "reported_at": "2026-12-02T02:05:00Z",
         "outcome": "pending", "violation_id": None, "reason": None, "decided_at": None}]})

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, ConfigDict, model_validator
+from pydantic import AfterValidator, AwareDatetime, model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.counselling.states import (
@@ -18,7 +18,7 @@ from safety_service.counselling.states import (
     ViolationKind,
     ViolationSeverity,
 )
-from safety_service.validation import RowId, Text, strip_blank
+from safety_service.validation import ModelConfig, RowId, Text, strip_blank
 from safety_service.workflow import EventPublic
 
 # An entry of the standard list as entered, the example of the list's models.
@@ -29,7 +29,7 @@ _ITEM = {"kind": "illegal_operation", "title": "未按规定佩戴自救器下�
 class ViolationItemCreate(SQLModel):
     """An entry of the standard list (三违界定标准) with its default severity and measures."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_ITEM]})
+    model_config = ModelConfig(json_schema_extra={"examples": [_ITEM]})
 
     kind: ViolationKind
     title: Text = Field(min_length=1, max_length=200)
@@ -43,7 +43,7 @@ class ViolationItemCreate(SQLModel):
 class ViolationItemUpdate(SQLModel):
     """A change to an entry; ``active: false`` takes it off the form (violations keep it)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"fine_yuan": 300, "study_days": 5}, {"active": False}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"fine_yuan": 300, "study_days": 5}, {"active": False}]})
 
     title: Text | None = Field(default=None, min_length=1, max_length=200)
     severity: ViolationSeverity | None = None
@@ -55,7 +55,7 @@ class ViolationItemUpdate(SQLModel):
 
 
 class ViolationItemPublic(ViolationItemCreate):
-    model_config = ConfigDict(json_schema_extra={"examples": [{**_ITEM, "id": 12, "active": True}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{**_ITEM, "id": 12, "active": True}]})
 
     id: int
     active: bool
@@ -76,7 +76,7 @@ class MeasurePublic(MeasureInput):
 
 
 class MeasureComplete(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "罚款已从当月工资扣缴"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"note": "罚款已从当月工资扣缴"}]})
 
     note: str | None = Field(default=None, max_length=500)
 
@@ -84,7 +84,7 @@ class MeasureComplete(SQLModel):
 class ViolationCreate(SQLModel):
     """A violation (三违) as a supervisor or officer records it; severity and measures default from the item."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "employee_no": "E000123",
         "kind": "illegal_operation",
         "occurred_at": "2026-03-01T10:30:00+08:00",
@@ -105,7 +105,7 @@ class ViolationCreate(SQLModel):
 
 
 class ViolationPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 1, "employee_no": "1101", "worker_name": "马超",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"id": 1, "employee_no": "1101", "worker_name": "马超",
         "team": "综采一队", "kind": "illegal_operation", "occurred_at": "2026-12-01T05:53:52Z", "location": "PH-MAIN",
         "description": "未执行敲帮问顶，空顶作业", "hazard_ref": None, "recorded_by": "supervisor1",
         "recorded_at": "2026-12-01T07:53:52Z", "severity": "general", "item_title": None, "repeat": False,
@@ -137,7 +137,7 @@ class ViolationsPublic(SQLModel):
 class CaseOpen(SQLModel):
     """A counsellor opens a case from a violation that has none."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"violation_id": 7}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"violation_id": 7}]})
 
     violation_id: RowId
 
@@ -149,7 +149,7 @@ def _agreed(value: bool) -> bool:
 
 
 class FamilyContactCreate(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "relation": "spouse",
         "name": "李梅",
         "phone": "138 0000 1234",
@@ -166,7 +166,7 @@ class FamilyContactCreate(SQLModel):
 
 
 class FamilyContactPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 3, "relation": "spouse", "name": "李梅",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"id": 3, "relation": "spouse", "name": "李梅",
         "phone": "138 0000 1234", "note": None, "created_at": "2026-12-02T09:00:00Z",
         "worker_consent_at": "2026-12-02T09:00:00Z"}]})
 
@@ -182,7 +182,7 @@ class FamilyContactPublic(SQLModel):
 class CasePlan(SQLModel):
     """The plan (帮教方案); family contacts given here are added to the worker's."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "plan": "每周谈心一次，家访一次，学习《煤矿安全规程》相关条款",
         "family_contacts": [{"relation": "spouse", "name": "李梅", "phone": "138 0000 1234", "worker_consent": True}],
     }]})
@@ -194,7 +194,7 @@ class CasePlan(SQLModel):
 class CasePair(SQLModel):
     """一帮一: the union counsellor (a username) and, when chosen, the mentor from the worker's own unit with their role."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "counsellor": "counsellor1",
         "mentor_employee_no": "1003",
         "mentor_role": "team_leader",
@@ -215,7 +215,7 @@ class CasePair(SQLModel):
 class CaseReferral(SQLModel):
     """A referral to the mine's counselling station (心理疏导站): the date only, no clinical content."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"referred_on": "2026-03-20"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"referred_on": "2026-03-20"}]})
 
     referred_on: date
 
@@ -223,14 +223,14 @@ class CaseReferral(SQLModel):
 class CounsellorUnitCreate(SQLModel):
     """A counsellor who leads the counsellors of a unit (team)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"username": "counsellor1", "team": "综采一队"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"username": "counsellor1", "team": "综采一队"}]})
 
     username: str = Field(min_length=1, max_length=64)
     team: Text = Field(min_length=1, max_length=64)
 
 
 class CounsellorUnitPublic(CounsellorUnitCreate):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "username": "counsellor1",
         "team": "综采一队",
         "id": 3,
@@ -240,26 +240,26 @@ class CounsellorUnitPublic(CounsellorUnitCreate):
 
 
 class CaseBegin(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "已签订亲情协管协议"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"note": "已签订亲情协管协议"}]})
 
     note: str | None = Field(default=None, max_length=2000)
 
 
 class CaseObserve(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"days": 30, "note": "帮教期满，转入观察"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"days": 30, "note": "帮教期满，转入观察"}]})
 
     days: int | None = Field(default=None, ge=1, le=365, description="probation length; the setting by default")
     note: str | None = Field(default=None, max_length=2000)
 
 
 class CaseClose(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"review_note": "观察期内无违章，帮教结束"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"review_note": "观察期内无违章，帮教结束"}]})
 
     review_note: Text = Field(min_length=1, max_length=4000)
 
 
 class SessionCreate(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "kind": "family_visit",
         "held_on": "2026-03-05",
         "participants": ["王工会主席", "李梅"],
@@ -273,7 +273,7 @@ class SessionCreate(SQLModel):
 
 
 class SessionPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 5, "kind": "family_visit",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"id": 5, "kind": "family_visit",
         "held_on": "2026-12-05", "participants": ["周敏", "李梅"], "counsellor": "counsellor1",
         "note": "到家中走访，家属表示会督促按规程作业", "created_at": "2026-12-05T10:00:00Z"}]})
 
@@ -289,7 +289,7 @@ class SessionPublic(SQLModel):
 class AgreementRecord(SQLModel):
     """The signed family help-education agreement (家庭安全帮教责任书)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "signed_on": "2026-03-05",
         "family_contact_id": 3,
         "note": "协议原件存工会",
@@ -301,7 +301,7 @@ class AgreementRecord(SQLModel):
 
 
 class AgreementPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"signed_on": "2026-12-05", "family_contact": {"id": 3,
+    model_config = ModelConfig(json_schema_extra={"examples": [{"signed_on": "2026-12-05", "family_contact": {"id": 3,
         "relation": "spouse", "name": "李梅", "phone": "138 0000 1234", "note": None,
         "created_at": "2026-12-02T09:00:00Z", "worker_consent_at": "2026-12-02T09:00:00Z"}, "note": "协议原件存工会", "recorded_by": "counsellor1",
         "recorded_at": "2026-12-05T10:00:00Z", "scan_url": "/api/v1/cases/1/agreement/scan",
@@ -317,12 +317,12 @@ class AgreementPublic(SQLModel):
 
 
 class CaseEventPublic(EventPublic):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"at": "2026-12-01T08:10:00Z", "action": "begin",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"at": "2026-12-01T08:10:00Z", "action": "begin",
         "from_state": "planned", "to_state": "counselling", "actor": "counsellor1", "note": None, "data": None}]})
 
 
 class CaseSummary(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 1, "state": "opened", "level": 1,
+    model_config = ModelConfig(json_schema_extra={"examples": [{"id": 1, "state": "opened", "level": 1,
         "employee_no": "1101", "worker_name": "马超", "team": "综采一队", "counsellor": None,
         "opened_at": "2026-12-01T07:53:52Z", "observation_ends_at": None, "review_due_at": None,
         "next_session_due_at": None}]})
@@ -346,7 +346,7 @@ class CasePublic(CaseSummary):
     mentor_employee_no: str | None
     mentor_role: MentorRole | None
     referred_on: date | None
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 1, "state": "opened", "level": 1,
+    model_config = ModelConfig(json_schema_extra={"examples": [{"id": 1, "state": "opened", "level": 1,
         "employee_no": "1101", "worker_name": "马超", "team": "综采一队", "counsellor": None,
         "opened_at": "2026-12-01T07:53:52Z", "observation_ends_at": None, "review_due_at": None,
         "next_session_due_at": None, "plan": None, "closed_at": None, "review_note": None, "violations": [{"id": 1,
@@ -387,7 +387,7 @@ class KindTeamMonth(SQLModel):
 class CounsellingFigures(SQLModel):
     """Figures for a period: violations by kind, team and month; cases; repeats after counselling."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"since": "2025-12-31T16:00:00Z",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"since": "2025-12-31T16:00:00Z",
         "until": "2026-12-03T07:53:59Z", "violations": [{"month": "2026-09", "team": "通风队",
         "kind": "labour_discipline", "count": 1}], "cases_opened": 7, "cases_closed": 1, "cases_open_now": 6,
         "cases_observed": 4, "cases_with_repeat": 1, "repeat_rate": 0.25}]})
@@ -406,7 +406,7 @@ class CounsellingFigures(SQLModel):
 class CaseAccessPublic(SQLModel):
     """One read of a case: who, with which role, when, what."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "id": 57,
         "case_id": 8,
         "username": "counsellor1",
@@ -431,7 +431,7 @@ class CaseAccessesPublic(SQLModel):
 class FamilyLinkCreate(SQLModel):
     """A co-supervisor's (家属协管员) phone link: to whom, for how long, and what the worker agreed to share."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "family_contact_id": 3, "days": 90, "share_stage": True, "share_plan": True, "share_sessions": False}]})
 
     family_contact_id: RowId
@@ -442,7 +442,7 @@ class FamilyLinkCreate(SQLModel):
 
 
 class FamilyLinkPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "id": 4, "family_contact": {"id": 3, "relation": "spouse", "name": "李梅", "phone": "138 0000 1234",
                                     "note": None, "created_at": "2026-12-02T09:00:00Z",
                                     "worker_consent_at": "2026-12-02T09:00:00Z"},
@@ -463,7 +463,7 @@ class FamilyLinkPublic(SQLModel):
 class FamilyVisitCreate(SQLModel):
     """A family visit (家访) or talk (谈心) the co-supervisor records."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "kind": "talk", "held_on": "2026-12-06", "note": "晚饭后谈了下井前检查自救器的事，他答应每班自查"}]})
 
     kind: FamilyVisitKind
@@ -472,7 +472,7 @@ class FamilyVisitCreate(SQLModel):
 
 
 class FamilyVisitPublic(FamilyVisitCreate):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "id": 2, "kind": "talk", "held_on": "2026-12-06", "note": "晚饭后谈了下井前检查自救器的事",
         "family_member": "李梅", "relation": "spouse", "created_at": "2026-12-06T12:30:00Z"}]})
 
@@ -485,7 +485,7 @@ class FamilyVisitPublic(FamilyVisitCreate):
 class FamilyMessageCreate(SQLModel):
     """A family message (亲情寄语): what the kiosks would show, how it is signed, and whether the family agrees."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "text": "老王，家里一切都好，安全第一，我和孩子等你平安回家。", "signature": "妻子", "kiosk_consent": True}]})
 
     text: Text = Field(min_length=1, max_length=140)
@@ -494,7 +494,7 @@ class FamilyMessageCreate(SQLModel):
 
 
 class FamilyMessagePublic(FamilyMessageCreate):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "id": 3, "text": "老王，家里一切都好，安全第一，我和孩子等你平安回家。", "signature": "妻子", "kiosk_consent": True,
         "state": "shown", "family_member": "李梅", "created_at": "2026-12-04T11:00:00Z",
         "reviewed_by": "counsellor1", "photo_url": "/api/v1/cases/1/family-messages/3/photo"}]})

@@ -15,11 +15,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from safety_service.database import insert_rows
+from safety_service.database import insert_rows, known, saved_id, table_of
 from safety_service.feedback.models import AreaNotice, AreaNoticeHazard, KioskNoticeRecord
 from safety_service.feedback.service import queue_notice
 from safety_service.hazards.effects import Escalated
@@ -69,15 +70,15 @@ def tell_area_kiosks(session: Session, *, escalated: list[Escalated], now: datet
 
 
 def _lists(kiosks: list[tuple[Kiosk, str, Place]], by_place: dict[Place, list[Escalated]],
-           told: dict[int, dict[int, int]]) -> dict[tuple, tuple[list[Escalated], list[tuple[Kiosk, str]]]]:
+           told: dict[int, dict[int, int]]) -> dict[tuple[Any, ...], tuple[list[Escalated], list[tuple[Kiosk, str]]]]:
     """The kiosks that get the same list of hazards, per list: all the kiosks of a place, unless one
     was already told of some of them (a level reached again after a new deadline)."""
-    lists: dict[tuple, tuple[list[Escalated], list[tuple[Kiosk, str]]]] = {}
+    lists: dict[tuple[Any, ...], tuple[list[Escalated], list[tuple[Kiosk, str]]]] = {}
     for kiosk, site, place in kiosks:
-        hazards, known = by_place[place], told.get(kiosk.id)
-        key: tuple = (place,)
-        if known:
-            new = [e for e in hazards if e.level > known.get(e.hazard_id, 0)]
+        hazards, before = by_place[place], told.get(saved_id(kiosk))
+        key: tuple[Any, ...] = (place,)
+        if before:
+            new = [e for e in hazards if e.level > before.get(e.hazard_id, 0)]
             if len(new) < len(hazards):
                 hazards, key = new, (place, *(e.hazard_id for e in new))
         if hazards:
@@ -86,10 +87,11 @@ def _lists(kiosks: list[tuple[Kiosk, str, Place]], by_place: dict[Place, list[Es
 
 
 def _spots(session: Session, location_ids: set[int]) -> dict[int, _Spot]:
-    spots = {}
+    spots: dict[int, _Spot] = {}
     for ids in _chunks(sorted(location_ids)):
         query = select(Location.id, Location.area_id, Location.name_zh, Location.name_en).where(col(Location.id).in_(ids))
-        for location_id, area_id, name_zh, name_en in session.exec(query).all():
+        for row_id, area_id, name_zh, name_en in session.exec(query).all():
+            location_id = known(row_id)
             place = ("area", area_id) if area_id is not None else ("location", location_id)
             spots[location_id] = _Spot(place, name_zh, name_en or name_zh)
     return spots
@@ -115,7 +117,7 @@ def _told(session: Session, hazard_ids: list[int]) -> dict[int, dict[int, int]]:
         query = (select(KioskNoticeRecord.kiosk_id, AreaNoticeHazard.hazard_id, func.max(AreaNoticeHazard.level))
                  .join(KioskNoticeRecord, col(KioskNoticeRecord.area_notice_id) == AreaNoticeHazard.area_notice_id)
                  .where(col(AreaNoticeHazard.hazard_id).in_(ids))
-                 .group_by(KioskNoticeRecord.kiosk_id, AreaNoticeHazard.hazard_id))
+                 .group_by(col(KioskNoticeRecord.kiosk_id), col(AreaNoticeHazard.hazard_id)))
         for kiosk_id, hazard_id, level in session.exec(query).all():
             told[kiosk_id][hazard_id] = level
     return told
@@ -131,7 +133,7 @@ def _send(session: Session, *, kiosks: list[tuple[Kiosk, str]], hazards: list[Es
     shared = AreaNotice(created_at=now)
     session.add(shared)
     session.flush()
-    insert_rows(session.connection(), AreaNoticeHazard.__table__, ("area_notice_id", "hazard_id", "level"),
+    insert_rows(session.connection(), table_of(AreaNoticeHazard), ("area_notice_id", "hazard_id", "level"),
                 [(shared.id, h.hazard_id, h.level) for h in hazards])
     only = hazards[0] if len(hazards) == 1 else None
     title, body = _title(hazards), _body(hazards, spots)

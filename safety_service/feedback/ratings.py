@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlmodel import Session, select
 
 from safety_service.clock import as_utc
+from safety_service.database import saved_id
 from safety_service.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from safety_service.feedback.models import HazardRating
 from safety_service.hazards.models import Hazard
@@ -60,7 +61,7 @@ def rate(session: Session, *, hazard: Hazard, rating: str, channel: RatingChanne
     if not changeable(found, now=now, change_days=change_days):
         raise InvalidTransition("this rating can no longer be changed", field="rating", state=str(hazard.state))
     if found is None:
-        found = HazardRating(hazard_id=hazard.id, rating=rating, channel=channel, rated_at=now)
+        found = HazardRating(hazard_id=saved_id(hazard), rating=rating, channel=channel, rated_at=now)
     elif found.rating != rating:
         found.rating, found.channel, found.changed_at = rating, channel, now
     session.add(found)

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.clock import as_utc
 from safety_service.config import Settings
+from safety_service.database import saved_id
 from safety_service.feedback.models import StepBreach
 from safety_service.hazards import events
 from safety_service.hazards.models import Hazard
@@ -52,7 +53,7 @@ def flag_overdue_steps(session: Session, *, now: datetime, settings: Settings) -
 
 def _breached(session: Session, step: Step, now: datetime) -> list[Hazard]:
     started = getattr(Hazard, step.started)
-    recorded = exists().where(StepBreach.hazard_id == Hazard.id, StepBreach.step == step.name,
+    recorded = exists().where(col(StepBreach.hazard_id) == Hazard.id, col(StepBreach.step) == step.name,
                               StepBreach.started_at == started)
     query = (select(Hazard).where(Hazard.state == step.state, col(started) < now - timedelta(hours=step.hours),
                                   ~recorded).order_by(col(started)).limit(BATCH))
@@ -62,7 +63,7 @@ def _breached(session: Session, step: Step, now: datetime) -> list[Hazard]:
 def _record(session: Session, hazard: Hazard, step: Step, *, now: datetime) -> None:
     started = as_utc(getattr(hazard, step.started))
     due = started + timedelta(hours=step.hours)
-    session.add(StepBreach(hazard_id=hazard.id, step=step.name, started_at=started, due_at=due, recorded_at=now))
+    session.add(StepBreach(hazard_id=saved_id(hazard), step=step.name, started_at=started, due_at=due, recorded_at=now))
     events.append_event(session, hazard, action="step_overdue", actor=None, now=now,
                         data={"step": step.name, "due": due.isoformat()})
     major = step.name == "verification" and hazard.grade == Grade.major

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from safety_service.clock import as_utc
+from safety_service.database import saved_id
 from safety_service.feedback.models import KioskNoticeRecord
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
@@ -75,11 +76,12 @@ def queue_notice(session: Session, *, kiosk: Kiosk, site: str, kind: str, key: s
                  hazard_id: int | None, hazard_ref: str | None, title: Localized, body: Localized,
                  area_notice_id: int | None = None) -> KioskNoticeRecord:
     """Record a notice of any kind (``key`` is what the record keeps) and put it in the kiosk's outbox."""
-    record = KioskNoticeRecord(kiosk_id=kiosk.id, hazard_id=hazard_id, kind=key, created_at=now,
+    record = KioskNoticeRecord(kiosk_id=saved_id(kiosk), hazard_id=hazard_id, kind=key, created_at=now,
                                area_notice_id=area_notice_id)
     session.add(record)
     session.flush()
-    notice = messages.notice(notice_id=record.id, kind=kind, at=now, hazard_ref=hazard_ref, title=title, body=body)
+    notice = messages.notice(notice_id=saved_id(record), kind=kind, at=now, hazard_ref=hazard_ref, title=title,
+                             body=body)
     outbox.enqueue(session, kiosk_topic(site, kiosk.kiosk_id, "notice"), notice, now=now)
     logger.info("kiosk notice queued", extra={"kiosk": kiosk.kiosk_id, "notice": record.id, "key": key})
     return record

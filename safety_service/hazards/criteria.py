@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import ConfigDict, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import Column, String, UniqueConstraint
 from sqlalchemy import Text as SAText
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -23,7 +23,7 @@ from safety_service.clock import utc_now
 from safety_service.database import UTCDateTime
 from safety_service.errors import InvalidInput, NotFound, PermissionDenied
 from safety_service.people.models import Role, User
-from safety_service.validation import Text
+from safety_service.validation import ModelConfig, Text
 
 logger = logging.getLogger(__name__)
 SEED_FILE = Path(__file__).parent / "data" / "major_criteria_2020.json"
@@ -58,7 +58,7 @@ class CriterionRow(SQLModel):
 
 
 class CriterionPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "id": 31, "code": "8.1", "reference": "第八条第（一）项", "category_no": 5,
         "category_title": "通风系统不完善、不可靠", "article": 8, "item_no": 1,
         "text": "矿井总风量不足或者采掘工作面等主要用风地点风量不足的", "active": True}]})
@@ -75,7 +75,7 @@ class CriterionPublic(SQLModel):
 
 
 class CriterionUpdate(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"text": "单回路供电的"}, {"active": False}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"text": "单回路供电的"}, {"active": False}]})
 
     text: Text | None = Field(default=None, min_length=2, max_length=1000)
     category_title: Text | None = Field(default=None, min_length=2, max_length=500)
@@ -83,7 +83,7 @@ class CriterionUpdate(SQLModel):
 
 
 class ImportSummary(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"added": 2, "changed": 1, "retired": 0,
+    model_config = ModelConfig(json_schema_extra={"examples": [{"added": 2, "changed": 1, "retired": 0,
                                                                "unchanged": 78}]})
 
     added: int

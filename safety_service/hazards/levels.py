@@ -7,7 +7,6 @@ Source: 煤矿安全生产标准化管理体系 (2020), 事故隐患排查治理
 
 from enum import StrEnum
 
-from pydantic import ConfigDict
 from sqlalchemy import CheckConstraint, String, false
 from sqlmodel import Field, Session, SQLModel, select
 
@@ -16,6 +15,7 @@ from safety_service.hazards.states import Action, Grade
 from safety_service.people.models import OFFICER_ROLES, Role, User
 from safety_service.units import service as units_service
 from safety_service.units.models import OrgUnit
+from safety_service.validation import ModelConfig
 
 
 class AssignBy(StrEnum):
@@ -30,7 +30,7 @@ class VerifyBy(StrEnum):
 
 
 class HazardLevelBase(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "name_zh": "科级",
         "name_en": "Section",
         "sort_order": 2,
@@ -66,7 +66,7 @@ class HazardLevel(HazardLevelBase, table=True):
 
 
 class HazardLevelPublic(HazardLevelBase):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "code": "C",
         "name_zh": "区队级",
         "name_en": "Team",

@@ -8,7 +8,6 @@ Sources: 煤矿安全生产标准化管理体系 (2020), 事故隐患排查治�
 import logging
 from datetime import datetime
 
-from pydantic import ConfigDict
 from sqlalchemy import CheckConstraint, Column, String
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -25,7 +24,7 @@ from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Role, User
 from safety_service.protocol import messages, payloads
 from safety_service.protocol.topics import hazard_library_topic
-from safety_service.validation import Text, broken_rules
+from safety_service.validation import ModelConfig, Text, broken_rules
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ class LibraryItem(SQLModel, table=True):
 
 
 class LibraryItemCreate(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "category_code": "hoisting", "title": "提升机闸瓦间隙超限", "grade": "general", "level": "B", "fix_days": 2,
         "report_type": "unsafe_condition"}]})
 
@@ -66,7 +65,7 @@ class LibraryItemCreate(SQLModel):
 
 
 class LibraryItemUpdate(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"fix_days": 3}, {"active": False}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"fix_days": 3}, {"active": False}]})
 
     category_code: str | None = Field(default=None, min_length=1, max_length=32)
     title: Text | None = Field(default=None, min_length=2, max_length=200)
@@ -82,7 +81,7 @@ _PUBLIC_EXAMPLE = {"id": 21, "category": "electromechanical", "title": "防爆�
 
 
 class LibraryItemPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [_PUBLIC_EXAMPLE]})
+    model_config = ModelConfig(json_schema_extra={"examples": [_PUBLIC_EXAMPLE]})
 
     id: int
     category: str
@@ -95,7 +94,7 @@ class LibraryItemPublic(SQLModel):
 
 
 class LibraryMatch(LibraryItemPublic):
-    model_config = ConfigDict(json_schema_extra={"examples": [{**_PUBLIC_EXAMPLE, "score": 0.62}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{**_PUBLIC_EXAMPLE, "score": 0.62}]})
 
     score: float = Field(description="how much of the text the item shares, 0 to 1")
 

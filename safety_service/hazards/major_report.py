@@ -50,12 +50,12 @@ def sections(session: Session, *, hazard: Hazard, t: Translator, timezone: str) 
         t("major.report.found", value=_when(hazard.reported_at, timezone)),
         t("major.report.basis", value=basis), t("major.report.description", value=hazard.description)))
     missing = (t("major.report.no_plan"),)
-    parts = [head] + [Section(t(f"major.report.{name}"), (getattr(plan, name),) if plan else missing)
-                      for name in ANALYSIS]
-    parts.append(Section(t("major.report.plan"), tuple(
-        f"{n}. {t(f'major.plan.{name}')}：{getattr(plan, name)}" for n, name in enumerate(PLAN_ELEMENTS, start=1))
-        + (t("major.report.plan_status", status=t(f"major.plan_status.{plan.status}"),
-             by=plan.decided_by or "—", at=_when(plan.decided_at, timezone)),) if plan else missing))
+    parts = [head, *(Section(t(f"major.report.{name}"), (getattr(plan, name),) if plan else missing)
+                      for name in ANALYSIS)]
+    parts.append(Section(t("major.report.plan"), (
+        *(f"{n}. {t(f'major.plan.{name}')}：{getattr(plan, name)}" for n, name in enumerate(PLAN_ELEMENTS, start=1)),
+        t("major.report.plan_status", status=t(f"major.plan_status.{plan.status}"),
+          by=plan.decided_by or "—", at=_when(plan.decided_at, timezone))) if plan else missing))
     parts.append(Section(t("major.report.stops"), tuple(
         t("major.report.stop_line", area=s.area, at=_when(s.stopped_at, timezone), people=s.people_withdrawn,
           by=s.ordered_by, resumed=_when(s.resumed_at, timezone), accepted=s.accepted_by or "—")

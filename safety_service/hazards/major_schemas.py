@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime
 from sqlmodel import Field, SQLModel
 
 from safety_service.hazards.criteria import CriterionPublic
 from safety_service.hazards.major_models import PlanStatus, Recipient
-from safety_service.validation import Text
+from safety_service.validation import ModelConfig, Text
 
 _ELEMENT = {"min_length": 2, "max_length": 4000}
 
@@ -16,7 +16,7 @@ class PlanSubmit(SQLModel):
     """A treatment plan (治理方案) with the six elements of 安监总局令第16号 第十五条, and the analysis 第十四条 has
     the report carry (the hazard's state and cause, its harm and how hard it is to treat)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "situation_and_cause": "3102运输顺槽掘进工作面实测风量180m³/min，低于作业规程要求的300m³/min；原因是风筒破损漏风、"
                                "局部通风机能力不足",
         "harm_and_difficulty": "微风作业易致瓦斯积聚，可能引发瓦斯爆炸；需更换风机、重新吊挂风筒，整改难度中等",
@@ -38,7 +38,7 @@ class PlanSubmit(SQLModel):
 
 
 class PlanDecision(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ModelConfig(json_schema_extra={"examples": [
         {"approved": True, "note": "同意按方案实施"}, {"approved": False, "note": "应急预案未明确撤人路线，退回修改"}]})
 
     approved: bool
@@ -49,7 +49,7 @@ class PlanDecision(SQLModel):
 class ProductionStopInput(SQLModel):
     """停产撤人 (国务院令第446号): the affected area, when, how many people were withdrawn, who ordered it."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "area": "3102运输顺槽及其回风系统", "stopped_at": "2026-12-01T06:40:00+08:00", "people_withdrawn": 23,
         "ordered_by": "调度室主任 王建国", "note": "瓦斯浓度1.2%，立即停电撤人"}]})
 
@@ -63,7 +63,7 @@ class ProductionStopInput(SQLModel):
 class ProductionResume(SQLModel):
     """复产 after the area is accepted as safe: who accepted it and when."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "resumed_at": "2026-12-03T08:00:00+08:00", "accepted_by": "矿长 赵志强、总工程师 孙涛 组织验收",
         "note": "风量、瓦斯复测合格"}]})
 
@@ -75,7 +75,7 @@ class ProductionResume(SQLModel):
 class ReportSend(SQLModel):
     """The 重大事故隐患报告 sent (安监总局令第16号 第十四条)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "recipient": "regulator", "recipient_name": "枣庄市能源局煤矿安全监管科", "sent_at": "2026-12-01T10:00:00+08:00",
         "note": "书面报告并电话报告"}]})
 
@@ -88,7 +88,7 @@ class ReportSend(SQLModel):
 class SupervisionList(SQLModel):
     """挂牌督办: the authority's order."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "order_no": "枣能源督〔2026〕17号", "authority": "枣庄市能源局", "listed_at": "2026-12-02T09:00:00+08:00"}]})
 
     order_no: Text = Field(min_length=1, max_length=64)
@@ -99,7 +99,7 @@ class SupervisionList(SQLModel):
 class SupervisionAccept(SQLModel):
     """The regulator's acceptance of the treatment and the 销号 of the listing."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "accepted_at": "2026-12-08T15:00:00+08:00", "accepted_by": "枣庄市能源局 验收组", "delisted_at":
         "2026-12-09T09:00:00+08:00", "note": "现场验收合格，同意销号"}]})
 
@@ -152,7 +152,7 @@ class SupervisionPublic(SQLModel):
 class MajorRecord(SQLModel):
     """Everything a major hazard carries beside its workflow."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "ref": "YH-2026-000123", "criterion": {
             "id": 31, "code": "8.1", "reference": "第八条第（一）项", "category_no": 5,
             "category_title": "通风系统不完善、不可靠", "article": 8, "item_no": 1,

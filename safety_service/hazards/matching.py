@@ -22,8 +22,15 @@ class Entry(Protocol):
     category: str
 
 
-_lock = Lock()
-_cached: tuple[Any, list[tuple[Any, frozenset[str]]]] | None = None
+class _Cache:
+    """The process's cached bigrams: the table's fingerprint and the items with their bigrams."""
+
+    def __init__(self) -> None:
+        self.lock = Lock()
+        self.value: tuple[Any, list[tuple[Any, frozenset[str]]]] | None = None
+
+
+_cache = _Cache()
 
 
 def bigrams(text: str) -> frozenset[str]:
@@ -41,21 +48,19 @@ def fingerprint_columns(model: Any) -> Any:
 
 def forget() -> None:
     """Drop the cached bigrams (a change was made in this process)."""
-    global _cached
-    with _lock:
-        _cached = None
+    with _cache.lock:
+        _cache.value = None
 
 
 def entries(key: Any, load: Callable[[], Sequence[Entry]]) -> list[tuple[Any, frozenset[str]]]:
     """The items with their bigrams, loaded again when the table's fingerprint changed."""
-    global _cached
-    with _lock:
-        cached = _cached
+    with _cache.lock:
+        cached = _cache.value
     if cached is not None and cached[0] == tuple(key):
         return cached[1]
     fresh = [(entry, bigrams(entry.title)) for entry in load()]
-    with _lock:
-        _cached = (tuple(key), fresh)
+    with _cache.lock:
+        _cache.value = (tuple(key), fresh)
     return fresh
 
 

@@ -135,7 +135,7 @@ def _literal(name: str, **kwargs: Any) -> Any:
 
     For the few-valued ones (a state, open or not, a grade, a channel, the page's limits): given as
     parameters, PostgreSQL cannot tell a plan for them apart from one for any other value, so it
-    plans the list afresh on every execution (0.6 ms of its CPU, more than running it); with them
+    plans the list afresh on every execution (costing more than running it); with them
     in the text, a prepared statement keeps a generic plan where that is as good as a fresh one.
     """
     return bindparam(name, literal_execute=True, **kwargs)

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, field_validator, model_validator
+from pydantic import AwareDatetime, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.hazards.states import Channel, Grade, HazardState, ReportType
-from safety_service.validation import Text
+from safety_service.validation import ModelConfig, Text
 from safety_service.workflow import EventPublic
 
 
@@ -45,7 +45,7 @@ class HazardReport(SQLModel):
 class HazardFinding(SQLModel):
     """An officer's or supervisor's own finding, through the API."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "location_code": "PH-1",
         "category_code": "roof",
         "description": "3号联络巷顶板有裂缝，锚杆松动",
@@ -61,7 +61,7 @@ class HazardFinding(SQLModel):
 
 
 class HazardConfirm(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "grade": "general",
         "category_code": "roof",
         "note": "现场核实属实",
@@ -85,7 +85,7 @@ class HazardConfirm(SQLModel):
 
 
 class HazardReject(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "重复上报", "duplicate_of": "YH-2026-000042"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"reason": "重复上报", "duplicate_of": "YH-2026-000042"}]})
 
     reason: Text = Field(min_length=1, max_length=2000)
     duplicate_of: str | None = Field(default=None, max_length=20, description="reference of the original hazard")
@@ -94,7 +94,7 @@ class HazardReject(SQLModel):
 class HazardAssign(SQLModel):
     """The five fixes (五落实): owner, measures, funds, deadline, contingency plan."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "owner": "owner1",
         "measures": "补打锚杆，挂网支护",
         "funds": "1200.50",
@@ -112,13 +112,13 @@ class HazardAssign(SQLModel):
 
 
 class HazardRectified(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "已补打锚杆6根，挂网完毕"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"note": "已补打锚杆6根，挂网完毕"}]})
 
     note: Text = Field(min_length=1, max_length=4000)
 
 
 class HazardVerify(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"passed": True, "note": "验收合格，同意销号"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"passed": True, "note": "验收合格，同意销号"}]})
 
     passed: bool
     note: Text = Field(min_length=1, max_length=4000)
@@ -134,7 +134,7 @@ class HazardVerify(SQLModel):
 class HazardSelfCheck(SQLModel):
     """The responsible unit's self-check (自检) of a submitted fix, where the level asks for one."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"passed": True, "note": "区队自检合格，锚杆已补齐"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"passed": True, "note": "区队自检合格，锚杆已补齐"}]})
 
     passed: bool
     note: Text = Field(min_length=1, max_length=4000)
@@ -143,7 +143,7 @@ class HazardSelfCheck(SQLModel):
 class HazardExtensionRequest(SQLModel):
     """The owner's extension request (延期申请)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "reason": "锚索到货延迟，需等待材料入井",
         "new_deadline": "2026-12-10T18:00:00+08:00",
     }]})
@@ -153,7 +153,7 @@ class HazardExtensionRequest(SQLModel):
 
 
 class HazardExtensionDecision(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "approved": True,
         "note": "同意延期至12月10日，期间加强顶板观测",
     }]})
@@ -165,7 +165,7 @@ class HazardExtensionDecision(SQLModel):
 class HazardReassign(SQLModel):
     """A new responsible unit or person for a fix under way."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "owner": "owner2",
         "unit": "JDK",
         "reason": "急停拉线属机电设备，改由机电科负责整改",
@@ -179,7 +179,7 @@ class HazardReassign(SQLModel):
 class HazardReopen(SQLModel):
     """A closed hazard found failing at a later check (复查不合格) goes back to its owner."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "reason": "复查发现第三段急停拉线动作不灵敏",
         "deadline": "2026-12-05T18:00:00+08:00",
     }]})
@@ -191,7 +191,7 @@ class HazardReopen(SQLModel):
 class HazardRegrade(SQLModel):
     """A new grade, category and level for a confirmed hazard, with the reason (a major hazard's is the chief's)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "grade": "general",
         "category_code": "roof",
         "level": "B",
@@ -208,7 +208,7 @@ class HazardRegrade(SQLModel):
 
 
 class HazardEventPublic(EventPublic):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"at": "2026-11-19T16:53:52Z", "action": "confirm",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"at": "2026-11-19T16:53:52Z", "action": "confirm",
         "from_state": "reported", "to_state": "confirmed", "actor": "officer2", "note": None,
         "data": {"grade": "general", "category": "blasting"}}]})
 
@@ -216,7 +216,7 @@ class HazardEventPublic(EventPublic):
 class HazardSummary(SQLModel):
     """One row of a hazard list."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"ref": "YH-2026-000007", "state": "rectifying",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"ref": "YH-2026-000007", "state": "rectifying",
         "grade": "general", "category": "blasting", "location": "WS-MECH", "location_name": "机修车间", "source": "kiosk",
         "description": "炮眼装药后未及时封泥", "reported_at": "2026-11-19T14:53:52Z", "deadline": "2026-11-29T07:53:52Z",
         "overdue": True, "escalation_level": 1, "owner": "owner1"}]})
@@ -265,7 +265,7 @@ class HazardsPublic(SQLModel):
 class HazardPublic(SQLModel):
     """One hazard with everything about it and its whole history."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"ref": "YH-2026-000007", "state": "rectifying",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"ref": "YH-2026-000007", "state": "rectifying",
         "allowed_actions": ["rectified"], "grade": "general", "category": "blasting", "location": "WS-MECH",
         "location_name": "机修车间", "source": "kiosk", "description": "炮眼装药后未及时封泥", "reporter_name": "王磊",
         "reporter_employee_no": "1002", "anonymous": False, "reported_at": "2026-11-19T14:53:52Z",
@@ -374,7 +374,7 @@ class HazardFilters(SQLModel):
 class UrgentMark(SQLModel):
     """An officer or dispatcher marks a report urgent (紧急/立即危险)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "note": "回风隅角瓦斯浓度0.9%，接近报警值，立即通知调度室",
     }]})
 
@@ -384,7 +384,7 @@ class UrgentMark(SQLModel):
 class UrgentAcknowledge(SQLModel):
     """The dispatch room says what it did: ``site_notified`` (已通知现场) or ``evacuated`` (已撤人)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "what": "evacuated",
         "note": "已通知1701工作面停产撤人，通风队现场处理",
     }]})

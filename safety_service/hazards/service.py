@@ -117,23 +117,42 @@ REFUSALS = {
 
 def _refusal(hazard: Hazard, transition: Transition, actor: User) -> str | None:
     """Why this actor may not take this edge on this hazard (a code of REFUSALS), or None when they may."""
-    if actor.role not in transition.roles:
-        return "role"
+    return next((reason for rule in _RULES if (reason := rule(hazard, transition, actor)) is not None), None)
+
+
+def _role_refusal(hazard: Hazard, transition: Transition, actor: User) -> str | None:
+    return "role" if actor.role not in transition.roles else None
+
+
+def _owner_refusal(hazard: Hazard, transition: Transition, actor: User) -> str | None:
     is_owner = hazard.owner_id is not None and hazard.owner_id == actor.id
     if transition.assigned_owner_only and not is_owner:
         return "not_assigned_owner"
-    if transition.never_assigned_owner and is_owner:
-        return "own_fix"
+    return "own_fix" if transition.never_assigned_owner and is_owner else None
+
+
+def _chief_refusal(hazard: Hazard, transition: Transition, actor: User) -> str | None:
     if transition.chief_for_major and hazard.grade == Grade.major and actor.role != Role.chief:
         return "major_needs_chief" if transition.action == Action.verify else "major_chief_only"
+    return None
+
+
+def _extension_refusal(hazard: Hazard, transition: Transition, actor: User) -> str | None:
     pending = hazard.extension_until is not None
     if transition.pending_extension is not None and pending != transition.pending_extension:
         return "extension_waiting" if pending else "no_extension_waiting"
-    if (major := major_rules.refusal(hazard, transition, actor)) is not None:
-        return major
+    return None
+
+
+def _levels_refusal(hazard: Hazard, transition: Transition, actor: User) -> str | None:
     if transition.by_level or transition.unit_self_check:
         return _level_refusal(hazard, transition, actor)
     return None
+
+
+# The rules of an edge in the order their refusal is reported.
+_RULES: tuple[Callable[[Hazard, Transition, User], str | None], ...] = (
+    _role_refusal, _owner_refusal, _chief_refusal, _extension_refusal, major_rules.refusal, _levels_refusal)
 
 
 def _level_refusal(hazard: Hazard, transition: Transition, actor: User) -> str | None:

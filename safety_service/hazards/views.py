@@ -96,17 +96,13 @@ async def list_hazards(request: Request, connections: ReadConnections, async_rea
     return Response(await request.app.state.reads.run(page), media_type="application/json")
 
 
-# How long the list waits for one of AsyncReads' connections before the threads answer instead.
-ASYNC_CONNECTION_WAIT_SECONDS = 1.0
-
-
 async def _page_on_the_loop(reads: AsyncReads, request: Request, settings: Settings,
                             token: str | None) -> dict[str, Any] | None:
     """The list on the event loop; None for the threads to answer: what takes more than one statement
     (see ``hazard_page_async``), and when no working connection is to be had at once (PostgreSQL
     restarted or went away: the pool replaces its connections meanwhile; the engine pings its own)."""
     try:
-        async with reads.pool.connection(timeout=ASYNC_CONNECTION_WAIT_SECONDS) as connection:
+        async with reads.pool.connection(timeout=request.app.state.concurrency.async_connection_wait_seconds) as connection:
             reader = check_role(await authenticate_reader_async(reads, connection, settings, token), HAZARD_READERS)
             filters = read_query(HazardFilters, request.query_params)
             return await queries.hazard_page_async(reads, connection, filters=filters, reader=reader, now=utc_now(),

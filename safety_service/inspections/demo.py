@@ -13,12 +13,13 @@ from safety_service.hazards.states import Channel
 from safety_service.inspections import service as inspections_service
 from safety_service.inspections.models import InspectionRound
 from safety_service.inspections.schemas import ItemCheck, PlanCreate, RoundRecord
-from safety_service.inspections.states import RoundState
+from safety_service.inspections.states import Frequency, RoundState
 from safety_service.locations import service as locations_service
-from safety_service.locations.models import Site
+from safety_service.locations.models import LocationKind, Site
 from safety_service.locations.schemas import LocationCreate
 from safety_service.people.models import User
 from safety_service.risks import service as risks_service
+from safety_service.risks.rating import ControlKind, ReviewKind
 from safety_service.risks.schemas import ControlCreate, MapPlace, ReviewCreate, RiskCreate, RiskPointCreate
 
 C = ControlCreate
@@ -26,33 +27,33 @@ POINTS = (
     RiskPointCreate(code="FX-1701", name="1701 综采工作面", area_code="south", location_codes=["WF-1701"], risks=[
         RiskCreate(hazard_source="顶板来压、片帮冒顶", accident_type="顶板事故", consequence="人员伤亡、设备损坏",
                    likelihood=4, severity=5, controls=[
-                       C(kind="engineering", measure="液压支架初撑力不低于24MPa，及时移架护顶", unit="综采一队", person="杨军"),
-                       C(kind="management", measure="敲帮问顶，清除活矸危岩", unit="综采一队", person="张伟"),
-                       C(kind="emergency", measure="冒顶应急预案每季度演练", unit="安全科", person="刘洋")]),
+                       C(kind=ControlKind.engineering, measure="液压支架初撑力不低于24MPa，及时移架护顶", unit="综采一队", person="杨军"),
+                       C(kind=ControlKind.management, measure="敲帮问顶，清除活矸危岩", unit="综采一队", person="张伟"),
+                       C(kind=ControlKind.emergency, measure="冒顶应急预案每季度演练", unit="安全科", person="刘洋")]),
         RiskCreate(hazard_source="上隅角瓦斯积聚", accident_type="瓦斯爆炸", consequence="群死群伤",
                    likelihood=3, severity=5, controls=[
-                       C(kind="engineering", measure="上隅角瓦斯抽采，传感器报警点1.0%", unit="通风队", person="李强"),
-                       C(kind="management", measure="瓦斯检查员每班三检", unit="通风队", person="李强")])]),
+                       C(kind=ControlKind.engineering, measure="上隅角瓦斯抽采，传感器报警点1.0%", unit="通风队", person="李强"),
+                       C(kind=ControlKind.management, measure="瓦斯检查员每班三检", unit="通风队", person="李强")])]),
     RiskPointCreate(code="BD-3102", name="3102 运输顺槽带式输送机", area_code="north", location_codes=["RW-3102"], risks=[
         RiskCreate(hazard_source="输送带跑偏、打滑摩擦起火", accident_type="火灾", consequence="烟雾伤人、停产",
                    likelihood=3, severity=4, controls=[
-                       C(kind="engineering", measure="防跑偏、防打滑、烟雾、温度保护齐全有效", unit="机电科", person="赵勇"),
-                       C(kind="management", measure="机头机尾每班清理浮煤", unit="综采一队", person="王磊")]),
+                       C(kind=ControlKind.engineering, measure="防跑偏、防打滑、烟雾、温度保护齐全有效", unit="机电科", person="赵勇"),
+                       C(kind=ControlKind.management, measure="机头机尾每班清理浮煤", unit="综采一队", person="王磊")]),
         RiskCreate(hazard_source="人员跨越运行中的输送带", accident_type="机械伤害", consequence="人员伤亡",
                    likelihood=2, severity=4, controls=[
-                       C(kind="engineering", measure="行人跨越处设过桥", unit="机电科", person="赵勇"),
-                       C(kind="training", measure="岗前培训：严禁跨越、乘坐输送带", unit="安全科", person="陈静")])]),
+                       C(kind=ControlKind.engineering, measure="行人跨越处设过桥", unit="机电科", person="赵勇"),
+                       C(kind=ControlKind.training, measure="岗前培训：严禁跨越、乘坐输送带", unit="安全科", person="陈静")])]),
     RiskPointCreate(code="ZJ-HOIST", name="主井提升系统", area_code="north", location_codes=["PH-MAIN"], risks=[
         RiskCreate(hazard_source="提升钢丝绳断丝、过卷过放", accident_type="运输事故", consequence="设备损坏、人员伤亡",
                    likelihood=2, severity=5, controls=[
-                       C(kind="engineering", measure="过卷、过速、限速保护每日试验", unit="机电科", person="赵勇"),
-                       C(kind="management", measure="钢丝绳每日检查并记录断丝", unit="机电科", person="赵勇"),
-                       C(kind="training", measure="提升机司机持证上岗", unit="机电科", person="赵勇")])]),
+                       C(kind=ControlKind.engineering, measure="过卷、过速、限速保护每日试验", unit="机电科", person="赵勇"),
+                       C(kind=ControlKind.management, measure="钢丝绳每日检查并记录断丝", unit="机电科", person="赵勇"),
+                       C(kind=ControlKind.training, measure="提升机司机持证上岗", unit="机电科", person="赵勇")])]),
     RiskPointCreate(code="SUB-C", name="中央变电所", area_code="north", location_codes=["SUB-CENTRAL"], risks=[
         RiskCreate(hazard_source="高压开关漏电、误操作", accident_type="触电", consequence="人员触电",
                    likelihood=1, severity=5, controls=[
-                       C(kind="management", measure="停送电执行工作票和操作票", unit="机电科", person="赵勇"),
-                       C(kind="protection", measure="操作时戴绝缘手套、穿绝缘靴", unit="机电科", person="赵勇")])]),
+                       C(kind=ControlKind.management, measure="停送电执行工作票和操作票", unit="机电科", person="赵勇"),
+                       C(kind=ControlKind.protection, measure="操作时戴绝缘手套、穿绝缘靴", unit="机电科", person="赵勇")])]),
 )
 PLANS = (  # (name, inspector, post, leader round, frequency, points)
     ("安全副矿长每旬排查", "chief", "分管负责人（安全副矿长）", True, "dekad", ("FX-1701", "BD-3102", "ZJ-HOIST", "SUB-C")),
@@ -74,20 +75,22 @@ def load(session: Session, *, users: dict[str, User], site: Site, timezone: str,
          today: date, seed: int = 19) -> str:
     """Create the demo's risk points, plans and a month of rounds; returns a line describing them."""
     rng = random.Random(seed)
-    locations_service.add_location(session, site=site, data=LocationCreate(code="SUB-CENTRAL", name_zh="中央变电所",
-                                                       name_en="Central substation", area_code="north", kind="chamber"))
+    locations_service.add_location(session, site=site, data=LocationCreate(
+        code="SUB-CENTRAL", name_zh="中央变电所", name_en="Central substation", area_code="north",
+        kind=LocationKind.chamber))
     for index, data in enumerate(POINTS):
         point = risks_service.add_risk_point(session, data=data)
         risks_service.place_on_map(session, point=point, data=MapPlace(map_x=index % 3, map_y=index // 3))
         risks_service.record_review(session, point=point, actor=users["chief"], data=ReviewCreate(
-            kind="annual", reviewed_on=date(today.year - 1, 12, 20), participants="矿长、总工程师、各分管负责人、安全科"))
+            kind=ReviewKind.annual, reviewed_on=date(today.year - 1, 12, 20), participants="矿长、总工程师、各分管负责人、安全科"))
     risks_service.record_review(session, point=risks_service.get_risk_point(session, code="FX-1701"),
                                 actor=users["chief"], data=ReviewCreate(
-                                    kind="special", reviewed_on=today - timedelta(days=40), reason="工作面过断层，采煤工艺调整",
+                                    kind=ReviewKind.special, reviewed_on=today - timedelta(days=40),
+                                    reason="工作面过断层，采煤工艺调整",
                                     participants="总工程师、生产技术科、综采一队"))
     for name, inspector, post, leader, frequency, points in PLANS:
         inspections_service.add_plan(session, actor=users["officer1"], data=PlanCreate(
-            name=name, inspector=inspector, post=post, leader_round=leader, frequency=frequency,
+            name=name, inspector=inspector, post=post, leader_round=leader, frequency=Frequency(frequency),
             starts_on=today - timedelta(days=30), risk_point_codes=list(points)))
     done = _month_of_rounds(session, rng, users, timezone=timezone, now=now)
     _named_reports(session, now=now, timezone=timezone)

@@ -59,7 +59,7 @@ def escalate(session: Session, *, now: datetime, hours: Hours) -> int:
 
 def _claim(session: Session, one: InspectionRound, level: int, now: datetime) -> bool:
     """Move the round up the ladder unless another run just did."""
-    moved = session.execute(update(InspectionRound).where(
+    moved = session.exec(update(InspectionRound).where(
         col(InspectionRound.id) == one.id, col(InspectionRound.escalation_level) == one.escalation_level,
         col(InspectionRound.state) == RoundState.missed).values(escalation_level=level, escalated_at=now)
         .execution_options(synchronize_session=False))

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from safety_service.database import known, saved_id
 from safety_service.hazards.models import Hazard
 from safety_service.inspections import service
 from safety_service.inspections.models import InspectionPlan, InspectionRound, PlanPoint, RoundItem
@@ -30,8 +31,8 @@ def plans(session: Session) -> list[PlanPublic]:
     for plan_id, code in session.exec(select(PlanPoint.plan_id, RiskPoint.code).join(
             RiskPoint, col(PlanPoint.risk_point_id) == RiskPoint.id).order_by(col(RiskPoint.code))).all():
         codes[plan_id].append(code)
-    return [PlanPublic(**plan.model_dump(exclude={"inspector_id"}), inspector=name, risk_point_codes=codes[plan.id])
-            for plan, name in rows]
+    return [PlanPublic(**plan.model_dump(exclude={"inspector_id"}), inspector=name,
+                       risk_point_codes=codes[saved_id(plan)]) for plan, name in rows]
 
 
 def rounds(session: Session, *, inspector: User | None = None, state: RoundState | None = None,
@@ -57,21 +58,21 @@ def rounds(session: Session, *, inspector: User | None = None, state: RoundState
 
 def one(session: Session, *, inspection: InspectionRound) -> RoundPublic:
     """A round with its plan, risk point, checklist and (when done) its answers."""
-    plan = session.get(InspectionPlan, inspection.plan_id)
-    point = session.get(RiskPoint, inspection.risk_point_id)
-    inspector = session.get(User, inspection.inspector_id)
+    plan = known(session.get(InspectionPlan, inspection.plan_id))
+    point = known(session.get(RiskPoint, inspection.risk_point_id))
+    inspector = known(session.get(User, inspection.inspector_id))
     location = session.get(Location, inspection.location_id) if inspection.location_id else None
     query = (select(RoundItem, Control.measure, Hazard.ref).join(Control, col(RoundItem.control_id) == Control.id)
              .join(Hazard, col(RoundItem.hazard_id) == Hazard.id, isouter=True)
              .where(RoundItem.round_id == inspection.id).order_by(col(RoundItem.id)))
     items = [ItemPublic(control_id=i.control_id, measure=measure, ok=i.ok, note=i.note, hazard_ref=ref)
              for i, measure, ref in session.exec(query).all()]
-    return RoundPublic(id=inspection.id, plan_id=plan.id, plan_name=plan.name, post=plan.post,
+    return RoundPublic(id=saved_id(inspection), plan_id=saved_id(plan), plan_name=plan.name, post=plan.post,
                        leader_round=plan.leader_round, risk_point_code=point.code, risk_point_name=point.name,
                        risk_level=point.level, inspector=inspector.username, window_start=inspection.window_start,
                        window_end=inspection.window_end, state=inspection.state, checked_at=inspection.checked_at,
                        location_code=location.code if location else None,
-                       checklist=service.checklist(session, risk_point_id=point.id), items=items)
+                       checklist=service.checklist(session, risk_point_id=saved_id(point)), items=items)
 
 
 def coverage(session: Session, *, start: datetime, end: datetime, first: date, last: date) -> Coverage:
@@ -82,7 +83,7 @@ def coverage(session: Session, *, start: datetime, end: datetime, first: date, l
              .join(User, col(InspectionRound.inspector_id) == User.id)
              .where(col(InspectionRound.window_start) >= start, col(InspectionRound.window_start) < end))
     rows = session.exec(query).all()
-    found = _hazards_found(session, [r.id for r, *_ in rows])
+    found = _hazards_found(session, [saved_id(r) for r, *_ in rows])
     points: dict[str, PointCoverage] = {}
     people: dict[tuple[str, str, bool], InspectorCoverage] = {}
     for inspection, plan, point, username in rows:
@@ -95,7 +96,7 @@ def coverage(session: Session, *, start: datetime, end: datetime, first: date, l
             figures.due += 1
             figures.done += inspection.state == RoundState.done
             figures.missed += inspection.state == RoundState.missed
-        by_person.hazards_found += found.get(inspection.id, 0)
+        by_person.hazards_found += found.get(saved_id(inspection), 0)
         if inspection.state == RoundState.done and username not in by_point.inspectors:
             by_point.inspectors.append(username)
     planned = set(session.exec(select(PlanPoint.risk_point_id)).all())

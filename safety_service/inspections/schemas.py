@@ -1,24 +1,25 @@
 """Inputs and outputs of the inspection plans and rounds API."""
 
 from datetime import date, datetime
+from typing import Any
 
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime
 from sqlmodel import Field, SQLModel
 
 from safety_service.inspections.states import Frequency, RoundState
 from safety_service.risks.rating import ControlKind, RiskLevel
-from safety_service.validation import Text
+from safety_service.validation import ModelConfig, Text
 
 ROUND_ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 # A plan as entered, the example of the plan's models.
-_PLAN = {"name": "综采一队队长每旬排查", "inspector": "owner1", "post": "区队长", "leader_round": False,
+_PLAN: dict[str, Any] = {"name": "综采一队队长每旬排查", "inspector": "owner1", "post": "区队长", "leader_round": False,
          "frequency": "dekad", "starts_on": "2026-03-01", "risk_point_codes": ["RP-3102", "RP-1701"]}
 
 
 class PlanCreate(SQLModel):
     """Who inspects (an account and the post they inspect as) which risk points, how often."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_PLAN]})
+    model_config = ModelConfig(json_schema_extra={"examples": [_PLAN]})
 
     name: str = Field(min_length=1, max_length=128)
     inspector: str = Field(min_length=2, max_length=64, description="the inspector's username")
@@ -30,7 +31,7 @@ class PlanCreate(SQLModel):
 
 
 class PlanPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{**_PLAN, "id": 1, "active": True}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{**_PLAN, "id": 1, "active": True}]})
 
     id: int
     name: str
@@ -63,7 +64,7 @@ class ItemCheck(SQLModel):
 class RoundRecord(SQLModel):
     """A round as the inspector's phone sends it, maybe later than it was done (offline)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "client_round_id": "owner1-20260312-0815",
         "location_code": "RW-3102",
         "checked_at": "2026-03-12T08:15:00+08:00",
@@ -87,7 +88,7 @@ class ItemPublic(SQLModel):
 
 
 class RoundPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "id": 12,
         "plan_id": 1,
         "plan_name": "综采一队队长每旬排查",
@@ -169,7 +170,7 @@ class InspectorCoverage(SQLModel):
 class Coverage(SQLModel):
     """Inspection against the plans over a period (排查记录)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "start": "2026-03-01",
         "end": "2026-03-31",
         "rounds": 42,

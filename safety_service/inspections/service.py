@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from safety_service.clock import as_utc
+from safety_service.database import known, saved_id
 from safety_service.errors import AlreadyExists, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.schemas import HazardReport
@@ -43,11 +44,12 @@ def add_plan(session: Session, *, data: PlanCreate, actor: User) -> InspectionPl
         raise InvalidInput(f"role {inspector.role!r} does not inspect", field="inspector")
     points = [risks_service.get_risk_point(session, code=code, field="risk_point_codes")
               for code in dict.fromkeys(data.risk_point_codes)]
-    plan = InspectionPlan(name=data.name, inspector_id=inspector.id, post=data.post, leader_round=data.leader_round,
-                          frequency=data.frequency, starts_on=data.starts_on, created_by_id=actor.id)
+    plan = InspectionPlan(name=data.name, inspector_id=saved_id(inspector), post=data.post,
+                          leader_round=data.leader_round, frequency=data.frequency, starts_on=data.starts_on,
+                          created_by_id=actor.id)
     session.add(plan)
     session.flush()
-    session.add_all([PlanPoint(plan_id=plan.id, risk_point_id=point.id) for point in points])
+    session.add_all([PlanPoint(plan_id=saved_id(plan), risk_point_id=saved_id(point)) for point in points])
     session.flush()
     logger.info("inspection plan added", extra={"plan": plan.id, "frequency": str(plan.frequency)})
     return plan
@@ -91,10 +93,10 @@ def _windows(plan: InspectionPlan, now: datetime, timezone: str) -> list[tuple[d
 
 
 def _make_rounds(session: Session, plan: InspectionPlan, points: list[int], start: datetime, end: datetime) -> int:
-    known = set(session.exec(select(InspectionRound.risk_point_id).where(
+    existing = set(session.exec(select(InspectionRound.risk_point_id).where(
         InspectionRound.plan_id == plan.id, InspectionRound.window_start == start)).all())
-    new = [InspectionRound(plan_id=plan.id, risk_point_id=point, inspector_id=plan.inspector_id,
-                           window_start=start, window_end=end) for point in points if point not in known]
+    new = [InspectionRound(plan_id=saved_id(plan), risk_point_id=point, inspector_id=plan.inspector_id,
+                           window_start=start, window_end=end) for point in points if point not in existing]
     session.add_all(new)
     session.flush()
     return len(new)
@@ -121,7 +123,7 @@ def checklist(session: Session, *, risk_point_id: int) -> list[ChecklistItem]:
     """The checklist (检查表) of a risk point: each control of each of its risks."""
     query = (select(Control, Risk.hazard_source).join(Risk, col(Control.risk_id) == Risk.id)
              .where(Risk.risk_point_id == risk_point_id).order_by(col(Risk.id), col(Control.id)))
-    return [ChecklistItem(control_id=c.id, kind=c.kind, measure=c.measure, unit=c.unit, person=c.person,
+    return [ChecklistItem(control_id=saved_id(c), kind=c.kind, measure=c.measure, unit=c.unit, person=c.person,
                           hazard_source=source) for c, source in session.exec(query).all()]
 
 
@@ -199,22 +201,22 @@ def _item(session: Session, inspection: InspectionRound, item: ItemCheck, *, loc
     hazard_id = None
     if not item.ok:
         hazard_id = _report(session, inspection, item, location=location, actor=actor, now=now, timezone=timezone)
-    return RoundItem(round_id=inspection.id, control_id=item.control_id, ok=item.ok, note=item.note,
+    return RoundItem(round_id=saved_id(inspection), control_id=item.control_id, ok=item.ok, note=item.note,
                      hazard_id=hazard_id)
 
 
 def _report(session: Session, inspection: InspectionRound, item: ItemCheck, *, location: Location, actor: User, now: datetime,
             timezone: str) -> int:
-    control = session.get(Control, item.control_id)
-    point = session.get(RiskPoint, inspection.risk_point_id)
+    control = known(session.get(Control, item.control_id))  # checked against the round's checklist before
+    point = known(session.get(RiskPoint, inspection.risk_point_id))
     person = session.get(Person, actor.person_id) if actor.person_id else None
     # The intake links the risk point (and tells the chief when it is a major one).
     report = HazardReport(location_code=location.code, source=Channel.inspection,
-                          description=f"{item.note.strip()}（管控措施未落实：{control.measure}）"[:2000],
+                          description=f"{known(item.note).strip()}（管控措施未落实：{control.measure}）"[:2000],
                           reporter_employee_no=person.employee_no if person else None, risk_point_code=point.code,
                           client_report_id=f"round-{inspection.id}-control-{item.control_id}")
     hazard, _ = hazards_intake.report_hazard(session, data=report, recorded_by=actor, now=now, timezone=timezone)
     hazard.failed_control_id = item.control_id
     session.add(hazard)
     session.flush()
-    return hazard.id
+    return saved_id(hazard)

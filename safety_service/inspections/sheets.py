@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from safety_service.inspections.schemas import RoundPublic
 from safety_service.risks.sheets import FORMULA_STARTS, LEVELS
@@ -20,6 +21,8 @@ def record_sheet(rounds: list[RoundPublic], *, timezone: str) -> bytes:
     zone = ZoneInfo(timezone)
     book = Workbook()
     page = book.active
+    if not isinstance(page, Worksheet):  # a new workbook's one sheet is a worksheet
+        raise TypeError("a new workbook without its worksheet")
     page.title = "排查记录"
     page.append(COLUMNS)
     for cell in page[1]:

@@ -2,17 +2,18 @@
 
 from datetime import datetime
 
-from pydantic import ConfigDict, field_validator
+from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.config import SERVICE_CLIENT_ID_PREFIX
 from safety_service.kiosks.models import KIOSK_ID_PATTERN
+from safety_service.validation import ModelConfig
 
 RESERVED_IDS = frozenset({"safety-service"})
 
 
 class KioskCreate(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"kiosk_id": "kiosk-ph1", "location_code": "PH-1"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"kiosk_id": "kiosk-ph1", "location_code": "PH-1"}]})
 
     kiosk_id: str = Field(min_length=1, max_length=64, schema_extra={"pattern": KIOSK_ID_PATTERN})
     location_code: str = Field(min_length=1, max_length=32)
@@ -28,7 +29,7 @@ class KioskCreate(SQLModel):
 
 
 class KioskPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"kiosk_id": "kiosk-ph1", "location": "PH-1",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"kiosk_id": "kiosk-ph1", "location": "PH-1",
         "active": True, "state": "active", "removed_at": None, "status": "online",
         "status_at": "2026-11-19T14:53:52Z", "software_version": "1.4.2"}]})
 
@@ -50,7 +51,7 @@ class KiosksPublic(SQLModel):
 class KioskCredentials(SQLModel):
     """What a new kiosk needs to connect; the password is shown once and never stored in clear."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"kiosk_id": "kiosk-ph1", "username": "kiosk-ph1",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"kiosk_id": "kiosk-ph1", "username": "kiosk-ph1",
         "password": "Xq3v9TzL0aP7sKd2", "report_topic": "safety/tianchen/kiosk/kiosk-ph1/report",
         "ack_topic": "safety/tianchen/kiosk/kiosk-ph1/ack"}]})
 
@@ -70,7 +71,7 @@ class BrokerReload(SQLModel):
 
 
 class KioskChanged(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"kiosk": {"kiosk_id": "kiosk-ph1", "location": "PH-1",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"kiosk": {"kiosk_id": "kiosk-ph1", "location": "PH-1",
         "active": False, "state": "disabled", "removed_at": None, "status": "offline",
         "status_at": "2026-11-19T14:53:52Z", "software_version": "1.4.2"}, "broker": {"files_written": True,
         "reloaded": True, "detail": "mosquitto password and ACL files rewritten; broker reloaded"}}]})
@@ -80,7 +81,7 @@ class KioskChanged(SQLModel):
 
 
 class KioskRotated(KioskChanged):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"kiosk": {"kiosk_id": "kiosk-ph1", "location": "PH-1",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"kiosk": {"kiosk_id": "kiosk-ph1", "location": "PH-1",
         "active": True, "state": "active", "removed_at": None, "status": "offline",
         "status_at": "2026-11-19T14:53:52Z", "software_version": "1.4.2"}, "broker": {"files_written": True,
         "reloaded": True, "detail": "mosquitto password and ACL files rewritten; broker reloaded"},

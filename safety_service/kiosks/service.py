@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
+from safety_service.database import saved_id
 from safety_service.errors import AlreadyExists, DomainError, NotApplicable, NotFound
 from safety_service.kiosks.models import Kiosk
 from safety_service.kiosks.schemas import KioskCreate, KioskCredentials
@@ -59,7 +60,7 @@ def add_kiosk(session: Session, *, site: Site, data: KioskCreate) -> tuple[Kiosk
     _free_id(session, data.kiosk_id)
     location = locations_service.get_location(session, code=data.location_code, field="location_code")
     password = secrets.token_urlsafe(18)
-    kiosk = Kiosk(kiosk_id=data.kiosk_id, site_id=site.id, location_id=location.id,
+    kiosk = Kiosk(kiosk_id=data.kiosk_id, site_id=saved_id(site), location_id=saved_id(location),
                   password_hash=mosquitto_hash(password))
     session.add(kiosk)
     session.flush()

@@ -1,14 +1,14 @@
 """Request and response models for areas, locations and categories."""
 
-from pydantic import ConfigDict, field_validator
+from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.locations.models import AreaBase, CategoryBase, LocationBase, LocationKind
-from safety_service.validation import one_line
+from safety_service.validation import ModelConfig, one_line
 
 
 class AreaCreate(AreaBase):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "code": "N1",
         "name_zh": "北一采区",
         "name_en": "North 1 district",
@@ -21,14 +21,14 @@ class AreaCreate(AreaBase):
 
 
 class AreaPublic(AreaBase):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "south", "name_zh": "南翼采区",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"code": "south", "name_zh": "南翼采区",
         "name_en": "South wing", "id": 2}]})
 
     id: int
 
 
 class LocationCreate(LocationBase):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "code": "PH-1",
         "name_zh": "主井井口",
         "name_en": "Main shaft pithead",
@@ -46,7 +46,7 @@ class LocationCreate(LocationBase):
 
 
 class LocationPublic(LocationBase):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "PH-AUX", "name_zh": "副井井口",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"code": "PH-AUX", "name_zh": "副井井口",
         "name_en": "Auxiliary shaft pithead", "kind": "pithead", "id": 2, "active": True, "area_code": "south"}]})
 
     id: int
@@ -60,7 +60,7 @@ class LocationsPublic(SQLModel):
 
 
 class CategoryCreate(CategoryBase):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "code": "roof",
         "name_zh": "顶板",
         "name_en": "Roof",
@@ -74,7 +74,7 @@ class CategoryCreate(CategoryBase):
 
 
 class CategoryPublic(CategoryBase):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "roof", "name_zh": "顶板", "name_en": "Roof",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"code": "roof", "name_zh": "顶板", "name_en": "Roof",
         "sort_order": 10, "id": 1, "active": True}]})
 
     id: int

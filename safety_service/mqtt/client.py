@@ -85,7 +85,7 @@ class MqttService:
         self.photo_limits = PhotoLimits(settings.photo_max_bytes, settings.photo_max_pixels, settings.photo_max_side)
         self.client_id = settings.mqtt_client_id or f"safety-{settings.site}-{socket.gethostname()}"[:64]
         self.writer: BatchWriter[intake.Incoming, intake.Applied] = BatchWriter(
-            engine, self._apply, name="mqtt", max_batch=settings.mqtt_batch_size, metrics=metrics)
+            engine, self._apply, name="mqtt", max_batch=settings.concurrency.mqtt_batch_size, metrics=metrics)
         self.connected = threading.Event()
         self.state = IntakeState()
         self._dead_letters_at = 0.0

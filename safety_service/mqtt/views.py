@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import ConfigDict
 from sqlmodel import Session, SQLModel, col, select
 
 from safety_service.api.answers import answers
@@ -27,6 +26,7 @@ from safety_service.mqtt import accounts as mqtt_accounts
 from safety_service.mqtt import intake as mqtt_intake
 from safety_service.mqtt.models import DeadLetter
 from safety_service.protocol.payloads import KioskAck
+from safety_service.validation import ModelConfig
 
 router = APIRouter(tags=["kiosks"])
 REMOVED = answers(409)  # a removed kiosk takes no further change
@@ -34,7 +34,7 @@ KioskId = Annotated[str, Path(min_length=1, max_length=64, pattern=KIOSK_ID_PATT
 
 
 class DeadLetterPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "id": 3, "topic": "safety/tianchen/kiosk/kiosk-ph1/report", "kiosk_id": "kiosk-ph1",
         "reason": "location_code: no active location with code 'PH-9'",
         "payload": '{"schema": "kiosk-report/1", "report_id": "0d6f4a52-8c1e-4b8e-9a51-2f7c3c0e9b11", '
@@ -50,7 +50,7 @@ class DeadLetterPublic(SQLModel):
 
 
 class DeadLetterReplayed(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"outcome": "accepted",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"outcome": "accepted",
         "hazard_ref": "YH-2026-000051"}]})
 
     outcome: str  # accepted or duplicate for a report or a rating, applied for a status or a read confirmation

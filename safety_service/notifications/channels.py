@@ -30,6 +30,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import parse_qs, quote_plus, unquote, urlsplit
 
 from safety_service.notifications.models import ChannelKind
@@ -45,7 +46,7 @@ class Message:
     lines: list[str]
     urgent: bool = False
     event: str = ""
-    items: list[dict] = field(default_factory=list)  # for the generic webhook: one object per notification
+    items: list[dict[str, Any]] = field(default_factory=list)  # for the generic webhook: one object per notification
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,14 @@ class HttpRequest:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None  # a robot URL that redirects is misconfigured: fail, never re-POST elsewhere
 
 
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
-def _json(payload: dict) -> bytes:
+def _json(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -101,7 +102,7 @@ def dingtalk_request(url: str, message: Message, secret: str | None, *, now_ms: 
 
 
 def feishu_request(url: str, message: Message, secret: str | None, *, now_s: int) -> HttpRequest:
-    body: dict = {}
+    body: dict[str, Any] = {}
     if secret:
         body |= {"timestamp": str(now_s), "sign": hmac_b64(f"{now_s}\n{secret}".encode(), b"")}
     body |= {"msg_type": "text", "content": {"text": "\n".join([message.title, *message.lines])}}

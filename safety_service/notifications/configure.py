@@ -3,14 +3,15 @@
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic import ValidationInfo, field_validator
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from safety_service.config import Settings
+from safety_service.database import saved_id
 from safety_service.errors import AlreadyExists, DomainError, InvalidInput, NotFound
 from safety_service.notifications import channels, messages, outbox, sealing
 from safety_service.notifications.models import Attempt, Channel, ChannelKind
-from safety_service.validation import broken_rules
+from safety_service.validation import ModelConfig, broken_rules
 
 EVENTS = ("urgent", "urgent_unacknowledged", "urgent_acknowledged", "reported", "major_listed", "assigned",
           "awaiting_verification", "verification_failed", "closed", "overdue", "deadline_warning", "step_overdue",
@@ -20,7 +21,7 @@ EVENTS = ("urgent", "urgent_unacknowledged", "urgent_acknowledged", "reported", 
 class ChannelCreate(SQLModel):
     """A new channel: kind, where to send (URL, or smtp://… for email), optional signing secret, filters."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "name": "调度室企业微信群",
         "kind": "wecom",
         "target": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7b1c-4f0e-9c55-2d8e1a4b3f2e",
@@ -55,7 +56,7 @@ class ChannelCreate(SQLModel):
 class ChannelPublic(SQLModel):
     """A channel as shown back: never its URL's token or its secret in full."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "id": 2,
         "name": "调度室企业微信群",
         "kind": "wecom",
@@ -79,7 +80,7 @@ class ChannelPublic(SQLModel):
 
 
 def public(channel: Channel) -> ChannelPublic:
-    return ChannelPublic(id=channel.id, name=channel.name, kind=channel.kind, target_hint=channel.target_hint,
+    return ChannelPublic(id=saved_id(channel), name=channel.name, kind=channel.kind, target_hint=channel.target_hint,
                          signed=channel.secret is not None, events=channel.events, areas=channel.areas,
                          grades=channel.grades, enabled=channel.enabled)
 
@@ -135,7 +136,7 @@ def send_test(session: Session, *, channel: Channel, settings: Settings, to: str
         raise InvalidInput("a test email needs an address to go to", field="to")
     message = messages.render([{"kind": "test"}], kind="test", urgent=False, base_url=settings.base_url)
     outcome = outbox.send(channel, message, settings=settings, to=to, delivery="test")
-    attempt = Attempt(channel_id=channel.id, ok=outcome.ok, status=outcome.status, detail=outcome.detail or None,
+    attempt = Attempt(channel_id=saved_id(channel), ok=outcome.ok, status=outcome.status, detail=outcome.detail or None,
                       deliveries=0)
     session.add(attempt)
     session.flush()

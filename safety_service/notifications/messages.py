@@ -2,6 +2,7 @@
 
 from collections import Counter
 from collections.abc import Mapping
+from typing import Any
 
 from safety_service.i18n import DEFAULT_LANGUAGE, translate
 from safety_service.notifications.channels import Message
@@ -10,7 +11,7 @@ LISTED = 30
 DAILY_FIGURES = ("open", "due_today", "overdue", "urgent")  # a digest lists this many items; the counts cover them all
 
 
-def _line(item: dict, base_url: str, language: str) -> str:
+def _line(item: dict[str, Any], base_url: str, language: str) -> str:
     if item.get("kind") == "ten_day_summary":
         return "- " + _ten_day(item, language)
     ref = item.get("ref")
@@ -20,7 +21,7 @@ def _line(item: dict, base_url: str, language: str) -> str:
     return f"- {what}: [{ref}]({base_url}/console/hazards/{ref})"
 
 
-def _ten_day(item: dict, language: str) -> str:
+def _ten_day(item: dict[str, Any], language: str) -> str:
     """One unit's line of the ten-day summary (旬报)."""
     figures = {key: item.get(key, 0) for key in ("found", "about", "closed_on_time", "overdue", "extensions",
                                                  "violations")}
@@ -28,8 +29,8 @@ def _ten_day(item: dict, language: str) -> str:
                      satisfaction=item.get("satisfaction") or translate(language, "notify.line.no_rating"))
 
 
-def render(items: list[dict], *, kind: str, urgent: bool, base_url: str, counts: Mapping[str, int] | None = None,
-           language: str = DEFAULT_LANGUAGE) -> Message:
+def render(items: list[dict[str, Any]], *, kind: str, urgent: bool, base_url: str,
+           counts: Mapping[str, int] | None = None, language: str = DEFAULT_LANGUAGE) -> Message:
     """One message for the items: an urgent alert, a single notice, or a digest with counts and links
     (``counts`` per kind cover every notification, when the items listed are fewer)."""
     counts = Counter(counts) if counts else Counter(str(i.get("kind")) for i in items)

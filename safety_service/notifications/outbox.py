@@ -23,6 +23,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_
 from sqlalchemy.engine import Engine
@@ -30,7 +31,7 @@ from sqlmodel import Session, col, select, update
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
-from safety_service.database import session_scope
+from safety_service.database import saved_id, session_scope
 from safety_service.notifications import channels, messages, sealing
 from safety_service.notifications.models import Attempt, Channel, ChannelKind, Delivery
 from safety_service.people.models import User
@@ -48,7 +49,7 @@ class Batch:
     channel_id: int
     user_id: int | None
     ids: list[int]
-    items: list[dict]
+    items: list[dict[str, Any]]
     urgent: bool
     kind: str
     counts: dict[str, int]
@@ -87,20 +88,20 @@ def _claim(engine: Engine, *, now: datetime, claim: str, lease: timedelta) -> li
 
 
 def _batches(rows: list[Delivery]) -> list[Batch]:
-    urgent = [Batch(r.channel_id, r.user_id, [r.id], list((r.data or {}).get("items", [])), True, r.kind,
+    urgent = [Batch(r.channel_id, r.user_id, [saved_id(r)], list((r.data or {}).get("items", [])), True, r.kind,
                     _counts(r)) for r in rows if r.urgent]
     grouped: dict[tuple[int, int | None], list[Delivery]] = defaultdict(list)
     for row in rows:
         if not row.urgent:
             grouped[(row.channel_id, row.user_id)].append(row)
-    digests = [Batch(channel_id, user_id, [r.id for r in group],
+    digests = [Batch(channel_id, user_id, [saved_id(r) for r in group],
                      [item for r in group for item in (r.data or {}).get("items", [])][:ITEMS_KEPT], False,
-                     group[0].kind if len(group) == 1 else "digest", sum((_counts(r) for r in group), Counter()))
+                     group[0].kind if len(group) == 1 else "digest", sum((_counts(r) for r in group), Counter[str]()))
                for (channel_id, user_id), group in grouped.items()]
     return urgent + digests
 
 
-def _counts(row: Delivery) -> Counter:
+def _counts(row: Delivery) -> Counter[str]:
     """How many notifications of each kind the row carries (its items may be fewer)."""
     data = row.data or {}
     return Counter(data.get("counts") or {str(i.get("kind")): 1 for i in data.get("items", [])})
@@ -108,7 +109,7 @@ def _counts(row: Delivery) -> Counter:
 
 def _release(engine: Engine, ids: list[int], claim: str) -> None:
     with session_scope(engine) as session:
-        session.exec(update(Delivery).where(col(Delivery.id).in_(ids), Delivery.claim == claim)
+        session.exec(update(Delivery).where(col(Delivery.id).in_(ids), col(Delivery.claim) == claim)
                      .values(claimed_until=None, claim=None))
         session.commit()
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from safety_service.database import saved_id
 from safety_service.errors import InvalidInput
 from safety_service.notifications.models import Preference
 from safety_service.notifications.service import URGENT_EVENTS, URGENT_LOCKED_ROLES
@@ -29,7 +30,7 @@ def set_preference(session: Session, *, user: User, channel: str, event: str, en
     row = session.exec(select(Preference).where(Preference.user_id == user.id, Preference.channel == channel,
                                                 Preference.event == event)).first()
     if row is None:
-        row = Preference(user_id=user.id, channel=channel, event=event)
+        row = Preference(user_id=saved_id(user), channel=channel, event=event)
     row.enabled = enabled
     session.add(row)
     session.flush()

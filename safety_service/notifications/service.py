@@ -9,12 +9,14 @@ A recipient's several events in one call make one inbox row and one message per 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select, update
 
 from safety_service.clock import utc_now
+from safety_service.database import saved_id
 from safety_service.notifications.models import GROUP_KINDS, Channel, ChannelKind, Delivery, Notification, Preference
 from safety_service.people.models import Role, User
 
@@ -78,9 +80,9 @@ def _unique(users: Iterable[User]) -> list[User]:
 def _inbox_row(user: User, notices: list[Notice]) -> Notification:
     if len(notices) == 1:
         only = notices[0]
-        return Notification(user_id=user.id, hazard_id=only.hazard_id, kind=only.kind, data=only.item())
+        return Notification(user_id=saved_id(user), hazard_id=only.hazard_id, kind=only.kind, data=only.item())
     items = [n.item() for n in notices[:INBOX_ITEMS]]
-    return Notification(user_id=user.id, kind=DIGEST_KIND, data={"count": len(notices), "items": items})
+    return Notification(user_id=saved_id(user), kind=DIGEST_KIND, data={"count": len(notices), "items": items})
 
 
 def _muted(session: Session, user_ids: list[int]) -> set[tuple[int, str, str]]:
@@ -118,7 +120,7 @@ def _enqueue(session: Session, notices: Recipients, muted: set[tuple[int, str, s
         return
     now = utc_now()
     distinct = list({id(n): n for items in lists for n in items}.values())
-    alike: dict[tuple, list[Notice]] = defaultdict(list)  # what a channel's rule reads, per notice
+    alike: dict[tuple[Any, ...], list[Notice]] = defaultdict(list)  # what a channel's rule reads, per notice
     for n in distinct:
         alike[n.kind, n.area, n.grade, n.external].append(n)
     for channel in session.exec(select(Channel).where(col(Channel.enabled))).all():
@@ -137,7 +139,7 @@ def _enqueue(session: Session, notices: Recipients, muted: set[tuple[int, str, s
                     _add_deliveries(session, channel, mine, user_id=user.id, now=now, digests=digests)
 
 
-def _enqueue_group(session: Session, channel: Channel, taken: list[Notice], now) -> None:
+def _enqueue_group(session: Session, channel: Channel, taken: list[Notice], now: datetime) -> None:
     """One delivery for the group: each event once, however many of its people it concerns."""
     seen: dict[tuple[str, int | None, str | None, str | None], Notice] = {}
     for notice in taken:  # a notice about no hazard may be about a unit (the ten-day summary)
@@ -166,17 +168,19 @@ class _Digests(dict[int, _Digest]):
         return self[id(notices)]
 
 
-def _add_deliveries(session: Session, channel: Channel, notices: list[Notice], *, user_id: int | None, now,
+def _add_deliveries(session: Session, channel: Channel, notices: list[Notice], *, user_id: int | None, now: datetime,
                     digests: _Digests) -> None:
     """Urgent notices one delivery each; the rest one digest delivery."""
     digest = digests.of(notices)
     for notice in digest.urgent:
-        session.add(Delivery(channel_id=channel.id, user_id=user_id, hazard_id=notice.hazard_id, kind=notice.kind,
-                             urgent=True, data={"items": [notice.item()]}, created_at=now, next_attempt_at=now))
+        session.add(Delivery(channel_id=saved_id(channel), user_id=user_id, hazard_id=notice.hazard_id,
+                             kind=notice.kind, urgent=True, data={"items": [notice.item()]}, created_at=now,
+                             next_attempt_at=now))
     if rest := digest.rest:
         kind = rest[0].kind if len(rest) == 1 else DIGEST_KIND
-        session.add(Delivery(channel_id=channel.id, user_id=user_id, hazard_id=rest[0].hazard_id if len(rest) == 1
-                             else None, kind=kind, created_at=now, next_attempt_at=now, data=digest.data))
+        session.add(Delivery(channel_id=saved_id(channel), user_id=user_id,
+                             hazard_id=rest[0].hazard_id if len(rest) == 1 else None, kind=kind, created_at=now,
+                             next_attempt_at=now, data=digest.data))
 
 
 def list_for_user(session: Session, *, user: User, unread_only: bool = False, limit: int = 50) -> list[Notification]:

@@ -4,21 +4,21 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
 from safety_service.api.answers import answers
 from safety_service.api.deps import AdminUser, CurrentUser, PathId, SessionDep, SettingsDep
+from safety_service.database import saved_id
 from safety_service.notifications import configure, outbox, preferences
 from safety_service.notifications import service as notifications_service
 from safety_service.notifications.configure import ChannelCreate, ChannelPublic
-from safety_service.validation import RowId
+from safety_service.validation import ModelConfig, RowId
 
 router = APIRouter(tags=["notifications"])
 
 
 class NotificationPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 62, "kind": "assigned",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"id": 62, "kind": "assigned",
         "data": {"ref": "YH-2026-000047", "by": "officer1"}, "created_at": "2026-12-03T07:53:53Z", "read_at": None}]})
 
     id: int
@@ -30,13 +30,13 @@ class NotificationPublic(SQLModel):
 
 
 class MarkRead(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"ids": [12, 13]}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"ids": [12, 13]}]})
 
     ids: list[RowId] = Field(min_length=1, max_length=500)
 
 
 class AttemptPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "at": "2026-03-12T08:20:05Z",
         "ok": True,
         "status": 200,
@@ -55,13 +55,13 @@ class AttemptPublic(SQLModel):
 
 
 class TestMessage(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"to": "liuyang@tianchen-mine.example.cn"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"to": "liuyang@tianchen-mine.example.cn"}]})
 
     to: str | None = Field(default=None, max_length=254, description="an address, for an email channel")
 
 
 class PreferenceSet(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "channel": "email",
         "event": "daily_digest",
         "enabled": True,
@@ -141,7 +141,7 @@ def send_test(session: SessionDep, settings: SettingsDep, _: AdminUser, channel_
 @router.get("/notify/channels/{channel_id}/attempts", response_model=list[AttemptPublic])
 def attempts(session: SessionDep, _: AdminUser, channel_id: PathId) -> list[Any]:
     """The channel's newest sends and their outcomes."""
-    return outbox.recent_attempts(session, channel_id=configure.get_channel(session, name_or_id=channel_id).id)
+    return outbox.recent_attempts(session, channel_id=saved_id(configure.get_channel(session, name_or_id=channel_id)))
 
 
 @router.post("/notify/channels/{channel_id}/{change}", response_model=ChannelPublic)

@@ -40,4 +40,5 @@ def make_writer(engine: Engine, settings: Settings,
                 metrics: Metrics | None = None) -> BatchWriter[QrSubmission, hazards_intake.Receipt]:
     """The group-commit writer of the QR page (one per process and database file)."""
     apply = functools.partial(apply_submissions, timezone=settings.timezone)
-    return BatchWriter(engine, apply, name="qr-page", metrics=metrics)
+    return BatchWriter(engine, apply, name="qr-page", max_batch=settings.concurrency.report_batch_size,
+                       metrics=metrics)

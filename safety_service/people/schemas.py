@@ -1,9 +1,10 @@
 """Request and response models for people and accounts."""
 
-from pydantic import ConfigDict, field_validator
+from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.people.models import PersonBase, Role, UserBase
+from safety_service.validation import ModelConfig
 
 
 class PersonCreate(PersonBase):
@@ -15,7 +16,7 @@ class PersonPublic(PersonBase):
 
 
 class UserCreate(UserBase):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "username": "zhangsan",
         "role": "miner",
         "password": "correct-horse-battery",
@@ -43,7 +44,7 @@ Password = Field(min_length=8, max_length=128)
 class PasswordReset(SQLModel):
     """An administrator's new password for an account."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"password": "a-new-long-password"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"password": "a-new-long-password"}]})
 
     password: str = Password
 
@@ -51,7 +52,7 @@ class PasswordReset(SQLModel):
 class PasswordChange(SQLModel):
     """A user's own new password, with the current one."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "current_password": "correct-horse-battery",
         "new_password": "a-new-long-password",
     }]})
@@ -61,7 +62,7 @@ class PasswordChange(SQLModel):
 
 
 class UserPublic(UserBase):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"username": "officer1", "role": "officer", "id": 4,
+    model_config = ModelConfig(json_schema_extra={"examples": [{"username": "officer1", "role": "officer", "id": 4,
         "is_active": True, "person": {"employee_no": "3001", "name": "刘洋", "team": "安全科", "id": 4}}]})
 
     id: int
@@ -75,7 +76,7 @@ class UsersPublic(SQLModel):
 
 
 class Token(SQLModel):
-    model_config = ConfigDict(json_schema_extra=
+    model_config = ModelConfig(json_schema_extra=
         {"examples": [{"access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0In0.HAat0pHJnrgKnhU_WdxM79MPbeChMApUaGzb",
         "token_type": "bearer", "role": "officer", "expires_in": 43200}]})
 

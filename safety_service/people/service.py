@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from safety_service.config import Settings
+from safety_service.database import saved_id
 from safety_service.errors import AlreadyExists, AuthenticationFailed, DomainError, InvalidInput, NotFound
 from safety_service.people.models import ConsoleSession, Person, Role, User
 from safety_service.people.schemas import PersonCreate, UserCreate
@@ -50,9 +51,11 @@ def _free_username(session: Session, username: str) -> None:
         raise AlreadyExists(f"username {username!r} already exists", field="username")
 
 
-def _named(name: str | None) -> None:
+def _named(name: str | None) -> str:
+    """The name given for a new person; InvalidInput when there is none."""
     if not name:
         raise InvalidInput("a new employee number needs the person's name", field="name")
+    return name
 
 
 def add_user(session: Session, *, data: UserCreate) -> User:
@@ -76,8 +79,7 @@ def _person_for(session: Session, data: UserCreate) -> Person | None:
     person = get_person(session, employee_no=data.employee_no)
     if person is not None:
         return person
-    _named(data.name)
-    return add_person(session, data=PersonCreate(employee_no=data.employee_no, name=data.name, team=data.team))
+    return add_person(session, data=PersonCreate(employee_no=data.employee_no, name=_named(data.name), team=data.team))
 
 
 def authenticate(session: Session, *, username: str, password: str, settings: Settings) -> tuple[User, str]:
@@ -149,7 +151,7 @@ def start_console_session(session: Session, *, user: User, now: datetime, minute
     session.execute(delete(ConsoleSession).where(col(ConsoleSession.user_id) == user.id,
                                                  col(ConsoleSession.expires_at) <= now))
     session_id = secrets.token_urlsafe(32)
-    session.add(ConsoleSession(token_hash=_digest(session_id), user_id=user.id, created_at=now,
+    session.add(ConsoleSession(token_hash=_digest(session_id), user_id=saved_id(user), created_at=now,
                                expires_at=now + timedelta(minutes=minutes)))
     session.flush()
     return session_id

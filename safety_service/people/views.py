@@ -19,6 +19,7 @@ from safety_service.api.deps import (
     authenticate,
 )
 from safety_service.api.signin import SignInDep, client_address
+from safety_service.database import saved_id
 from safety_service.people import service as people_service
 from safety_service.people.models import Person, User
 from safety_service.people.schemas import (
@@ -79,7 +80,7 @@ async def change_password(request: Request, sessions: SessionFactory, writes: Wr
     user = await run_in_threadpool(who)
     await sign_in.check(sessions, username=user.username, password=data.current_password,
                         address=client_address(request))
-    await sign_in.replace_password(writes, user_id=user.id, password=data.new_password)
+    await sign_in.replace_password(writes, user_id=saved_id(user), password=data.new_password)
     return Response(status_code=204)
 
 

@@ -39,7 +39,16 @@ Image.MAX_IMAGE_PIXELS = 256_000_000
 # (150 MB for a 50 MP phone photo); one needing more fails as unreadable instead of growing.
 os.environ.setdefault("JPEGMEM", "160M")
 BAND_PIXELS = 1_000_000
-_gate = threading.BoundedSemaphore(2)
+
+
+class _Decodes:
+    """The process's bound on photos decoding at once (``limit_decodes``)."""
+
+    def __init__(self, count: int) -> None:
+        self.gate = threading.BoundedSemaphore(count)
+
+
+_decodes = _Decodes(2)
 
 
 def _unmap_large_buffers() -> None:
@@ -93,8 +102,7 @@ class ProcessedPhoto:
 
 def limit_decodes(count: int) -> None:
     """At most ``count`` photos decode at once in this process (``SAFETY_PHOTO_MAX_DECODES``)."""
-    global _gate
-    _gate = threading.BoundedSemaphore(count)
+    _decodes.gate = threading.BoundedSemaphore(count)
 
 
 def _open(data: bytes, *, max_pixels: int, max_side: int) -> ImageFile.ImageFile:
@@ -137,7 +145,7 @@ def _reduced(image: Image.Image, max_side: int) -> Image.Image:
 
 def _decode(image: ImageFile.ImageFile, *, max_side: int) -> Image.Image:
     """The upright, flattened photo at 1–2× ``max_side``; the full-size pixels are freed before the gate opens."""
-    with _gate:
+    with _decodes.gate:
         try:
             reduced = _reduced(image, max_side)
         except (OSError, ValueError, SyntaxError) as exc:
@@ -171,8 +179,8 @@ def process_photo(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int
     image = _open(data, max_pixels=max_pixels, max_side=max_side)
     source = {"format": image.format, "decoded_width": image.width, "decoded_height": image.height}
     upright = _decode(image, max_side=max_side)
-    upright.thumbnail((max_side, max_side), Image.LANCZOS)
+    upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     small = upright.copy()
-    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.LANCZOS)
+    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
     logger.info("photo processed", extra={**source, "width": upright.width, "height": upright.height})
     return ProcessedPhoto(_jpeg(upright), _jpeg(small), upright.width, upright.height)

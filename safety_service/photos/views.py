@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from safety_service.api.answers import answers
 from safety_service.api.deps import CurrentUser, PathId, SessionDep
+from safety_service.database import saved_id
 from safety_service.hazards import service as hazards_service
 from safety_service.photos import service as photos_service
 from safety_service.photos.schemas import HazardPhotoPublic, HazardPhotosPublic
@@ -18,7 +19,7 @@ def list_photos(session: SessionDep, user: CurrentUser, ref: str) -> HazardPhoto
     """The photos of a hazard with links to the image and its thumbnail."""
     hazard = hazards_service.get_hazard(session, ref=ref)
     base = f"/api/v1/hazards/{ref}/photos"
-    data = [HazardPhotoPublic(id=p.id, width=p.width, height=p.height, size_bytes=p.size_bytes,
+    data = [HazardPhotoPublic(id=saved_id(p), width=p.width, height=p.height, size_bytes=p.size_bytes,
                               created_at=p.created_at, url=f"{base}/{p.id}", thumbnail_url=f"{base}/{p.id}/thumbnail")
             for p in photos_service.list_photos(session, hazard=hazard, user=user)]
     return HazardPhotosPublic(data=data, count=len(data))

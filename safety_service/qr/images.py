@@ -46,7 +46,7 @@ def qr_image(url: str, *, side: int = QR_SIDE) -> Image.Image:
     code.make(fit=True)
     modules = code.make_image(fill_color="black", back_color="white").get_image().convert("L")
     scale = max(1, side // modules.width)
-    return modules.resize((modules.width * scale, modules.height * scale), Image.NEAREST)
+    return modules.resize((modules.width * scale, modules.height * scale), Image.Resampling.NEAREST)
 
 
 def qr_png(url: str, *, side: int = 800) -> bytes:
@@ -66,7 +66,8 @@ def cjk_font_path(configured: str = "") -> str:
                       "or set SAFETY_QR_FONT to a .ttf/.ttc/.otf file with Chinese glyphs")
 
 
-def _fitting_font(draw: ImageDraw.ImageDraw, text: str, font_path: str, size: int, width: int):
+def _fitting_font(draw: ImageDraw.ImageDraw, text: str, font_path: str, size: int,
+                  width: int) -> ImageFont.FreeTypeFont:
     while size > 18:
         font = ImageFont.truetype(font_path, size)
         if draw.textlength(text, font=font) <= width:

@@ -4,25 +4,25 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator
 from sqlmodel import Field, SQLModel
 
 from safety_service.hazards.states import Grade, ReportType
 from safety_service.rewards.models import AwardState, EntryKind, PayMethod
-from safety_service.validation import Text, strip_blank
+from safety_service.validation import ModelConfig, Text, strip_blank
 
 EmployeeNo = Annotated[str, AfterValidator(strip_blank), Field(min_length=1, max_length=32)]
 TrackingCode = Annotated[str, Field(min_length=4, max_length=64)]
 
 
 class RewardReverse(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "复查发现隐患不属实"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"reason": "复查发现隐患不属实"}]})
 
     reason: Text = Field(min_length=1, max_length=2000)
 
 
 class RewardPayout(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "employee_no": "E000123",
         "points": 50,
         "reason": "三月兑换劳保用品",
@@ -36,7 +36,7 @@ class RewardPayout(SQLModel):
 class RewardClaim(SQLModel):
     """An anonymous reporter's claim: the report's tracking code and their employee number."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "tracking_code": "K7QF-9M2D",
         "employee_no": "E000123",
     }]})
@@ -48,7 +48,7 @@ class RewardClaim(SQLModel):
 class BalanceRequest(SQLModel):
     """A worker's own balance, proved by the tracking code of at least one of their reports."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "employee_no": "E000123",
         "tracking_codes": ["K7QF-9M2D"],
     }]})
@@ -58,7 +58,7 @@ class BalanceRequest(SQLModel):
 
 
 class RewardEntryPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 12, "kind": "award", "points": 10,
+    model_config = ModelConfig(json_schema_extra={"examples": [{"id": 12, "kind": "award", "points": 10,
         "employee_no": "1002", "hazard_ref": "YH-2026-000007", "reason": None,
         "created_at": "2026-11-19T16:53:52Z"}]})
 
@@ -77,7 +77,7 @@ class RewardLedgerPublic(SQLModel):
 
 
 class RewardBalancePublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"employee_no": "1002", "balance": 10,
+    model_config = ModelConfig(json_schema_extra={"examples": [{"employee_no": "1002", "balance": 10,
         "entries": [{"id": 12, "kind": "award", "points": 10, "employee_no": "1002", "hazard_ref": "YH-2026-000007",
         "reason": None, "created_at": "2026-11-19T16:53:52Z"}]}]})
 
@@ -92,7 +92,7 @@ Amount = Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=10, decimal_pla
 class ScaleEntry(SQLModel):
     """One amount of the reward scale (奖励标准), in yuan."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "grade": "general", "report_type": "unsafe_act", "amount": "200.00"}]})
 
     grade: Grade
@@ -103,7 +103,7 @@ class ScaleEntry(SQLModel):
 class ScaleLine(SQLModel):
     """One amount of the reward scale as answered (the amount as text with two decimals: no float rounding)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "grade": "general", "report_type": "unsafe_act", "amount": "200.00"}]})
 
     grade: Grade
@@ -112,7 +112,7 @@ class ScaleLine(SQLModel):
 
 
 class ScalePublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"data": [
+    model_config = ModelConfig(json_schema_extra={"examples": [{"data": [
         {"grade": "general", "report_type": "unsafe_act", "amount": "200.00"},
         {"grade": "major", "report_type": "unsafe_condition", "amount": "2000.00"}]}]})
 
@@ -122,7 +122,7 @@ class ScalePublic(SQLModel):
 class AwardPropose(SQLModel):
     """The safety office's proposal: the scale's amount unless another is given with a note."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ModelConfig(json_schema_extra={"examples": [
         {"note": None},
         {"amount": "500.00", "report_type": "unsafe_act", "note": "及时制止违章指挥，避免人员伤亡，特别奖励"}]})
 
@@ -134,7 +134,7 @@ class AwardPropose(SQLModel):
 class AwardDecide(SQLModel):
     """The chief's or the union's decision; a refusal needs its reason."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ModelConfig(json_schema_extra={"examples": [
         {"approved": True, "reason": None}, {"approved": False, "reason": "该隐患已由班组自查发现并登记"}]})
 
     approved: bool
@@ -145,7 +145,7 @@ class AwardPay(SQLModel):
     """A payment: how, an optional note (voucher number), the tracking code shown for an anonymous report, and
     whether the reporter agreed at the desk to have their name on the public list."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ModelConfig(json_schema_extra={"examples": [
         {"method": "cash", "note": "财务凭证 2026-12-0153", "shown_name": True},
         {"method": "cash", "tracking_code": "K7QF9M2DX4PA", "note": "凭跟踪码领取"}]})
 
@@ -158,7 +158,7 @@ class AwardPay(SQLModel):
 class AwardConsent(SQLModel):
     """A named reporter's say whether the public list shows their name (public, proved by the tracking code)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ModelConfig(json_schema_extra={"examples": [
         {"tracking_code": "K7QF9M2DX4PA", "employee_no": "E000123", "shown_name": True}]})
 
     tracking_code: TrackingCode
@@ -167,7 +167,7 @@ class AwardConsent(SQLModel):
 
 
 class AwardPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "id": 3, "hazard_ref": "YH-2026-000007", "grade": "general", "report_type": "unsafe_act", "amount": "200.00",
         "state": "paid", "reporter": "李强", "anonymous": False, "proposed_by": "officer1",
         "proposed_at": "2026-12-01T02:00:00Z", "proposal_note": None, "decided_by": "chief1",
@@ -205,7 +205,7 @@ class AwardsPublic(SQLModel):
 class BoardAward(SQLModel):
     """One line of the public list: no reference, no tracking code, a name only with the reporter's consent."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "decided_on": "2026-12-01", "location": "主井井口", "grade": "general", "report_type": "unsafe_act",
         "amount": "200.00", "name": "李强"}, {"decided_on": "2026-11-28", "location": "3号联络巷", "grade": "major",
         "report_type": "unsafe_condition", "amount": "2000.00", "name": None}]})

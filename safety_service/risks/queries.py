@@ -3,8 +3,10 @@
 from collections import defaultdict
 
 from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from safety_service.database import saved_id
 from safety_service.hazards.models import Hazard
 from safety_service.locations.models import Area, Location
 from safety_service.risks import rating
@@ -24,11 +26,11 @@ def risk_points(session: Session, *, codes: list[str] | None = None) -> list[Ris
     if codes is not None:
         query = query.where(col(RiskPoint.code).in_(codes))
     rows = session.exec(query).all()
-    ids = [point.id for point, _ in rows]
+    ids = [saved_id(point) for point, _ in rows]
     places, risks, reviews = _places(session, ids), _risks(session, ids), _reviews(session, ids)
-    found = [RiskPointPublic(id=p.id, code=p.code, name=p.name, kind=p.kind, area_code=area, level=p.level,
-                             map_x=p.map_x, map_y=p.map_y, location_codes=places[p.id], risks=risks[p.id],
-                             reviews=reviews[p.id]) for p, area in rows]
+    found = [RiskPointPublic(id=i, code=p.code, name=p.name, kind=p.kind, area_code=area, level=p.level,
+                             map_x=p.map_x, map_y=p.map_y, location_codes=places[i], risks=risks[i],
+                             reviews=reviews[i]) for (p, area), i in zip(rows, ids, strict=True)]
     return sorted(found, key=lambda p: (rating.ORDER.index(p.level), p.code))
 
 
@@ -55,7 +57,7 @@ def _risks(session: Session, ids: list[int]) -> dict[int, list[RiskPublic]]:
     found: dict[int, list[RiskPublic]] = defaultdict(list)
     for risk in risks:
         fields = {name: getattr(risk, name) for name in RiskPublic.model_fields if name != "controls"}
-        found[risk.risk_point_id].append(RiskPublic(**fields, controls=controls[risk.id]))
+        found[risk.risk_point_id].append(RiskPublic(**fields, controls=controls[saved_id(risk)]))
     return found
 
 
@@ -69,14 +71,15 @@ def _reviews(session: Session, ids: list[int]) -> dict[int, list[ReviewPublic]]:
 
 def failed_controls(session: Session, *, limit: int = 20) -> list[FailedControl]:
     """The controls named as failed by most hazards (rejected reports not counted), most first."""
-    hazards = func.count(Hazard.id)
+    hazards = func.count(col(Hazard.id))
     open_hazards = func.sum(case((col(Hazard.is_open), 1), else_=0))
-    query = (select(Control, RiskPoint.code, RiskPoint.name, hazards, open_hazards)
+    # SQLAlchemy's select: SQLModel's is typed for at most four columns
+    query = (sa_select(Control, col(RiskPoint.code), col(RiskPoint.name), hazards, open_hazards)
              .join(Hazard, col(Hazard.failed_control_id) == Control.id)
              .join(Risk, col(Control.risk_id) == Risk.id).join(RiskPoint, col(Risk.risk_point_id) == RiskPoint.id)
-             .where(Hazard.state != "rejected")
+             .where(col(Hazard.state) != "rejected")
              .group_by(col(Control.id), col(RiskPoint.code), col(RiskPoint.name))
              .order_by(hazards.desc(), col(Control.id)).limit(limit))
-    return [FailedControl(control_id=c.id, risk_point_code=code, risk_point_name=name, measure=c.measure,
+    return [FailedControl(control_id=saved_id(c), risk_point_code=code, risk_point_name=name, measure=c.measure,
                           unit=c.unit, person=c.person, hazards=count, open_hazards=int(opened or 0))
-            for c, code, name, count, opened in session.exec(query).all()]
+            for c, code, name, count, opened in session.execute(query).all()]

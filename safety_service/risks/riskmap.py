@@ -40,8 +40,8 @@ def open_hazards(session: Session, *, point_ids: list[int]) -> dict[int, int]:
     found: dict[int, int] = {}
     for point_id in point_ids:
         places = select(RiskPointLocation.location_id).where(RiskPointLocation.risk_point_id == point_id)
-        query = select(func.count(Hazard.id)).where(col(Hazard.is_open), or_(
-            Hazard.risk_point_id == point_id, col(Hazard.location_id).in_(places)))
+        query = select(func.count(col(Hazard.id))).where(col(Hazard.is_open), or_(
+            col(Hazard.risk_point_id) == point_id, col(Hazard.location_id).in_(places)))
         found[point_id] = session.exec(query).one()
     return found
 

@@ -1,27 +1,29 @@
 """Inputs and outputs of the risk points API."""
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import ConfigDict, model_validator
+from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.locations.models import CODE_PATTERN
 from safety_service.risks.rating import ControlKind, ReviewKind, RiskLevel
+from safety_service.validation import ModelConfig
 
 # The examples: a roof risk of the 3102 haulage gateway (3102运输顺槽), as entered and as shown back.
-_CONTROL = {"kind": "engineering", "measure": "补打锚索，加挂金属网，顶板离层仪每班观测", "unit": "综采一队", "person": "杨军"}
+_CONTROL: dict[str, Any] = {"kind": "engineering", "measure": "补打锚索，加挂金属网，顶板离层仪每班观测", "unit": "综采一队", "person": "杨军"}
 _CONTROL_SHOWN = {**_CONTROL, "id": 5}
-_RISK = {"hazard_source": "3102运输顺槽顶板离层、锚杆失效", "accident_type": "冒顶片帮",
+_RISK: dict[str, Any] = {"hazard_source": "3102运输顺槽顶板离层、锚杆失效", "accident_type": "冒顶片帮",
          "consequence": "人员伤亡，巷道堵塞", "likelihood": 3, "severity": 4}
 _RISK_SHOWN = {**_RISK, "id": 3, "method": "LS", "score": 12, "level": "significant", "controls": [_CONTROL_SHOWN]}
-_POINT = {"code": "RP-3102", "name": "3102运输顺槽", "kind": "place", "area_code": "north", "location_codes": ["RW-3102"]}
-_REVIEW = {"kind": "special", "reviewed_on": "2026-03-15", "reason": "1701综采工作面过断层，采煤工艺变化",
+_POINT: dict[str, Any] = {"code": "RP-3102", "name": "3102运输顺槽", "kind": "place", "area_code": "north",
+                          "location_codes": ["RW-3102"]}
+_REVIEW: dict[str, Any] = {"kind": "special", "reviewed_on": "2026-03-15", "reason": "1701综采工作面过断层，采煤工艺变化",
            "participants": "总工程师孙建国，安全科刘洋、陈静，综采一队杨军", "conclusion": "新增顶板风险1项，管控措施已落实到人"}
 
 
 class ControlCreate(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [_CONTROL]})
+    model_config = ModelConfig(json_schema_extra={"examples": [_CONTROL]})
 
     kind: ControlKind
     measure: str = Field(min_length=1, max_length=1000)
@@ -32,7 +34,7 @@ class ControlCreate(SQLModel):
 class RiskCreate(SQLModel):
     """An identified risk and its rating on the LS matrix (likelihood and severity 1–5)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{**_RISK, "controls": [_CONTROL]}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{**_RISK, "controls": [_CONTROL]}]})
 
     hazard_source: str = Field(min_length=1, max_length=1000, description="危险源 / 危险因素")
     accident_type: str = Field(min_length=1, max_length=64, description="可能导致的事故类型")
@@ -43,7 +45,7 @@ class RiskCreate(SQLModel):
 
 
 class RiskPointCreate(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ModelConfig(json_schema_extra={"examples": [
         {**_POINT, "risks": [{**_RISK, "controls": [_CONTROL]}]},
     ]})
 
@@ -58,7 +60,7 @@ class RiskPointCreate(SQLModel):
 class ReviewCreate(SQLModel):
     """年度辨识评估 (annual) or 专项辨识评估 (special, with its reason: new process, accident, standard)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_REVIEW]})
+    model_config = ModelConfig(json_schema_extra={"examples": [_REVIEW]})
 
     kind: ReviewKind
     reviewed_on: date
@@ -76,20 +78,20 @@ class ReviewCreate(SQLModel):
 class MapPlace(SQLModel):
     """Where a risk point sits on the schematic map (grid cells)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"map_x": 12, "map_y": 7}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"map_x": 12, "map_y": 7}]})
 
     map_x: int = Field(ge=0, le=39)
     map_y: int = Field(ge=0, le=39)
 
 
 class ControlPublic(ControlCreate):
-    model_config = ConfigDict(json_schema_extra={"examples": [_CONTROL_SHOWN]})
+    model_config = ModelConfig(json_schema_extra={"examples": [_CONTROL_SHOWN]})
 
     id: int
 
 
 class RiskPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [_RISK_SHOWN]})
+    model_config = ModelConfig(json_schema_extra={"examples": [_RISK_SHOWN]})
 
     id: int
     hazard_source: str
@@ -104,13 +106,13 @@ class RiskPublic(SQLModel):
 
 
 class ReviewPublic(ReviewCreate):
-    model_config = ConfigDict(json_schema_extra={"examples": [{**_REVIEW, "id": 2}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{**_REVIEW, "id": 2}]})
 
     id: int
 
 
 class RiskPointPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         **_POINT, "id": 1, "level": "significant", "map_x": 12, "map_y": 7, "risks": [_RISK_SHOWN],
         "reviews": [{**_REVIEW, "id": 2}],
     }]})
@@ -136,14 +138,14 @@ class RiskPointsPublic(SQLModel):
 class HazardLink(SQLModel):
     """The risk point, and the control that failed, a hazard is found at."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"risk_point_code": "RP-3102", "control_id": 5}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"risk_point_code": "RP-3102", "control_id": 5}]})
 
     risk_point_code: str = Field(min_length=1, max_length=32)
     control_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class FailedControl(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "control_id": 5, "risk_point_code": "RP-3102", "risk_point_name": "3102运输顺槽", "measure": _CONTROL["measure"],
         "unit": "综采一队", "person": "杨军", "hazards": 3, "open_hazards": 1,
     }]})
@@ -159,7 +161,7 @@ class FailedControl(SQLModel):
 
 
 class ImportResult(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "created": ["RP-3105", "RP-1701"],
         "replaced": ["RP-3102"],
     }]})

@@ -4,6 +4,7 @@ import logging
 
 from sqlmodel import Session, col, delete, select
 
+from safety_service.database import known, saved_id
 from safety_service.errors import AlreadyExists, InvalidInput, NotFound
 from safety_service.hazards.models import Hazard
 from safety_service.locations.models import Area, Location
@@ -51,21 +52,22 @@ def place(session: Session, point: RiskPoint, codes: list[str]) -> None:
         location = session.exec(select(Location).where(Location.code == code)).first()
         if location is None:
             raise InvalidInput(f"no location with code {code!r}", field="location_codes")
-        session.add(RiskPointLocation(risk_point_id=point.id, location_id=location.id))
+        session.add(RiskPointLocation(risk_point_id=saved_id(point), location_id=saved_id(location)))
     session.flush()
 
 
 def add_risk(session: Session, *, point: RiskPoint, data: RiskCreate) -> Risk:
     """Rate an identified risk on the matrix and keep the inputs with the level; the point takes the highest."""
     score, level = rating.rate(data.likelihood, data.severity)
-    risk = Risk(risk_point_id=point.id, hazard_source=data.hazard_source, accident_type=data.accident_type,
+    risk = Risk(risk_point_id=saved_id(point), hazard_source=data.hazard_source, accident_type=data.accident_type,
                 consequence=data.consequence, method=rating.METHOD, likelihood=data.likelihood,
                 severity=data.severity, score=score, level=level)
     session.add(risk)
     session.flush()
     for control in data.controls:
         add_control(session, risk=risk, data=control)
-    point.level = rating.highest(list(session.exec(select(Risk.level).where(Risk.risk_point_id == point.id)).all()))
+    point.level = rating.highest([rating.RiskLevel(level) for level in session.exec(
+        select(Risk.level).where(Risk.risk_point_id == point.id)).all()])
     session.add(point)
     session.flush()
     return risk
@@ -80,7 +82,7 @@ def get_risk(session: Session, *, risk_id: int) -> Risk:
 
 def add_control(session: Session, *, risk: Risk, data: ControlCreate) -> Control:
     """A control measure of a risk, with its responsible unit and person."""
-    control = Control(risk_id=risk.id, **data.model_dump())
+    control = Control(risk_id=saved_id(risk), **data.model_dump())
     session.add(control)
     session.flush()
     return control
@@ -92,7 +94,7 @@ def record_review(session: Session, *, point: RiskPoint, data: ReviewCreate, act
                                        RiskReview.reviewed_on == data.reviewed_on)
     if session.exec(same).first() is not None:
         raise AlreadyExists("this identification is already recorded for that day", field="reviewed_on")
-    review = RiskReview(risk_point_id=point.id, recorded_by_id=actor.id if actor else None, **data.model_dump())
+    review = RiskReview(risk_point_id=saved_id(point), recorded_by_id=actor.id if actor else None, **data.model_dump())
     session.add(review)
     session.flush()
     return review
@@ -108,7 +110,7 @@ def place_on_map(session: Session, *, point: RiskPoint, data: MapPlace) -> RiskP
 
 def replace_risks(session: Session, *, point: RiskPoint) -> None:
     """Drop the point's risks and controls before a new identification replaces them (import)."""
-    risk_ids = list(session.exec(select(Risk.id).where(Risk.risk_point_id == point.id)).all())
+    risk_ids = [known(i) for i in session.exec(select(Risk.id).where(Risk.risk_point_id == point.id)).all()]
     if _linked(session, risk_ids):
         raise InvalidInput(f"risk point {point.code!r} has hazards naming its controls; add risks instead",
                            field="risk_point_code")

@@ -12,6 +12,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
@@ -19,7 +20,7 @@ from safety_service.errors import InvalidInput
 from safety_service.risks import queries, service
 from safety_service.risks.models import RiskPoint
 from safety_service.risks.rating import ControlKind, RiskLevel
-from safety_service.risks.schemas import ImportResult, RiskPointCreate, RiskPointPublic
+from safety_service.risks.schemas import ControlPublic, ImportResult, RiskPointCreate, RiskPointPublic
 
 SHEET = "风险辨识评估清单"
 COLUMNS = ("序号", "风险点编号", "风险点名称", "类型", "区域", "地点", "危险源", "可能导致的事故类型", "后果",
@@ -41,6 +42,8 @@ def export_sheet(points: list[RiskPointPublic]) -> bytes:
     """The register as an XLSX workbook of one sheet."""
     book = Workbook()
     page = book.active
+    if not isinstance(page, Worksheet):  # a new workbook's one sheet is a worksheet
+        raise TypeError("a new workbook without its worksheet")
     page.title = SHEET
     page.append(COLUMNS)
     for cell in page[1]:
@@ -63,7 +66,8 @@ def _rows(points: list[RiskPointPublic]) -> Iterator[list[Any]]:
         for risk in point.risks:
             rated = [risk.hazard_source, risk.accident_type, risk.consequence, risk.likelihood, risk.severity,
                      risk.score, LEVELS[risk.level]]
-            for control in risk.controls or [None]:
+            controls: list[ControlPublic | None] = [*risk.controls] or [None]
+            for control in controls:
                 tail = [KINDS[control.kind], control.measure, control.unit, control.person] if control else [""] * 4
                 yield [*head, *rated, *tail]
         if not point.risks:
@@ -136,10 +140,10 @@ def _add_row(points: dict[str, dict[str, Any]], cells: dict[str, str], number: i
                                "consequence": key[2], "likelihood": _score(key[3], number, "可能性L"),
                                "severity": _score(key[4], number, "严重性S"), "controls": []})
     if cells["管控措施"]:
-        kind = next((k for k, name in KINDS.items() if name == cells["管控措施类别"]), None)
-        if kind is None:
+        control_kind = next((k for k, name in KINDS.items() if name == cells["管控措施类别"]), None)
+        if control_kind is None:
             raise InvalidInput(f"row {number}: 管控措施类别 must be one of {list(KINDS.values())}", field="file")
-        point["risks"][-1]["controls"].append({"kind": kind, "measure": cells["管控措施"], "unit": cells["责任单位"],
+        point["risks"][-1]["controls"].append({"kind": control_kind, "measure": cells["管控措施"], "unit": cells["责任单位"],
                                                "person": cells["责任人"]})
 
 

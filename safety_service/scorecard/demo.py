@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from safety_service.clock import as_utc
+from safety_service.database import known
 from safety_service.feedback import ratings
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import HazardState
@@ -22,9 +23,10 @@ def load(session: Session, *, now: datetime, seed: int = 18) -> str:
     for hazard in closed:
         if rng.random() > 0.8:
             continue  # not every reporter comes back to rate
-        late = hazard.deadline is not None and as_utc(hazard.closed_at) > as_utc(hazard.deadline)
+        closed_at = as_utc(known(hazard.closed_at))  # a closed hazard has its time of closing
+        late = hazard.deadline is not None and closed_at > as_utc(hazard.deadline)
         choice = rng.choices(list(ratings.Rating), weights=LATE if late else ON_TIME)[0]
-        when = min(as_utc(hazard.closed_at) + timedelta(hours=rng.randint(2, 40)), now)
+        when = min(closed_at + timedelta(hours=rng.randint(2, 40)), now)
         ratings.rate(session, hazard=hazard, rating=choice, channel=ratings.RatingChannel.web, now=when,
                      change_days=3)
         rated[choice] += 1

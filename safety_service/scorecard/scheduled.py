@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from safety_service.config import Settings
+from safety_service.database import saved_id
 from safety_service.notifications import service as notifications_service
 from safety_service.notifications.service import Notice
 from safety_service.people import service as people_service
@@ -54,7 +55,7 @@ def send_ten_day_summary(session: Session, *, now: datetime, settings: Settings)
     session.flush()  # a second instance's insert fails here and its run rolls back
     found = scorecard_service.figures(session, period=period)
     units = units_service.in_tree_order(session)
-    summaries = {unit.id: notice(unit, found[unit.id], period) for unit in units}
+    summaries = {unit.id: notice(unit, found[saved_id(unit)], period) for unit in units}
     everyone = people_service.active_users_with_roles(session, roles=[Role.officer, Role.chief])
     recipients = {user.id: (user, list(summaries.values())) for user in everyone}
     for unit in units:  # a leader who is not an officer or chief hears of their own units

@@ -1,18 +1,22 @@
 """Outputs of the scorecard API."""
 
-from pydantic import ConfigDict
+from typing import Any
+
 from sqlmodel import SQLModel
 
-_FIGURES = {"found": 14, "about": 11, "closed_on_time": 9, "closed_late": 1, "overdue": 2, "extensions": 2,
-            "extensions_approved": 1, "major": 0, "violations": 3, "repeat_violations": 1, "supervisors": 2,
-            "supervisor_reports": 6, "satisfied": 5, "basic": 2, "dissatisfied": 1, "ratings": 8,
-            "satisfaction_rate": 87.5, "repeat_rate": 33.3}
+from safety_service.validation import ModelConfig
+
+_FIGURES: dict[str, Any] = {
+    "found": 14, "about": 11, "closed_on_time": 9, "closed_late": 1, "overdue": 2, "extensions": 2,
+    "extensions_approved": 1, "major": 0, "violations": 3, "repeat_violations": 1, "supervisors": 2,
+    "supervisor_reports": 6, "satisfied": 5, "basic": 2, "dissatisfied": 1, "ratings": 8,
+    "satisfaction_rate": 87.5, "repeat_rate": 33.3}
 
 
 class ScorecardFigures(SQLModel):
     """One unit's counts for one month; the unit's row covers the units under it."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_FIGURES]})
+    model_config = ModelConfig(json_schema_extra={"examples": [_FIGURES]})
 
     found: int  # reported by the unit's people (or recorded by its accounts)
     about: int  # reported in the month about the unit: its 责任单位, before the five fixes its place's unit
@@ -34,14 +38,15 @@ class ScorecardFigures(SQLModel):
     satisfaction_rate: float | None  # percent 满意 + 基本满意 of the ratings; None without ratings
 
 
-_ROW = {"unit_code": "ZC1", "unit_name": "综采一队", "kind": "team", "parent_code": "MINE", "figures": _FIGURES,
-        "previous": {**_FIGURES, "found": 10, "satisfaction_rate": 75.0}}
+_ROW: dict[str, Any] = {
+    "unit_code": "ZC1", "unit_name": "综采一队", "kind": "team", "parent_code": "MINE", "figures": _FIGURES,
+    "previous": {**_FIGURES, "found": 10, "satisfaction_rate": 75.0}}
 
 
 class ScorecardRowPublic(SQLModel):
     """One unit's month beside the month before."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_ROW]})
+    model_config = ModelConfig(json_schema_extra={"examples": [_ROW]})
 
     unit_code: str
     unit_name: str
@@ -54,7 +59,7 @@ class ScorecardRowPublic(SQLModel):
 class ScorecardPublic(SQLModel):
     """Every active unit's figures for the month beside the month before."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "month": "2026-11", "previous_month": "2026-10",
         "data": [_ROW], "count": 1}]})
 

@@ -3,8 +3,9 @@ reward ledger the demo's confirmed reports have filled."""
 
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from safety_service.database import known
 from safety_service.hazards.models import Hazard
 from safety_service.people.models import User
 from safety_service.rewards import service as rewards_service
@@ -23,10 +24,10 @@ def load(session: Session, *, officer: User, today: date, now: datetime) -> str:
             employee_no=number, area_code=area, term_from=today + timedelta(days=start),
             term_to=today + timedelta(days=end) if end is not None else None))
     awarded = session.exec(select(RewardEntry).where(RewardEntry.kind == EntryKind.award)
-                           .order_by(RewardEntry.id)).all()
+                           .order_by(col(RewardEntry.id))).all()
     if awarded:
-        rewards_service.reverse(session, hazard=session.get(Hazard, awarded[0].hazard_id), actor=officer, now=now,
-                                reason="复查发现与先前举报重复")
+        rewards_service.reverse(session, hazard=known(session.get(Hazard, awarded[0].hazard_id)), actor=officer,
+                                now=now, reason="复查发现与先前举报重复")
     for number in ("1001", "2001"):
         available = rewards_service.balance(session, employee_no=number)
         if available > 0:

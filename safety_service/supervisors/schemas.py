@@ -2,14 +2,16 @@
 
 from datetime import date, datetime
 
-from pydantic import ConfigDict, model_validator
+from pydantic import model_validator
 from sqlmodel import Field, SQLModel
+
+from safety_service.validation import ModelConfig
 
 
 class SupervisorCreate(SQLModel):
     """An appointment: who, their team and area, the term of office."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "employee_no": "E000123",
         "team": "综采一队",
         "area_code": "N1",
@@ -31,13 +33,13 @@ class SupervisorCreate(SQLModel):
 
 
 class SupervisorEnd(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"term_to": "2026-06-30"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"term_to": "2026-06-30"}]})
 
     term_to: date
 
 
 class SupervisorPublic(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 2, "employee_no": "1002", "name": "王磊",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"id": 2, "employee_no": "1002", "name": "王磊",
         "team": "掘进二队", "area_code": "south", "term_from": "2026-01-01", "term_to": None,
         "created_at": "2025-12-28T07:53:53Z"}]})
 
@@ -68,7 +70,7 @@ class Figures(SQLModel):
 
 
 class MonthlyFigures(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"month": "2026-11", "by_supervisor": [{"key": "1002",
+    model_config = ModelConfig(json_schema_extra={"examples": [{"month": "2026-11", "by_supervisor": [{"key": "1002",
         "name": "王磊", "reports": 6, "confirmed": 5, "major": 1, "closed_in_time": 4}], "by_area": [{"key": "south",
         "name": "南翼采区", "reports": 14, "confirmed": 11, "major": 2, "closed_in_time": 9}], "refs": ["YH-2026-000007",
         "YH-2026-000012"]}]})

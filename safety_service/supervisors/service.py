@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from safety_service.clock import as_utc
+from safety_service.database import saved_id
 from safety_service.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from safety_service.hazards import attribution
 from safety_service.hazards.models import Hazard
@@ -60,7 +61,7 @@ def appoint(session: Session, *, data: SupervisorCreate, actor: User) -> Supervi
     person = _person(session, data.employee_no)
     area = _area(session, data.area_code)
     _free_term(session, data.employee_no, data.term_from, data.term_to)
-    entry = Supervisor(person_id=person.id, employee_no=person.employee_no, team=data.team or person.team,
+    entry = Supervisor(person_id=saved_id(person), employee_no=person.employee_no, team=data.team or person.team,
                        area_id=area.id if area else None, term_from=data.term_from, term_to=data.term_to,
                        appointed_by_id=actor.id)
     session.add(entry)
@@ -139,7 +140,9 @@ def monthly_figures(session: Session, *, month: str, timezone: str, unit: str | 
     terms = list(session.exec(select(Supervisor)).all())
     names = dict(session.exec(select(Person.id, Person.name).where(
         col(Person.id).in_({t.person_id for t in terms}))).all())
-    people, areas, refs = defaultdict(Figures), defaultdict(Figures), []
+    people: defaultdict[str, Figures] = defaultdict(Figures)
+    areas: defaultdict[str | None, Figures] = defaultdict(Figures)
+    refs: list[str] = []
     for hazard, area_code in _reports(session, month_range(month, timezone), {t.employee_no for t in terms}, cut):
         day = as_utc(hazard.reported_at).astimezone(ZoneInfo(timezone)).date()
         term = next((t for t in terms if t.employee_no == hazard.reporter_employee_no and _overlap(t, day, day)), None)

@@ -3,8 +3,10 @@ areas and locations in their charge."""
 
 from sqlmodel import Session
 
+from safety_service.database import known
 from safety_service.people.models import Person, User
 from safety_service.units import service as units_service
+from safety_service.units.models import UnitKind
 from safety_service.units.schemas import OrgUnitCreate, UnitCharge
 
 # code, Chinese name, English name, kind, parent code, leader's demo username
@@ -31,10 +33,10 @@ def load(session: Session, *, users: dict[str, User]) -> str:
     """Create the demo units, put the demo people in them and the areas in their charge."""
     for code, zh, en, kind, parent, leader in UNITS:
         units_service.add_unit(session, data=OrgUnitCreate(
-            code=code, name_zh=zh, name_en=en, kind=kind, parent_code=parent,
+            code=code, name_zh=zh, name_en=en, kind=UnitKind(kind), parent_code=parent,
             leader=users[leader].username if leader else None))
     for username, code in MEMBERS.items():
-        person = session.get(Person, users[username].person_id)
+        person = known(session.get(Person, users[username].person_id))
         units_service.add_member(session, unit=units_service.get_unit(session, code=code),
                                  employee_no=person.employee_no)
     for kind, place, code in CHARGE:

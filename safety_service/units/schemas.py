@@ -1,13 +1,13 @@
 """Inputs and outputs of the organisation units."""
 
-from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
 from safety_service.units.models import OrgUnitBase
+from safety_service.validation import ModelConfig
 
 
 class OrgUnitCreate(OrgUnitBase):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "code": "ZC1-2",
         "name_zh": "综采一队生产一班",
         "name_en": "Team 1 production crew 1",
@@ -23,7 +23,7 @@ class OrgUnitCreate(OrgUnitBase):
 class OrgUnitUpdate(SQLModel):
     """Rename, move, lead or retire a unit: only the fields given change; ``leader`` "" clears the leader."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ModelConfig(json_schema_extra={"examples": [
         {"name_zh": "综采一队", "name_en": "Fully mechanised mining team 1"},
         {"parent_code": "JJ2"}, {"leader": "owner1"}, {"active": False},
     ]})
@@ -36,7 +36,7 @@ class OrgUnitUpdate(SQLModel):
 
 
 class OrgUnitPublic(OrgUnitBase):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ModelConfig(json_schema_extra={"examples": [{
         "code": "ZC1",
         "name_zh": "综采一队",
         "name_en": "Fully mechanised mining team 1",
@@ -59,7 +59,7 @@ class OrgUnitsPublic(SQLModel):
 
 
 class UnitMember(SQLModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"employee_no": "1001"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"employee_no": "1001"}]})
 
     employee_no: str = Field(min_length=1, max_length=32)
 
@@ -67,7 +67,7 @@ class UnitMember(SQLModel):
 class UnitCharge(SQLModel):
     """Put an area or a location in the unit's charge (one of the two)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"area_code": "north"}, {"location_code": "RW-3105"}]})
+    model_config = ModelConfig(json_schema_extra={"examples": [{"area_code": "north"}, {"location_code": "RW-3105"}]})
 
     area_code: str | None = Field(default=None, max_length=32)
     location_code: str | None = Field(default=None, max_length=32)

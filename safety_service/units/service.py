@@ -5,10 +5,13 @@ at most three deep (矿 → 科室/区队 → 班组), so the reach is found in 
 """
 
 from collections import defaultdict
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
+from safety_service.database import table_of
 from safety_service.errors import AlreadyExists, DomainError, InvalidInput, NotFound
 from safety_service.locations.models import Area, Location
 from safety_service.people import service as people_service
@@ -158,13 +161,13 @@ def put_in_charge(session: Session, *, unit: OrgUnit, data: UnitCharge) -> Area 
 
 def list_units(session: Session) -> list[tuple[OrgUnit, str | None, str | None, int]]:
     """Every unit in tree order with its parent's code, its leader's username and its member count."""
-    parent = OrgUnit.__table__.alias("parent")
-    members = select(func.count(Person.id)).where(Person.unit_id == OrgUnit.id).scalar_subquery()
+    parent = table_of(OrgUnit).alias("parent")
+    members = select(func.count(col(Person.id))).where(Person.unit_id == OrgUnit.id).scalar_subquery()
     query = (
         select(OrgUnit, parent.c.code, User.username, members)
         .outerjoin(parent, parent.c.id == OrgUnit.parent_id)
         .outerjoin(User, col(User.id) == OrgUnit.leader_id)
-        .order_by(OrgUnit.kind != UnitKind.mine, parent.c.code.nulls_first(), OrgUnit.code)
+        .order_by(col(OrgUnit.kind) != UnitKind.mine, parent.c.code.nulls_first(), col(OrgUnit.code))
     )
     return list(session.exec(query).all())
 
@@ -195,7 +198,7 @@ def unit_of_person(session: Session, *, person_id: int | None) -> OrgUnit | None
     return session.get(OrgUnit, person.unit_id) if person and person.unit_id else None
 
 
-def reach(unit_ids: Select) -> Select:
+def reach(unit_ids: SelectOfScalar[Any]) -> SelectOfScalar[Any]:
     """The ids of these units and of every unit under them (the tree is three deep)."""
     children = select(OrgUnit.id).where(col(OrgUnit.parent_id).in_(unit_ids))
     grandchildren = select(OrgUnit.id).where(col(OrgUnit.parent_id).in_(children))

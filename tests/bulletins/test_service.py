@@ -101,7 +101,7 @@ def test_the_database_refuses_a_second_confirmation_of_one_worker(session: Sessi
     bulletin = make_bulletin(session)
     session.add(BulletinRead(read_id=str(uuid.uuid4()), bulletin_id=bulletin.id, employee_no="9", read_at=utc_now()))
     session.flush()
-    with pytest.raises(Exception, match="(?i)unique"), session.begin_nested():
+    with pytest.raises(Exception, match=r"(?i)unique"), session.begin_nested():
         session.add(BulletinRead(read_id=str(uuid.uuid4()), bulletin_id=bulletin.id, employee_no="9",
                                  read_at=utc_now()))
         session.flush()

@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -82,12 +82,7 @@ def test_the_closed_loop_in_the_console(live: tuple[str, Engine], tmp_path: Path
         page.select_option("#confirm-category", "roof")
         page.click("#form-confirm button")
         expect(page.locator("#state")).to_have_text("已核实")
-        page.select_option("#assign-owner", "owner1")
-        page.fill("#assign-measures", "更换防护栏立柱，加装警示牌")
-        page.fill("#assign-funds", "800")
-        page.fill("#assign-deadline", (utc_now() + timedelta(days=3, hours=8)).strftime("%Y-%m-%dT%H:%M"))
-        page.fill("#assign-plan", "整改前设警戒，禁止靠近")
-        page.click("#form-assign button")
+        _assign_to_owner1(page)
         expect(page.locator("#state")).to_have_text("整改中")
         expect(page.locator("#owner")).to_contain_text("owner-")  # the person's name (the builder's), not the login
         sign_in(page, base, "owner1")
@@ -119,6 +114,16 @@ def test_the_closed_loop_in_the_console(live: tuple[str, Engine], tmp_path: Path
     with Session(engine) as session:
         hazard = session.exec(select(Hazard).where(Hazard.ref == ref)).one()
     assert (hazard.state, hazard.verification_note) == (HazardState.closed, "现场验收合格")
+
+
+def _assign_to_owner1(page: Page) -> None:
+    """Fill in the assignment (the five fixes) for owner1 and send it."""
+    page.select_option("#assign-owner", "owner1")
+    page.fill("#assign-measures", "更换防护栏立柱，加装警示牌")
+    page.fill("#assign-funds", "800")
+    page.fill("#assign-deadline", (utc_now() + timedelta(days=3, hours=8)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#assign-plan", "整改前设警戒，禁止靠近")
+    page.click("#form-assign button")
 
 
 def test_a_counsellor_works_a_case_in_the_console(live: tuple[str, Engine], tmp_path: Path) -> None:

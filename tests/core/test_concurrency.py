@@ -33,13 +33,23 @@ def test_64_concurrent_list_requests_on_a_pool_of_two(settings: Settings, engine
 
 
 def test_worker_threads_never_outnumber_connections_and_are_few_on_sqlite(settings: Settings) -> None:
-    from safety_service.main import SQLITE_WORKER_THREADS, worker_threads
+    from safety_service.config import SQLITE_WORKER_THREADS
 
     sqlite = settings.model_copy(update={"database_url": "sqlite:///x.db", "db_pool_size": 20})
     postgres = settings.model_copy(update={"database_url": "postgresql+psycopg://h/db", "db_pool_size": 20})
-    assert worker_threads(sqlite) == SQLITE_WORKER_THREADS
-    assert worker_threads(sqlite.model_copy(update={"db_pool_size": 2})) == 2
-    assert worker_threads(postgres) == 20
+    assert sqlite.concurrency.worker_threads == SQLITE_WORKER_THREADS
+    assert sqlite.model_copy(update={"db_pool_size": 2}).concurrency.worker_threads == 2
+    assert postgres.concurrency.worker_threads == 20
+
+
+def test_the_concurrency_group_follows_the_settings_it_is_made_of(settings: Settings) -> None:
+    sqlite = settings.model_copy(update={"database_url": "sqlite:///x.db", "db_pool_size": 3, "mqtt_batch_size": 7,
+                                         "photo_max_decodes": 5})
+    postgres = sqlite.model_copy(update={"database_url": "postgresql+psycopg://h/db", "db_pool_size": 30})
+    assert (sqlite.concurrency.read_threads, postgres.concurrency.read_threads) == (1, 8)
+    assert (sqlite.concurrency.requests_at_once, postgres.concurrency.requests_at_once) == (3, 30)
+    assert (sqlite.concurrency.async_read_connections, postgres.concurrency.async_read_connections) == (3, 8)
+    assert (postgres.concurrency.mqtt_batch_size, postgres.concurrency.photo_decodes) == (7, 5)
 
 
 def test_settling_the_heap_freezes_what_start_up_loaded() -> None:

@@ -79,37 +79,47 @@ def _edges() -> dict[str, dict[str, set[str]]]:
 
 def _cycles(edges: dict[str, dict[str, set[str]]]) -> list[list[str]]:
     """The strongly connected components of more than one node (Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for target in edges.get(node, {}):
-            if target not in index:
-                visit(target)
-                low[node] = min(low[node], low[target])
-            elif target in on_stack:
-                low[node] = min(low[node], index[target])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
+    search = _Tarjan(edges)
     for node in sorted(edges):
-        if node not in index:
-            visit(node)
-    return found
+        if node not in search.index:
+            search.visit(node)
+    return search.found
+
+
+class _Tarjan:
+    """Tarjan's search for strongly connected components; ``found`` holds those of more than one node."""
+
+    def __init__(self, edges: dict[str, dict[str, set[str]]]) -> None:
+        self.edges = edges
+        self.index: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.stack: list[str] = []
+        self.on_stack: set[str] = set()
+        self.found: list[list[str]] = []
+
+    def visit(self, node: str) -> None:
+        self.index[node] = self.low[node] = len(self.index)
+        self.stack.append(node)
+        self.on_stack.add(node)
+        for target in self.edges.get(node, {}):
+            if target not in self.index:
+                self.visit(target)
+                self.low[node] = min(self.low[node], self.low[target])
+            elif target in self.on_stack:
+                self.low[node] = min(self.low[node], self.index[target])
+        if self.low[node] == self.index[node]:
+            component = self._pop_component(node)
+            if len(component) > 1:
+                self.found.append(sorted(component))
+
+    def _pop_component(self, root: str) -> list[str]:
+        component = []
+        while True:
+            member = self.stack.pop()
+            self.on_stack.discard(member)
+            component.append(member)
+            if member == root:
+                return component
 
 
 def _domain(node: str) -> str | None:

@@ -28,10 +28,7 @@ def test_the_categories_are_seeded_by_the_migration(engine: Engine) -> None:
 
 
 def test_downgrade_to_base_and_up_again(settings: Settings, tmp_path) -> None:
-    if settings.is_sqlite:
-        url = f"sqlite:///{tmp_path / 'roundtrip.db'}"
-    else:
-        url = create_pg_database()
+    url = f"sqlite:///{tmp_path / 'roundtrip.db'}" if settings.is_sqlite else create_pg_database()
     engine = make_engine(make_settings(url))
     try:
         migrate.upgrade(engine)

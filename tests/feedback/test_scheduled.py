@@ -64,7 +64,7 @@ def test_the_database_refuses_a_second_record_of_one_breach(session: Session) ->
     hazard, now = make_hazard(session), utc_now()
     session.add(StepBreach(hazard_id=hazard.id, step="triage", started_at=now, due_at=now))
     session.flush()
-    with pytest.raises(Exception, match="(?i)unique"), session.begin_nested():
+    with pytest.raises(Exception, match=r"(?i)unique"), session.begin_nested():
         session.add(StepBreach(hazard_id=hazard.id, step="triage", started_at=now, due_at=now))
         session.flush()
 

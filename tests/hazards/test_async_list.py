@@ -19,10 +19,11 @@ from sqlmodel import Session
 
 from safety_service import migrate
 from safety_service.clock import utc_now
+from safety_service.config import POSTGRESQL_READ_CONNECTIONS
 from safety_service.database import AsyncReads, make_engine
 from safety_service.hazards import queries
 from safety_service.hazards.states import Grade, HazardState
-from safety_service.main import POSTGRESQL_READ_CONNECTIONS, create_app
+from safety_service.main import create_app
 from safety_service.people import service as people_service
 from safety_service.people.models import Person, Role, User
 from tests.conftest import POSTGRES_ADMIN_URL, create_pg_database, drop_pg_database, make_settings

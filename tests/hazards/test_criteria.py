@@ -51,7 +51,7 @@ def test_a_bad_file_changes_nothing_and_names_every_bad_item(session: Session) -
     rows = _seed_rows()
     rows[2] = {**rows[2], "text": " "}
     rows[5] = {**rows[5], "item_no": rows[4]["item_no"]}
-    with pytest.raises(InvalidInput, match="item 3.*item 6") as refused:
+    with pytest.raises(InvalidInput, match=r"item 3.*item 6") as refused:
         criteria.import_rows(session, rows=rows, actor=admin)
     assert refused.value.field == "file"
     with pytest.raises(InvalidInput):

@@ -60,7 +60,7 @@ def test_settling_again_adds_nothing_and_the_database_refuses_a_double_award(ses
     person = make_person(session)
     hazard = make_hazard(session, state=HazardState.confirmed, reporter_employee_no=person.employee_no)
     assert rewards_service.settle(session, hazard=hazard, settings=settings, now=utc_now()) == 0
-    with pytest.raises(Exception, match="(?i)unique"), session.begin_nested():
+    with pytest.raises(Exception, match=r"(?i)unique"), session.begin_nested():
         session.add(RewardEntry(kind=EntryKind.award, points=10, employee_no=person.employee_no,
                                 hazard_id=hazard.id, unique_key=f"award:{hazard.id}"))
         session.flush()
