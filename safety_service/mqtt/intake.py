@@ -1,5 +1,6 @@
 """Kiosk messages applied in batches: reports through the one intake path, status updates,
-bulletin-read confirmations, and for every report an ack in the outbox, written in the same transaction.
+bulletin-read confirmations, and for every report an answer in the outbox, written in the same transaction:
+one kiosk-ack/2 per kiosk per batch for a kiosk that reads it, else a kiosk-ack/1 per report (``mqtt.acks``).
 
 Nothing here talks to the broker; ``mqtt.client`` feeds it and publishes the outbox after commit.
 """
@@ -26,6 +27,7 @@ from safety_service.hazards.states import Channel
 from safety_service.kiosks import service as kiosks_service
 from safety_service.kiosks.models import Kiosk
 from safety_service.locations.models import Location
+from safety_service.mqtt import acks
 from safety_service.mqtt.models import DeadLetter
 from safety_service.outbox import service as outbox
 from safety_service.outbox.service import Outgoing
@@ -34,13 +36,14 @@ from safety_service.photos.processing import PhotoLimits, PhotoRejected, Process
 from safety_service.protocol import messages
 from safety_service.protocol.payloads import (
     AckError,
+    AckResult,
     BulletinRead,
     KioskReport,
     KioskReportV2,
     KioskReportV3,
     KioskStatus,
 )
-from safety_service.protocol.topics import KioskTopic, kiosk_topic, parse_kiosk_topic
+from safety_service.protocol.topics import KioskTopic, parse_kiosk_topic
 
 logger = logging.getLogger(__name__)
 REPORT_VERSIONS: dict[str, type[KioskReport]] = {"kiosk-report/2": KioskReportV2, "kiosk-report/3": KioskReportV3}
@@ -80,12 +83,14 @@ class KioskSubmission:
 
 @dataclass
 class Applied:
-    """What applying one message produced: the outbox rows to publish once committed, and why it
-    was refused if it was (it is then a dead letter too)."""
+    """What applying one message produced: the outbox rows to publish once committed (a kiosk's batch ack
+    rides with its last message), its answer if it gets one, and why it was refused if it was (it is then a
+    dead letter too)."""
 
     outbox: list[Outgoing] = field(default_factory=list)
     refused: str | None = None
     report: str | None = None  # for a report: ``created``, ``duplicate`` or ``refused`` (what metrics count)
+    answer: AckResult | None = None  # what its ack says of it, whichever ack version carries it
 
 
 class Refused(Exception):
@@ -116,7 +121,7 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
             reads.append((index, parsed))
     receipts = hazards_intake.report_hazards(session, reports=[r.report for _, r in reports], timezone=timezone)
     for (index, submission), receipt in zip(reports, receipts, strict=True):
-        results[index].outbox.append(_ack(items[index], submission.payload, receipt, site=site))
+        results[index].answer = _answer(submission.payload, receipt)
         results[index].report = "refused" if receipt.error else "created" if receipt.created else "duplicate"
         if receipt.error is not None:
             _keep(session, items[index], f"{ack_code(receipt.error)}: {receipt.error.message}", results[index])
@@ -124,6 +129,7 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
             for photo in submission.photos:
                 photos_service.add_photo(session, hazard_id=receipt.hazard_id, photo=photo)
     _apply_reads(session, items, reads, results, site=site)
+    _address(items, results, kiosks, site=site)
     outbox.store(session, [row for result in results for row in result.outbox], at=utc_now())
     return results
 
@@ -136,6 +142,17 @@ def _apply_reads(session: Session, items: list[Incoming], reads: list[tuple[int,
         if error is not None:
             _refuse(session, items[index], Refused("not_found", error.message, field=error.field), results[index],
                     site=site)
+
+
+def _address(items: list[Incoming], results: list[Applied], kiosks: dict[str, tuple[Kiosk, str]], *,
+             site: str) -> None:
+    """Each answer into the outbox, in the ack version its kiosk reads (statuses of this batch counted)."""
+    answers = {index: acks.Answer(item.kiosk.kiosk_id, result.answer, item.received_at)
+               for index, (item, result) in enumerate(zip(items, results, strict=True))
+               if result.answer is not None and item.kiosk is not None}
+    versions = {kiosk_id: kiosk.ack_version for kiosk_id, (kiosk, _) in kiosks.items()}
+    for index, rows in acks.address(answers, versions, site=site, at=utc_now()).items():
+        results[index].outbox.extend(rows)
 
 
 def _kiosks(session: Session, items: list[Incoming]) -> dict[str, tuple[Kiosk, str]]:
@@ -181,7 +198,7 @@ class _Received:
 def _status(received: _Received) -> None:
     status = _validate(KioskStatus, received.data)
     kiosks_service.set_status(received.kiosk, state=status.state, version=status.version,
-                              at=received.item.received_at)
+                              at=received.item.received_at, acks=status.acks)
 
 
 def _bulletin_read(received: _Received) -> bulletins_reads.ReadInput:
@@ -273,22 +290,16 @@ def _refuse(session: Session, item: Incoming, refused: Refused, result: Applied,
     if topic.kind == "report":
         result.report = "refused"
     report_id = refused.report_id if refused.report_id and _is_uuid(refused.report_id) else None
-    ack = messages.ack(report_id=report_id, outcome="rejected", at=item.received_at,
-                       error=AckError(code=refused.code, field=refused.field, message=refused.message))
-    result.outbox.append(outbox.outgoing(kiosk_topic(site, topic.kiosk_id, "ack"), ack))
+    result.answer = messages.answer(report_id=report_id, outcome="rejected",
+                                    error=AckError(code=refused.code, field=refused.field, message=refused.message))
 
 
-def _ack(item: Incoming, report: KioskReport, receipt: hazards_intake.Receipt, *, site: str) -> Outgoing:
-    assert item.kiosk is not None  # a report reached the register only from a kiosk's topic
-    kiosk_id = item.kiosk.kiosk_id
+def _answer(report: KioskReport, receipt: hazards_intake.Receipt) -> AckResult:
     error = receipt.error
-    ack = messages.ack(
-        report_id=report.report_id, at=item.received_at,
-        outcome="rejected" if error else "accepted" if receipt.created else "duplicate",
-        hazard_ref=receipt.ref, tracking_code=receipt.tracking_code,
-        error=_ack_error(error) if error else None,
+    return messages.answer(
+        report_id=report.report_id, outcome="rejected" if error else "accepted" if receipt.created else "duplicate",
+        hazard_ref=receipt.ref, tracking_code=receipt.tracking_code, error=_ack_error(error) if error else None,
     )
-    return outbox.outgoing(kiosk_topic(site, kiosk_id, "ack"), ack)
 
 
 def ack_code(error: DomainError) -> str:
