@@ -40,7 +40,7 @@ def test_one_batch_ack_settles_each_report_as_its_own_ack_would(service: FakeSer
     assert [(receipts[i].state, receipts[i].outcome) for i in ids] == [
         ("acked", "accepted"), ("acked", "duplicate"), ("rejected", "rejected")]
     assert receipts[ids[0]].hazard_ref == f"YH-2026-{ids[0][:8].upper()}" and receipts[ids[2]].error == error
-    assert sorted(message.key for message in answered) == sorted(ids)
+    assert wait_until(lambda: len(answered) == 3) and sorted(message.key for message in answered) == sorted(ids)
 
 
 def test_a_refusal_in_a_batch_ack_never_replaces_a_stored_reports_answer(service: FakeService, make_kiosk,

@@ -2,43 +2,27 @@
 every other kiosk; every ack the intake writes matches its JSON Schema in ``schemas/``."""
 
 import json
-import uuid
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from sqlmodel import Session, select
 
-from safety_service.clock import utc_now
 from safety_service.hazards.models import Hazard
 from safety_service.kiosks.models import Kiosk
 from safety_service.mqtt import intake
 from safety_service.mqtt.models import DeadLetter
 from tests.kiosks.builders import make_kiosk
+from tests.mqtt.test_intake import SITE, _apply, _message, _report
 
-SITE = "tianchen"
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 ACK_SCHEMA_FILES = {"kiosk-ack/1": "kiosk-ack", "kiosk-ack/2": "kiosk-ack-2"}
 V2 = ["kiosk-ack/1", "kiosk-ack/2"]
 
 
-def _message(kiosk_id: str, payload: object, kind: str = "report") -> intake.Incoming:
-    body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
-    return intake.Incoming(topic=f"safety/{SITE}/kiosk/{kiosk_id}/{kind}", payload=body, received_at=utc_now())
-
-
-def _report(**extra: object) -> dict:
-    return {"schema": "kiosk-report/1", "report_id": str(uuid.uuid4()), "created_at": "2026-11-24T08:00:00+08:00",
-            "description": "主运输巷托辊卡死", **extra}
-
-
 def _status(acks: list[str] | None) -> dict:
     status = {"schema": "kiosk-status/1", "state": "online", "version": "0.2.0", "at": None}
     return status if acks is None else {**status, "acks": acks}
-
-
-def _apply(session: Session, items: list[intake.Incoming]) -> list[intake.Applied]:
-    return intake.apply_batch(session, items, site=SITE, timezone="Asia/Shanghai")
 
 
 def _sent(applied: list[intake.Applied]) -> list[tuple[int, str, dict]]:
