@@ -77,7 +77,7 @@ def test_a_batch_ack_that_fails_its_schema_settles_nothing(service: FakeService,
     assert kiosk.wait_all_acked(5) and kiosk.receipts()[0].key == report_id
 
 
-def test_the_status_and_the_last_will_say_which_acks_the_kiosk_reads(make_kiosk, site: str, kiosk_id: str) -> None:
+def test_the_online_and_offline_statuses_say_which_acks_the_kiosk_reads(make_kiosk, site: str, kiosk_id: str) -> None:
     kiosk = make_kiosk()
     topic = f"safety/{site}/kiosk/{kiosk_id}/status"
     assert wait_until(lambda: (read_retained(topic) or {}).get("acks") == ["kiosk-ack/1", "kiosk-ack/2"])
