@@ -3,8 +3,9 @@
 Builds 20 kiosks' ``kiosk-report/1`` messages and applies them in batches (each batch one
 transaction, as the intake commits it), then once more to measure the idempotent answer to a
 redelivered batch. Prints messages per second for each, and checks that every report is stored once.
+The kiosks read ``kiosk-ack/2`` (one ack per kiosk per batch) unless ``--acks 1`` (one ack per report).
 
-    .venv/bin/python bench/intake_batch.py [--backend sqlite|postgresql] [--reports 20000] [--batch 500]
+    .venv/bin/python bench/intake_batch.py [--backend sqlite|postgresql] [--reports 20000] [--batch 500] [--acks 1|2]
 """
 
 import argparse
@@ -63,6 +64,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--reports", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--acks", type=int, choices=(1, 2), default=2, help="the kiosks' ack version")
     args = parser.parse_args()
     url = _url(args.backend)
     create_database(args.backend, url)
@@ -73,8 +75,8 @@ def main() -> None:
         location = Location(code="PH-1", name_zh="主井井口", site_id=site.id)
         session.add(location)
         session.flush()
-        session.add_all([Kiosk(kiosk_id=f"kiosk-{n:02d}", site_id=site.id, location_id=location.id, password_hash="-")
-                         for n in range(KIOSKS)])
+        session.add_all([Kiosk(kiosk_id=f"kiosk-{n:02d}", site_id=site.id, location_id=location.id, password_hash="-",
+                               ack_version=args.acks) for n in range(KIOSKS)])
     messages = _messages(args.reports)
     try:
         cpu = time.process_time()
@@ -85,7 +87,7 @@ def main() -> None:
             stored = session.execute(select(func.count(), func.count(func.distinct(Hazard.client_report_id)))).one()
     finally:
         engine.dispose()
-    print(f"backend {args.backend}: {args.reports} kiosk reports in batches of {args.batch} "
+    print(f"backend {args.backend}: {args.reports} kiosk reports in batches of {args.batch}, kiosk-ack/{args.acks} "
           f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"first delivery: {first:,.0f} msg/s ({cpu / args.reports * 1e6:.0f} µs CPU a report); "
           f"redelivered: {again:,.0f} msg/s")

@@ -6,9 +6,12 @@ same publishers, in one run:
   service  publishers -> broker -> `safety-service intake` -> acks -> an ack counter
   paced    the same, the publishers held to half the service's measured rate for ~10 s: the ack
            latency of a load the service sustains (in a flood, latency only measures the backlog)
-Prints the rates, the ratio, ack latency percentiles, and checks zero loss and zero
-duplicates in the register. Usage: python bench/kiosk_intake.py [--reports 100000] [--kiosks 20]
-[--database sqlite|postgresql] [--intakes N] [--protocol 5|3.1.1]; by default one intake on a fresh
+Before the service phases every kiosk publishes its retained status (`--acks 2`: it reads kiosk-ack/2, one
+ack per kiosk per batch; `--acks 1`: one kiosk-ack/1 per report) and the run waits until the register has
+them all, so the intakes are subscribed before the first report. Prints the rates, the ratio, ack latency
+percentiles, and checks zero loss and zero duplicates in the register. Usage: python bench/kiosk_intake.py
+[--reports 100000] [--kiosks 20] [--database sqlite|postgresql] [--intakes N] [--protocol 5|3.1.1]
+[--acks 1|2]; by default one intake on a fresh
 SQLite file, the embedded default (PostgreSQL: database `bench_kiosk` on BENCH_POSTGRES_URL's server;
 several intakes share the subscription, each with its own client id).
 """
@@ -89,8 +92,9 @@ def count(port: int, topic: str, expected: int, result: mp.Queue, ready: mp.Even
     seen: dict[str, float] = {}
 
     def on_message(client, userdata, message) -> None:
-        key = json.loads(message.payload).get("report_id")
-        seen.setdefault(key, time.time())
+        payload, now = json.loads(message.payload), time.time()
+        for answer in payload.get("results", [payload]):  # kiosk-ack/2 answers many reports, kiosk-ack/1 one
+            seen.setdefault(answer.get("report_id"), now)
 
     client = _client(port, f"count-{uuid.uuid4().hex[:6]}")
     client.on_message = on_message
@@ -140,6 +144,8 @@ def main() -> None:
     parser.add_argument("--database", choices=BACKENDS, default="sqlite")
     parser.add_argument("--intakes", type=int, default=1, choices=range(1, 9), metavar="1..8",
                         help="`safety-service intake` processes sharing the subscription")
+    parser.add_argument("--acks", choices=("1", "2"), default="2",
+                        help="the ack version the kiosks announce in their status (2: one ack per kiosk per batch)")
     args = parser.parse_args()
     per_kiosk = args.reports // args.kiosks
     kiosks = [f"bench-kiosk-{i:03d}" for i in range(args.kiosks)]
@@ -150,11 +156,12 @@ def main() -> None:
         raw = run_phase(broker.port, f"safety/{SITE}/kiosk/+/report", kiosks, per_kiosk, args.publishers)
         url = database_for(args.database, work)
         service, paced, check = service_phase(broker, url, kiosks, per_kiosk, args.publishers, args.protocol,
-                                              args.intakes)
+                                              args.intakes, int(args.acks))
     finally:
         broker.stop()
     print(f"intake: {args.intakes} x `safety-service intake` on {args.database}, MQTT {args.protocol}; "
-          f"{args.kiosks} kiosks, {args.publishers} publishers")
+          f"{args.kiosks} kiosks announcing kiosk-ack/{args.acks}, {args.publishers} publishers, "
+          f"{len(kiosks) * per_kiosk} reports; load average {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
     report(raw, service, paced, check)
 
 
@@ -167,7 +174,7 @@ def database_for(backend: str, work: Path) -> str:
 
 
 def service_phase(broker: Mosquitto, url: str, kiosks: list[str], per_kiosk: int, publishers: int,
-                  protocol: str, intakes: int):
+                  protocol: str, intakes: int, acks: int):
     env = {**os.environ, "SAFETY_DATABASE_URL": url, "SAFETY_SITE": SITE,
            "SAFETY_MQTT_URL": broker.url(), "SAFETY_MQTT_CLIENT_ID": "safety-bench-intake", "SAFETY_LOG_LEVEL": "WARNING",
            "SAFETY_SECRET_KEY": "bench-" + "k" * 40, "SAFETY_MQTT_PROTOCOL": protocol}
@@ -180,7 +187,7 @@ def service_phase(broker: Mosquitto, url: str, kiosks: list[str], per_kiosk: int
     processes = [subprocess.Popen([*cli, "intake"], env={**env, "SAFETY_MQTT_CLIENT_ID": f"safety-bench-intake-{n}"})
                  for n in range(intakes)]
     try:
-        time.sleep(3)
+        announce(broker.port, url, kiosks, acks)
         topic = f"safety/{SITE}/kiosk/+/ack"
         result = run_phase(broker.port, topic, kiosks, per_kiosk, publishers)
         rate = result["rate"] / 2
@@ -192,6 +199,32 @@ def service_phase(broker: Mosquitto, url: str, kiosks: list[str], per_kiosk: int
         for process in processes:
             process.wait(timeout=60)
     return result, paced, verify(url, len(kiosks) * (per_kiosk + paced_per_kiosk))
+
+
+def announce(port: int, url: str, kiosks: list[str], acks: int) -> None:
+    """Publish each kiosk's status until the register has every one: the intakes have subscribed."""
+    version = f"bench-{uuid.uuid4().hex[:8]}"
+    status = {"schema": "kiosk-status/1", "state": "online", "version": version, "at": None}
+    if acks == 2:
+        status["acks"] = ["kiosk-ack/1", "kiosk-ack/2"]
+    client = _client(port, f"status-{version}")
+    client.loop_start()
+    engine = create_engine(url)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            for kiosk_id in kiosks:  # again each time: a shared subscription gets no retained message
+                client.publish(f"safety/{SITE}/kiosk/{kiosk_id}/status", json.dumps(status), qos=1, retain=True)
+            time.sleep(0.3)
+            with engine.connect() as db:
+                if db.execute(text("SELECT count(*) FROM kiosk WHERE software_version = :v"),
+                              {"v": version}).scalar_one() == len(kiosks):
+                    return
+        raise SystemExit("the intake did not take the kiosks' statuses within 120 s")
+    finally:
+        engine.dispose()
+        client.disconnect()
+        client.loop_stop()
 
 
 def verify(url: str, expected: int) -> dict:

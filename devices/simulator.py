@@ -13,7 +13,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import click
 
 from devices.kiosk.client import KioskClient, KioskConfig
 from devices.kiosk.outbox import OutgoingMessage
+from devices.kiosk.payloads import ACKS_READ
 from devices.simstats import SimulationResult, summarize
 
 logger = logging.getLogger(__name__)
@@ -43,10 +44,15 @@ class SimulationSettings:
     resend_interval: float = 30.0
     max_inflight: int = 100
     outbox_dir: str | Path | None = None
+    v1_every: int = 0  # every n-th kiosk announces only kiosk-ack/1 (one ack a report), as one not yet updated
 
     def kiosk_ids(self) -> list[str]:
         """The simulated kiosks' ids (also their MQTT usernames when credentials are given)."""
         return [f"{self.kiosk_prefix}{n:04d}" for n in range(1, self.kiosks + 1)]
+
+    def acks_of(self, number: int) -> tuple[str, ...]:
+        """The ack versions the ``number``-th kiosk (from 1) announces."""
+        return ACKS_READ[:1] if self.v1_every and number % self.v1_every == 0 else ACKS_READ
 
     def password_of(self, kiosk_id: str) -> str | None:
         """This kiosk's broker password: from ``credentials``, else the shared ``password``, else anonymous."""
@@ -72,8 +78,9 @@ class Simulation:
     def start(self, connect_timeout: float = 10.0) -> "Simulation":
         """Create and connect every kiosk; kiosks that cannot connect yet keep trying in the background."""
         directory = self._outbox_dir()
-        for kiosk_id in self.settings.kiosk_ids():
-            self.clients.append(KioskClient(self._config(kiosk_id, directory), on_ack=self._on_ack).start())
+        for number, kiosk_id in enumerate(self.settings.kiosk_ids(), start=1):
+            config = replace(self._config(kiosk_id, directory), acks=self.settings.acks_of(number))
+            self.clients.append(KioskClient(config, on_ack=self._on_ack).start())
         deadline = time.monotonic() + connect_timeout
         for client in self.clients:
             client.wait_connected(max(0.0, deadline - time.monotonic()))

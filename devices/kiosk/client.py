@@ -24,6 +24,7 @@ from devices.kiosk import inbound
 from devices.kiosk.broker import BrokerAddress, protocol_of
 from devices.kiosk.outbox import BULLETIN_READ, PENDING, RATING, REPORT, NewMessage, Outbox, OutgoingMessage, Received
 from devices.kiosk.payloads import (
+    ACKS_READ,
     Schemas,
     Topics,
     bulletin_read_payload,
@@ -56,6 +57,7 @@ class KioskConfig:
     username: str | None = None
     password: str | None = None
     version: str = CLIENT_VERSION
+    acks: tuple[str, ...] = ACKS_READ  # the ack versions its status announces (("kiosk-ack/1",): one ack a report)
     resend_interval: float = 30.0
     reconnect_min_delay: int = 1
     reconnect_max_delay: int = 60
@@ -131,7 +133,7 @@ class KioskClient:
             if ca_file is not None and not Path(ca_file).is_file():
                 raise ValueError(f"no CA certificate file at {str(ca_file)!r} (--ca-file)")
             client.tls_set(ca_certs=str(ca_file) if ca_file else None)
-        offline = encode(status_payload("offline", self.config.version))
+        offline = encode(status_payload("offline", self.config.version, acks=self.config.acks))
         client.will_set(self.topics.status, offline, qos=1, retain=True)
         client.reconnect_delay_set(self.config.reconnect_min_delay, self.config.reconnect_max_delay)
         client.max_inflight_messages_set(self.config.max_inflight)
@@ -208,8 +210,8 @@ class KioskClient:
         if self._resender is not None:
             self._resender.join(timeout)
         if self.connected:
-            info = self._publish_tracked(self.topics.status, status_payload("offline", self.config.version,
-                                                                             at=self.clock()), retain=True)
+            info = self._publish_tracked(self.topics.status, status_payload(
+                "offline", self.config.version, at=self.clock(), acks=self.config.acks), retain=True)
             _wait_published(info, timeout)
         self._mqtt.disconnect()
         self._mqtt.loop_stop()
@@ -415,7 +417,8 @@ class KioskClient:
                           (self.topics.family_messages, 1), (self.topics.hazard_library, 1),
                           (self.topics.awards, 1)])
         self._connected.set()
-        self._publish_tracked(self.topics.status, status_payload("online", self.config.version, at=self.clock()),
+        self._publish_tracked(self.topics.status, status_payload("online", self.config.version, at=self.clock(),
+                                                                    acks=self.config.acks),
                               retain=True)
         with self._lock:
             self._resend_all = True

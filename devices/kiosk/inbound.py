@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from devices.kiosk.payloads import BOARD_VERSIONS, InvalidPayload, encode
+from devices.kiosk.payloads import ACK_VERSIONS, BOARD_VERSIONS, InvalidPayload, encode
 
 if TYPE_CHECKING:
     from devices.kiosk.client import KioskClient
@@ -37,8 +37,18 @@ def dispatch(kiosk: "KioskClient", topic: str, raw: bytes) -> None:
 
 
 def handle_ack(kiosk: "KioskClient", raw: bytes) -> None:
-    """Record the service's answer to a report; only an ack that changes the answer reaches ``on_ack``."""
-    ack = kiosk.schemas.parse("kiosk-ack", raw)
+    """Record the service's answers: a kiosk-ack/1 answers one report, a kiosk-ack/2 each report of a batch,
+    each settled as its own kiosk-ack/1 would be."""
+    ack = kiosk.schemas.parse("kiosk-ack", raw, versions=ACK_VERSIONS)
+    if ack["schema"] == "kiosk-ack/1":
+        settle(kiosk, ack)
+        return
+    for result in ack["results"]:
+        settle(kiosk, {**result, "at": ack["at"]})
+
+
+def settle(kiosk: "KioskClient", ack: dict) -> None:
+    """Record one report's answer; only an answer that changes the report's reaches ``on_ack``."""
     if ack["report_id"] is None:
         logger.warning("service could not read a report", extra=kiosk.log_extra | {"error": ack.get("error")})
         return

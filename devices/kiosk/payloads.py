@@ -18,9 +18,9 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 DEFAULT_SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
-SCHEMA_NAMES = ("kiosk-report", "kiosk-report-2", "kiosk-report-3", "kiosk-ack", "kiosk-status", "kiosk-notice", "bulletin",
-                "bulletin-read", "board", "board-2", "categories", "family-messages", "kiosk-rating",
-                "hazard-library", "awards")
+SCHEMA_NAMES = ("kiosk-report", "kiosk-report-2", "kiosk-report-3", "kiosk-ack", "kiosk-ack-2", "kiosk-status",
+                "kiosk-notice", "bulletin", "bulletin-read", "board", "board-2", "categories", "family-messages",
+                "kiosk-rating", "hazard-library", "awards")
 RATINGS = ("satisfied", "basic", "dissatisfied")  # 满意, 基本满意, 不满意
 
 
@@ -111,6 +111,11 @@ def report_payload(description: str, *, category: str | None = None, location_co
     return {key: value for key, value in payload.items() if value is not None}
 
 
+# kiosk-ack/2 answers all of one batch's reports of this kiosk in one message; the service sends it only to a
+# kiosk whose status lists it in ``acks`` (ACKS_READ), and kiosk-ack/1 to every other.
+ACK_VERSIONS = {"kiosk-ack/2": "kiosk-ack-2"}
+ACKS_READ = ("kiosk-ack/1", "kiosk-ack/2")
+
 # board/2 adds the area's risk points (the four-colour map, the report's risk point choice) to board/1.
 BOARD_VERSIONS = {"board/2": "board-2"}
 
@@ -135,9 +140,12 @@ def rating_payload(hazard_ref: str, rating: str, *, rating_id: str | None = None
             "rating": rating, "at": iso(at or utc_now())}
 
 
-def status_payload(state: str, version: str | None, *, at: datetime | None = None) -> dict[str, Any]:
-    """A kiosk-status/1 payload; the last will carries ``at`` null because nobody knows when it fires."""
-    return {"schema": "kiosk-status/1", "state": state, "version": version, "at": iso(at) if at else None}
+def status_payload(state: str, version: str | None, *, at: datetime | None = None,
+                   acks: Sequence[str] = ACKS_READ) -> dict[str, Any]:
+    """A kiosk-status/1 payload naming the ack versions this kiosk reads; the last will carries ``at`` null
+    because nobody knows when it fires."""
+    return {"schema": "kiosk-status/1", "state": state, "version": version, "at": iso(at) if at else None,
+            "acks": list(acks)}
 
 
 def encode(payload: dict[str, Any]) -> bytes:

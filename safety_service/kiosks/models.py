@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, String
+from sqlalchemy import Column, SmallInteger, String
 from sqlmodel import Field, SQLModel
 
 from safety_service.clock import utc_now
@@ -29,6 +29,8 @@ class Kiosk(SQLModel, table=True):
     status: str = Field(default="unknown", sa_type=String(16))
     status_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     software_version: str | None = Field(default=None, max_length=64)
+    # The ack payload version the kiosk reads (kiosk-ack/N), from its status: 1 until it lists kiosk-ack/2.
+    ack_version: int = Field(default=1, sa_column=Column(SmallInteger, nullable=False, server_default="1"))
 
     @property
     def state(self) -> str:

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -134,13 +135,17 @@ def list_kiosks(session: Session) -> list[tuple[Kiosk, Location]]:
     return list(session.exec(query).all())
 
 
-def set_status(kiosk: Kiosk, *, state: str, version: str | None, at: datetime) -> None:
+def set_status(kiosk: Kiosk, *, state: str, version: str | None, at: datetime,
+               acks: Sequence[str] | None = None) -> None:
     """Record what the kiosk's retained status (or its last will) says; ``status_at`` is when the kiosk
-    came to this status (a repeated status, such as the retained one on a reconnect, keeps it)."""
+    came to this status (a repeated status, such as the retained one on a reconnect, keeps it). Its ack
+    version follows every status: kiosk-ack/2 once it lists it, back to kiosk-ack/1 when it no longer does
+    (a kiosk rolled back to older software)."""
     if state != kiosk.status or kiosk.status_at is None:
         kiosk.status, kiosk.status_at = state, at
     if version:
         kiosk.software_version = version
+    kiosk.ack_version = 2 if acks and "kiosk-ack/2" in acks else 1
 
 
 def broker_acl(site: str, service_username: str) -> str:

@@ -1,6 +1,7 @@
 """Kiosk messages applied in batches: reports through the one intake path, status updates,
-bulletin-read confirmations, reporters' ratings of closed hazards, and for every report and rating an ack
-in the outbox, written in the same transaction.
+bulletin-read confirmations, reporters' ratings of closed hazards, and for every report and rating an answer
+in the outbox, written in the same transaction: one kiosk-ack/2 per kiosk per batch for a kiosk that reads it,
+else a kiosk-ack/1 per message (``mqtt.acks``).
 
 Nothing here talks to the broker; ``mqtt.client`` feeds it and publishes the outbox after commit.
 """
@@ -36,6 +37,7 @@ from safety_service.hazards.states import Channel
 from safety_service.kiosks import service as kiosks_service
 from safety_service.kiosks.models import Kiosk
 from safety_service.locations.models import Location
+from safety_service.mqtt import acks
 from safety_service.mqtt.models import DeadLetter
 from safety_service.outbox import service as outbox
 from safety_service.outbox.service import Outgoing
@@ -44,6 +46,7 @@ from safety_service.photos.processing import PhotoLimits, PhotoRejected, Process
 from safety_service.protocol import messages
 from safety_service.protocol.payloads import (
     AckError,
+    AckResult,
     BulletinRead,
     KioskRating,
     KioskReport,
@@ -51,7 +54,7 @@ from safety_service.protocol.payloads import (
     KioskReportV3,
     KioskStatus,
 )
-from safety_service.protocol.topics import KioskTopic, kiosk_topic, parse_kiosk_topic
+from safety_service.protocol.topics import KioskTopic, parse_kiosk_topic
 
 logger = logging.getLogger(__name__)
 REPORT_VERSIONS: dict[str, type[KioskReport]] = {"kiosk-report/2": KioskReportV2, "kiosk-report/3": KioskReportV3}
@@ -103,12 +106,14 @@ class RatingInput:
 
 @dataclass
 class Applied:
-    """What applying one message produced: the outbox rows to publish once committed, and why it
-    was refused if it was (it is then a dead letter too)."""
+    """What applying one message produced: the outbox rows to publish once committed (a kiosk's batch ack
+    rides with its last message), its answer if it gets one, and why it was refused if it was (it is then a
+    dead letter too)."""
 
     outbox: list[Outgoing] = field(default_factory=list)
     refused: str | None = None
     report: str | None = None  # for a report: ``created``, ``duplicate`` or ``refused`` (what metrics count)
+    answer: AckResult | None = None  # what its ack says of it, whichever ack version carries it
 
 
 class Refused(Exception):
@@ -142,7 +147,7 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
             rated.append((index, parsed))
     receipts = hazards_intake.report_hazards(session, reports=[r.report for _, r in reports], timezone=timezone)
     for (index, submission), receipt in zip(reports, receipts, strict=True):
-        results[index].outbox.append(_ack(items[index], submission.payload, receipt, site=site))
+        results[index].answer = _answer(submission.payload, receipt)
         results[index].report = "refused" if receipt.error else "created" if receipt.created else "duplicate"
         if receipt.error is not None:
             _keep(session, items[index], f"{ack_code(receipt.error)}: {receipt.error.message}", results[index])
@@ -151,6 +156,7 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
                 photos_service.add_photo(session, hazard_id=receipt.hazard_id, photo=photo)
     _apply_reads(session, items, reads, results, site=site)
     _apply_ratings(session, items, rated, results, site=site)
+    _address(items, results, kiosks, site=site)
     outbox.store(session, [row for result in results for row in result.outbox], at=utc_now())
     return results
 
@@ -168,7 +174,7 @@ def _apply_reads(session: Session, items: list[Incoming], reads: list[tuple[int,
 def _apply_ratings(session: Session, items: list[Incoming], rated: list[tuple[int, RatingInput]],
                    results: list[Applied], *, site: str) -> None:
     """Store each rating (the first for its hazard stands; a later one, or a redelivery, is a duplicate) and
-    ack it; one the rules refuse gets an error ack naming the field and changes nothing."""
+    answer it; one the rules refuse gets an error answer naming the field and changes nothing."""
     for index, given in rated:
         item = items[index]
         try:
@@ -178,10 +184,17 @@ def _apply_ratings(session: Session, items: list[Incoming], rated: list[tuple[in
             _refuse(session, item, Refused(ack_code(error), error.message, field=error.field,
                                            report_id=str(given.rating_id)), results[index], site=site)
             continue
-        assert item.kiosk is not None  # a rating reached here only from a kiosk's topic
-        ack = messages.ack(report_id=given.rating_id, outcome="accepted" if stored else "duplicate",
-                           hazard_ref=given.hazard_ref, at=item.received_at)
-        results[index].outbox.append(outbox.outgoing(kiosk_topic(site, item.kiosk.kiosk_id, "ack"), ack))
+        results[index].answer = messages.answer(report_id=given.rating_id, outcome="accepted" if stored else "duplicate",
+                                                hazard_ref=given.hazard_ref)
+def _address(items: list[Incoming], results: list[Applied], kiosks: dict[str, tuple[Kiosk, str]], *,
+             site: str) -> None:
+    """Each answer into the outbox, in the ack version its kiosk reads (statuses of this batch counted)."""
+    answers = {index: acks.Answer(item.kiosk.kiosk_id, result.answer, item.received_at)
+               for index, (item, result) in enumerate(zip(items, results, strict=True))
+               if result.answer is not None and item.kiosk is not None}
+    versions = {kiosk_id: kiosk.ack_version for kiosk_id, (kiosk, _) in kiosks.items()}
+    for index, rows in acks.address(answers, versions, site=site, at=utc_now()).items():
+        results[index].outbox.extend(rows)
 
 
 def _kiosks(session: Session, items: list[Incoming]) -> dict[str, tuple[Kiosk, str]]:
@@ -226,7 +239,7 @@ class _Received:
 def _status(received: _Received) -> None:
     status = _validate(KioskStatus, received.data)
     kiosks_service.set_status(received.kiosk, state=status.state, version=status.version,
-                              at=received.item.received_at)
+                              at=received.item.received_at, acks=status.acks)
 
 
 def _bulletin_read(received: _Received) -> bulletins_reads.ReadInput:
@@ -331,22 +344,16 @@ def _refuse(session: Session, item: Incoming, refused: Refused, result: Applied,
     if topic.kind == "report":
         result.report = "refused"
     report_id = refused.report_id if refused.report_id and _is_uuid(refused.report_id) else None
-    ack = messages.ack(report_id=report_id, outcome="rejected", at=item.received_at,
-                       error=AckError(code=refused.code, field=refused.field, message=refused.message))
-    result.outbox.append(outbox.outgoing(kiosk_topic(site, topic.kiosk_id, "ack"), ack))
+    result.answer = messages.answer(report_id=report_id, outcome="rejected",
+                                    error=AckError(code=refused.code, field=refused.field, message=refused.message))
 
 
-def _ack(item: Incoming, report: KioskReport, receipt: hazards_intake.Receipt, *, site: str) -> Outgoing:
-    assert item.kiosk is not None  # a report reached the register only from a kiosk's topic
-    kiosk_id = item.kiosk.kiosk_id
+def _answer(report: KioskReport, receipt: hazards_intake.Receipt) -> AckResult:
     error = receipt.error
-    ack = messages.ack(
-        report_id=report.report_id, at=item.received_at,
-        outcome="rejected" if error else "accepted" if receipt.created else "duplicate",
-        hazard_ref=receipt.ref, tracking_code=receipt.tracking_code,
-        error=_ack_error(error) if error else None,
+    return messages.answer(
+        report_id=report.report_id, outcome="rejected" if error else "accepted" if receipt.created else "duplicate",
+        hazard_ref=receipt.ref, tracking_code=receipt.tracking_code, error=_ack_error(error) if error else None,
     )
-    return outbox.outgoing(kiosk_topic(site, kiosk_id, "ack"), ack)
 
 
 def ack_code(error: DomainError) -> str:

@@ -25,7 +25,6 @@ from safety_service.locations.models import Location
 from safety_service.mqtt import accounts as mqtt_accounts
 from safety_service.mqtt import intake as mqtt_intake
 from safety_service.mqtt.models import DeadLetter
-from safety_service.protocol.payloads import KioskAck
 from safety_service.validation import ModelConfig
 
 router = APIRouter(tags=["kiosks"])
@@ -125,6 +124,6 @@ def replay_dead_letter(session: SessionDep, settings: SettingsDep, _admin: Admin
     """Apply a dead letter again once its cause is fixed; 409 (nothing changed) if it is still refused."""
     result = mqtt_intake.replay(session, letter_id=letter_id, site=settings.site, timezone=settings.timezone)
     session.commit()
-    acks = [KioskAck.model_validate_json(row.payload) for row in result.outbox]
-    return DeadLetterReplayed(outcome=acks[0].outcome if acks else "applied",
-                              hazard_ref=acks[0].hazard_ref if acks else None)
+    answer = result.answer
+    return DeadLetterReplayed(outcome=answer.outcome if answer else "applied",
+                              hazard_ref=answer.hazard_ref if answer else None)

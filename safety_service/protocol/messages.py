@@ -115,3 +115,21 @@ def ack(*, report_id: UUID | str | None, at: datetime, outcome: Literal["accepte
     """``kiosk-ack/1``: the answer to one report, sent after it is stored (or refused)."""
     return payloads.KioskAck(schema="kiosk-ack/1", report_id=report_id, at=at, outcome=outcome,  # type: ignore[arg-type]
                              hazard_ref=hazard_ref, tracking_code=tracking_code, error=error)
+
+
+def answer(*, report_id: UUID | str | None, outcome: Literal["accepted", "duplicate", "rejected"],
+           hazard_ref: str | None = None, tracking_code: str | None = None,
+           error: payloads.AckError | None = None) -> payloads.AckResult:
+    """One report's answer, whichever ack version carries it."""
+    return payloads.AckResult(report_id=report_id, outcome=outcome, hazard_ref=hazard_ref,  # type: ignore[arg-type]
+                              tracking_code=tracking_code, error=error)
+
+
+def ack_of(result: payloads.AckResult, *, at: datetime) -> payloads.KioskAck:
+    """``kiosk-ack/1`` carrying one answer."""
+    return payloads.KioskAck(schema="kiosk-ack/1", at=at, **dict(result))
+
+
+def acks(*, at: datetime, results: Sequence[payloads.AckResult]) -> payloads.KioskAckV2:
+    """``kiosk-ack/2``: the answers to one kiosk's reports of one committed batch, in the order they arrived."""
+    return payloads.KioskAckV2(schema="kiosk-ack/2", at=at, results=list(results))

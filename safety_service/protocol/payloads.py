@@ -142,18 +142,57 @@ class KioskAck(Payload):
     at: AwareDatetime
 
 
+class AckResult(Payload):
+    """One report's answer inside a kiosk-ack/2: what a kiosk-ack/1 would say of it, without the time."""
+
+    report_id: UUID | None = Field(description="null when the report could not be read")
+    outcome: Literal["accepted", "duplicate", "rejected"]
+    hazard_ref: str | None = None
+    tracking_code: str | None = None
+    error: AckError | None = None
+
+
+class KioskAckV2(Payload):
+    """The service's answers to one kiosk's reports of one committed batch (service → kiosk, QoS 1), sent only
+    to a kiosk whose status listed ``kiosk-ack/2`` in ``acks``; each result settles its report as a kiosk-ack/1
+    would."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"schema": "kiosk-ack/2", "at": "2026-11-24T00:15:03Z", "results": [
+            {"report_id": "5b1f0c6e-8a43-4f0e-9d55-3f7f6f0d9a21", "outcome": "accepted",
+             "hazard_ref": "YH-2026-000123", "tracking_code": "7KQ2M9XR4TBD", "error": None},
+            {"report_id": "0e0b7d4c-2f6e-4a4f-8a7e-0d5c3f0b1a99", "outcome": "duplicate",
+             "hazard_ref": "YH-2026-000119", "tracking_code": "Q3M8C2XR7TBA", "error": None},
+            {"report_id": "9c2e4b71-3d5a-4f08-b6e1-7a8c9d0e1f23", "outcome": "rejected", "hazard_ref": None,
+             "tracking_code": None, "error": {"code": "not_found", "field": "location_code",
+                                              "message": "no location 'RW-9999'"}}]},
+    ]})
+
+    schema_: Literal["kiosk-ack/2"] = Field(alias="schema")
+    at: AwareDatetime = Field(description="when the service applied the batch")
+    results: list[AckResult] = Field(min_length=1, description="one per report (or unreadable message) of this "
+                                     "kiosk in the batch, in the order they arrived")
+
+
+ACK_VERSIONS = ("kiosk-ack/1", "kiosk-ack/2")
+
+
 class KioskStatus(KioskPayload):
     """A kiosk's presence (kiosk → service, QoS 1, retained; also its last will)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"schema": "kiosk-status/1", "state": "online", "version": "1.0.0", "at": "2026-11-24T00:00:00Z"},
         {"schema": "kiosk-status/1", "state": "offline", "version": "1.0.0", "at": None},
+        {"schema": "kiosk-status/1", "state": "online", "version": "0.2.0", "at": "2026-11-24T00:00:00Z",
+         "acks": ["kiosk-ack/1", "kiosk-ack/2"]},
     ]})
 
     schema_: Literal["kiosk-status/1"] = Field(alias="schema")
     state: Literal["online", "offline"]
     version: str | None = Field(default=None, max_length=64)
     at: AwareDatetime | None = None
+    acks: list[Annotated[str, Field(max_length=32)]] | None = Field(default=None, max_length=16, description=(
+        "the ack versions the kiosk reads, e.g. [\"kiosk-ack/1\", \"kiosk-ack/2\"]; absent: kiosk-ack/1 only"))
 
 
 class Localized(Payload):
@@ -422,7 +461,8 @@ class Awards(Payload):
 
 
 PAYLOADS: dict[str, type[Payload]] = {
-    "kiosk-report": KioskReport, "kiosk-report-2": KioskReportV2, "kiosk-ack": KioskAck, "kiosk-status": KioskStatus,
+    "kiosk-report": KioskReport, "kiosk-report-2": KioskReportV2, "kiosk-ack": KioskAck, "kiosk-ack-2": KioskAckV2,
+    "kiosk-status": KioskStatus,
     "kiosk-notice": KioskNotice, "bulletin": Bulletin, "bulletin-read": BulletinRead,
     "board": Board, "categories": Categories, "board-2": BoardV2, "kiosk-report-3": KioskReportV3,
     "family-messages": FamilyMessages, "kiosk-rating": KioskRating, "hazard-library": HazardLibrary,

@@ -161,7 +161,7 @@ def test_the_last_will_says_offline_when_the_kiosk_dies(site: str, tmp_path: Pat
         process.wait(5)
     assert wait_until(lambda: (read_retained(topic) or {}).get("state") == "offline")
     status = read_retained(topic)
-    assert status is not None and status["at"] is None
+    assert status is not None and status["at"] is None and status["acks"] == ["kiosk-ack/1", "kiosk-ack/2"]
     leftover = Outbox(tmp_path / "kiosk.db")
     assert len(leftover.pending()) + len(leftover.receipts()) == 1
     leftover.close()

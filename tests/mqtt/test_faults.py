@@ -82,7 +82,7 @@ class Plant:
         settings = SimulationSettings(broker_url=self.broker.url(), site=self.site, kiosks=kiosks,
                                       reports_per_kiosk=reports, rate=rate, kiosk_prefix=self.prefix,
                                       credentials=self.credentials, resend_interval=2.0,
-                                      outbox_dir=self.workdir / "outboxes")
+                                      outbox_dir=self.workdir / "outboxes", v1_every=2)  # ack v1 and v2 mixed
         (self.workdir / "outboxes").mkdir(exist_ok=True)
         return Simulation(settings)
 
