@@ -168,12 +168,14 @@ def write_retained_categories(session: Session, *, site: str, now: datetime) -> 
     return outbox.enqueue(session, categories_topic(site), categories_payload(session, site=site, now=now), now=now)
 
 
-def ensure_categories_published(session: Session, *, site: str, now: datetime) -> OutboxMessage | None:
-    """At start: queue the category list when none was ever queued, or the last one differs from the table
-    (a migration or a restore changed it); None when the kiosks already have the current list."""
+def ensure_categories_published(session: Session, *, site: str, now: datetime,
+                                broker_empty: bool = False) -> OutboxMessage | None:
+    """At start: queue the category list when none was ever queued, the last one differs from the table
+    (a migration or a restore changed it) or the broker lost its retained messages (the embedded one keeps
+    none across a restart); None when the kiosks already have the current list."""
     last = session.exec(select(OutboxMessage.payload).where(OutboxMessage.topic == categories_topic(site))
                         .order_by(col(OutboxMessage.id).desc())).first()
     current = categories_payload(session, site=site, now=now).model_dump(mode="json", by_alias=True)
-    if last is not None and json.loads(last).get("categories") == current["categories"]:
+    if not broker_empty and last is not None and json.loads(last).get("categories") == current["categories"]:
         return None
     return write_retained_categories(session, site=site, now=now)

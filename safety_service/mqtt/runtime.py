@@ -10,8 +10,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from safety_service.bulletins import service as bulletins_service
 from safety_service.clock import utc_now
 from safety_service.config import Settings
+from safety_service.counselling import messages as family_messages
 from safety_service.database import writer
 from safety_service.locations import service as locations_service
 from safety_service.mqtt.client import MqttService
@@ -34,7 +36,7 @@ async def running(app: FastAPI, settings: Settings, engine: Engine, *, enabled: 
         broker = EmbeddedBroker(settings, engine, host=settings.mqtt_embedded_host)
         await broker.start()
         url = broker.service_url
-    await anyio.to_thread.run_sync(_publish_categories, settings, engine)
+    await anyio.to_thread.run_sync(publish_retained, settings, engine, broker is not None)
     service = MqttService(settings, engine, url=url, metrics=app.state.metrics)
     service.start()
     app.state.mqtt = service
@@ -46,14 +48,24 @@ async def running(app: FastAPI, settings: Settings, engine: Engine, *, enabled: 
             await broker.stop()
 
 
-def _publish_categories(settings: Settings, engine: Engine) -> None:
-    """Give the kiosks the category list when they never had the current one: a write, so it takes the
-    write lock up front (the scheduler and the demo write at start too); should it still fail, the intake
-    starts all the same and the list goes out with the next change or start."""
+def publish_retained(settings: Settings, engine: Engine, broker_empty: bool) -> None:
+    """Give the kiosks the category list and the family messages (亲情寄语) when they never had the current
+    ones, and, when the broker starts empty (the embedded one keeps no retained message across a restart),
+    those and the bulletins again. A write, so it takes the write lock up front (the scheduler and the demo
+    write at start too); should it still fail, the intake starts all the same and the messages go out with
+    the next change or start."""
+    site, now = settings.site, utc_now()
     try:
         with Session(writer(engine)) as session:
-            if locations_service.ensure_categories_published(session, site=settings.site, now=utc_now()) is not None:
-                logger.info("category list queued for the kiosks", extra={"site": settings.site})
+            queued = [name for name, row in (
+                ("categories", locations_service.ensure_categories_published(
+                    session, site=site, now=now, broker_empty=broker_empty)),
+                ("family-messages", family_messages.ensure_published(
+                    session, site=site, now=now, broker_empty=broker_empty)),
+                ("bulletin", bulletins_service.write_retained(session, site=site, now=now) if broker_empty else None),
+            ) if row is not None]
             session.commit()
+        if queued:
+            logger.info("retained messages queued for the kiosks", extra={"site": site, "topics": queued})
     except SQLAlchemyError:
-        logger.exception("category list not queued for the kiosks", extra={"site": settings.site})
+        logger.exception("retained messages not queued for the kiosks", extra={"site": site})
