@@ -32,6 +32,7 @@ CASE_ROUTES = [
     ("GET", "/counselling/figures", None),
     ("POST", "/cases/{case}/pair", {"counsellor": "x", "mentor_employee_no": "x", "mentor_role": "team_leader"}),
     ("POST", "/counselling/leads", {"username": "x", "team": "x"}),
+    ("GET", "/counselling/leads", None), ("DELETE", "/counselling/leads/{lead}", None),
     ("POST", "/cases/{case}/referral", {"referred_on": "2026-11-01"}),
     ("GET", "/counselling/access-log", None), ("GET", "/counselling/access-log.csv", None),
     ("GET", "/cases/{case}/guarantee", None),
@@ -55,7 +56,7 @@ OTHER_ROLES = [r for r in Role if r not in (Role.counsellor, Role.admin)]
 
 def _call(client: TestClient, method: str, path: str, body: dict | None, headers: dict, case: CounsellingCase,
           worker: Person):
-    url = API + path.format(case=case.id, worker=worker.employee_no, link=1, message=1)
+    url = API + path.format(case=case.id, worker=worker.employee_no, link=1, message=1, lead=1)
     files = {"photo": ("a.png", b"x", "image/png")} if path.endswith("/scan") and method == "PUT" else None
     return client.request(method, url, headers=headers, json=body, files=files)
 
@@ -66,7 +67,7 @@ def test_the_route_list_is_every_case_route_of_the_app(settings: Settings) -> No
                for method in item
                if path.startswith((f"{API}/cases", f"{API}/counselling")) or path.endswith("/family-contacts")}
     listed = {(m, p.replace("{case}", "{case_id}").replace("{worker}", "{employee_no}").replace("{link}", "{link_id}")
-               .replace("{message}", "{message_id}")) for m, p, _ in CASE_ROUTES}
+               .replace("{message}", "{message_id}").replace("{lead}", "{lead_id}")) for m, p, _ in CASE_ROUTES}
     assert private == listed
 
 
