@@ -140,3 +140,13 @@ def ensure_published(session: Session, *, site: str, now: datetime, broker_empty
     if not broker_empty and last is not None and json.loads(last).get("messages") == current:
         return None
     return write_retained(session, site=site, now=now)
+
+
+def withdraw_all_of(session: Session, *, contact_id: int, actor: User, site: str, now: datetime) -> int:
+    """Take every message of one family member off the kiosks (the worker withdrew consent to them)."""
+    query = select(FamilyMessage).where(FamilyMessage.family_contact_id == contact_id,
+                                        FamilyMessage.state != MessageState.withdrawn)
+    found = list(session.exec(query).all())
+    for message in found:
+        _set(session, message, MessageState.withdrawn, actor=actor, site=site, now=now)
+    return len(found)
