@@ -11,6 +11,7 @@ from safety_service.console import (
     admin,
     auth,
     awards,
+    behaviour,
     bulletins,
     case_figures,
     cases,
@@ -18,6 +19,7 @@ from safety_service.console import (
     detail,
     inbox,
     kiosks,
+    leads,
     ledger,
     library_admin,
     queues,
@@ -38,8 +40,8 @@ _FILES = {"console.css": "text/css", "console.js": "text/javascript", "risks.css
           "rounds.js": "text/javascript"}
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 for module in (auth, accounts, queues, inbox, urgent, channels, detail, stats, scorecard, ledger, kiosks, units_admin,
-               library_admin, admin, bulletins, supervisors, rewards, awards, violations, cases, case_figures, risks,
-               rounds, access_log):
+               library_admin, leads, admin, bulletins, supervisors, rewards, awards, violations, cases, case_figures, risks,
+               rounds, access_log, behaviour):
     router.include_router(module.router)
 
 

@@ -9,21 +9,26 @@ the report (``hazard_id`` stays empty), so nobody who reads the violation or its
 import logging
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CheckConstraint, Column, String, Text
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from safety_service.config import Settings
-from safety_service.counselling import violations
+from safety_service.counselling import items, violations
 from safety_service.counselling.models import Violation
 from safety_service.counselling.schemas import ViolationCreate
-from safety_service.counselling.states import VIOLATION_RECORDERS
+from safety_service.counselling.states import VIOLATION_RECORDERS, ViolationKind
 from safety_service.database import UTCDateTime
-from safety_service.errors import InvalidTransition, NotFound, PermissionDenied
+from safety_service.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import ReportType
 from safety_service.locations.models import Location
 from safety_service.people.models import User
+from safety_service.validation import MAX_ROW_ID, broken_rules, whole_number
+
+if TYPE_CHECKING:
+    from safety_service.counselling.behaviour_schemas import BehaviourToViolation
 
 logger = logging.getLogger(__name__)
 
@@ -85,13 +90,35 @@ def list_reports(session: Session, *, user: User, outcome: Outcome | None = None
     return list(rows), count
 
 
-def to_violation(session: Session, *, hazard: Hazard, data: ViolationCreate, actor: User, settings: Settings,
-                 now: datetime) -> Violation:
+def violation_input(session: Session, *, hazard: Hazard, data: "BehaviourToViolation") -> ViolationCreate:
+    """The violation a decision records: the decider's worker and kind, the report's place, and its time and
+    words unless the decider corrected them; never the report itself."""
+    location = session.get(Location, hazard.location_id)
+    return ViolationCreate(employee_no=data.employee_no, kind=data.kind, severity=data.severity,
+                           item_id=data.item_id, measures=data.measures, location_code=location.code,
+                           occurred_at=data.occurred_at or hazard.behaviour_at,
+                           description=data.description or hazard.description)
+
+
+def input_problems(session: Session, *, values: dict[str, Any], now: datetime) -> list[DomainError]:
+    """Every rule the typed decision breaks, each checked alone (an unknown worker, a time ahead of now, an entry
+    of the standard list not of the chosen kind), so a form names them all at once."""
+    problems = violations.input_problems(session, values={k: values.get(k) for k in ("employee_no", "occurred_at")},
+                                         now=now)
+    kind, item_id = values.get("kind"), whole_number(str(values.get("item_id") or ""), high=MAX_ROW_ID)
+    if kind in set(ViolationKind) and item_id is not None:
+        problems += broken_rules({"item_id": lambda given: items.item_for(session, item_id=given, kind=kind)},
+                                 {"item_id": item_id})
+    return problems
+
+
+def to_violation(session: Session, *, hazard: Hazard, data: "BehaviourToViolation", actor: User,
+                 settings: Settings, now: datetime) -> Violation:
     """Record the report as a violation of the worker the decider identified; never linked to the report."""
     _check(actor)
     _undecided(session, hazard)
-    violation = violations.record_violation(session, data=data.model_copy(update={"hazard_ref": None}),
-                                            actor=actor, settings=settings, now=now)
+    record = violation_input(session, hazard=hazard, data=data)
+    violation = violations.record_violation(session, data=record, actor=actor, settings=settings, now=now)
     session.add(BehaviourDecision(hazard_id=hazard.id, outcome=Outcome.violation, violation_id=violation.id,
                                   decided_by_id=actor.id, decided_at=now))
     session.flush()

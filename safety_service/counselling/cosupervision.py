@@ -18,13 +18,14 @@ from sqlmodel import Session, col, select
 
 from safety_service.clock import as_utc, utc_now
 from safety_service.config import Settings
-from safety_service.counselling import family
+from safety_service.counselling import family, messages
 from safety_service.counselling.events import append_event
 from safety_service.counselling.models import CounsellingCase, FamilyContact, FamilyLink, FamilyVisit
 from safety_service.counselling.schemas import FamilyLinkCreate, FamilyVisitCreate
 from safety_service.counselling.states import CaseState, SessionKind
 from safety_service.errors import AuthenticationFailed, InvalidInput, NotFound
 from safety_service.people.models import Person, User
+from safety_service.validation import MAX_ROW_ID, whole_number
 
 logger = logging.getLogger(__name__)
 SIGNATURE_LENGTH = 32
@@ -104,19 +105,23 @@ def list_links(session: Session, *, case: CounsellingCase) -> list[tuple[FamilyL
 def open_link(session: Session, *, text: str, settings: Settings, now: datetime | None = None) -> FamilyLink:
     """The link this token names if it is genuine, unexpired and not revoked; else AuthenticationFailed."""
     link = _genuine(session, text, settings)
-    if link is None or link.revoked_at is not None or as_utc(link.expires_at) <= (now or utc_now()):
+    if link is None or link.revoked_at is not None or as_utc(link.expires_at) <= (now or utc_now()) \
+            or session.get(FamilyContact, link.family_contact_id).worker_consent_at is None:
         raise AuthenticationFailed("this family link is not valid (forged, expired or revoked)", field="token")
     return link
 
 
 def _genuine(session: Session, text: str, settings: Settings) -> FamilyLink | None:
     parts = text.split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit() or len(parts[0]) > 12:
+    # ASCII digits only, and few of them: "²".isdigit() is true yet int("²") raises, as int() of 5,000 digits does.
+    if len(parts) != 3:
         return None
-    link = session.get(FamilyLink, int(parts[0]))
-    if link is None or int(parts[1]) != int(as_utc(link.expires_at).timestamp()):
+    link_id, expires = whole_number(parts[0], high=MAX_ROW_ID), whole_number(parts[1], high=2**63 - 1)
+    link = session.get(FamilyLink, link_id) if link_id is not None and expires is not None else None
+    if link is None or expires != int(as_utc(link.expires_at).timestamp()):
         return None
-    return link if hmac.compare_digest(_signature(settings, link.id, int(parts[1]), link.nonce), parts[2]) else None
+    return link if hmac.compare_digest(_signature(settings, link.id, expires, link.nonce).encode(),
+                                       parts[2].encode()) else None
 
 
 def record_visit(session: Session, *, link: FamilyLink, data: FamilyVisitCreate, today: date,
@@ -176,3 +181,25 @@ def view(session: Session, *, link: FamilyLink) -> FamilyView:
     if link.share_sessions:
         seen.sessions = [(s.held_on, SessionKind(s.kind)) for s, _ in family.list_sessions(session, case=case)]
     return seen
+
+
+def withdraw_consent(session: Session, *, person: Person, contact_id: int, actor: User, site: str,
+                     now: datetime | None = None) -> FamilyContact:
+    """The worker withdraws consent to a family member: their links stop opening at once and their messages
+    leave the kiosks (withdrawing twice changes nothing; consent is given again by registering them anew)."""
+    contact = session.get(FamilyContact, contact_id)
+    if contact is None or contact.person_id != person.id:
+        raise NotFound(f"worker {person.employee_no} has no family contact {contact_id}", field="contact_id")
+    if contact.worker_consent_at is None:
+        return contact
+    now = now or utc_now()
+    contact.worker_consent_at = None
+    session.add(contact)
+    links = session.exec(select(FamilyLink).where(FamilyLink.family_contact_id == contact.id,
+                                                  col(FamilyLink.revoked_at).is_(None))).all()
+    for link in links:
+        revoke(session, case=session.get(CounsellingCase, link.case_id), link_id=link.id, actor=actor, now=now)
+    messages.withdraw_all_of(session, contact_id=contact.id, actor=actor, site=site, now=now)
+    session.flush()
+    logger.info("worker withdrew consent to a family member", extra={"contact_id": contact.id, "by": actor.username})
+    return contact

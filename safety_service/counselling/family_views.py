@@ -6,9 +6,9 @@ from fastapi import APIRouter, File, Response, UploadFile
 
 from safety_service import database
 from safety_service.api.answers import answers
-from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.api.deps import PathId, SessionDep, SettingsDep
 from safety_service.clock import utc_now
-from safety_service.counselling import family, pairing, queries
+from safety_service.counselling import cosupervision, family, pairing, queries
 from safety_service.counselling.schemas import (
     AgreementPublic,
     AgreementRecord,
@@ -46,6 +46,18 @@ def add_contact(session: SessionDep, user: CaseUser, employee_no: str,
                 data: FamilyContactCreate) -> FamilyContactPublic:
     """Add a family contact of a worker (relation, name, phone)."""
     contact = family.add_contact(session, person_id=_worker(session, employee_no, user).id, data=data, actor=user)
+    session.commit()
+    return queries.contact_public(contact)
+
+
+@router.post("/workers/{employee_no}/family-contacts/{contact_id}/withdraw-consent",
+             response_model=FamilyContactPublic, responses=answers(404))
+def withdraw_consent(session: SessionDep, settings: SettingsDep, user: CaseUser, employee_no: str,
+                     contact_id: PathId) -> FamilyContactPublic:
+    """The worker withdraws consent to a family member: their phone links close and their messages leave the
+    kiosks at once."""
+    contact = cosupervision.withdraw_consent(session, person=_worker(session, employee_no, user),
+                                             contact_id=contact_id, actor=user, site=settings.site)
     session.commit()
     return queries.contact_public(contact)
 

@@ -8,6 +8,7 @@ thumbnail: never the worker's name, the case or anything from it.
 """
 
 import base64
+import json
 import logging
 from datetime import datetime
 
@@ -126,3 +127,26 @@ def write_retained(session: Session, *, site: str, now: datetime) -> OutboxMessa
     session.add(row)
     session.flush()
     return row
+
+
+def ensure_published(session: Session, *, site: str, now: datetime, broker_empty: bool) -> OutboxMessage | None:
+    """At start: queue the current rotation when the broker lost its retained messages (the embedded one keeps
+    none across a restart) or the last one queued differs from the table (a restore); None otherwise."""
+    last = session.exec(select(OutboxMessage.payload).where(OutboxMessage.topic == family_messages_topic(site))
+                        .order_by(col(OutboxMessage.id).desc())).first()
+    current = retained_payload(session, site=site, now=now).model_dump(mode="json", by_alias=True)["messages"]
+    if last is None and not current:
+        return None
+    if not broker_empty and last is not None and json.loads(last).get("messages") == current:
+        return None
+    return write_retained(session, site=site, now=now)
+
+
+def withdraw_all_of(session: Session, *, contact_id: int, actor: User, site: str, now: datetime) -> int:
+    """Take every message of one family member off the kiosks (the worker withdrew consent to them)."""
+    query = select(FamilyMessage).where(FamilyMessage.family_contact_id == contact_id,
+                                        FamilyMessage.state != MessageState.withdrawn)
+    found = list(session.exec(query).all())
+    for message in found:
+        _set(session, message, MessageState.withdrawn, actor=actor, site=site, now=now)
+    return len(found)

@@ -16,9 +16,10 @@ from safety_service.counselling import effects
 from safety_service.counselling.events import append_event
 from safety_service.counselling.models import CounsellingCase, CounsellorUnit
 from safety_service.counselling.schemas import CasePair, CaseReferral, CounsellorUnitCreate
-from safety_service.errors import AlreadyExists, InvalidInput, NotFound, PermissionDenied
+from safety_service.errors import AlreadyExists, DomainError, InvalidInput, NotFound, PermissionDenied
 from safety_service.people import service as people_service
 from safety_service.people.models import Person, Role, User
+from safety_service.validation import broken_rules
 
 logger = logging.getLogger(__name__)
 
@@ -112,12 +113,54 @@ def add_lead(session: Session, *, data: CounsellorUnitCreate, actor: User) -> Co
     """An admin names a counsellor the lead of a unit's counsellors."""
     if actor.role != Role.admin:
         raise PermissionDenied("only an admin names lead counsellors")
-    user = people_service.get_user(session, username=data.username)
-    if user is None or user.role != Role.counsellor:
-        raise NotFound(f"no counsellor {data.username!r}", field="username")
+    user = _counsellor(session, data.username)
     if data.team in led_teams(session, user):
         raise AlreadyExists(f"{data.username} leads {data.team} already", field="team")
     lead = CounsellorUnit(user_id=user.id, team=data.team)
     session.add(lead)
     session.flush()
     return lead
+
+
+def list_leads(session: Session, *, actor: User) -> list[tuple[CounsellorUnit, User]]:
+    """The lead counsellors with the unit each leads, by unit then name (admins only)."""
+    if actor.role != Role.admin:
+        raise PermissionDenied("only an admin sees the lead counsellors")
+    query = (select(CounsellorUnit, User).join(User, col(User.id) == CounsellorUnit.user_id)
+             .order_by(col(CounsellorUnit.team), col(User.username)))
+    return list(session.exec(query).all())
+
+
+def remove_lead(session: Session, *, lead_id: int, actor: User) -> CounsellorUnit:
+    """An admin ends a counsellor's lead of a unit: from now on they see only the cases assigned to them."""
+    if actor.role != Role.admin:
+        raise PermissionDenied("only an admin removes lead counsellors")
+    lead = session.get(CounsellorUnit, lead_id)
+    if lead is None:
+        raise NotFound(f"no lead counsellor entry {lead_id}", field="lead_id")
+    session.delete(lead)
+    session.flush()
+    logger.info("lead counsellor removed", extra={"user_id": lead.user_id, "team": lead.team, "by": actor.username})
+    return lead
+
+
+def _counsellor(session: Session, username: str) -> User:
+    user = people_service.get_user(session, username=username.strip())
+    if user is None or user.role != Role.counsellor or not user.is_active:
+        raise NotFound(f"no active counsellor {username!r}", field="username")
+    return user
+
+
+def lead_problems(session: Session, *, username: str, team: str) -> list[DomainError]:
+    """Every rule a typed lead breaks (no such counsellor; leads that unit already), so a form names them all."""
+    problems = broken_rules({"username": lambda name: _counsellor(session, name)}, {"username": username})
+    user = people_service.get_user(session, username=username.strip()) if username.strip() else None
+    if user is not None and team.strip() in led_teams(session, user):
+        problems.append(AlreadyExists(f"{username} leads {team} already", field="team"))
+    return problems
+
+
+def known_teams(session: Session) -> list[str]:
+    """The units workers belong to, for choosing the one a lead leads."""
+    query = select(Person.team).where(col(Person.team).is_not(None)).distinct().order_by(col(Person.team))
+    return [team for team in session.exec(query).all() if team]

@@ -239,6 +239,13 @@ class CounsellorUnitPublic(CounsellorUnitCreate):
     id: int
 
 
+class CounsellorUnitsPublic(SQLModel):
+    """The lead counsellors, each with the unit whose cases they see."""
+
+    data: list[CounsellorUnitPublic]
+    count: int
+
+
 class CaseBegin(SQLModel):
     model_config = ModelConfig(json_schema_extra={"examples": [{"note": "已签订亲情协管协议"}]})
 

@@ -31,6 +31,7 @@ from safety_service.counselling.schemas import (
     CounsellingFigures,
     CounsellorUnitCreate,
     CounsellorUnitPublic,
+    CounsellorUnitsPublic,
     MeasureComplete,
     ViolationCreate,
     ViolationItemCreate,
@@ -193,6 +194,22 @@ def add_lead(session: SessionDep, user: AdminUser, data: CounsellorUnitCreate) -
     lead = pairing.add_lead(session, data=data, actor=user)
     session.commit()
     return CounsellorUnitPublic(id=lead.id, username=data.username, team=lead.team)
+
+
+@router.get("/counselling/leads", response_model=CounsellorUnitsPublic)
+def list_leads(session: SessionDep, user: AdminUser) -> CounsellorUnitsPublic:
+    """The lead counsellors and the unit each leads (admins)."""
+    rows = pairing.list_leads(session, actor=user)
+    return CounsellorUnitsPublic(data=[CounsellorUnitPublic(id=lead.id, username=account.username, team=lead.team)
+                                       for lead, account in rows], count=len(rows))
+
+
+@router.delete("/counselling/leads/{lead_id}", status_code=204, responses=answers(404))
+def remove_lead(session: SessionDep, user: AdminUser, lead_id: PathId) -> Response:
+    """An admin ends a counsellor's lead of a unit; they keep only the cases assigned to them."""
+    pairing.remove_lead(session, lead_id=lead_id, actor=user)
+    session.commit()
+    return Response(status_code=204)
 
 
 @router.post("/cases/{case_id}/plan", response_model=CasePublic, responses=answers(409))

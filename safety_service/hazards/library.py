@@ -240,7 +240,8 @@ def write_retained(session: Session, *, site: str, now: datetime) -> OutboxMessa
     return outbox.enqueue(session, hazard_library_topic(site), kiosk_payload(session, site=site, now=now), now=now)
 
 
-def ensure_published(session: Session, *, site: str, now: datetime) -> OutboxMessage | None:
+def ensure_published(session: Session, *, site: str, now: datetime,
+                     broker_empty: bool = False) -> OutboxMessage | None:
     """At start: queue the library when the kiosks never had the current one (a migration seeded or changed it)."""
     return outbox.ensure_retained(session, hazard_library_topic(site), kiosk_payload(session, site=site, now=now),
-                                  content="items", now=now)
+                                  content="items", now=now, broker_empty=broker_empty)

@@ -5,6 +5,7 @@ from safety_service.i18n import (
     awards_en,
     console_en,
     counselling_en,
+    decisions_en,
     family_en,
     kiosks_en,
     library_en,
@@ -130,3 +131,4 @@ MESSAGES.update(library_en.MESSAGES)
 MESSAGES.update(major_en.MESSAGES)
 MESSAGES.update(score_en.MESSAGES)
 MESSAGES.update(awards_en.MESSAGES)
+MESSAGES.update(decisions_en.MESSAGES)

@@ -5,6 +5,7 @@ from safety_service.i18n import (
     awards_zh_cn,
     console_zh_cn,
     counselling_zh_cn,
+    decisions_zh_cn,
     family_zh_cn,
     kiosks_zh_cn,
     library_zh_cn,
@@ -130,3 +131,4 @@ MESSAGES.update(library_zh_cn.MESSAGES)
 MESSAGES.update(major_zh_cn.MESSAGES)
 MESSAGES.update(score_zh_cn.MESSAGES)
 MESSAGES.update(awards_zh_cn.MESSAGES)
+MESSAGES.update(decisions_zh_cn.MESSAGES)

@@ -1,7 +1,6 @@
 """Sites, areas, locations and categories; the active categories are retained on ``safety/{site}/categories``
 for the kiosks, queued again whenever an admin adds one."""
 
-import json
 from datetime import datetime
 
 from sqlmodel import Session, col, func, select
@@ -168,12 +167,8 @@ def write_retained_categories(session: Session, *, site: str, now: datetime) -> 
     return outbox.enqueue(session, categories_topic(site), categories_payload(session, site=site, now=now), now=now)
 
 
-def ensure_categories_published(session: Session, *, site: str, now: datetime) -> OutboxMessage | None:
-    """At start: queue the category list when none was ever queued, or the last one differs from the table
-    (a migration or a restore changed it); None when the kiosks already have the current list."""
-    last = session.exec(select(OutboxMessage.payload).where(OutboxMessage.topic == categories_topic(site))
-                        .order_by(col(OutboxMessage.id).desc())).first()
-    current = categories_payload(session, site=site, now=now).model_dump(mode="json", by_alias=True)
-    if last is not None and json.loads(last).get("categories") == current["categories"]:
-        return None
-    return write_retained_categories(session, site=site, now=now)
+def ensure_categories_published(session: Session, *, site: str, now: datetime,
+                                broker_empty: bool = False) -> OutboxMessage | None:
+    """At start: queue the category list when the kiosks never had the current one (``outbox.ensure_retained``)."""
+    return outbox.ensure_retained(session, categories_topic(site), categories_payload(session, site=site, now=now),
+                                  content="categories", now=now, broker_empty=broker_empty)

@@ -59,11 +59,12 @@ def last_payload(session: Session, topic: str) -> dict | None:
     return json.loads(last) if last is not None else None
 
 
-def ensure_retained(session: Session, topic: str, payload: BaseModel, *, content: str,
-                    now: datetime) -> OutboxMessage | None:
-    """At start: queue ``payload`` on a retained topic when none was ever queued or the last one's ``content``
-    field differs (a migration, a restore or a time window changed it); None when the kiosks have it already."""
+def ensure_retained(session: Session, topic: str, payload: BaseModel, *, content: str, now: datetime,
+                    broker_empty: bool = False) -> OutboxMessage | None:
+    """At start: queue ``payload`` on a retained topic when none was ever queued, the last one's ``content``
+    field differs (a migration, a restore or a time window changed it) or the broker lost its retained messages
+    (the embedded one keeps none across a restart); None when the kiosks have it already."""
     last = last_payload(session, topic)
-    if last is not None and last.get(content) == payload.model_dump(mode="json", by_alias=True)[content]:
+    if not broker_empty and last is not None and last.get(content) == payload.model_dump(mode="json", by_alias=True)[content]:
         return None
     return enqueue(session, topic, payload, now=now)

@@ -24,6 +24,7 @@ from safety_service.errors import AuthenticationFailed, DomainError
 from safety_service.i18n import Translator
 from safety_service.pages.rendering import language, local_time, render
 from safety_service.photos.processing import PhotoRejected, ProcessedPhoto, process_photo
+from safety_service.validation import MAX_ROW_ID, whole_number
 
 logger = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -138,10 +139,11 @@ def withdraw_message(request: Request, session: SessionDep, settings: SettingsDe
                      message_id: str) -> Response:
     """The family takes back one of their messages (off the kiosks at once)."""
     t, link = _t(request), _link(session, settings, token)
-    if link is None or not message_id.isdigit() or len(message_id) > 12:
+    number = whole_number(message_id, high=MAX_ROW_ID)  # "²".isdigit() is true, yet int("²") raises
+    if link is None or number is None:
         return _refused(t)
     try:
-        messages.withdraw_by_family(session, link=link, message_id=int(message_id), site=settings.site)
+        messages.withdraw_by_family(session, link=link, message_id=number, site=settings.site)
     except DomainError:
         return _refused(t)
     return _after(session, token, "withdrawn")

@@ -272,7 +272,8 @@ def _publish(session: Session, award: RewardAward, *, now: datetime) -> None:
     outbox.enqueue(session, awards_topic(site.code), kiosk_payload(session, site=site.code, now=now), now=now)
 
 
-def ensure_published(session: Session, *, site: str, now: datetime) -> OutboxMessage | None:
+def ensure_published(session: Session, *, site: str, now: datetime,
+                     broker_empty: bool = False) -> OutboxMessage | None:
     """At start: queue the public list when the kiosks never had the current one."""
     return outbox.ensure_retained(session, awards_topic(site), kiosk_payload(session, site=site, now=now),
-                                  content="awards", now=now)
+                                  content="awards", now=now, broker_empty=broker_empty)

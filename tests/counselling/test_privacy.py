@@ -32,6 +32,7 @@ CASE_ROUTES = [
     ("GET", "/counselling/figures", None),
     ("POST", "/cases/{case}/pair", {"counsellor": "x", "mentor_employee_no": "x", "mentor_role": "team_leader"}),
     ("POST", "/counselling/leads", {"username": "x", "team": "x"}),
+    ("GET", "/counselling/leads", None), ("DELETE", "/counselling/leads/{lead}", None),
     ("POST", "/cases/{case}/referral", {"referred_on": "2026-11-01"}),
     ("GET", "/counselling/access-log", None), ("GET", "/counselling/access-log.csv", None),
     ("GET", "/cases/{case}/guarantee", None),
@@ -54,8 +55,8 @@ OTHER_ROLES = [r for r in Role if r not in (Role.counsellor, Role.admin)]
 
 
 def _call(client: TestClient, method: str, path: str, body: dict | None, headers: dict, case: CounsellingCase,
-          worker: Person):
-    url = API + path.format(case=case.id, worker=worker.employee_no, link=1, message=1)
+          worker: Person, **ids: int):
+    url = API + path.format(**{"link": 1, "message": 1, "lead": 1, **ids}, case=case.id, worker=worker.employee_no)
     files = {"photo": ("a.png", b"x", "image/png")} if path.endswith("/scan") and method == "PUT" else None
     return client.request(method, url, headers=headers, json=body, files=files)
 
@@ -66,7 +67,7 @@ def test_the_route_list_is_every_case_route_of_the_app(settings: Settings) -> No
                for method in item
                if path.startswith((f"{API}/cases", f"{API}/counselling")) or path.endswith("/family-contacts")}
     listed = {(m, p.replace("{case}", "{case_id}").replace("{worker}", "{employee_no}").replace("{link}", "{link_id}")
-               .replace("{message}", "{message_id}")) for m, p, _ in CASE_ROUTES}
+               .replace("{message}", "{message_id}").replace("{lead}", "{lead_id}")) for m, p, _ in CASE_ROUTES}
     assert private == listed
 
 
@@ -242,3 +243,41 @@ def test_an_unassigned_case_waits_for_its_units_lead_or_an_admin(client: TestCli
     assert half.status_code == 422 and "mentor_role" in half.text
     assert client.get(f"{API}/cases/{case.id}", headers=auth(plain, settings)).status_code == 200
     assert client.get(contacts, headers=auth(plain, settings)).status_code == 200
+
+
+@pytest.mark.parametrize(("method", "path", "body"), CASE_ROUTES)
+def test_another_counsellor_gets_nothing_with_the_real_ids_of_a_case(client: TestClient, session: Session,
+                                                                     settings: Settings, method: str, path: str,
+                                                                     body: dict | None) -> None:
+    """As above, with the case's own link, message, contact and lead ids: knowing them opens nothing either."""
+    from safety_service.counselling import cosupervision, family, messages
+    from safety_service.counselling.models import CounsellorUnit, FamilyLink, FamilyMessage
+    from safety_service.counselling.schemas import FamilyLinkCreate, FamilyMessageCreate
+
+    owner = make_user(session, role=Role.counsellor)
+    case = make_case(session, state=CaseState.counselling, counsellor=owner)
+    worker = session.get(Person, case.person_id)
+    contact = family.list_contacts(session, person_id=worker.id)[0]
+    link = cosupervision.issue(session, case=case, actor=owner, settings=settings,
+                               data=FamilyLinkCreate(family_contact_id=contact.id, share_stage=True))
+    message = messages.leave(session, link=link, photo=None,
+                             data=FamilyMessageCreate(text="注意安全", signature="妻子", kiosk_consent=True))
+    lead = CounsellorUnit(user_id=owner.id, team="别的队")
+    session.add(lead)
+    session.flush()
+    body = {**body, "family_contact_id": contact.id} if body and "family_contact_id" in body else body
+    events = len(session.exec(select(CaseEvent)).all())
+    another = auth(make_user(session, role=Role.counsellor), settings)
+    response = _call(client, method, path, body, another, case, worker, link=link.id, message=message.id,
+                     lead=lead.id)
+    if (method, path) in SHARED:
+        assert response.status_code == 200 and str(case.id) not in [str(c.get("id")) for c in
+                                                                     response.json().get("data", [])]
+    elif (method, path) == ("POST", "/cases"):
+        assert response.status_code in (404, 409)
+    else:
+        assert response.status_code == 403, response.text
+    assert "李梅" not in response.text and worker.name not in response.text and "注意安全" not in response.text
+    assert len(session.exec(select(CaseEvent)).all()) == events
+    assert session.get(FamilyLink, link.id).revoked_at is None and session.get(CounsellorUnit, lead.id) is not None
+    assert session.get(FamilyMessage, message.id).state == "pending"
