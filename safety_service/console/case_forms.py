@@ -7,9 +7,9 @@ function; this module only reads and checks input.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
@@ -32,7 +32,7 @@ from safety_service.counselling.schemas import (
     SessionCreate,
 )
 from safety_service.i18n import Translator
-from safety_service.people.models import User
+from safety_service.people.models import Person, User
 from safety_service.validation import MAX_ROW_ID, RowId, whole_number
 
 Apply = Callable[[Session, CounsellingCase, Any, User, Settings], Any]
@@ -42,6 +42,28 @@ class Chosen(BaseModel):
     """The row a button acts on (a co-supervisor's link, a family message)."""
 
     id: RowId
+
+
+def _asked(value: bool) -> bool:
+    if not value:
+        raise ValueError("tick that the worker asked to withdraw consent")
+    return value
+
+
+class ConsentWithdrawal(BaseModel):
+    """Withdrawing the worker's consent to one family member, confirmed by ticking that the worker asked."""
+
+    id: RowId
+    confirmed: Annotated[bool, AfterValidator(_asked)]
+
+
+def _withdraw_consent(session: Session, case: CounsellingCase, data: ConsentWithdrawal, user: User,
+                      settings: Settings) -> Any:
+    """The same call as the API's, for whoever may see the worker's family (not only this case)."""
+    worker = session.get(Person, case.person_id)
+    pairing.require_worker_visible(session, worker, user)
+    return cosupervision.withdraw_consent(session, person=worker, contact_id=data.id, actor=user, site=settings.site,
+                                          case=case)
 
 
 @dataclass(frozen=True)
@@ -79,6 +101,7 @@ FORMS: dict[str, CaseForm] = {
                      lambda s, c, d, u, st: cosupervision.issue(s, case=c, data=d, actor=u, settings=st)),
     "revoke_link": CaseForm(("id",), Chosen,
                             lambda s, c, d, u, _st: cosupervision.revoke(s, case=c, link_id=d.id, actor=u)),
+    "withdraw_consent": CaseForm(("id", "confirmed"), ConsentWithdrawal, _withdraw_consent),
     "show_message": CaseForm(("id",), Chosen, lambda s, c, d, u, st: messages.review(
         s, case=c, message_id=d.id, show=True, actor=u, site=st.site)),
     "withdraw_message": CaseForm(("id",), Chosen, lambda s, c, d, u, st: messages.review(
@@ -96,6 +119,7 @@ MESSAGES = {
     "referred_on": "counselling.error.not_future", "counsellor": "family.error.counsellor",
     "mentor_employee_no": "family.error.mentor", "message_id": "family.error.message",
     "guarantee": "family.error.needs_guarantee", "case": "family.error.case_closed", "link_id": "console.error.invalid",
+    "contact_id": "family.error.contact",
 }
 _SEPARATORS = re.compile(r"[\n,，、;；]+")
 

@@ -100,7 +100,8 @@ def _pairing(session: Session, case: CounsellingCase, user: User) -> dict[str, A
     may_pair = pairing.leads_worker(session, session.get(Person, case.person_id), user)
     counsellors = people_service.active_users_with_roles(session, roles=[Role.counsellor]) if may_pair else []
     return {"may_pair": may_pair, "counsellors": [c.username for c in counsellors],
-            "mentor_roles": list(MentorRole)}
+            "mentor_roles": list(MentorRole),
+            "may_withdraw": pairing.may_see_worker(session, session.get(Person, case.person_id), user)}
 
 
 def _family_side(session: Session, case: CounsellingCase, settings: Settings) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.clock import as_utc, utc_now
 from safety_service.config import Settings
-from safety_service.counselling import family, messages
+from safety_service.counselling import family, messages, service
 from safety_service.counselling.events import append_event
 from safety_service.counselling.models import CounsellingCase, FamilyContact, FamilyLink, FamilyVisit
 from safety_service.counselling.schemas import FamilyLinkCreate, FamilyVisitCreate
@@ -184,9 +184,12 @@ def view(session: Session, *, link: FamilyLink) -> FamilyView:
 
 
 def withdraw_consent(session: Session, *, person: Person, contact_id: int, actor: User, site: str,
-                     now: datetime | None = None) -> FamilyContact:
+                     now: datetime | None = None, case: CounsellingCase | None = None) -> FamilyContact:
     """The worker withdraws consent to a family member: their links stop opening at once and their messages
-    leave the kiosks (withdrawing twice changes nothing; consent is given again by registering them anew)."""
+    leave the kiosks (withdrawing twice changes nothing; consent is given again by registering them anew).
+
+    The withdrawal is an event in the history of the case it was made from (``case``), of the worker's open
+    case and of every case whose link it closed."""
     contact = session.get(FamilyContact, contact_id)
     if contact is None or contact.person_id != person.id:
         raise NotFound(f"worker {person.employee_no} has no family contact {contact_id}", field="contact_id")
@@ -200,6 +203,13 @@ def withdraw_consent(session: Session, *, person: Person, contact_id: int, actor
     for link in links:
         revoke(session, case=session.get(CounsellingCase, link.case_id), link_id=link.id, actor=actor, now=now)
     messages.withdraw_all_of(session, contact_id=contact.id, actor=actor, site=site, now=now)
+    open_case = service.active_case(session, person_id=person.id)
+    touched = {c.id: c for c in (case, open_case, *(session.get(CounsellingCase, link.case_id) for link in links))
+               if c is not None}
+    for touched_case in sorted(touched.values(), key=lambda c: c.id):
+        append_event(session, touched_case, action="family_consent_withdrawn", actor=actor, now=now, data={
+            "family_contact_id": contact.id, "links_revoked": [link.id for link in links
+                                                               if link.case_id == touched_case.id]})
     session.flush()
     logger.info("worker withdrew consent to a family member", extra={"contact_id": contact.id, "by": actor.username})
     return contact

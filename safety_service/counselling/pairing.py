@@ -58,14 +58,19 @@ def require_visible(session: Session, case: CounsellingCase, user: User) -> None
         raise PermissionDenied("this case is assigned to another counsellor")
 
 
-def require_worker_visible(session: Session, person: Person, user: User) -> None:
-    """A worker's family is seen by whoever may see the worker's latest case (the unit's lead, if none)."""
+def may_see_worker(session: Session, person: Person, user: User) -> bool:
+    """Whether this user may see (and act on) the worker's family: whoever may see the worker's latest case
+    (the unit's lead and admins, if the worker has none)."""
     latest = session.exec(select(CounsellingCase).where(CounsellingCase.person_id == person.id)
                           .order_by(col(CounsellingCase.id).desc())).first()
-    if latest is not None:
-        require_visible(session, latest, user)
-    elif not leads_worker(session, person, user):
-        raise PermissionDenied("only an admin or the unit's lead counsellor sees a worker without a case")
+    return may_see(session, latest, user) if latest is not None else leads_worker(session, person, user)
+
+
+def require_worker_visible(session: Session, person: Person, user: User) -> None:
+    """PermissionDenied unless this user may see the worker's family (see ``may_see_worker``)."""
+    if not may_see_worker(session, person, user):
+        raise PermissionDenied("only the counsellor of the worker's latest case, the unit's lead counsellor or an "
+                               "admin sees this worker's family")
 
 
 def pair(session: Session, *, case: CounsellingCase, data: CasePair, actor: User) -> CounsellingCase:

@@ -18,7 +18,8 @@ CASE_ROUTES = [
     ("GET", "/console/cases"), ("GET", "/console/cases/{case}"),
     *[("POST", f"/console/cases/{{case}}/{name}") for name in
       ("plan", "begin", "observe", "close", "contacts", "sessions", "agreement", "scan", "pair", "referral",
-       "guarantee", "guarantee_scan", "link", "revoke_link", "show_message", "withdraw_message")],
+       "guarantee", "guarantee_scan", "link", "revoke_link", "show_message", "withdraw_message",
+       "withdraw_consent")],
     ("GET", "/console/cases/{case}/agreement/scan"), ("GET", "/console/cases/{case}/agreement/scan/thumbnail"),
     ("GET", "/console/cases/{case}/guarantee/scan"), ("GET", "/console/cases/{case}/guarantee/scan/thumbnail"),
     ("GET", "/console/cases/{case}/family-messages/{message}/photo"),
@@ -30,7 +31,7 @@ OTHER_ROLES = [r for r in Role if r not in (Role.counsellor, Role.admin)]
 FORM = {"plan": "x", "note": "x", "review_note": "x", "relation": "spouse", "name": "x", "phone": "13800138000",
         "kind": "talk", "held_on": "2026-01-01", "participants": "x", "signed_on": "2026-01-01",
         "family_contact_id": "1", "worker_consent": "on", "counsellor": "x", "referred_on": "2026-01-01", "id": "1",
-        "days": "5", "share_stage": "on"}
+        "days": "5", "share_stage": "on", "confirmed": "on"}
 
 
 def _console_routes() -> set[tuple[str, str]]:

@@ -50,7 +50,7 @@ def test_every_state_kind_relation_session_and_event_of_a_case_has_a_message() -
     keys = {f"counselling.state.{s}" for s in CaseState} | {f"counselling.kind.{k}" for k in ViolationKind}
     keys |= {f"counselling.relation.{r}" for r in Relation} | {f"counselling.session.{k}" for k in SessionKind}
     events = {"opened", "violation_added", "session_recorded", "agreement_recorded", "agreement_updated",
-              "agreement_scan_attached", "review_due", "session_due", *Action}
+              "agreement_scan_attached", "review_due", "session_due", "family_consent_withdrawn", *Action}
     keys |= {f"counselling.event.{e}" for e in events}
     assert keys <= set(i18n.CATALOGUES["zh-CN"]) and keys <= set(i18n.CATALOGUES["en"])
 
