@@ -25,6 +25,16 @@ def refresh_boards(session: Session, *, now: datetime, settings: Settings) -> in
     return queued
 
 
+def write_all(session: Session, *, site: str, now: datetime, timezone: str) -> int:
+    """Queue every area's board of the site again, changed or not (for a broker that lost its retained
+    messages); the boards queued."""
+    areas = session.exec(select(Area).join(Site, col(Site.id) == Area.site_id).where(Site.code == site)
+                         .order_by(col(Area.id))).all()
+    for area in areas:
+        service.write_retained(session, site=site, area=area, now=now, timezone=timezone)
+    return len(areas)
+
+
 def _shown(payload: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if payload is None else {key: value for key, value in payload.items() if key != "published_at"}
 

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from safety_service.board import scheduled as board_scheduled
 from safety_service.bulletins import service as bulletins_service
 from safety_service.clock import utc_now
 from safety_service.config import Settings
@@ -53,9 +54,9 @@ async def running(app: FastAPI, settings: Settings, engine: Engine, *, enabled: 
 def publish_retained(settings: Settings, engine: Engine, broker_empty: bool) -> None:
     """Give the kiosks the category list, the family messages (亲情寄语), the hazard library and the public list
     of awards when they never had the current ones, and, when the broker starts empty (the embedded one keeps no
-    retained message across a restart), those and the bulletins again. A write, so it takes the write lock up
-    front (the scheduler and the demo write at start too); should it still fail, the intake starts all the same
-    and the messages go out with the next change or start."""
+    retained message across a restart), those, the bulletins and every area's board again. A write, so it takes
+    the write lock up front (the scheduler and the demo write at start too); should it still fail, the intake
+    starts all the same and the messages go out with the next change or start."""
     site, now = settings.site, utc_now()
     try:
         with Session(writer(engine)) as session:
@@ -68,6 +69,8 @@ def publish_retained(settings: Settings, engine: Engine, broker_empty: bool) -> 
                     session, site=site, now=now, broker_empty=broker_empty)),
                 ("awards", awards.ensure_published(session, site=site, now=now, broker_empty=broker_empty)),
                 ("bulletin", bulletins_service.write_retained(session, site=site, now=now) if broker_empty else None),
+                ("boards", (board_scheduled.write_all(session, site=site, now=now, timezone=settings.timezone)
+                            or None) if broker_empty else None),
             ) if row is not None]
             session.commit()
         if queued:

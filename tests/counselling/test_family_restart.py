@@ -1,5 +1,6 @@
-"""Family messages (亲情寄语) survive a restart of the service with its embedded broker, which keeps no retained
-message: at start the service queues the current rotation again, and a kiosk connecting afterwards gets it."""
+"""Family messages (亲情寄语) and the areas' boards survive a restart of the service with its embedded broker,
+which keeps no retained message: at start the service queues them again, and a kiosk connecting afterwards gets
+them."""
 
 import uuid
 from pathlib import Path
@@ -15,12 +16,15 @@ from safety_service.counselling import cosupervision, family, messages
 from safety_service.counselling.schemas import FamilyLinkCreate, FamilyMessageCreate
 from safety_service.counselling.states import CaseState
 from safety_service.database import session_scope
+from safety_service.locations import service as locations_service
+from safety_service.locations.schemas import AreaCreate
 from safety_service.main import create_app
 from safety_service.mqtt import runtime
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Role
 from safety_service.protocol.topics import (
     awards_topic,
+    board_topic,
     bulletin_topic,
     categories_topic,
     family_messages_topic,
@@ -46,6 +50,13 @@ def _shown_message(session: Session, settings: Settings, site: str, text: str) -
     messages.review(session, case=case, message_id=message.id, show=True, actor=counsellor, site=site)
 
 
+def _areas(session: Session, site: str, *codes: str) -> None:
+    """Areas of the site, each with its board."""
+    row = locations_service.ensure_site(session, code=site, name_zh="田陈煤矿")
+    for code in codes:
+        locations_service.add_area(session, site=row, data=AreaCreate(code=code, name_zh=f"采区{code}"))
+
+
 def _published_long_ago(engine: Engine, site: str) -> None:
     """Every row of the site marked as taken by a broker of an earlier run (which has since lost them)."""
     with session_scope(engine) as session:
@@ -59,6 +70,7 @@ def test_a_kiosk_gets_the_family_messages_after_a_restart_with_an_empty_broker(e
     with session_scope(engine) as session:
         kiosk, credentials = make_kiosk(session, site=site)
         _shown_message(session, settings, site, text)
+        _areas(session, site, "N1")
     _published_long_ago(engine, site)
     app_settings = make_settings(settings.database_url, site=site, mqtt_enabled=True, mqtt_url="embedded",
                                  mqtt_embedded_port=free_port())
@@ -69,6 +81,7 @@ def test_a_kiosk_gets_the_family_messages_after_a_restart_with_an_empty_broker(e
                              username=credentials.username, password=credentials.password, resend_interval=2)
         with KioskClient(config) as client:
             assert wait_until(lambda: text in [m["text"] for m in client.family_messages()], timeout=20)
+            assert wait_until(lambda: "N1" in client.boards, timeout=20)
 
 
 def test_an_empty_broker_gets_every_retained_set_again_and_a_kept_one_only_what_changed(
@@ -76,6 +89,7 @@ def test_an_empty_broker_gets_every_retained_set_again_and_a_kept_one_only_what_
     site = f"g{uuid.uuid4().hex[:8]}"
     with session_scope(engine) as session:
         _shown_message(session, settings, site, "早点回家")
+        _areas(session, site, "E1", "W2")
     _published_long_ago(engine, site)
 
     def queued() -> list[str]:
@@ -92,4 +106,5 @@ def test_an_empty_broker_gets_every_retained_set_again_and_a_kept_one_only_what_
     runtime.publish_retained(start, engine, broker_empty=False)
     assert queued() == []
     runtime.publish_retained(start, engine, broker_empty=True)
-    assert sorted(queued()) == sorted([*never, family_messages_topic(site), bulletin_topic(site)])
+    boards = [board_topic(site, "E1"), board_topic(site, "W2")]
+    assert sorted(queued()) == sorted([*never, family_messages_topic(site), bulletin_topic(site), *boards])
