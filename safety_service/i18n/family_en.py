@@ -82,6 +82,7 @@ MESSAGES: dict[str, str] = {
     "family.consent.column": "Worker's consent",
     "family.consent.missing": "not recorded",
     "counselling.event.family_consent_withdrawn": "Worker withdrew consent to a family member",
+    "family.consent.withdrawn": "withdrawn",
     "family.consent.withdraw": "Withdraw consent…",
     "family.consent.withdraw_effect": "After withdrawal, {name}'s co-supervisor links stop working at once and their family messages leave the pithead screens. To restore, register this family member again.",
     "family.consent.withdraw_asked": "The worker asked for this",

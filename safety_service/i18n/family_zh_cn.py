@@ -82,6 +82,7 @@ MESSAGES: dict[str, str] = {
     "family.consent.column": "职工同意",
     "family.consent.missing": "未登记",
     "counselling.event.family_consent_withdrawn": "职工撤回对家属的同意",
+    "family.consent.withdrawn": "已撤回",
     "family.consent.withdraw": "撤回同意…",
     "family.consent.withdraw_effect": "撤回后，{name}的家属协管链接立即失效，其亲情寄语立即从井口屏幕撤下。如需恢复，须重新登记这位家属。",
     "family.consent.withdraw_asked": "职工本人要求撤回",

@@ -67,6 +67,8 @@ def test_the_workers_counsellor_the_units_lead_or_an_admin_withdraws_consent_fro
     assert event.actor_id == user.id and event.data == {"family_contact_id": contact.id, "links_revoked": [link.id]}
     page = console.get(f"/console/cases/{case.id}")
     assert "职工撤回对家属的同意" in page.text and button not in page.text
+    row = page.text.split(f'data-contact="{contact.id}"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="nowrap">已撤回</span>' in row
     assert _post(console, case, contact.id, token).status_code == 303  # twice changes nothing
     assert len(_withdrawn(session, case)) == 1
 
