@@ -6,6 +6,7 @@ from sqlmodel import Session, col, func, select
 
 from safety_service.counselling.models import CaseAccess
 from safety_service.counselling.schemas import CaseAccessesPublic, CaseAccessPublic
+from safety_service.database import saved_id
 from safety_service.errors import PermissionDenied
 from safety_service.people.models import Role, User
 
@@ -28,5 +29,5 @@ def read_log(session: Session, *, user: User, case_id: int | None = None, userna
     count = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(CaseAccess.id).desc()).limit(limit).offset(offset)).all()
     return CaseAccessesPublic(count=count, data=[
-        CaseAccessPublic(id=a.id, case_id=a.case_id, username=name, role=role, at=a.at, what=a.what)
+        CaseAccessPublic(id=saved_id(a), case_id=a.case_id, username=name, role=role, at=a.at, what=a.what)
         for a, name, role in rows])

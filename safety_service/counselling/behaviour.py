@@ -19,7 +19,7 @@ from safety_service.counselling import items, violations
 from safety_service.counselling.models import Violation
 from safety_service.counselling.schemas import ViolationCreate
 from safety_service.counselling.states import VIOLATION_RECORDERS, ViolationKind
-from safety_service.database import UTCDateTime
+from safety_service.database import UTCDateTime, known, saved_id
 from safety_service.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import ReportType
@@ -93,10 +93,10 @@ def list_reports(session: Session, *, user: User, outcome: Outcome | None = None
 def violation_input(session: Session, *, hazard: Hazard, data: "BehaviourToViolation") -> ViolationCreate:
     """The violation a decision records: the decider's worker and kind, the report's place, and its time and
     words unless the decider corrected them; never the report itself."""
-    location = session.get(Location, hazard.location_id)
+    location = known(session.get(Location, hazard.location_id))
     return ViolationCreate(employee_no=data.employee_no, kind=data.kind, severity=data.severity,
                            item_id=data.item_id, measures=data.measures, location_code=location.code,
-                           occurred_at=data.occurred_at or hazard.behaviour_at,
+                           occurred_at=data.occurred_at or known(hazard.behaviour_at),
                            description=data.description or hazard.description)
 
 
@@ -119,8 +119,8 @@ def to_violation(session: Session, *, hazard: Hazard, data: "BehaviourToViolatio
     _undecided(session, hazard)
     record = violation_input(session, hazard=hazard, data=data)
     violation = violations.record_violation(session, data=record, actor=actor, settings=settings, now=now)
-    session.add(BehaviourDecision(hazard_id=hazard.id, outcome=Outcome.violation, violation_id=violation.id,
-                                  decided_by_id=actor.id, decided_at=now))
+    session.add(BehaviourDecision(hazard_id=saved_id(hazard), outcome=Outcome.violation, violation_id=violation.id,
+                                  decided_by_id=saved_id(actor), decided_at=now))
     session.flush()
     logger.info("behaviour report recorded as violation", extra={"ref": hazard.ref, "violation_id": violation.id})
     return violation
@@ -130,8 +130,8 @@ def reject(session: Session, *, hazard: Hazard, reason: str, actor: User, now: d
     """Reject the report with a reason (not the behaviour described, or not enough to identify it)."""
     _check(actor)
     _undecided(session, hazard)
-    decision = BehaviourDecision(hazard_id=hazard.id, outcome=Outcome.rejected, reason=reason,
-                                 decided_by_id=actor.id, decided_at=now)
+    decision = BehaviourDecision(hazard_id=saved_id(hazard), outcome=Outcome.rejected, reason=reason,
+                                 decided_by_id=saved_id(actor), decided_at=now)
     session.add(decision)
     session.flush()
     logger.info("behaviour report rejected", extra={"ref": hazard.ref})

@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 from safety_service.counselling.behaviour import BehaviourDecision, Outcome
 from safety_service.counselling.schemas import MeasureInput
 from safety_service.counselling.states import ViolationKind, ViolationSeverity
+from safety_service.database import known
 from safety_service.hazards.models import Hazard
 from safety_service.locations.models import Location
 from safety_service.validation import ModelConfig, RowId, Text
@@ -65,7 +66,7 @@ def public(hazard: Hazard, location: Location, decision: BehaviourDecision | Non
     """What a decider sees of a behaviour report (never its reporter)."""
     return BehaviourReportPublic(
         ref=hazard.ref, location=location.code, location_name=location.name_zh, description=hazard.description,
-        person_name=hazard.behaviour_person, occurred_at=hazard.behaviour_at, reported_at=hazard.reported_at,
+        person_name=hazard.behaviour_person, occurred_at=known(hazard.behaviour_at), reported_at=hazard.reported_at,
         outcome=decision.outcome if decision else Outcome.pending,
         violation_id=decision.violation_id if decision else None, reason=decision.reason if decision else None,
         decided_at=decision.decided_at if decision else None)

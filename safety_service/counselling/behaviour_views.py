@@ -18,6 +18,7 @@ from safety_service.counselling.behaviour_schemas import (
 )
 from safety_service.counselling.schemas import ViolationPublic
 from safety_service.counselling.states import VIOLATION_RECORDERS
+from safety_service.database import known, saved_id
 from safety_service.locations.models import Location
 from safety_service.people.models import User
 
@@ -40,7 +41,7 @@ def to_violation(session: SessionDep, settings: SettingsDep, user: Decider, ref:
     hazard = behaviour.get_report(session, ref=ref)
     violation = behaviour.to_violation(session, hazard=hazard, data=data, actor=user, settings=settings,
                                        now=utc_now())
-    public = violations.get_violation(session, violation_id=violation.id, user=user)
+    public = violations.get_violation(session, violation_id=saved_id(violation), user=user)
     session.commit()
     return public
 
@@ -51,4 +52,4 @@ def reject(session: SessionDep, user: Decider, ref: str, data: BehaviourReject) 
     hazard = behaviour.get_report(session, ref=ref)
     decision = behaviour.reject(session, hazard=hazard, reason=data.reason, actor=user, now=utc_now())
     session.commit()
-    return behaviour_schemas.public(hazard, session.get(Location, hazard.location_id), decision)
+    return behaviour_schemas.public(hazard, known(session.get(Location, hazard.location_id)), decision)

@@ -23,6 +23,7 @@ from safety_service.counselling.events import append_event
 from safety_service.counselling.models import CounsellingCase, FamilyContact, FamilyLink, FamilyVisit
 from safety_service.counselling.schemas import FamilyLinkCreate, FamilyVisitCreate
 from safety_service.counselling.states import CaseState, SessionKind
+from safety_service.database import known, saved_id
 from safety_service.errors import AuthenticationFailed, InvalidInput, NotFound
 from safety_service.people.models import Person, User
 from safety_service.validation import MAX_ROW_ID, whole_number
@@ -43,7 +44,7 @@ def _signature(settings: Settings, link_id: int, expires: int, nonce: str) -> st
 def token(link: FamilyLink, settings: Settings) -> str:
     """The link's token, as printed into the URL sent to the family's phone."""
     expires = int(as_utc(link.expires_at).timestamp())
-    return f"{link.id}.{expires}.{_signature(settings, link.id, expires, link.nonce)}"
+    return f"{link.id}.{expires}.{_signature(settings, saved_id(link), expires, link.nonce)}"
 
 
 def consenting_contact(session: Session, *, case: CounsellingCase, contact_id: int) -> FamilyContact:
@@ -64,9 +65,9 @@ def issue(session: Session, *, case: CounsellingCase, data: FamilyLinkCreate, ac
     now = now or utc_now()
     contact = consenting_contact(session, case=case, contact_id=data.family_contact_id)
     expires = (now + timedelta(days=data.days or settings.family_link_days)).replace(microsecond=0)
-    link = FamilyLink(case_id=case.id, family_contact_id=contact.id, nonce=secrets.token_urlsafe(24),
+    link = FamilyLink(case_id=saved_id(case), family_contact_id=saved_id(contact), nonce=secrets.token_urlsafe(24),
                       share_stage=data.share_stage, share_plan=data.share_plan, share_sessions=data.share_sessions,
-                      issued_by_id=actor.id, issued_at=now, expires_at=expires)
+                      issued_by_id=saved_id(actor), issued_at=now, expires_at=expires)
     session.add(link)
     session.flush()
     append_event(session, case, action="family_link_issued", actor=actor, now=now, data={
@@ -106,7 +107,7 @@ def open_link(session: Session, *, text: str, settings: Settings, now: datetime 
     """The link this token names if it is genuine, unexpired and not revoked; else AuthenticationFailed."""
     link = _genuine(session, text, settings)
     if link is None or link.revoked_at is not None or as_utc(link.expires_at) <= (now or utc_now()) \
-            or session.get(FamilyContact, link.family_contact_id).worker_consent_at is None:
+            or known(session.get(FamilyContact, link.family_contact_id)).worker_consent_at is None:
         raise AuthenticationFailed("this family link is not valid (forged, expired or revoked)", field="token")
     return link
 
@@ -120,21 +121,21 @@ def _genuine(session: Session, text: str, settings: Settings) -> FamilyLink | No
     link = session.get(FamilyLink, link_id) if link_id is not None and expires is not None else None
     if link is None or expires != int(as_utc(link.expires_at).timestamp()):
         return None
-    return link if hmac.compare_digest(_signature(settings, link.id, expires, link.nonce).encode(),
+    return link if hmac.compare_digest(_signature(settings, saved_id(link), expires, link.nonce).encode(),
                                        parts[2].encode()) else None
 
 
 def record_visit(session: Session, *, link: FamilyLink, data: FamilyVisitCreate, today: date,
                  now: datetime | None = None) -> FamilyVisit:
     """The co-supervisor records a family visit or talk (not in the future) while the case is under way."""
-    case = session.get(CounsellingCase, link.case_id)
+    case = known(session.get(CounsellingCase, link.case_id))
     if case.state not in family.SESSION_STATES:
         raise InvalidInput("this case takes no family visits now", field="case")
     if data.held_on > today:
         raise InvalidInput("a visit cannot be recorded before it happened", field="held_on")
     now = now or utc_now()
-    visit = FamilyVisit(case_id=case.id, link_id=link.id, family_contact_id=link.family_contact_id, kind=data.kind,
-                        held_on=data.held_on, note=data.note, created_at=now)
+    visit = FamilyVisit(case_id=saved_id(case), link_id=saved_id(link), family_contact_id=link.family_contact_id,
+                        kind=data.kind, held_on=data.held_on, note=data.note, created_at=now)
     session.add(visit)
     session.flush()
     case.updated_at = now
@@ -169,11 +170,11 @@ class FamilyView:
 
 def view(session: Session, *, link: FamilyLink) -> FamilyView:
     """The case as this link may see it."""
-    case = session.get(CounsellingCase, link.case_id)
-    seen = FamilyView(worker_name=session.get(Person, case.person_id).name,
-                      contact=session.get(FamilyContact, link.family_contact_id), expires_at=link.expires_at,
+    case = known(session.get(CounsellingCase, link.case_id))
+    seen = FamilyView(worker_name=known(session.get(Person, case.person_id)).name,
+                      contact=known(session.get(FamilyContact, link.family_contact_id)), expires_at=link.expires_at,
                       open=case.state in family.SESSION_STATES,
-                      visits=[v for v, _ in list_visits(session, case_id=case.id) if v.link_id == link.id])
+                      visits=[v for v, _ in list_visits(session, case_id=saved_id(case)) if v.link_id == link.id])
     if link.share_stage:
         seen.state, seen.observation_ends_at = CaseState(case.state), case.observation_ends_at
     if link.share_plan:
@@ -201,15 +202,16 @@ def withdraw_consent(session: Session, *, person: Person, contact_id: int, actor
     links = session.exec(select(FamilyLink).where(FamilyLink.family_contact_id == contact.id,
                                                   col(FamilyLink.revoked_at).is_(None))).all()
     for link in links:
-        revoke(session, case=session.get(CounsellingCase, link.case_id), link_id=link.id, actor=actor, now=now)
-    messages.withdraw_all_of(session, contact_id=contact.id, actor=actor, site=site, now=now)
-    open_case = service.active_case(session, person_id=person.id)
-    touched = {c.id: c for c in (case, open_case, *(session.get(CounsellingCase, link.case_id) for link in links))
+        revoke(session, case=known(session.get(CounsellingCase, link.case_id)), link_id=saved_id(link), actor=actor,
+               now=now)
+    messages.withdraw_all_of(session, contact_id=saved_id(contact), actor=actor, site=site, now=now)
+    open_case = service.active_case(session, person_id=saved_id(person))
+    touched = {saved_id(c): c for c in (case, open_case, *(session.get(CounsellingCase, link.case_id) for link in links))
                if c is not None}
-    for touched_case in sorted(touched.values(), key=lambda c: c.id):
+    for touched_case in sorted(touched.values(), key=saved_id):
         append_event(session, touched_case, action="family_consent_withdrawn", actor=actor, now=now, data={
-            "family_contact_id": contact.id, "links_revoked": [link.id for link in links
-                                                               if link.case_id == touched_case.id]})
+            "family_contact_id": saved_id(contact), "links_revoked": [saved_id(link) for link in links
+                                                                      if link.case_id == touched_case.id]})
     session.flush()
     logger.info("worker withdrew consent to a family member", extra={"contact_id": contact.id, "by": actor.username})
     return contact

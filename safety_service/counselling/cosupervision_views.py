@@ -18,6 +18,7 @@ from safety_service.counselling.schemas import (
     FamilyVisitPublic,
 )
 from safety_service.counselling.views import CaseDep, CaseUser
+from safety_service.database import known, saved_id
 from safety_service.people.models import User
 
 router = APIRouter(tags=["counselling"])
@@ -27,15 +28,15 @@ def link_public(session: Session, link: FamilyLink, contact: FamilyContact, sett
     """What the API and the console say about a link; its URL only while it can still be used."""
     usable = link.revoked_at is None and link.expires_at > utc_now()
     return FamilyLinkPublic(
-        id=link.id, family_contact=queries.contact_public(contact), shares=cosupervision.shares(link),
-        issued_by=session.get(User, link.issued_by_id).username, issued_at=link.issued_at,
+        id=saved_id(link), family_contact=queries.contact_public(contact), shares=cosupervision.shares(link),
+        issued_by=known(session.get(User, link.issued_by_id)).username, issued_at=link.issued_at,
         expires_at=link.expires_at, revoked_at=link.revoked_at,
         url=f"{settings.base_url}/f/{cosupervision.token(link, settings)}" if usable else None)
 
 
 def visit_public(visit: FamilyVisit, contact: FamilyContact) -> FamilyVisitPublic:
     """A family visit as the API shows it."""
-    return FamilyVisitPublic(id=visit.id, kind=visit.kind, held_on=visit.held_on, note=visit.note,
+    return FamilyVisitPublic(id=saved_id(visit), kind=visit.kind, held_on=visit.held_on, note=visit.note,
                              family_member=contact.name, relation=contact.relation, created_at=visit.created_at)
 
 
@@ -43,7 +44,7 @@ def visit_public(visit: FamilyVisit, contact: FamilyContact) -> FamilyVisitPubli
 def list_links(session: SessionDep, settings: SettingsDep, user: CaseUser, case: CaseDep) -> list[FamilyLinkPublic]:
     """The co-supervisors' links of the case, newest first; the read is logged."""
     database.restart_for_write(session)
-    queries.log_access(session, user=user, case_ids=[case.id], what="family_links", now=utc_now())
+    queries.log_access(session, user=user, case_ids=[saved_id(case)], what="family_links", now=utc_now())
     links = [link_public(session, link, contact, settings) for link, contact in
              cosupervision.list_links(session, case=case)]
     session.commit()
@@ -55,7 +56,7 @@ def issue_link(session: SessionDep, settings: SettingsDep, user: CaseUser, case:
                data: FamilyLinkCreate) -> FamilyLinkPublic:
     """Issue a family co-supervisor (家属协管员) a phone link: what they see is what the worker agreed to share."""
     link = cosupervision.issue(session, case=case, data=data, actor=user, settings=settings)
-    public = link_public(session, link, session.get(FamilyContact, link.family_contact_id), settings)
+    public = link_public(session, link, known(session.get(FamilyContact, link.family_contact_id)), settings)
     session.commit()
     return public
 
@@ -66,7 +67,7 @@ def revoke_link(session: SessionDep, settings: SettingsDep, user: CaseUser, case
                 link_id: PathId) -> FamilyLinkPublic:
     """Revoke a co-supervisor's link at once."""
     link = cosupervision.revoke(session, case=case, link_id=link_id, actor=user)
-    public = link_public(session, link, session.get(FamilyContact, link.family_contact_id), settings)
+    public = link_public(session, link, known(session.get(FamilyContact, link.family_contact_id)), settings)
     session.commit()
     return public
 
@@ -75,8 +76,8 @@ def revoke_link(session: SessionDep, settings: SettingsDep, user: CaseUser, case
 def list_visits(session: SessionDep, user: CaseUser, case: CaseDep) -> list[FamilyVisitPublic]:
     """The family visits and talks the co-supervisors recorded, newest first; the read is logged."""
     database.restart_for_write(session)
-    queries.log_access(session, user=user, case_ids=[case.id], what="family_visits", now=utc_now())
-    visits = [visit_public(v, c) for v, c in cosupervision.list_visits(session, case_id=case.id)]
+    queries.log_access(session, user=user, case_ids=[saved_id(case)], what="family_visits", now=utc_now())
+    visits = [visit_public(v, c) for v, c in cosupervision.list_visits(session, case_id=saved_id(case))]
     session.commit()
     return visits
 
@@ -85,7 +86,7 @@ def message_public(session: Session, message: FamilyMessage, contact: FamilyCont
     """A family message as the API shows it."""
     reviewer = session.get(User, message.reviewed_by_id) if message.reviewed_by_id else None
     photo = f"/api/v1/cases/{message.case_id}/family-messages/{message.id}/photo" if message.photo else None
-    return FamilyMessagePublic(id=message.id, text=message.text, signature=message.signature,
+    return FamilyMessagePublic(id=saved_id(message), text=message.text, signature=message.signature,
                                kiosk_consent=message.kiosk_consent, state=message.state, family_member=contact.name,
                                created_at=message.created_at, reviewed_by=reviewer.username if reviewer else None,
                                photo_url=photo)
@@ -95,8 +96,8 @@ def message_public(session: Session, message: FamilyMessage, contact: FamilyCont
 def list_messages(session: SessionDep, user: CaseUser, case: CaseDep) -> list[FamilyMessagePublic]:
     """The family's messages (亲情寄语) of the case, newest first; the read is logged."""
     database.restart_for_write(session)
-    queries.log_access(session, user=user, case_ids=[case.id], what="family_messages", now=utc_now())
-    found = [message_public(session, m, c) for m, c in messages.list_messages(session, case_id=case.id)]
+    queries.log_access(session, user=user, case_ids=[saved_id(case)], what="family_messages", now=utc_now())
+    found = [message_public(session, m, c) for m, c in messages.list_messages(session, case_id=saved_id(case))]
     session.commit()
     return found
 
@@ -104,7 +105,7 @@ def list_messages(session: SessionDep, user: CaseUser, case: CaseDep) -> list[Fa
 def _review(session: Session, settings: Settings, user: User, case: CounsellingCase, message_id: int,
             show: bool) -> FamilyMessagePublic:
     message = messages.review(session, case=case, message_id=message_id, show=show, actor=user, site=settings.site)
-    public = message_public(session, message, session.get(FamilyContact, message.family_contact_id))
+    public = message_public(session, message, known(session.get(FamilyContact, message.family_contact_id)))
     session.commit()
     return public
 
@@ -129,7 +130,7 @@ def message_photo(session: Session, user: User, case: CounsellingCase, message_i
     """A message's photo as JPEG; the read is logged."""
     database.restart_for_write(session)
     data = messages.photo(session, case=case, message_id=message_id, thumbnail=thumbnail)
-    queries.log_access(session, user=user, case_ids=[case.id], what="family_photo", now=utc_now())
+    queries.log_access(session, user=user, case_ids=[saved_id(case)], what="family_photo", now=utc_now())
     session.commit()
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
 

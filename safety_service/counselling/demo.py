@@ -19,6 +19,7 @@ from safety_service.counselling.schemas import (
     ViolationCreate,
 )
 from safety_service.counselling.states import Relation, SessionKind, ViolationKind
+from safety_service.database import known, saved_id
 from safety_service.people import service as people_service
 from safety_service.people.models import Person, User
 from safety_service.people.schemas import PersonCreate
@@ -50,7 +51,7 @@ def load(session: Session, *, users: dict[str, User], location_codes: list[str],
                                else "班中脱岗睡觉" if kind == ViolationKind.labour_discipline else "安排无证人员操作绞车")
         violation = violations.record_violation(session, data=data, actor=users["supervisor1"], settings=settings,
                                                 now=start)
-        case = session.get(CounsellingCase, violation.case_id)
+        case = known(session.get(CounsellingCase, violation.case_id))
         _advance(session, case, stage, users=users, settings=settings, start=start)
         if stage == "repeat":
             repeat = data.model_copy(update={"occurred_at": start + timedelta(days=40), "kind": ViolationKind.illegal_command})
@@ -69,14 +70,14 @@ def _advance(session: Session, case: CounsellingCase, stage: str, *, users: dict
 
 
 def _plan(session: Session, case: CounsellingCase, counsellor: User, settings: Settings, at: datetime) -> None:
-    worker = session.get(Person, case.person_id)
+    worker = known(session.get(Person, case.person_id))
     contact = FamilyContactCreate(relation=Relation.spouse, name=SPOUSES.get(worker.employee_no, "家属"),
                                   phone=f"139{worker.employee_no}0{worker.employee_no[-3:]}", worker_consent=True)
     cases.plan(session, case=case, actor=counsellor, settings=settings, now=at,
                data=CasePlan(plan="谈心谈话，家访一次，组织家属座谈，参加安全学习班", family_contacts=[contact]))
     signer = family.list_contacts(session, person_id=case.person_id)[0]
     family.record_agreement(session, case=case, actor=counsellor, now=at, data=AgreementRecord(
-        signed_on=date.fromisoformat(at.date().isoformat()), family_contact_id=signer.id))
+        signed_on=date.fromisoformat(at.date().isoformat()), family_contact_id=saved_id(signer)))
 
 
 def _begin(session: Session, case: CounsellingCase, counsellor: User, settings: Settings, at: datetime) -> None:
@@ -90,7 +91,7 @@ def _observe(session: Session, case: CounsellingCase, counsellor: User, settings
 
 
 def _close(session: Session, case: CounsellingCase, counsellor: User, settings: Settings, at: datetime) -> None:
-    ends = case.observation_ends_at
+    ends = known(case.observation_ends_at)  # a case under observation has its end
     cases.close(session, case=case, actor=counsellor, now=ends + timedelta(hours=1),
                 data=CaseClose(review_note="考察期内无违章，家属反映良好，予以结案"))
 

@@ -18,6 +18,7 @@ from safety_service.counselling.schemas import (
     FamilyMessageCreate,
 )
 from safety_service.counselling.states import FamilyVisitKind, MentorRole
+from safety_service.database import known, saved_id
 from safety_service.people import service as people_service
 from safety_service.people.models import Person, User
 from safety_service.people.schemas import PersonCreate
@@ -45,7 +46,7 @@ def load(session: Session, *, users: dict[str, User], settings: Settings, now: d
         people_service.add_person(session, data=PersonCreate(employee_no=number, name=name, team=team))
     for employee_no, counsellor in COUNSELLORS.items():
         case = _case(session, employee_no)
-        mentor_no, role = mentors[session.get(Person, case.person_id).team]
+        mentor_no, role = mentors[known(known(session.get(Person, case.person_id)).team)]
         pairing.pair(session, case=case, actor=users["admin"],
                      data=CasePair(counsellor=counsellor, mentor_employee_no=mentor_no, mentor_role=role))
     observed = _case(session, "1104")
@@ -59,7 +60,7 @@ def load(session: Session, *, users: dict[str, User], settings: Settings, now: d
 
 def _case(session: Session, employee_no: str) -> CounsellingCase:
     person = people_service.get_person(session, employee_no=employee_no)
-    return session.exec(select(CounsellingCase).where(CounsellingCase.person_id == person.id)).one()
+    return session.exec(select(CounsellingCase).where(CounsellingCase.person_id == known(person).id)).one()
 
 
 def _day(now: datetime, days_ago: int) -> date:
@@ -71,17 +72,18 @@ def _co_supervised(session: Session, case: CounsellingCase, counsellor: User, se
     """A consenting spouse signs the co-guarantee, gets a link, records visits and leaves messages."""
     spouse = family.list_contacts(session, person_id=case.person_id)[0]
     family.record_agreement(session, case=case, actor=counsellor, kind="guarantee", now=now - timedelta(days=9),
-                            data=AgreementRecord(signed_on=_day(now, 9), family_contact_id=spouse.id,
+                            data=AgreementRecord(signed_on=_day(now, 9), family_contact_id=saved_id(spouse),
                                                  note="妻子与父亲共同签字，原件存工会"))
     link = cosupervision.issue(session, case=case, actor=counsellor, settings=settings, now=now - timedelta(days=9),
-                               data=FamilyLinkCreate(family_contact_id=spouse.id, **shares))
+                               data=FamilyLinkCreate(family_contact_id=saved_id(spouse), **shares))
     for days_ago, kind, note in ((7, FamilyVisitKind.talk, "晚饭后聊了下井前检查自救器的事，他说以后每班自查"),
                                  (2, FamilyVisitKind.visit, "他师傅来家里坐了坐，一起说了安全的事，他态度很好")):
-        session.add(FamilyVisit(case_id=case.id, link_id=link.id, family_contact_id=spouse.id, kind=kind,
-                                held_on=_day(now, days_ago), note=note, created_at=now - timedelta(days=days_ago)))
+        session.add(FamilyVisit(case_id=saved_id(case), link_id=saved_id(link), family_contact_id=saved_id(spouse),
+                                kind=kind, held_on=_day(now, days_ago), note=note,
+                                created_at=now - timedelta(days=days_ago)))
     shown = messages.leave(session, link=link, photo=None, now=now - timedelta(days=5), data=FamilyMessageCreate(
         text="家里一切都好，孩子期末考了第一。安全第一，我们等你平安回家！", signature="妻子", kiosk_consent=True))
-    messages.review(session, case=case, message_id=shown.id, show=True, actor=counsellor, site=settings.site,
+    messages.review(session, case=case, message_id=saved_id(shown), show=True, actor=counsellor, site=settings.site,
                     now=now - timedelta(days=4))
     messages.leave(session, link=link, photo=None, now=now - timedelta(days=1), data=FamilyMessageCreate(
         text="这几天降温，下井多穿点。", signature="妻子", kiosk_consent=False))

@@ -8,6 +8,7 @@ from safety_service.config import Settings
 from safety_service.counselling import items, violations
 from safety_service.counselling.models import ViolationItem
 from safety_service.counselling.schemas import MeasureComplete, ViolationCreate
+from safety_service.database import saved_id
 from safety_service.people import service as people_service
 from safety_service.people.models import User
 from safety_service.people.schemas import PersonCreate
@@ -35,8 +36,8 @@ def load(session: Session, *, users: dict[str, User], location_codes: list[str],
         violation = violations.record_violation(session, data=data, actor=users["officer2"], settings=settings,
                                                 now=at + timedelta(hours=1))
         if settled:
-            for measure in items.measures_of(session, [violation.id])[violation.id]:
-                items.complete_measure(session, violation_id=violation.id, measure_id=measure.id,
+            for measure in items.measures_of(session, [saved_id(violation)])[saved_id(violation)]:
+                items.complete_measure(session, violation_id=saved_id(violation), measure_id=measure.id,
                                        data=MeasureComplete(note="已落实"), actor=users["officer1"],
                                        now=at + timedelta(days=6))
     return f"violations by the standard list: {len(GRADED)} graded, with a repeat and measures to settle"

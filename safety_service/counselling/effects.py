@@ -4,6 +4,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.counselling.models import CounsellingCase, CounsellorUnit
 from safety_service.counselling.states import Action, Transition
+from safety_service.database import known
 from safety_service.notifications import service as notifications_service
 from safety_service.people import service as people_service
 from safety_service.people.models import Person, Role, User
@@ -14,7 +15,7 @@ def counsellors_of(session: Session, case: CounsellingCase) -> list[User]:
     own = session.get(User, case.counsellor_id) if case.counsellor_id is not None else None
     if own is not None and own.is_active:
         return [own]
-    team = session.get(Person, case.person_id).team
+    team = known(session.get(Person, case.person_id)).team
     leads = session.exec(select(User).join(CounsellorUnit, col(CounsellorUnit.user_id) == User.id)
                          .where(CounsellorUnit.team == team, col(User.is_active).is_(True))).all() if team else []
     return list(leads) or people_service.active_users_with_roles(session, roles=[Role.admin])

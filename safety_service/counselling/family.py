@@ -20,6 +20,7 @@ from safety_service.counselling.models import (
 from safety_service.counselling.schemas import AgreementRecord, FamilyContactCreate, SessionCreate
 from safety_service.counselling.states import CaseState
 from safety_service.counselling.workflow import WORKFLOW
+from safety_service.database import saved_id
 from safety_service.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from safety_service.people.models import User
 from safety_service.photos.processing import ProcessedPhoto
@@ -34,7 +35,7 @@ def add_contact(session: Session, *, person_id: int, data: FamilyContactCreate, 
     """Register a family member of a worker, which the worker has agreed to (the input says so); the time is kept."""
     now = now or utc_now()
     contact = FamilyContact(person_id=person_id, relation=data.relation, name=data.name, phone=data.phone,
-                            note=data.note, created_by_id=actor.id, created_at=now,
+                            note=data.note, created_by_id=saved_id(actor), created_at=now,
                             worker_consent_at=now)
     session.add(contact)
     session.flush()
@@ -81,8 +82,9 @@ def record_session(session: Session, *, case: CounsellingCase, data: SessionCrea
     _not_closed(case, "sessions", SESSION_STATES)
     now = now or utc_now()
     _not_ahead(data.held_on, now, "held_on")
-    row = CounsellingSession(case_id=case.id, kind=data.kind, held_on=data.held_on, participants=data.participants,
-                             counsellor_id=actor.id, note=data.note, created_at=now)
+    row = CounsellingSession(case_id=saved_id(case), kind=data.kind, held_on=data.held_on,
+                             participants=data.participants, counsellor_id=saved_id(actor), note=data.note,
+                             created_at=now)
     session.add(row)
     session.flush()
     if case.state != CaseState.observation:
@@ -126,10 +128,10 @@ def record_agreement(session: Session, *, case: CounsellingCase, data: Agreement
     _not_ahead(data.signed_on, now, "signed_on")
     document = get_agreement(session, case=case, kind=kind)
     action = f"{kind}_updated" if document else f"{kind}_recorded"
-    document = document or DOCUMENTS[kind](case_id=case.id, signed_on=data.signed_on,
-                                           family_contact_id=contact.id, recorded_by_id=actor.id)
-    document.signed_on, document.family_contact_id, document.note = data.signed_on, contact.id, data.note
-    document.recorded_by_id, document.recorded_at = actor.id, now
+    document = document or DOCUMENTS[kind](case_id=saved_id(case), signed_on=data.signed_on,
+                                           family_contact_id=saved_id(contact), recorded_by_id=saved_id(actor))
+    document.signed_on, document.family_contact_id, document.note = data.signed_on, saved_id(contact), data.note
+    document.recorded_by_id, document.recorded_at = saved_id(actor), now
     session.add(document)
     session.flush()
     append_event(session, case, action=action, actor=actor, now=now,

@@ -1,6 +1,6 @@
 """The family side of a case over the API: contacts, sessions, the signed agreement and its scan."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Response, UploadFile
 
@@ -18,6 +18,7 @@ from safety_service.counselling.schemas import (
     SessionPublic,
 )
 from safety_service.counselling.views import CaseDep, CaseUser
+from safety_service.database import known, saved_id
 from safety_service.errors import NotFound
 from safety_service.people import service as people_service
 from safety_service.people.models import Person, User
@@ -38,14 +39,15 @@ def _worker(session: SessionDep, employee_no: str, user: User) -> Person:
 def list_contacts(session: SessionDep, user: CaseUser, employee_no: str) -> list[FamilyContactPublic]:
     """A worker's family contacts."""
     person = _worker(session, employee_no, user)
-    return [queries.contact_public(c) for c in family.list_contacts(session, person_id=person.id)]
+    return [queries.contact_public(c) for c in family.list_contacts(session, person_id=saved_id(person))]
 
 
 @router.post("/workers/{employee_no}/family-contacts", response_model=FamilyContactPublic, status_code=201)
 def add_contact(session: SessionDep, user: CaseUser, employee_no: str,
                 data: FamilyContactCreate) -> FamilyContactPublic:
     """Add a family contact of a worker (relation, name, phone)."""
-    contact = family.add_contact(session, person_id=_worker(session, employee_no, user).id, data=data, actor=user)
+    worker = _worker(session, employee_no, user)
+    contact = family.add_contact(session, person_id=saved_id(worker), data=data, actor=user)
     session.commit()
     return queries.contact_public(contact)
 
@@ -66,7 +68,7 @@ def withdraw_consent(session: SessionDep, settings: SettingsDep, user: CaseUser,
 def list_sessions(session: SessionDep, user: CaseUser, case: CaseDep) -> list[SessionPublic]:
     """The case's sessions by date; the read is logged."""
     database.restart_for_write(session)
-    queries.log_access(session, user=user, case_ids=[case.id], what="sessions", now=utc_now())
+    queries.log_access(session, user=user, case_ids=[saved_id(case)], what="sessions", now=utc_now())
     rows = queries.sessions_public(session, case=case)
     session.commit()
     return rows
@@ -78,7 +80,7 @@ def record_session(session: SessionDep, settings: SettingsDep, user: CaseUser, c
     """Record a session: talk, family visit, family letter, family meeting or study class."""
     row = family.record_session(session, case=case, data=data, actor=user, settings=settings)
     session.commit()
-    return SessionPublic(id=row.id, kind=row.kind, held_on=row.held_on, participants=row.participants,
+    return SessionPublic(id=saved_id(row), kind=row.kind, held_on=row.held_on, participants=row.participants,
                          counsellor=user.username, note=row.note, created_at=row.created_at)
 
 
@@ -91,7 +93,7 @@ def _document_routes(kind: str) -> None:
 
     def read(session: SessionDep, user: CaseUser, case: CaseDep) -> AgreementPublic:
         database.restart_for_write(session)
-        queries.log_access(session, user=user, case_ids=[case.id], what=kind, now=utc_now())
+        queries.log_access(session, user=user, case_ids=[saved_id(case)], what=kind, now=utc_now())
         document = queries.agreement_public(session, case=case, kind=kind)
         if document is None:
             raise NotFound(f"case {case.id} has no {kind} yet", field=kind)
@@ -100,7 +102,7 @@ def _document_routes(kind: str) -> None:
 
     def record(session: SessionDep, user: CaseUser, case: CaseDep, data: AgreementRecord) -> AgreementPublic:
         family.record_agreement(session, case=case, data=data, actor=user, kind=kind)
-        document = queries.agreement_public(session, case=case, kind=kind)
+        document = known(queries.agreement_public(session, case=case, kind=kind))
         session.commit()
         return document
 
@@ -110,7 +112,7 @@ def _document_routes(kind: str) -> None:
         processed = process_photo(data, max_bytes=settings.photo_max_bytes, max_pixels=settings.photo_max_pixels,
                                   max_side=settings.photo_max_side)
         family.attach_scan(session, case=case, photo=processed, actor=user, kind=kind)
-        document = queries.agreement_public(session, case=case, kind=kind)
+        document = known(queries.agreement_public(session, case=case, kind=kind))
         session.commit()
         return document
 
@@ -120,7 +122,7 @@ def _document_routes(kind: str) -> None:
     def thumbnail(session: SessionDep, user: CaseUser, case: CaseDep) -> Response:
         return _scan(session, user, case, kind, thumbnail=True)
 
-    jpeg = {200: {"content": {"image/jpeg": {}}}}
+    jpeg: dict[int | str, dict[str, Any]] = {200: {"content": {"image/jpeg": {}}}}
     router.add_api_route(base, read, methods=["GET"], response_model=AgreementPublic, name=f"read_{kind}",
                          description=f"Read {title}; the read is logged.")
     router.add_api_route(base, record, methods=["PUT"], response_model=AgreementPublic, responses=answers(409),

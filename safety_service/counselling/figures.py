@@ -4,12 +4,13 @@ from collections import Counter
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists
+from sqlalchemy import ColumnElement, exists
 from sqlmodel import Session, col, func, select
 
 from safety_service.clock import as_utc
 from safety_service.counselling.models import CounsellingCase, Violation
 from safety_service.counselling.schemas import CounsellingFigures, KindTeamMonth
+from safety_service.counselling.states import ViolationKind
 from safety_service.people.models import Person
 
 
@@ -35,7 +36,7 @@ def compute(session: Session, *, now: datetime, months: int, timezone: str) -> C
     )
 
 
-def _count(session: Session, condition: object) -> int:
+def _count(session: Session, condition: ColumnElement[bool]) -> int:
     return session.exec(select(func.count()).select_from(CounsellingCase).where(condition)).one()
 
 
@@ -44,7 +45,7 @@ def _by_kind_team_month(session: Session, since: datetime, timezone: str) -> lis
     query = (select(Violation.occurred_at, Violation.kind, Person.team)
              .join(Person, col(Person.id) == Violation.person_id).where(col(Violation.occurred_at) >= since))
     zone = ZoneInfo(timezone)
-    counts = Counter((as_utc(at).astimezone(zone).strftime("%Y-%m"), team, str(kind))
+    counts = Counter((as_utc(at).astimezone(zone).strftime("%Y-%m"), team, ViolationKind(kind))
                      for at, kind, team in session.exec(query).all())
     return [KindTeamMonth(month=month, team=team, kind=kind, count=n)
             for (month, team, kind), n in sorted(counts.items(), key=lambda item: (item[0][0], item[0][1] or "",
@@ -53,7 +54,7 @@ def _by_kind_team_month(session: Session, since: datetime, timezone: str) -> lis
 
 def _repeats(session: Session, since: datetime) -> tuple[int, int]:
     """Cases first observed in the period, and how many of their workers offended again afterwards."""
-    later = exists().where(Violation.person_id == CounsellingCase.person_id,
+    later = exists().where(col(Violation.person_id) == CounsellingCase.person_id,
                            col(Violation.recorded_at) > CounsellingCase.first_observation_at)
     observed = col(CounsellingCase.first_observation_at) >= since
     return _count(session, observed), _count(session, observed & later)

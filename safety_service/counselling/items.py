@@ -16,6 +16,7 @@ from safety_service.counselling.schemas import (
     ViolationItemUpdate,
 )
 from safety_service.counselling.states import MEASURE_CLOSERS, MeasureKind, ViolationKind
+from safety_service.database import saved_id
 from safety_service.errors import AlreadyExists, InvalidInput, NotFound, PermissionDenied
 from safety_service.people.models import Role, User
 
@@ -116,7 +117,7 @@ def measures_of(session: Session, violation_ids: list[int]) -> dict[int, list[Me
              .where(col(ViolationMeasure.violation_id).in_(violation_ids)).order_by(col(ViolationMeasure.id)))
     for measure, username in session.exec(query).all():
         found[measure.violation_id].append(MeasurePublic(
-            id=measure.id, kind=measure.kind, amount=measure.amount, completed_at=measure.completed_at,
+            id=saved_id(measure), kind=measure.kind, amount=measure.amount, completed_at=measure.completed_at,
             completed_by=username, note=measure.note))
     return found
 

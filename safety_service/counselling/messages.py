@@ -19,6 +19,7 @@ from safety_service.counselling.events import append_event
 from safety_service.counselling.models import CounsellingCase, FamilyContact, FamilyLink, FamilyMessage
 from safety_service.counselling.schemas import FamilyMessageCreate
 from safety_service.counselling.states import MessageState
+from safety_service.database import known
 from safety_service.errors import InvalidInput, NotFound
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import User
@@ -40,7 +41,7 @@ def leave(session: Session, *, link: FamilyLink, data: FamilyMessageCreate, phot
                             created_at=now)
     session.add(message)
     session.flush()
-    append_event(session, session.get(CounsellingCase, link.case_id), action="family_message_left", actor=None,
+    append_event(session, known(session.get(CounsellingCase, link.case_id)), action="family_message_left", actor=None,
                  now=now, data={"message_id": message.id, "kiosk_consent": data.kiosk_consent})
     return message
 
@@ -77,7 +78,7 @@ def _set(session: Session, message: FamilyMessage, state: MessageState, *, actor
     message.state = state
     session.add(message)
     session.flush()
-    append_event(session, session.get(CounsellingCase, message.case_id), action=f"family_message_{state}",
+    append_event(session, known(session.get(CounsellingCase, message.case_id)), action=f"family_message_{state}",
                  actor=actor, now=now, data={"message_id": message.id})
     if was_shown or state == MessageState.shown:
         write_retained(session, site=site, now=now)

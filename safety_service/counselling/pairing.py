@@ -16,6 +16,7 @@ from safety_service.counselling import effects
 from safety_service.counselling.events import append_event
 from safety_service.counselling.models import CounsellingCase, CounsellorUnit
 from safety_service.counselling.schemas import CasePair, CaseReferral, CounsellorUnitCreate
+from safety_service.database import known, saved_id
 from safety_service.errors import AlreadyExists, DomainError, InvalidInput, NotFound, PermissionDenied
 from safety_service.people import service as people_service
 from safety_service.people.models import Person, Role, User
@@ -33,7 +34,7 @@ def visible(session: Session, user: User) -> ColumnElement[bool] | None:
     """The condition on cases joined with their worker that this user may see (None: all of them)."""
     if user.role == Role.admin:
         return None
-    mine = CounsellingCase.counsellor_id == user.id
+    mine = col(CounsellingCase.counsellor_id) == user.id
     teams = led_teams(session, user)
     return or_(mine, col(Person.team).in_(teams)) if teams else mine
 
@@ -42,7 +43,7 @@ def may_see(session: Session, case: CounsellingCase, user: User) -> bool:
     """Whether this user may see (and act on) this case."""
     if user.role == Role.admin or (case.counsellor_id is not None and case.counsellor_id == user.id):
         return True
-    return leads_worker(session, session.get(Person, case.person_id), user)
+    return leads_worker(session, known(session.get(Person, case.person_id)), user)
 
 
 def leads_worker(session: Session, worker: Person, user: User) -> bool:
@@ -75,7 +76,7 @@ def require_worker_visible(session: Session, person: Person, user: User) -> None
 
 def pair(session: Session, *, case: CounsellingCase, data: CasePair, actor: User) -> CounsellingCase:
     """Assign the union counsellor and the mentor from the worker's unit (an admin, or the unit's lead)."""
-    worker = session.get(Person, case.person_id)
+    worker = known(session.get(Person, case.person_id))
     if not leads_worker(session, worker, actor):
         raise PermissionDenied("only an admin or the lead counsellor of the worker's unit pairs a case")
     counsellor = people_service.get_user(session, username=data.counsellor)
@@ -121,7 +122,7 @@ def add_lead(session: Session, *, data: CounsellorUnitCreate, actor: User) -> Co
     user = _counsellor(session, data.username)
     if data.team in led_teams(session, user):
         raise AlreadyExists(f"{data.username} leads {data.team} already", field="team")
-    lead = CounsellorUnit(user_id=user.id, team=data.team)
+    lead = CounsellorUnit(user_id=saved_id(user), team=data.team)
     session.add(lead)
     session.flush()
     return lead

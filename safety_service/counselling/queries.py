@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -19,6 +20,7 @@ from safety_service.counselling.schemas import (
     SessionPublic,
 )
 from safety_service.counselling.states import CaseState, ladder_steps
+from safety_service.database import known, saved_id
 from safety_service.people.models import Person, User
 
 logger = logging.getLogger(__name__)
@@ -27,7 +29,7 @@ logger = logging.getLogger(__name__)
 def log_access(session: Session, *, user: User, case_ids: Iterable[int], what: str, now: datetime) -> None:
     """Leave a row per case read (who, when, which case, what was read) and a log line."""
     ids = list(dict.fromkeys(case_ids))
-    session.add_all([CaseAccess(case_id=case_id, user_id=user.id, at=now, what=what) for case_id in ids])
+    session.add_all([CaseAccess(case_id=case_id, user_id=saved_id(user), at=now, what=what) for case_id in ids])
     session.flush()
     logger.info("counselling case read", extra={"user": user.username, "role": str(user.role),
                                                 "case_ids": ids, "what": what})
@@ -40,13 +42,13 @@ def read_scan(session: Session, *, case: CounsellingCase, user: User, thumbnail:
     data = family.get_scan(session, case=case, thumbnail=thumbnail, kind=kind)
     what = {("agreement", False): "scan", ("agreement", True): "scan_thumbnail", ("guarantee", False): "guarantee_scan",
             ("guarantee", True): "guarantee_thumb"}[kind, thumbnail]  # the log's column holds 16 characters
-    log_access(session, user=user, case_ids=[case.id], what=what, now=now)
+    log_access(session, user=user, case_ids=[saved_id(case)], what=what, now=now)
     return data
 
 
 def _summary(case: CounsellingCase, person: Person, counsellor: str | None) -> CaseSummary:
     return CaseSummary(
-        id=case.id, state=case.state, level=case.level, employee_no=person.employee_no, worker_name=person.name,
+        id=saved_id(case), state=case.state, level=case.level, employee_no=person.employee_no, worker_name=person.name,
         team=person.team, counsellor=counsellor, opened_at=case.opened_at,
         observation_ends_at=case.observation_ends_at, review_due_at=case.review_due_at,
         next_session_due_at=case.next_session_due_at,
@@ -74,7 +76,7 @@ def list_cases(session: Session, *, user: User, now: datetime, state: list[CaseS
     count = session.exec(select(func.count()).select_from(query.subquery())).one()
     page = query.order_by(col(CounsellingCase.opened_at).desc(), col(CounsellingCase.id).desc())
     rows = session.exec(page.limit(limit).offset(offset)).all()
-    log_access(session, user=user, case_ids=[c.id for c, _, _ in rows], what="list", now=now)
+    log_access(session, user=user, case_ids=[saved_id(c) for c, _, _ in rows], what="list", now=now)
     return CasesPublic(data=[_summary(*row) for row in rows], count=count)
 
 
@@ -85,7 +87,7 @@ def contact_public(contact: FamilyContact) -> FamilyContactPublic:
 
 def sessions_public(session: Session, *, case: CounsellingCase) -> list[SessionPublic]:
     """The case's sessions as the API shows them."""
-    return [SessionPublic(id=s.id, kind=s.kind, held_on=s.held_on, participants=s.participants,
+    return [SessionPublic(id=saved_id(s), kind=s.kind, held_on=s.held_on, participants=s.participants,
                           counsellor=u.username, note=s.note, created_at=s.created_at)
             for s, u in family.list_sessions(session, case=case)]
 
@@ -99,8 +101,8 @@ def agreement_public(session: Session, *, case: CounsellingCase, kind: str = "ag
     has_scan = agreement.scan is not None
     return AgreementPublic(
         signed_on=agreement.signed_on, note=agreement.note, recorded_at=agreement.recorded_at,
-        family_contact=contact_public(session.get(FamilyContact, agreement.family_contact_id)),
-        recorded_by=session.get(User, agreement.recorded_by_id).username,
+        family_contact=contact_public(known(session.get(FamilyContact, agreement.family_contact_id))),
+        recorded_by=known(session.get(User, agreement.recorded_by_id)).username,
         scan_url=base if has_scan else None, scan_thumbnail_url=f"{base}/thumbnail" if has_scan else None,
     )
 
@@ -110,13 +112,13 @@ def detail(session: Session, *, case: CounsellingCase, user: User, now: datetime
     """One case with its violations, family, sessions, agreement and timeline; the read is logged."""
     cases.require_case_role(user)
     pairing.require_visible(session, case, user)
-    person = session.get(Person, case.person_id)
+    person = known(session.get(Person, case.person_id))
     counsellor = session.get(User, case.counsellor_id) if case.counsellor_id else None
-    log_access(session, user=user, case_ids=[case.id], what=what, now=now)
+    log_access(session, user=user, case_ids=[saved_id(case)], what=what, now=now)
     return CasePublic(
         **_summary(case, person, counsellor.username if counsellor else None).model_dump(),
         ladder=ladder_steps(case.level), **_mentor(session, case), plan=case.plan, closed_at=case.closed_at, review_note=case.review_note,
-        violations=violations.case_violations(session, case_id=case.id, user=user),
+        violations=violations.case_violations(session, case_id=saved_id(case), user=user),
         family_contacts=[contact_public(c) for c in family.list_contacts(session, person_id=case.person_id)],
         sessions=sessions_public(session, case=case), agreement=agreement_public(session, case=case),
         guarantee=agreement_public(session, case=case, kind="guarantee"),
@@ -125,7 +127,7 @@ def detail(session: Session, *, case: CounsellingCase, user: User, now: datetime
     )
 
 
-def _mentor(session: Session, case: CounsellingCase) -> dict[str, object]:
+def _mentor(session: Session, case: CounsellingCase) -> dict[str, Any]:
     mentor = session.get(Person, case.mentor_person_id) if case.mentor_person_id else None
     return {"mentor_name": mentor.name if mentor else None, "mentor_employee_no": mentor.employee_no if mentor else None,
             "mentor_role": case.mentor_role, "referred_on": case.referred_on}

@@ -16,6 +16,7 @@ from safety_service.counselling import effects
 from safety_service.counselling.events import append_event
 from safety_service.counselling.models import CounsellingCase
 from safety_service.counselling.states import CaseState
+from safety_service.database import known
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -29,7 +30,7 @@ def mark_review_due(session: Session, *, now: datetime, settings: Settings) -> i
              .order_by(col(CounsellingCase.observation_ends_at)).limit(BATCH).with_for_update(skip_locked=True))
     cases = session.exec(query).all()
     for case in cases:
-        ends = as_utc(case.observation_ends_at).isoformat()
+        ends = as_utc(known(case.observation_ends_at)).isoformat()
         case.review_due_at = now
         session.add(case)
         append_event(session, case, action="review_due", actor=None, now=now, data={"observation_ended": ends})
@@ -49,7 +50,7 @@ def remind_sessions_due(session: Session, *, now: datetime, settings: Settings) 
              .order_by(col(CounsellingCase.next_session_due_at)).limit(BATCH).with_for_update(skip_locked=True))
     cases = session.exec(query).all()
     for case in cases:
-        due = as_utc(case.next_session_due_at).isoformat()
+        due = as_utc(known(case.next_session_due_at)).isoformat()
         case.session_reminded_for = case.next_session_due_at
         session.add(case)
         append_event(session, case, action="session_due", actor=None, now=now, data={"due": due})

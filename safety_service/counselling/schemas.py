@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, model_validator
+from pydantic import AfterValidator, AwareDatetime, JsonValue, model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.counselling.states import (
@@ -22,8 +22,8 @@ from safety_service.validation import ModelConfig, RowId, Text, strip_blank
 from safety_service.workflow import EventPublic
 
 # An entry of the standard list as entered, the example of the list's models.
-_ITEM = {"kind": "illegal_operation", "title": "未按规定佩戴自救器下井", "severity": "serious", "fine_yuan": 200,
-         "study_days": 3, "talk": True, "suspension_days": 0}
+_ITEM: dict[str, JsonValue] = {"kind": "illegal_operation", "title": "未按规定佩戴自救器下井", "severity": "serious",
+                               "fine_yuan": 200, "study_days": 3, "talk": True, "suspension_days": 0}
 
 
 class ViolationItemCreate(SQLModel):

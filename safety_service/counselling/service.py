@@ -25,6 +25,7 @@ from safety_service.counselling.states import (
     ViolationSeverity,
 )
 from safety_service.counselling.workflow import WORKFLOW
+from safety_service.database import known
 from safety_service.errors import (
     AlreadyExists,
     DomainError,
@@ -138,7 +139,7 @@ def may_act(user: User, action: Action) -> bool:
 
 def allowed_actions(case: CounsellingCase, user: User, *, now: datetime) -> list[Action]:
     """The manual actions this user may take on this case now."""
-    return [a for a in WORKFLOW.actions_from(case.state)
+    return [a for a in map(Action, WORKFLOW.actions_from(case.state))
             if may_act(user, a) and (a != Action.close or _may_close_now(case, user, now))]
 
 
@@ -235,7 +236,7 @@ def close(session: Session, *, case: CounsellingCase, data: CaseClose, actor: Us
     transition = _transition_for(case, Action.close, actor)
     now = now or utc_now()
     if not _may_close_now(case, actor, now):
-        ends = as_utc(case.observation_ends_at).isoformat()
+        ends = as_utc(known(case.observation_ends_at)).isoformat()
         raise InvalidTransition(f"the observation period ends at {ends}; the case can be closed after it",
                                 state=str(case.state), allowed=[str(a) for a in allowed_actions(case, actor, now=now)],
                                 observation_ends_at=ends)

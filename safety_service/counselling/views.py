@@ -50,6 +50,7 @@ from safety_service.counselling.states import (
     ViolationKind,
     ViolationSeverity,
 )
+from safety_service.database import saved_id
 from safety_service.errors import NotFound
 from safety_service.people.models import Role, User
 from safety_service.validation import MAX_ROW_ID
@@ -85,7 +86,7 @@ def record_violation(session: SessionDep, settings: SettingsDep, user: Violation
                      data: ViolationCreate) -> ViolationPublic:
     """Record a violation (三违); it opens or joins the worker's counselling case (never shown here)."""
     violation = violations.record_violation(session, data=data, actor=user, settings=settings)
-    public = violations.get_violation(session, violation_id=violation.id, user=user)
+    public = violations.get_violation(session, violation_id=saved_id(violation), user=user)
     session.commit()
     return public
 
@@ -193,14 +194,15 @@ def add_lead(session: SessionDep, user: AdminUser, data: CounsellorUnitCreate) -
     """An admin names a counsellor the lead of a unit's counsellors (they then see that unit's cases)."""
     lead = pairing.add_lead(session, data=data, actor=user)
     session.commit()
-    return CounsellorUnitPublic(id=lead.id, username=data.username, team=lead.team)
+    return CounsellorUnitPublic(id=saved_id(lead), username=data.username, team=lead.team)
 
 
 @router.get("/counselling/leads", response_model=CounsellorUnitsPublic)
 def list_leads(session: SessionDep, user: AdminUser) -> CounsellorUnitsPublic:
     """The lead counsellors and the unit each leads (admins)."""
     rows = pairing.list_leads(session, actor=user)
-    return CounsellorUnitsPublic(data=[CounsellorUnitPublic(id=lead.id, username=account.username, team=lead.team)
+    return CounsellorUnitsPublic(data=[CounsellorUnitPublic(id=saved_id(lead), username=account.username,
+                                                            team=lead.team)
                                        for lead, account in rows], count=len(rows))
 
 

@@ -1,17 +1,19 @@
 """Violations (三违): recording them, and who may see which."""
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import Select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.counselling import items
 from safety_service.counselling import service as cases
 from safety_service.counselling.models import Violation, ViolationItem
-from safety_service.counselling.schemas import ViolationCreate, ViolationPublic, ViolationsPublic
+from safety_service.counselling.schemas import MeasurePublic, ViolationCreate, ViolationPublic, ViolationsPublic
 from safety_service.counselling.states import (
     REPEAT_WINDOW_DAYS,
     VIOLATION_READERS,
@@ -19,6 +21,7 @@ from safety_service.counselling.states import (
     ViolationKind,
     ViolationSeverity,
 )
+from safety_service.database import saved_id, table_of
 from safety_service.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from safety_service.hazards.models import Hazard
 from safety_service.locations import service as locations_service
@@ -39,11 +42,11 @@ def record_violation(session: Session, *, data: ViolationCreate, actor: User, se
         raise PermissionDenied(f"role '{actor.role}' may not record violations")
     now = now or utc_now()
     item = items.item_for(session, item_id=data.item_id, kind=data.kind)
-    person_id, occurred_at = _worker(session, data.employee_no).id, _when(data.occurred_at, now)
+    person_id, occurred_at = saved_id(_worker(session, data.employee_no)), _when(data.occurred_at, now)
     violation = Violation(
         person_id=person_id, kind=data.kind, occurred_at=occurred_at,
         location_id=_location_id(session, data.location_code),
-        description=data.description, hazard_id=_hazard_id(session, data.hazard_ref), recorded_by_id=actor.id,
+        description=data.description, hazard_id=_hazard_id(session, data.hazard_ref), recorded_by_id=saved_id(actor),
         recorded_at=now, item_id=item.id if item else None,
         severity=data.severity or (item.severity if item else ViolationSeverity.general),
         repeat=_is_repeat(session, person_id=person_id, occurred_at=occurred_at),
@@ -51,7 +54,7 @@ def record_violation(session: Session, *, data: ViolationCreate, actor: User, se
     session.add(violation)
     session.flush()
     measures = data.measures if data.measures is not None else items.default_measures(item)
-    items.add_measures(session, violation_id=violation.id, measures=measures)
+    items.add_measures(session, violation_id=saved_id(violation), measures=measures)
     cases.on_violation(session, violation=violation, actor=actor, now=now, settings=settings)
     logger.info("violation recorded", extra={"violation_id": violation.id, "kind": str(data.kind),
                                              "by": actor.username})
@@ -85,7 +88,7 @@ def _worker(session: Session, employee_no: str) -> Person:
 
 def _location_id(session: Session, code: str) -> int:
     try:
-        return locations_service.get_location(session, code=code, field="location_code").id
+        return saved_id(locations_service.get_location(session, code=code, field="location_code"))
     except NotFound as exc:
         raise InvalidInput(exc.message, field="location_code") from exc
 
@@ -105,11 +108,17 @@ def _hazard_id(session: Session, ref: str | None) -> int | None:
     return hazard_id
 
 
-def _rows(user: User) -> object:
+# A violation with its worker, place (code, name), hazard reference, recorder's username and standard-list entry.
+Row = tuple[Violation, Person, str, str, str | None, str, str | None]
+Rows = Select[Violation, Person, str, str, str | None, str, str | None]
+
+
+def _rows(user: User) -> Rows:
     """Officers, the chief, counsellors and admins see every violation; a supervisor those they recorded."""
-    Recorder = User.__table__.alias("recorder")
-    query = (select(Violation, Person, Location.code, Location.name_zh, Hazard.ref, Recorder.c.username,
-                    ViolationItem.title)
+    Recorder = table_of(User).alias("recorder")
+    # select() is typed for up to four columns; it builds this Select for more.
+    query = (cast(Rows, Select(Violation, Person, col(Location.code), col(Location.name_zh), col(Hazard.ref),
+                               Recorder.c.username, col(ViolationItem.title)))
              .join(Person, col(Person.id) == Violation.person_id)
              .join(Location, col(Location.id) == Violation.location_id)
              .join(Recorder, Recorder.c.id == Violation.recorded_by_id)
@@ -122,15 +131,15 @@ def _rows(user: User) -> object:
     return query
 
 
-def _publics(session: Session, rows: list[tuple]) -> list[ViolationPublic]:
-    measures = items.measures_of(session, [r[0].id for r in rows])
-    return [_public(r, measures[r[0].id]) for r in rows]
+def _publics(session: Session, rows: Sequence[Row]) -> list[ViolationPublic]:
+    measures = items.measures_of(session, [saved_id(r[0]) for r in rows])
+    return [_public(r, measures[saved_id(r[0])]) for r in rows]
 
 
-def _public(row: tuple, measures: list) -> ViolationPublic:
+def _public(row: Row, measures: list[MeasurePublic]) -> ViolationPublic:
     violation, person, location, location_name, hazard_ref, recorder, item_title = row
     return ViolationPublic(
-        id=violation.id, employee_no=person.employee_no, worker_name=person.name, team=person.team,
+        id=saved_id(violation), employee_no=person.employee_no, worker_name=person.name, team=person.team,
         kind=violation.kind, occurred_at=violation.occurred_at, location=location, location_name=location_name,
         description=violation.description,
         hazard_ref=hazard_ref, recorded_by=recorder, recorded_at=violation.recorded_at,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from safety_service.api.answers import answers
 from safety_service.api.deps import AdminUser, Offset, PathId, SessionDep, SettingsDep, require_roles
 from safety_service.clock import utc_now
+from safety_service.database import known, saved_id
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard
 from safety_service.i18n import Translator
@@ -43,7 +44,7 @@ def to_public(session: SessionDep, award: RewardAward, hazard: Hazard) -> AwardP
     """An award as the safety office and the union see it (the reporter named unless anonymous)."""
     names = reward_register.usernames(session, [award.proposed_by_id, award.decided_by_id, award.paid_by_id])
     return AwardPublic(
-        id=award.id, hazard_ref=hazard.ref, grade=award.grade, report_type=award.report_type, amount=award.amount,
+        id=saved_id(award), hazard_ref=hazard.ref, grade=award.grade, report_type=award.report_type, amount=award.amount,
         state=award.state, reporter=hazard.reporter_name if hazard.reporter_employee_no else None,
         anonymous=not hazard.reporter_employee_no, proposed_by=names.get(award.proposed_by_id),
         proposed_at=award.proposed_at, proposal_note=award.proposal_note, decided_by=names.get(award.decided_by_id),
@@ -92,7 +93,7 @@ def decide(session: SessionDep, user: AwardReader, award_id: PathId, data: Award
     award = awards.decide(session, award=awards.get_award(session, award_id=award_id), approved=data.approved,
                           reason=data.reason, actor=user, now=utc_now())
     session.commit()
-    return to_public(session, award, session.get(Hazard, award.hazard_id))
+    return to_public(session, award, known(session.get(Hazard, award.hazard_id)))
 
 
 @router.post("/awards/{award_id}/pay", response_model=AwardPublic, responses=answers(409))
@@ -103,7 +104,7 @@ def pay(session: SessionDep, user: AwardReader, award_id: PathId, data: AwardPay
     award = awards.pay(session, award=awards.get_award(session, award_id=award_id), payment=payment, actor=user,
                        now=utc_now())
     session.commit()
-    return to_public(session, award, session.get(Hazard, award.hazard_id))
+    return to_public(session, award, known(session.get(Hazard, award.hazard_id)))
 
 
 @router.get("/register.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
@@ -133,7 +134,7 @@ def consent(session: SessionDep, settings: SettingsDep, limited: RateLimited, da
     award = awards.consent(session, hazard=hazard, employee_no=data.employee_no, shown=data.shown_name)
     session.commit()
     decided = award.decided_at or award.proposed_at
-    place = session.get(Location, hazard.location_id)
+    place = known(session.get(Location, hazard.location_id))
     return BoardAward(decided_on=decided.astimezone(ZoneInfo(settings.timezone)).date(), location=place.name_zh,
                       grade=award.grade, report_type=award.report_type, amount=award.amount,
                       name=awards.shown_name(award, hazard))

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from safety_service.clock import utc_now
+from safety_service.database import known, saved_id
 from safety_service.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.models import Hazard
@@ -66,7 +67,7 @@ def scale(session: Session) -> list[RewardScale]:
 
 def scale_amount(session: Session, *, grade: str, report_type: str) -> Decimal | None:
     """The scale's amount for a grade and report type."""
-    return session.exec(select(RewardScale.amount).where(RewardScale.grade == grade,
+    return session.exec(select(col(RewardScale.amount)).where(RewardScale.grade == grade,
                                                           RewardScale.report_type == report_type)).first()
 
 
@@ -112,14 +113,15 @@ def propose(session: Session, *, hazard: Hazard, actor: User, now: datetime, amo
     kind = report_type or hazard.report_type
     if kind is None:
         raise InvalidInput("the report has no report type; give one", field="report_type")
-    standard = scale_amount(session, grade=hazard.grade, report_type=kind)
+    grade = known(hazard.grade)  # a confirmed report has its grade
+    standard = scale_amount(session, grade=grade, report_type=kind)
     amount = amount if amount is not None else standard
     if amount is None or amount <= 0:
         raise InvalidInput("the scale has no amount for this grade and report type; give one", field="amount")
     if amount != standard and not note:
         raise InvalidInput("an amount other than the scale's needs a note saying why", field="note")
-    award = RewardAward(hazard_id=hazard.id, grade=hazard.grade, report_type=kind, amount=amount,
-                        proposed_by_id=actor.id, proposed_at=now, proposal_note=note)
+    award = RewardAward(hazard_id=saved_id(hazard), grade=grade, report_type=kind, amount=amount,
+                        proposed_by_id=saved_id(actor), proposed_at=now, proposal_note=note)
     try:
         with session.begin_nested():
             session.add(award)
@@ -163,7 +165,7 @@ def decide(session: Session, *, award: RewardAward, approved: bool, reason: str 
 
 def pay(session: Session, *, award: RewardAward, payment: Payment, actor: User, now: datetime) -> RewardAward:
     """Record an approved award paid: to the reporter (or claimant), or to the bearer of the tracking code."""
-    hazard = session.get(Hazard, award.hazard_id)
+    hazard = known(session.get(Hazard, award.hazard_id))
     payee = points.beneficiary(session, hazard)
     if payee is None:
         code = hazards_intake.normalize_tracking_code(payment.tracking_code or "")
@@ -233,7 +235,7 @@ def board(session: Session, *, since: datetime, limit: int = 20) -> list[tuple[R
     """The public list (奖励公示): approved and paid awards decided since ``since``, newest first."""
     query = (select(RewardAward, Hazard).join(Hazard, col(Hazard.id) == RewardAward.hazard_id)
              .where(col(RewardAward.state).in_([AwardState.approved, AwardState.paid]),
-                    RewardAward.decided_at >= since)
+                    col(RewardAward.decided_at) >= since)
              .order_by(col(RewardAward.decided_at).desc(), col(RewardAward.id).desc()).limit(limit))
     return list(session.exec(query).all())
 
@@ -248,7 +250,7 @@ def board_lines(session: Session, *, days: int, timezone: str) -> list[BoardAwar
     found = board(session, since=utc_now() - timedelta(days=days))
     places = dict(session.exec(select(Location.id, Location.name_zh)).all()) if found else {}
     zone = ZoneInfo(timezone)
-    return [BoardAward(decided_on=a.decided_at.astimezone(zone).date(), location=places.get(h.location_id, ""),
+    return [BoardAward(decided_on=known(a.decided_at).astimezone(zone).date(), location=places.get(h.location_id, ""),
                        grade=a.grade, report_type=a.report_type, amount=a.amount, name=shown_name(a, h))
             for a, h in found]
 
@@ -267,8 +269,8 @@ def kiosk_payload(session: Session, *, site: str, now: datetime) -> payloads.Awa
 
 def _publish(session: Session, award: RewardAward, *, now: datetime) -> None:
     """Queue the public list of the award's site as the retained message on ``safety/{site}/awards``."""
-    hazard = session.get(Hazard, award.hazard_id)
-    site = session.get(Site, hazard.site_id)
+    hazard = known(session.get(Hazard, award.hazard_id))
+    site = known(session.get(Site, hazard.site_id))
     outbox.enqueue(session, awards_topic(site.code), kiosk_payload(session, site=site.code, now=now), now=now)
 
 

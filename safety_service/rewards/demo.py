@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.config import Settings
 from safety_service.counselling import behaviour
-from safety_service.counselling.schemas import ViolationCreate
+from safety_service.counselling.behaviour_schemas import BehaviourToViolation
 from safety_service.counselling.states import ViolationKind, ViolationSeverity
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.models import Hazard
@@ -67,9 +67,10 @@ def _behaviour(session: Session, users: dict[str, User], settings: Settings, now
             now=now - timedelta(hours=hours - 1), timezone=settings.timezone)
         reports.append(hazard)
     behaviour.to_violation(session, hazard=reports[0], actor=users["supervisor1"], settings=settings, now=now,
-                           data=ViolationCreate(employee_no="4001", kind=ViolationKind.illegal_command,
-                                                severity=ViolationSeverity.serious, occurred_at=reports[0].behaviour_at,
-                                                location_code=BEHAVIOUR[0][1], description=reports[0].description))
+                           data=BehaviourToViolation(employee_no="4001", kind=ViolationKind.illegal_command,
+                                                     severity=ViolationSeverity.serious,
+                                                     occurred_at=reports[0].behaviour_at,
+                                                     description=reports[0].description))
     behaviour.reject(session, hazard=reports[2], reason="调取监控核实，当时架空乘人装置已停运，行人走人行道",
                      actor=users["officer2"], now=now)
     return len(reports)

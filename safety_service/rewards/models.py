@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from safety_service.clock import utc_now
 from safety_service.database import UTCDateTime
+from safety_service.hazards.states import Grade, ReportType
 
 
 class EntryKind(StrEnum):
@@ -72,8 +73,8 @@ class RewardScale(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    grade: str = Field(sa_type=String(16))
-    report_type: str = Field(sa_type=String(32))
+    grade: Grade = Field(sa_type=String(16))
+    report_type: ReportType = Field(sa_type=String(32))
     amount: Decimal = Field(sa_column=Column(Numeric(10, 2), nullable=False))
     updated_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime, nullable=False))
     updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
@@ -96,8 +97,8 @@ class RewardAward(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     hazard_id: int = Field(foreign_key="hazard.id", unique=True)
-    grade: str = Field(sa_type=String(16))
-    report_type: str = Field(sa_type=String(32))
+    grade: Grade = Field(sa_type=String(16))
+    report_type: ReportType = Field(sa_type=String(32))
     amount: Decimal = Field(sa_column=Column(Numeric(10, 2), nullable=False))
     state: AwardState = Field(default=AwardState.proposed, sa_type=String(16))
     proposed_by_id: int = Field(foreign_key="user_account.id")

@@ -20,7 +20,7 @@ COLUMNS = ("seq", "ref", "reported_at", "location", "report_type", "grade", "rep
            "paid_to", "pay_note")
 
 
-def usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+def usernames(session: Session, ids: Iterable[int | None]) -> dict[int | None, str]:
     """Usernames of these accounts, by id."""
     wanted = {i for i in ids if i}
     if not wanted:
@@ -28,7 +28,7 @@ def usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return dict(session.exec(select(User.id, User.username).where(col(User.id).in_(wanted))).all())
 
 
-def _places(session: Session, hazards: Iterable[Hazard]) -> dict[int, str]:
+def _places(session: Session, hazards: Iterable[Hazard]) -> dict[int | None, str]:
     wanted = {h.location_id for h in hazards}
     return dict(session.exec(select(Location.id, Location.name_zh).where(col(Location.id).in_(wanted))).all()) \
         if wanted else {}

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
 from safety_service.config import Settings
+from safety_service.database import known
 from safety_service.errors import DomainError, InvalidInput, InvalidTransition, NotFound
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.models import Hazard
@@ -68,12 +69,12 @@ def settle(session: Session, *, hazard: Hazard, settings: Settings, now: datetim
     return len(rows)
 
 
-def _insert_once(session: Session, rows: list[dict]) -> int:
+def _insert_once(session: Session, rows: list[dict[str, Any]]) -> int:
     """Insert the rows whose unique key is new; how many were inserted."""
     if not rows:
         return 0
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    result = session.execute(insert(RewardEntry).values(rows).on_conflict_do_nothing(index_elements=["unique_key"]))
+    result = session.exec(insert(RewardEntry).values(rows).on_conflict_do_nothing(index_elements=["unique_key"]))
     session.flush()
     return result.rowcount
 
@@ -202,7 +203,7 @@ def balances(session: Session, *, limit: int = 200) -> list[tuple[str, str | Non
              .where(col(RewardEntry.employee_no).is_not(None))
              .group_by(col(RewardEntry.employee_no), col(Person.name))
              .order_by(total.desc(), col(RewardEntry.employee_no)).limit(limit))
-    return [(number, name, int(points or 0)) for number, name, points in session.exec(query).all()]
+    return [(known(number), name, int(points or 0)) for number, name, points in session.exec(query).all()]
 
 
 def ledger(session: Session, *, employee_no: str | None = None, kind: EntryKind | None = None,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from safety_service.api.answers import answers
 from safety_service.api.deps import CurrentUser, OfficerUser, Offset, SessionDep, SettingsDep
 from safety_service.clock import utc_now
+from safety_service.database import saved_id
 from safety_service.errors import NotFound
 from safety_service.hazards import service as hazards_service
 from safety_service.people import service as people_service
@@ -41,7 +42,7 @@ RateLimited = Annotated[None, Depends(public_rate_limit)]
 
 
 def _public(entry: RewardEntry, ref: str | None) -> RewardEntryPublic:
-    return RewardEntryPublic(id=entry.id, kind=EntryKind(entry.kind), points=entry.points,
+    return RewardEntryPublic(id=saved_id(entry), kind=EntryKind(entry.kind), points=entry.points,
                              employee_no=entry.employee_no, hazard_ref=ref, reason=entry.reason,
                              created_at=entry.created_at)
 
