@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 BATCH = 2000
 OWNER = Role.owner  # fetched once: looking an enum member up costs a microsecond, 20,000 times a sweep
 EVENT_COLUMNS = ("hazard_id", "at", "action", "data")  # what a step's event row says, in order
+ESCALATED_ACTION = "escalated"  # a step's event, written in bulk (its kind named here for the timeline's messages)
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ def _take(out: _Outbox, row, steps: list[Step], *, now: datetime) -> list[tuple]
         else:
             out.add_role(step.role, item)
             notified = out.names_json[step.role]
-        events.append((hazard_id, now, "escalated", _event_data(step, deadline=at, notified=notified)))
+        events.append((hazard_id, now, ESCALATED_ACTION, _event_data(step, deadline=at, notified=notified)))
     out.escalated.append(effects.Escalated(hazard_id=hazard_id, ref=ref, location_id=location_id,
                                           level=steps[-1].level, description=description))
     return events

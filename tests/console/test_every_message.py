@@ -28,12 +28,14 @@ RAW_KEY = re.compile(r"\b(?:console|counselling|account)\.(?!css\b|js\b)[a-z_]+(
 
 
 def _event_kinds() -> set[str]:
-    """Every action a hazard event is written with: the workflow's and the literal ones in the code."""
+    """Every action a hazard event is written with: the workflow's and the literal ones in the code (``action="x"``,
+    ``"action": "x"``, or a bulk writer's ``..._ACTION = "x"`` constant)."""
     literal = set()
     for source in SOURCE.rglob("*.py"):
         if "counselling" not in source.parts:
-            literal |= set(re.findall(r"""\baction=["'](\w+)["']|["']action["']: ["'](\w+)["']""", source.read_text()))
-    return {str(a) for a in Action} | {name for pair in literal for name in pair if name}
+            literal |= set(re.findall(r"""\baction=["'](\w+)["']|["']action["']: ["'](\w+)["']|\b[A-Z_]*ACTION = ["'](\w+)["']""",
+                                      source.read_text()))
+    return {str(a) for a in Action} | {name for found in literal for name in found if name}
 
 
 def test_the_event_kinds_are_found() -> None:
