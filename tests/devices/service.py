@@ -133,8 +133,8 @@ def read_retained(topic: str, timeout: float = 5.0) -> dict[str, Any] | None:
     return json.loads(got[-1]) if got and got[-1] else None
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, step: float = 0.02) -> bool:
-    """Poll ``predicate`` until true or ``timeout`` seconds pass."""
+def wait_until(predicate: Callable[[], bool], timeout: float = 20.0, step: float = 0.02) -> bool:
+    """Poll ``predicate`` until true or ``timeout`` seconds pass (20 s: a loaded CI machine, not the expected wait)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

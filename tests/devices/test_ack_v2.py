@@ -26,7 +26,7 @@ def test_one_batch_ack_settles_each_report_as_its_own_ack_would(service: FakeSer
     held = held_reports(service)
     answered: list[Any] = []
     kiosk = make_kiosk(callbacks={"on_ack": answered.append})
-    assert kiosk.wait_connected(5)
+    assert kiosk.wait_connected(30)
     ids = kiosk.report_many([{"description": f"皮带跑偏 {n}"} for n in range(3)])
     assert wait_until(lambda: len(held) == 3)
     error = {"code": "not_found", "field": "location_code", "message": "unknown location"}
@@ -35,7 +35,7 @@ def test_one_batch_ack_settles_each_report_as_its_own_ack_would(service: FakeSer
                     ack_for(by_id[ids[2]], "rejected", error))
     Schemas.load().validate("kiosk-ack-2", ack)
     service.publish(f"kiosk/{kiosk_id}/ack", ack)
-    assert kiosk.wait_all_acked(5)
+    assert kiosk.wait_all_acked(30)
     receipts = {r.key: r for r in kiosk.receipts()}
     assert [(receipts[i].state, receipts[i].outcome) for i in ids] == [
         ("acked", "accepted"), ("acked", "duplicate"), ("rejected", "rejected")]
@@ -47,14 +47,14 @@ def test_a_refusal_in_a_batch_ack_never_replaces_a_stored_reports_answer(service
                                                                          kiosk_id: str) -> None:
     held = held_reports(service)
     kiosk = make_kiosk()
-    assert kiosk.wait_connected(5)
+    assert kiosk.wait_connected(30)
     stored, refused_first = kiosk.report_many([{"description": "顶板淋水"}, {"description": "风筒破损"}])
     assert wait_until(lambda: len(held) == 2)
     by_id = {report["report_id"]: report for report in held}
     late = {"code": "refused", "field": None, "message": "late"}
     service.publish(f"kiosk/{kiosk_id}/ack", batch_ack(ack_for(by_id[stored]),
                                                        ack_for(by_id[refused_first], "rejected", late)))
-    assert kiosk.wait_all_acked(5)
+    assert kiosk.wait_all_acked(30)
     # redelivered: the stored report refused now (it must stay accepted), the refused one stored after all
     service.publish(f"kiosk/{kiosk_id}/ack", batch_ack(ack_for(by_id[stored], "rejected", late),
                                                        ack_for(by_id[refused_first])))
@@ -67,14 +67,14 @@ def test_a_refusal_in_a_batch_ack_never_replaces_a_stored_reports_answer(service
 def test_a_batch_ack_that_fails_its_schema_settles_nothing(service: FakeService, make_kiosk, kiosk_id: str) -> None:
     held = held_reports(service)
     kiosk = make_kiosk()
-    assert kiosk.wait_connected(5)
+    assert kiosk.wait_connected(30)
     report_id = kiosk.report("电缆吊挂不规范")
     assert wait_until(lambda: len(held) == 1)
     service.publish(f"kiosk/{kiosk_id}/ack", {"schema": "kiosk-ack/2", "at": now_iso(), "results": []})
     service.publish(f"kiosk/{kiosk_id}/ack", {**batch_ack(ack_for(held[0])), "extra": 1})
     assert not wait_until(lambda: not kiosk.pending(), timeout=0.8)
     service.publish(f"kiosk/{kiosk_id}/ack", batch_ack(ack_for(held[0])))
-    assert kiosk.wait_all_acked(5) and kiosk.receipts()[0].key == report_id
+    assert kiosk.wait_all_acked(30) and kiosk.receipts()[0].key == report_id
 
 
 def test_the_online_and_offline_statuses_say_which_acks_the_kiosk_reads(make_kiosk, site: str, kiosk_id: str) -> None:
