@@ -42,10 +42,11 @@ def serve(port: int) -> None:
 
 
 def prepare(db: Path) -> dict[str, str]:
-    """A migrated database with one location; the environment for the server."""
+    """A migrated database with one location; the environment for the server (its keys generated beside the
+    database, so the token signed here is the one the server checks)."""
     env = dict(os.environ, SAFETY_DATABASE_URL=f"sqlite:///{db}", SAFETY_PUBLIC_RATE_PER_MINUTE="0",
                SAFETY_REPORT_RATE_PER_MINUTE="0", SAFETY_MQTT_ENABLED="false", SAFETY_SCHEDULER_ENABLED="false",
-               SAFETY_LOG_LEVEL="WARNING")
+               SAFETY_LOG_LEVEL="WARNING", SAFETY_DATA_DIR=str(db.parent))
     cli = [sys.executable, "-m", "safety_service"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([*cli, "location", "add", "PH-1", "--name", "主井井口"], env=env, check=True, capture_output=True)
@@ -67,11 +68,12 @@ def wrk(url: str, *, seconds: int, connections: int, script: Path | None = None,
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": latency["50"],
             "p99": latency["99"], "non_2xx": int(bad.group(1)) if bad else 0,
-            "requests": int(re.search(r"(\d+) requests in", out).group(1))}
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "refused": re.findall(r"^refused with status .*$", out, re.MULTILINE)}
 
 
 def wait_up(base: str) -> None:
-    for _ in range(100):
+    for _ in range(600):  # up to a minute: a loaded machine starts the app slowly
         try:
             urllib.request.urlopen(base + "/bench/trivial", timeout=1)
             return
@@ -100,7 +102,7 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
     from safety_service.qr import tokens
 
     base = f"http://127.0.0.1:{args.port}"
-    token = tokens.sign(tokens.keyring(Settings(database_url=env["SAFETY_DATABASE_URL"])), "PH-1")
+    token = tokens.sign(tokens.keyring(Settings(database_url=env["SAFETY_DATABASE_URL"], data_dir=env["SAFETY_DATA_DIR"]).with_keys()), "PH-1")
     server = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(args.port)], env=env)
     try:
         wait_up(base)
@@ -123,6 +125,8 @@ def report_results(trivial: dict, report: dict, acked: list[str], stored: set[st
     print(f"trivial GET      {trivial['rps']:8.0f} req/s  p50 {trivial['p50']:6.1f} ms  p99 {trivial['p99']:6.1f} ms")
     print(f"report POST /r/  {report['rps']:8.0f} req/s  p50 {report['p50']:6.1f} ms  p99 {report['p99']:6.1f} ms"
           f"  non-2xx {report['non_2xx']}")
+    for line in report["refused"]:
+        print(line)
     print(f"ratio report/trivial {ratio:.2f} (target >= 0.50), report p99 {report['p99']:.1f} ms (target < 100)")
     print(f"acknowledged {len(acked)}, stored {len(stored)}, acknowledged but missing {len(missing)}")
     ok = ratio >= 0.5 and report["p99"] < 100 and not missing and report["non_2xx"] == 0 and acked
