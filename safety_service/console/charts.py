@@ -93,4 +93,7 @@ def charts(figures: Figures, t: Translator) -> dict[str, str]:
         "grade": _bars(t("console.stats.by_grade"), grades),
         "locations": _bars(t("console.stats.top_locations"), figures.top_locations, horizontal=True),
         "channel": by_channel, "overdue": _svg(overdue),
+        "report_type": _bars(t("console.stats.by_report_type"), [
+            (t(f"console.report_type.{kind}") if kind != "none" else t("console.stats.no_report_type"), n)
+            for kind, n in figures.open_by_report_type]),
     }

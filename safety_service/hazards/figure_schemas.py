@@ -14,6 +14,8 @@ _EXAMPLE = {
     "weeks": ["2026-09-01T00:00:00+08:00", "2026-09-08T00:00:00+08:00"],
     "reports_by_channel": {"qr": [3, 4], "kiosk": [1, 0], "console": [0, 2]}, "overdue_by_week": [0, 1],
     "open_by_unit": [{"name": "综采一队", "open": 12, "overdue": 2}],
+    "open_by_report_type": [{"name": "unsafe_condition", "count": 8}, {"name": "none", "count": 2}],
+    "top_library_items": [{"name": "工作面顶板离层、片帮", "count": 4}],
 }
 
 
@@ -46,3 +48,5 @@ class HazardFigures(SQLModel):
     reports_by_channel: dict[str, list[int]]
     overdue_by_week: list[int]
     open_by_unit: list[UnitCount]
+    open_by_report_type: list[NamedCount]  # by the report type's code (安委〔2024〕7号); "none" before one is named
+    top_library_items: list[NamedCount]  # the 隐患标准库 items the hazards of the weeks shown matched, most first

@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from safety_service.hazards import attribution
+from safety_service.hazards.library import LibraryItem
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Channel, HazardState
 from safety_service.locations.models import Category, Location
@@ -20,6 +21,7 @@ from safety_service.units.models import OrgUnit
 H = Hazard.__table__.c
 WEEKS = 12
 TOP_LOCATIONS = 10
+TOP_LIBRARY_ITEMS = 10
 _U = OrgUnit.__table__
 
 
@@ -42,6 +44,11 @@ class Figures:
     open_by_unit: tuple[tuple[str, int, int], ...] = ()
     # The unit the figures are cut by (its code), None for the whole mine.
     unit: str | None = None
+    # Open hazards by the four report types of 安委〔2024〕7号 ("none" before confirmation names one).
+    open_by_report_type: tuple[tuple[str, int], ...] = ()
+    # The standard library items (隐患标准库) the hazards reported in the weeks shown matched, most first: the
+    # same hazard counted alike whoever worded it.
+    top_library_items: tuple[tuple[str, int], ...] = ()
 
 
 Scope = tuple[Any, ...]  # the conditions every count adds: none for the whole mine, else "about the unit"
@@ -84,6 +91,17 @@ def _open_by_unit(connection: Connection, now: datetime, cut: Scope) -> tuple[tu
         counts = totals.setdefault(name, [0, 0])
         counts[0], counts[1] = counts[0] + count, counts[1] + int(late or 0)
     return tuple(sorted(((name, n, late) for name, (n, late) in totals.items()), key=lambda row: (-row[1], row[0])))
+
+
+def _top_library_items(connection: Connection, since: datetime, cut: Scope) -> tuple[tuple[str, int], ...]:
+    query = (select(H.library_item_id, func.count()).where(H.library_item_id.is_not(None), H.reported_at >= since,
+                                                           *cut)
+             .group_by(H.library_item_id).order_by(func.count().desc(), H.library_item_id).limit(TOP_LIBRARY_ITEMS))
+    counts = list(connection.execute(query).all())
+    items = LibraryItem.__table__.c
+    titles = dict(connection.execute(select(items.id, items.title).where(
+        items.id.in_([item for item, _ in counts]))).all()) if counts else {}
+    return tuple((titles[item], count) for item, count in counts)
 
 
 def _week_starts(now: datetime, timezone: str) -> list[datetime]:
@@ -148,4 +166,7 @@ def gather(connection: Connection, now: datetime, timezone: str, unit: str | Non
         overdue_now=connection.execute(select(func.count()).where(
             and_(H.is_open.is_(True), H.deadline < now), *cut)).scalar_one(),
         open_by_unit=_open_by_unit(connection, now, cut),
+        open_by_report_type=tuple(sorted(((str(kind or "none"), n) for kind, n in _grouped(
+            connection, H.report_type, H.is_open.is_(True), *cut)), key=lambda item: (-item[1], item[0]))),
+        top_library_items=_top_library_items(connection, weeks[0], cut),
     )

@@ -9,6 +9,9 @@ MESSAGES: dict[str, str] = {
     "console.library.hint": "With a standard item chosen, the level, report type and fix days not chosen here "
                             "are the item's defaults.",
     "console.library.from_item": "From the standard item",
+    "console.stats.by_report_type": "Open hazards by report type",
+    "console.stats.no_report_type": "Not yet typed",
+    "console.stats.top_library_items": "Standard library items matched most (weeks shown)",
     "console.report_type.unsafe_act": "Unsafe act",
     "console.report_type.unsafe_condition": "Unsafe condition",
     "console.report_type.environment": "Environmental defect",

@@ -108,7 +108,7 @@ def test_the_closed_loop_in_the_console(live: tuple[str, Engine], tmp_path: Path
         expect(page.locator("#hazards tbody tr")).to_have_count(5)
         page.screenshot(path=str(shots / "console-queue.png"), full_page=True)
         page.goto(f"{base}/console/stats")
-        expect(page.locator("#charts svg")).to_have_count(5)
+        expect(page.locator("#charts svg")).to_have_count(6)
         page.screenshot(path=str(shots / "console-stats.png"), full_page=True)
         assert violations == []  # the polling, the forms and the charts all within the Content-Security-Policy
     with Session(engine) as session:

@@ -6,16 +6,21 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
 from safety_service.console.figures import FiguresCache
 from safety_service.hazards import figures
-from safety_service.hazards.states import Channel, Grade, HazardState
+from safety_service.hazards import service as hazards_service
+from safety_service.hazards.library import LibraryItem
+from safety_service.hazards.schemas import HazardConfirm
+from safety_service.hazards.states import Channel, Grade, HazardState, ReportType
+from safety_service.locations.models import Category
 from safety_service.people.models import Role
 from safety_service.web import sheets
 from tests.hazards.builders import make_hazard
 from tests.locations.builders import make_area, make_location
+from tests.people.builders import auth, make_user
 
 
 def test_the_statistics_page_draws_its_charts_on_the_server(console: TestClient, session: Session,
@@ -25,10 +30,10 @@ def test_the_statistics_page_draws_its_charts_on_the_server(console: TestClient,
     make_hazard(session, state=HazardState.closed)
     signed_in(Role.officer)
     page = console.get("/console/stats")
-    assert page.status_code == 200 and page.text.count("<svg") == 5
+    assert page.status_code == 200 and page.text.count("<svg") == 6
     assert "<script" not in page.text.split("</header>")[1] and "http://" not in page.text.replace(
         "http://www.w3.org", "")
-    assert "未销号隐患（按类别）" in page.text and "井口终端" in page.text
+    assert "未销号隐患（按类别）" in page.text and "井口终端" in page.text and "未销号隐患（按举报类型）" in page.text
 
 
 def test_the_figures_count_what_the_register_holds(session: Session, console_settings) -> None:
@@ -42,6 +47,30 @@ def test_the_figures_count_what_the_register_holds(session: Session, console_set
     assert sum(after.reports_by_channel["kiosk"]) == sum(before.reports_by_channel["kiosk"]) + 1
     assert sum(after.overdue_by_week) == sum(before.overdue_by_week) + 1
     assert after.closure_rate is not None and after.median_close_hours is not None
+
+
+def test_the_figures_count_report_types_and_the_library_items_matched(console: TestClient, session: Session,
+                                                                       console_settings, signed_in) -> None:
+    before = figures.gather(session.connection(), utc_now(), console_settings.timezone)
+    item = session.exec(select(LibraryItem).join(Category).where(Category.code == "roof")
+                        .order_by(LibraryItem.id)).first()
+    for _ in range(2):
+        hazard = make_hazard(session)
+        hazards_service.confirm(session, hazard=hazard, actor=make_user(session, role=Role.officer), now=utc_now(),
+                                data=HazardConfirm(grade=Grade.general, category_code="roof", library_item=item.id,
+                                                   report_type=ReportType.environment))
+    make_hazard(session)  # not yet confirmed: no type, no item
+    after = figures.gather(session.connection(), utc_now(), console_settings.timezone)
+    types_before, types_after = dict(before.open_by_report_type), dict(after.open_by_report_type)
+    assert types_after["environment"] == types_before.get("environment", 0) + 2
+    assert types_after["none"] == types_before.get("none", 0) + 1
+    assert dict(after.top_library_items)[item.title] == dict(before.top_library_items).get(item.title, 0) + 2
+    signed_in(Role.officer)
+    page = console.get("/console/stats")
+    assert item.title in page.text.split('id="top-library-items"')[1].split("</table>")[0]
+    answer = console.get("/api/v1/hazards/figures", headers=auth(make_user(session, role=Role.officer),
+                                                                  console_settings)).json()
+    assert {"name": item.title, "count": dict(after.top_library_items)[item.title]} in answer["top_library_items"]
 
 
 def test_the_figures_cache_serves_stale_figures_while_it_refreshes() -> None:
