@@ -110,3 +110,17 @@ def test_a_pick_taken_off_before_sending_gives_the_form_again_without_it(live: t
     with Session(engine) as session:
         hazard = session.exec(select(Hazard).order_by(Hazard.id.desc())).first()
         assert hazard.description.startswith(TITLE) and hazard.library_item_id is None
+
+
+def test_without_script_the_page_offers_nothing_and_sends_no_item(live: tuple[Settings, Engine]) -> None:
+    live_settings, engine = live
+    with chromium() as browser:
+        page = browser.new_context(viewport=PHONE, locale="zh-CN", java_script_enabled=False).new_page()
+        page.goto(tokens.report_url(live_settings, "PH-1"))
+        page.locator("#description").fill("大巷皮带托辊不转，皮带跑偏")
+        assert page.locator("#library").count() == 1 and page.locator("#library").is_hidden()
+        page.get_by_role("button", name="提交举报").click()
+        page.locator("#tracking-code").wait_for()
+    with Session(engine) as session:
+        hazard = session.exec(select(Hazard).order_by(Hazard.id.desc())).first()
+        assert hazard.description == "大巷皮带托辊不转，皮带跑偏" and hazard.library_item_id is None
