@@ -20,12 +20,12 @@ from sqlmodel import Session, col, select, update
 from safety_service.clock import utc_now
 from safety_service.database import insert_rows
 from safety_service.errors import DomainError, InvalidInput, NotFound
-from safety_service.hazards import events, riskpoints, urgent
+from safety_service.hazards import events, library, riskpoints, urgent
 from safety_service.hazards.library import LibraryItem
 from safety_service.hazards.models import Hazard, RefCounter
 from safety_service.hazards.schemas import HazardReport
 from safety_service.hazards.search import index_new, index_text
-from safety_service.hazards.states import HazardState, ReportType
+from safety_service.hazards.states import Channel, HazardState, ReportType
 from safety_service.kiosks.models import Kiosk
 from safety_service.locations.models import Category, Location
 from safety_service.people.models import Person, User
@@ -156,13 +156,21 @@ class _References:
         self.risk_points = riskpoints.RiskPoints(session, {r.risk_point_code for r in reports if r.risk_point_code})
         self.library = by(LibraryItem, "id", (r.library_item for r in reports))
 
-    def row(self, report: HazardReport, *, recorded_by: User | None, now: datetime) -> dict | DomainError:
+    def _place(self, report: HazardReport) -> tuple[Location, Category | None] | DomainError:
+        """The report's active location and its active category, if it names one."""
         location = self.locations.get(report.location_code)
         if location is None or not location.active:
             return NotFound(f"no active location with code {report.location_code!r}", field="location_code")
         category = self.categories.get(report.category_code) if report.category_code else None
         if report.category_code and (category is None or not category.active):
             return NotFound(f"no active category with code {report.category_code!r}", field="category_code")
+        return location, category
+
+    def row(self, report: HazardReport, *, recorded_by: User | None, now: datetime) -> dict | DomainError:
+        place = self._place(report)
+        if isinstance(place, DomainError):
+            return place
+        location, category = place
         if report.behaviour_at is not None and report.behaviour_at > now + BEHAVIOUR_CLOCK_SKEW:
             return InvalidInput("unsafe behaviour cannot be reported before it happened", field="behaviour_at")
         person = self.people.get(report.reporter_employee_no)
@@ -174,6 +182,8 @@ class _References:
             return NotFound(f"no risk point {report.risk_point_code!r} at location {location.code!r}",
                             field="risk_point_code")
         item = self._library_item(report, category)
+        if isinstance(item, DomainError):
+            return item
         return {
             "library_item_id": item.id if item else None,
             "category_id": category.id if category else item.category_id if item else None,
@@ -195,15 +205,20 @@ class _References:
         }
 
 
-    def _library_item(self, report: HazardReport, category: Category | None) -> LibraryItem | None:
-        """The reporter's chosen library match when it is active and of the report's category (it gives the category
-        when none was chosen); else none: a stale match on a kiosk never costs the report."""
-        item = self.library.get(report.library_item) if report.library_item else None
-        if item is None or not item.active or (category is not None and item.category_id != category.id):
-            if report.library_item:
-                logger.info("library match dropped", extra={"library_item": report.library_item})
+    def _library_item(self, report: HazardReport, category: Category | None) -> LibraryItem | DomainError | None:
+        """The reporter's chosen library match (it gives the category when none was chosen), by the library's one
+        rule: refused naming ``library_item`` when unknown, retired or of another category; from a kiosk, whose
+        offline copy of the library may be stale, dropped instead, so a stale match never costs the report."""
+        if not report.library_item:
             return None
-        return item
+        item = self.library.get(report.library_item)
+        refusal = library.match_refusal(item, item_id=report.library_item, category=category)
+        if refusal is None:
+            return item
+        if report.source == Channel.kiosk:
+            logger.info("library match dropped", extra={"library_item": report.library_item})
+            return None
+        return refusal
 
 
 def _insert(session: Session, new: list[tuple[int, dict]], receipts: list[Receipt | None], *, now: datetime,

@@ -210,15 +210,24 @@ def get_item(session: Session, *, item_id: int, field: str) -> LibraryItem:
     return item
 
 
+def match_refusal(item: LibraryItem | None, *, item_id: int, category: Category | None) -> InvalidInput | None:
+    """Why an item cannot be a hazard's match — unknown, retired, or of another category than the one given — or None.
+    The one rule for the reporter's choice (the intake) and the officer's (a confirmation)."""
+    if item is None or not item.active:
+        return InvalidInput(f"no active item {item_id} in the hazard library", field="library_item")
+    if category is not None and item.category_id != category.id:
+        return InvalidInput(f"library item {item_id} is not of category {category.code!r}", field="library_item")
+    return None
+
+
 def item_for(session: Session, *, item_id: int | None, category: Category) -> LibraryItem | None:
     """The active item a confirmation names; it must be of the hazard's category."""
     if item_id is None:
         return None
     item = session.get(LibraryItem, item_id)
-    if item is None or not item.active:
-        raise InvalidInput(f"no active item {item_id} in the hazard library", field="library_item")
-    if item.category_id != category.id:
-        raise InvalidInput(f"library item {item_id} is not of category {category.code!r}", field="library_item")
+    refusal = match_refusal(item, item_id=item_id, category=category)
+    if refusal is not None:
+        raise refusal
     return item
 
 

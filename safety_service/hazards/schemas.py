@@ -34,7 +34,8 @@ class HazardReport(SQLModel):
     behaviour_person: str | None = Field(default=None, max_length=64, description="the person's name (optional)")
     library_item: int | None = Field(default=None, ge=1, description=(
         "the standard hazard library item (隐患标准库) the reporter chose as matching; kept when it is active and of "
-        "the report's category (an officer's confirmation decides), dropped otherwise"))
+        "the report's category (an officer's confirmation decides), else refused naming this field (from a kiosk, "
+        "whose copy of the library may be stale, dropped instead)"))
 
     @field_validator("reporter_employee_no", "reporter_name", "category_code", "risk_point_code", "behaviour_person")
     @classmethod

@@ -18,6 +18,7 @@ MESSAGES: dict[str, str] = {
     "console.report_type.management": "Management defect",
     "console.error.library_item": "No such active standard item in the chosen category",
     "report.library.suggestions": "Common hazards (tap to use the wording)",
+    "error.library_item.unknown": "The common hazard you picked is no longer offered or is not of the chosen kind; it was unpicked. Pick again or send as it is.",
     "console.admin.library": "Hazard library",
     "console.admin.add_library_item": "Add a standard hazard",
     "console.field.library_title": "Standard description",

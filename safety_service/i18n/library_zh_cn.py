@@ -17,6 +17,7 @@ MESSAGES: dict[str, str] = {
     "console.report_type.management": "管理缺陷",
     "console.error.library_item": "该标准条目不存在、已停用或不属于所选类别",
     "report.library.suggestions": "常见隐患（点选可填入描述）",
+    "error.library_item.unknown": "所选的常见隐患已停用或与所选类别不符，已取消选择；请重新点选或直接提交。",
     "console.admin.library": "隐患标准库",
     "console.admin.add_library_item": "添加标准隐患",
     "console.field.library_title": "标准隐患描述",

@@ -18,6 +18,7 @@ DESCRIPTION_MAX, NAME_MAX, EMPLOYEE_NO_MAX, CATEGORY_MAX = 2000, 64, 32, 32
 # Categories whose reports suggest the urgent choice on the report page (the reporter decides).
 URGENT_CATEGORIES = frozenset({"gas", "fire", "water", "roof"})
 REPORT_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+LIBRARY_ITEM = re.compile(r"^[1-9][0-9]{0,8}$")  # an id, as the library's matches give it
 
 
 @dataclass
@@ -31,6 +32,8 @@ class ReportForm:
     employee_no: str = ""
     urgent: bool = False
     risk_point: str = ""
+    # The standard wording (隐患标准库) picked from the suggestions: its id, set by the page's script.
+    library_item: str = ""
     # 人的不安全行为 (incl. 违章指挥): the report is about a person's behaviour, when it happened, who (optional).
     behaviour: bool = False
     behaviour_at: str = ""
@@ -57,7 +60,7 @@ def read_form(form: FormData, t: Translator, *, timezone: str = "Asia/Shanghai")
                        category="" if behaviour else _text(form, "category"), description=_text(form, "description"),
                        reporter_name=_text(form, "reporter_name"), employee_no=_text(form, "employee_no"),
                        urgent=not behaviour and _text(form, "urgent") in ("1", "on", "true"), behaviour=behaviour,
-                       risk_point=_text(form, "risk_point"),
+                       risk_point=_text(form, "risk_point"), library_item=_text(form, "library_item"),
                        behaviour_at=_text(form, "behaviour_at") if behaviour else "",
                        behaviour_person=_text(form, "behaviour_person") if behaviour else "")
     if behaviour:
@@ -70,6 +73,8 @@ def read_form(form: FormData, t: Translator, *, timezone: str = "Asia/Shanghai")
         ("employee_no", len(typed.employee_no) > EMPLOYEE_NO_MAX,
          t("error.reporter_employee_no.too_long", max=EMPLOYEE_NO_MAX)),
         ("risk_point", len(typed.risk_point) > CATEGORY_MAX, t("error.risk_point.unknown")),
+        ("library_item", bool(typed.library_item) and not LIBRARY_ITEM.match(typed.library_item),
+         t("error.library_item.unknown")),
         ("client_report_id", not REPORT_ID.match(typed.client_report_id), t("error.client_report_id.invalid")),
     )
     for name, wrong, message in checks:
@@ -105,5 +110,6 @@ def to_report(typed: ReportForm, *, location_code: str) -> HazardReport:
         source=Channel.qr, reporter_name=typed.reporter_name or None,
         reporter_employee_no=typed.employee_no or None, client_report_id=typed.client_report_id,
         urgent=typed.urgent, risk_point_code=typed.risk_point or None, behaviour_at=typed.behaviour_moment,
+        library_item=int(typed.library_item) if typed.library_item and "library_item" not in typed.errors else None,
         behaviour_person=typed.behaviour_person or None,
     )

@@ -173,6 +173,8 @@ async def _submit(sessions: Callable[[], AbstractContextManager[Session]], setti
             return _token_problem(t, TokenRejected(RejectReason.retired_location, receipt.error.message))
         if receipt.error.field == "behaviour_at":
             typed.errors["behaviour_at"] = t("error.behaviour_at.future")
+        elif receipt.error.field == "library_item":  # taken off or changed since offered: shown again without it
+            typed.errors["library_item"], typed.library_item = t("error.library_item.unknown"), ""
         else:
             wrong = "risk_point" if receipt.error.field == "risk_point_code" else "category"
             typed.errors[wrong] = t(f"error.{wrong}.unknown")

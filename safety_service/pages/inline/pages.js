@@ -11,18 +11,27 @@ document.querySelectorAll("input[name=category]").forEach(function (input) {
   });
 });
 // As the reporter types, the nearest standard descriptions (隐患标准库) are offered; a tap puts the standard
-// wording before what was typed and picks its category when none is picked. Without script the form works alike.
+// wording before what was typed, picks its category when none is picked and sends the item's id (library_item),
+// which is forgotten when the wording leaves the text or another category is picked. Without script the form
+// works alike, without an item.
 (function () {
   var text = document.getElementById("description"), box = document.getElementById("library");
-  if (!text || !box || !window.fetch) { return; }
-  var list = document.getElementById("library-items"), timer = null, asked = "";
+  var chosen = document.getElementById("library_item");
+  if (!text || !box || !chosen || !window.fetch) { return; }
+  var list = document.getElementById("library-items"), timer = null, asked = "", item = null;
   function category() {
     var picked = document.querySelector("input[name=category]:checked");
     return picked ? picked.value : "";
   }
-  function use(item) {
-    if (text.value.indexOf(item.title) < 0) { text.value = item.title + (text.value ? "：" + text.value : ""); }
-    var radio = document.querySelector("input[name=category][value='" + item.category + "']");
+  function still() {
+    if (item && (text.value.indexOf(item.title) < 0 || (category() && category() !== item.category))) {
+      item = null; chosen.value = "";
+    }
+  }
+  function use(picked) {
+    if (text.value.indexOf(picked.title) < 0) { text.value = picked.title + (text.value ? "：" + text.value : ""); }
+    var radio = document.querySelector("input[name=category][value='" + picked.category + "']");
+    item = picked; chosen.value = String(picked.id);
     if (radio && !category()) { radio.checked = true; radio.dispatchEvent(new Event("change")); }
     asked = text.value.trim().slice(0, 200) + "|" + category();  // the wording chosen needs no new offer
     box.hidden = true;
@@ -46,7 +55,7 @@ document.querySelectorAll("input[name=category]").forEach(function (input) {
     fetch(url, {credentials: "omit"}).then(function (answer) { return answer.ok ? answer.json() : []; })
       .then(function (items) { if (asked === query) { show(items); } }, function () { show([]); });
   }
-  function soon() { clearTimeout(timer); timer = setTimeout(ask, 300); }
+  function soon() { still(); clearTimeout(timer); timer = setTimeout(ask, 300); }
   text.addEventListener("input", soon);
   document.querySelectorAll("input[name=category]").forEach(function (input) { input.addEventListener("change", soon); });
 })();
