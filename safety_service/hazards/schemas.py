@@ -59,6 +59,9 @@ class HazardFinding(SQLModel):
     description: Text = Field(min_length=1, max_length=2000)
     source: Literal[Channel.console, Channel.inspection] = Channel.console
     client_report_id: str | None = Field(default=None, min_length=8, max_length=64, schema_extra={"pattern": r"^[A-Za-z0-9_.:-]+$"})
+    library_item: int | None = Field(default=None, ge=1, description=(
+        "the standard hazard library item (隐患标准库) the finding matches; kept when it is active and of the "
+        "finding's category (it gives the category when none is named), else refused naming this field"))
 
 
 class HazardConfirm(SQLModel):

@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
-from safety_service.hazards import queries
+from safety_service.hazards import library, queries
+from safety_service.hazards.library import LibraryItemCreate, LibraryItemUpdate
 from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.people.models import Person, Role
@@ -163,6 +164,24 @@ def test_a_finding_at_an_unknown_location_is_refused_with_the_field(client: Test
                                                                     officer_headers: dict) -> None:
     response = client.post(API, headers=officer_headers, json={"location_code": "NOWHERE", "description": "x"})
     assert response.status_code == 404 and response.json()["field"] == "location_code"
+
+
+def test_a_finding_keeps_the_library_item_it_matches_and_a_retired_one_is_refused_with_the_field(
+        client: TestClient, session: Session, officer_headers: dict, settings: Settings) -> None:
+    admin = make_user(session, role=Role.admin)
+    item = library.add_item(session, data=LibraryItemCreate(category_code="transport", title="猴车托绳轮缺失（测试）",
+                                                            fix_days=2), actor=admin, site=settings.site)
+    body = {"location_code": make_location(session).code, "description": "机尾第三组托绳轮缺失",
+            "library_item": item.id, "client_report_id": "finding-library-0001"}
+    kept = client.post(API, headers=officer_headers, json=body)
+    assert kept.status_code == 201, kept.text
+    assert (kept.json()["library_item_id"], kept.json()["category"]) == (item.id, "transport")
+    library.update_item(session, item_id=item.id, data=LibraryItemUpdate(active=False), actor=admin,
+                        site=settings.site)
+    count = len(session.exec(select(Hazard)).all())
+    refused = client.post(API, headers=officer_headers, json={**body, "client_report_id": "finding-library-0002"})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "library_item"], refused.text
+    assert len(session.exec(select(Hazard)).all()) == count
 
 
 def test_the_list_filters_by_location_state_and_overdue(client: TestClient, session: Session,
