@@ -24,6 +24,7 @@ from safety_service.people.models import OFFICER_ROLES, Role
 
 logger = logging.getLogger(__name__)
 BATCH = 500
+STEP_OVERDUE_ACTION = "step_overdue"  # a run's events, written in bulk (the kind named for the timeline's messages)
 _Event = tuple[int, datetime, str, dict[str, str]]  # a breach's history event: hazard_id, at, action, data
 
 
@@ -71,7 +72,7 @@ def _record(session: Session, hazard: Hazard, step: Step, *, now: datetime) -> _
     notifications_service.notify(session, users=people_service.active_users_with_roles(session, roles=roles),
                                  hazard_id=hazard.id, kind="step_overdue", data={"ref": hazard.ref, "step": step.name})
     logger.info("step overdue", extra={"ref": hazard.ref, "step": step.name, "due": due.isoformat()})
-    return saved_id(hazard), now, "step_overdue", {"step": step.name, "due": due.isoformat()}
+    return saved_id(hazard), now, STEP_OVERDUE_ACTION, {"step": step.name, "due": due.isoformat()}
 
 
 def breached_steps(session: Session, *, hazard: Hazard) -> list[str]:

@@ -41,6 +41,7 @@ EVENT_COLUMNS = ("hazard_id", "at", "action", "data")  # what a step's or a warn
 EventRow = tuple[int, datetime, str, str | dict[str, str]]
 # The columns of an overdue hazard the sweep reads, in the order ``_take`` unpacks them.
 Due = tuple[int | None, str, datetime | None, Grade | None, int, int | None, int, str]
+WARNING_ACTION = "deadline_warning"  # a warning's event, written in bulk too
 ESCALATED_ACTION = "escalated"  # a step's event, written in bulk (its kind named here for the timeline's messages)
 
 
@@ -137,7 +138,7 @@ def warn_before_deadline(session: Session, *, now: datetime, settings: Settings)
             lead, deadline = warning_lead(settings, hazard.grade), as_utc(known(hazard.deadline))
             if lead and now >= deadline - lead:
                 hazard.warned_at = now
-                events.append((saved_id(hazard), now, "deadline_warning", {"deadline": deadline.isoformat()}))
+                events.append((saved_id(hazard), now, WARNING_ACTION, {"deadline": deadline.isoformat()}))
                 item = notice(session, hazard, "deadline_warning", out.places)
                 out.add(out.user(hazard.owner_id) + out.user(hazard.assigned_by_id), item)
         session.flush()

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 ALARM_ROLES = (Role.dispatcher, Role.officer, Role.chief)
 MARK_ROLES = frozenset({Role.officer, Role.chief, Role.dispatcher})
 ACK_ROLES = frozenset({Role.dispatcher, Role.chief})
+ESCALATED_ACTION = "urgent_escalated"  # a run's events, written in bulk (the kind named for the timeline's messages)
 
 
 class Acknowledgement(StrEnum):
@@ -125,5 +126,5 @@ def escalate_unacknowledged(session: Session, *, now: datetime, settings: Settin
         notifications_service.send(session, [(user, [alarm]) for user in chiefs])
     session.flush()
     events.append_many(session.connection(), ("hazard_id", "at", "action", "data"),
-                       [(saved_id(hazard), now, "urgent_escalated", data) for hazard in hazards])
+                       [(saved_id(hazard), now, ESCALATED_ACTION, data) for hazard in hazards])
     return len(hazards)
