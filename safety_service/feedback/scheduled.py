@@ -24,6 +24,8 @@ from safety_service.people.models import OFFICER_ROLES, Role
 
 logger = logging.getLogger(__name__)
 BATCH = 500
+STEP_OVERDUE_ACTION = "step_overdue"  # a run's events, written in bulk (the kind named for the timeline's messages)
+_Event = tuple[int, datetime, str, dict[str, str]]  # a breach's history event: hazard_id, at, action, data
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,14 @@ def steps(settings: Settings) -> tuple[Step, ...]:
 
 
 def flag_overdue_steps(session: Session, *, now: datetime, settings: Settings) -> int:
-    """Record every breach not yet recorded; returns how many were."""
-    found = 0
+    """Record every breach not yet recorded; returns how many were. The breaches' events are written
+    together, in one statement."""
+    found: list[_Event] = []
     for step in steps(settings):
-        for hazard in _breached(session, step, now):
-            _record(session, hazard, step, now=now)
-            found += 1
+        found += [_record(session, hazard, step, now=now) for hazard in _breached(session, step, now)]
     session.flush()
-    return found
+    events.append_many(session.connection(), ("hazard_id", "at", "action", "data"), found)
+    return len(found)
 
 
 def _breached(session: Session, step: Step, now: datetime) -> list[Hazard]:
@@ -60,17 +62,17 @@ def _breached(session: Session, step: Step, now: datetime) -> list[Hazard]:
     return list(session.exec(query).all())
 
 
-def _record(session: Session, hazard: Hazard, step: Step, *, now: datetime) -> None:
+def _record(session: Session, hazard: Hazard, step: Step, *, now: datetime) -> _Event:
+    """The breach and its reminder; its history event is returned for the run to write with the others."""
     started = as_utc(getattr(hazard, step.started))
     due = started + timedelta(hours=step.hours)
     session.add(StepBreach(hazard_id=saved_id(hazard), step=step.name, started_at=started, due_at=due, recorded_at=now))
-    events.append_event(session, hazard, action="step_overdue", actor=None, now=now,
-                        data={"step": step.name, "due": due.isoformat()})
     major = step.name == "verification" and hazard.grade == Grade.major
     roles = [Role.chief] if major else list(OFFICER_ROLES)
     notifications_service.notify(session, users=people_service.active_users_with_roles(session, roles=roles),
                                  hazard_id=hazard.id, kind="step_overdue", data={"ref": hazard.ref, "step": step.name})
     logger.info("step overdue", extra={"ref": hazard.ref, "step": step.name, "due": due.isoformat()})
+    return saved_id(hazard), now, STEP_OVERDUE_ACTION, {"step": step.name, "due": due.isoformat()}
 
 
 def breached_steps(session: Session, *, hazard: Hazard) -> list[str]:

@@ -5,31 +5,39 @@ The scorecard's "about the unit", the register's unit filter, the ledger and the
 this one rule; a unit covers the units under it (a 区队 answers for its 班组, the mine for everything).
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
+from sqlmodel import select as select_of
+from sqlmodel.sql.expression import SelectOfScalar
 
+from safety_service.database import table_of
 from safety_service.errors import InvalidInput
 from safety_service.hazards.models import Hazard
 from safety_service.locations.models import Area, Location
 from safety_service.units import service as units_service
 from safety_service.units.models import OrgUnit
 
-H = Hazard.__table__.c
-_L, _A = Location.__table__, Area.__table__
+_H = table_of(Hazard)
+H = _H.c
+_L, _A = table_of(Location), table_of(Area)
 
 # The unit a hazard is about, for a query that joins the hazard to its place (``with_place``).
 UNIT_ID: ColumnElement[Any] = func.coalesce(H.unit_id, _L.c.unit_id, _A.c.unit_id)
 
 
-def with_place(query: Select) -> Select:
+# Any SELECT over hazards (SQLAlchemy's or SQLModel's), kept as its own type by ``with_place``.
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
+
+
+def with_place(query: _Query) -> _Query:
     """The query over hazards joined to their location and the location's area, so ``UNIT_ID`` can be read."""
-    return (query.select_from(Hazard.__table__).outerjoin(_L, _L.c.id == H.location_id)
+    return (query.select_from(_H).outerjoin(_L, _L.c.id == H.location_id)
             .outerjoin(_A, _A.c.id == _L.c.area_id))
 
 
-def about(unit_ids: Select) -> ColumnElement[bool]:
+def about(unit_ids: SelectOfScalar[Any]) -> ColumnElement[bool]:
     """Whether a hazard is about one of these units or one under them, as a condition on the hazard row alone
     (no join: the register's list adds it only when a unit is asked for)."""
     reach = units_service.reach(unit_ids)
@@ -40,11 +48,11 @@ def about(unit_ids: Select) -> ColumnElement[bool]:
 
 def about_code(code: str | None = None) -> ColumnElement[bool]:
     """``about`` the unit with this code (a parameter named ``unit`` when no code is given)."""
-    return about(select(OrgUnit.id).where(OrgUnit.code == (bindparam("unit") if code is None else code)))
+    return about(select_of(OrgUnit.id).where(col(OrgUnit.code) == (bindparam("unit") if code is None else code)))
 
 
 def check_unit(session: Session, code: str | None) -> str | None:
     """The unit's code when there is such a unit (None when none is asked for); InvalidInput naming ``unit`` else."""
-    if code is not None and session.exec(select(OrgUnit.id).where(OrgUnit.code == code)).first() is None:
+    if code is not None and session.exec(select_of(OrgUnit.id).where(col(OrgUnit.code) == code)).first() is None:
         raise InvalidInput(f"unknown unit {code!r}", field="unit")
     return code

@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, literal_column, select, true
+from sqlalchemy import ColumnElement, func, literal_column, select, true
 from sqlalchemy.engine import Connection
 
+from safety_service.database import table_of
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade
 
-H = Hazard.__table__.c
+H = table_of(Hazard).c
 UNGRADED = "none"  # a report not yet confirmed has no grade
 GRADES = (str(Grade.general), str(Grade.major), UNGRADED)
 
@@ -33,7 +34,7 @@ def open_by_grade(connection: Connection, *, now: datetime) -> GradeCounts:
                        overdue=_by_grade(connection, ungraded, is_open, H.deadline < now))
 
 
-def _by_grade(connection: Connection, grade, *where) -> dict[str, int]:
+def _by_grade(connection: Connection, grade: ColumnElement[str | None], *where: ColumnElement[bool]) -> dict[str, int]:
     counts = dict.fromkeys(GRADES, 0)
     for key, count in connection.execute(select(grade, func.count()).where(*where).group_by(grade)).all():
         counts[key or UNGRADED] = count

@@ -4,8 +4,9 @@ hazards (the unit's self-check, then the safety department)."""
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from safety_service.database import known
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.levels import AssignBy, HazardLevel, VerifyBy
 from safety_service.hazards.models import Hazard
@@ -22,7 +23,7 @@ from safety_service.units.models import OrgUnit
 
 
 def _general(session: Session, state: HazardState) -> list[Hazard]:
-    query = select(Hazard).where(Hazard.state == state, Hazard.grade == Grade.general).order_by(Hazard.id)
+    query = select(Hazard).where(Hazard.state == state, Hazard.grade == Grade.general).order_by(col(Hazard.id))
     return list(session.exec(query).all())
 
 
@@ -41,7 +42,7 @@ def load(session: Session, *, users: dict[str, User], now: datetime) -> str:
     waiting, approved, moved = rectifying[0], rectifying[1], rectifying[2]
     for hazard, reason in ((waiting, "液压支架配件未到货，需延期一周"), (approved, "工作面推进需停机检修，申请延期")):
         hazards_service.request_extension(session, hazard=hazard, actor=owners[hazard.owner_id], now=now, data=(
-            HazardExtensionRequest(reason=reason, new_deadline=hazard.deadline + timedelta(days=7))))
+            HazardExtensionRequest(reason=reason, new_deadline=known(hazard.deadline) + timedelta(days=7))))
     hazards_service.decide_extension(session, hazard=approved, actor=officer(approved), now=now, data=HazardExtensionDecision(
         approved=True, note="情况属实，同意延期，期间加强现场监护"))
     other = users["owner2"] if moved.owner_id == users["owner1"].id else users["owner1"]

@@ -31,7 +31,7 @@ def _due_time(settings: Settings, now: datetime) -> tuple[datetime, datetime] | 
     return (at, datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)) if local >= at else None
 
 
-def _figures(session: Session, *, now: datetime, day_end: datetime, owner_id: int | None = None) -> dict:
+def _figures(session: Session, *, now: datetime, day_end: datetime, owner_id: int | None = None) -> dict[str, int]:
     base = select(func.count()).select_from(Hazard).where(col(Hazard.is_open))
     if owner_id is not None:
         base = base.where(Hazard.owner_id == owner_id)

@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
-from pydantic import ConfigDict
+from pydantic.config import JsonDict
 from sqlmodel import SQLModel
 
-_EXAMPLE = {
+from safety_service.validation import ModelConfig
+
+_EXAMPLE: JsonDict = {
     "at": "2026-11-20T08:00:00Z", "unit": "ZC1", "open_total": 12, "overdue_now": 2, "closure_rate": 0.83,
     "median_close_hours": 52.5,
     "open_by_category": [{"name": "顶板", "count": 5}, {"name": "机电", "count": 4}, {"name": "", "count": 3}],
@@ -33,7 +35,7 @@ class UnitCount(SQLModel):
 class HazardFigures(SQLModel):
     """The register's figures, of the whole mine or about one unit and the units under it."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+    model_config = ModelConfig(json_schema_extra={"examples": [_EXAMPLE]})
 
     at: datetime
     unit: str | None  # the unit's code the figures are cut by; null for the whole mine

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
+from safety_service.database import table_of
 from safety_service.hazards import attribution
 from safety_service.hazards.library import LibraryItem
 from safety_service.hazards.models import Hazard
@@ -18,11 +19,11 @@ from safety_service.hazards.states import Channel, HazardState
 from safety_service.locations.models import Category, Location
 from safety_service.units.models import OrgUnit
 
-H = Hazard.__table__.c
+H = table_of(Hazard).c
 WEEKS = 12
 TOP_LOCATIONS = 10
 TOP_LIBRARY_ITEMS = 10
-_U = OrgUnit.__table__
+_U = table_of(OrgUnit)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Figures:
     top_library_items: tuple[tuple[str, int], ...] = ()
 
 
-Scope = tuple[Any, ...]  # the conditions every count adds: none for the whole mine, else "about the unit"
+Scope = tuple[ColumnElement[bool], ...]  # the conditions every count adds: none for the whole mine, else "about the unit"
 
 
 def scope(unit: str | None) -> Scope:
@@ -59,20 +60,20 @@ def scope(unit: str | None) -> Scope:
     return (attribution.about_code(unit),) if unit else ()
 
 
-def _grouped(connection: Connection, column: Any, *where: Any) -> list[tuple[Any, int]]:
+def _grouped(connection: Connection, column: ColumnElement[Any], *where: ColumnElement[bool]) -> list[tuple[Any, int]]:
     query = select(column, func.count()).where(*where).group_by(column)
     return [(key, count) for key, count in connection.execute(query).all()]
 
 
-def _named(connection: Connection, table: Any, counts: list[tuple[Any, int]]) -> list[tuple[str, int]]:
-    names = dict(connection.execute(select(table.c.id, table.c.name_zh)).all())
+def _named(connection: Connection, table: Table, counts: list[tuple[Any, int]]) -> list[tuple[str, int]]:
+    names: dict[Any, str] = dict(connection.execute(select(table.c.id, table.c.name_zh)).all())
     return sorted(((names.get(key, ""), count) for key, count in counts), key=lambda item: -item[1])  # "": none yet
 
 
 def _top_locations(connection: Connection, cut: Scope) -> list[tuple[str, int]]:
     query = (select(H.location_id, func.count().label("n")).where(H.is_open.is_(True), *cut)
              .group_by(H.location_id).order_by(func.count().desc()).limit(TOP_LOCATIONS))
-    return _named(connection, Location.__table__, list(connection.execute(query).all()))
+    return _named(connection, table_of(Location), list(connection.execute(query).all()))
 
 
 def _open_by_unit(connection: Connection, now: datetime, cut: Scope) -> tuple[tuple[str, int, int], ...]:
@@ -98,7 +99,7 @@ def _top_library_items(connection: Connection, since: datetime, cut: Scope) -> t
                                                            *cut)
              .group_by(H.library_item_id).order_by(func.count().desc(), H.library_item_id).limit(TOP_LIBRARY_ITEMS))
     counts = list(connection.execute(query).all())
-    items = LibraryItem.__table__.c
+    items = table_of(LibraryItem).c
     titles = dict(connection.execute(select(items.id, items.title).where(
         items.id.in_([item for item, _ in counts]))).all()) if counts else {}
     return tuple((titles[item], count) for item, count in counts)
@@ -157,7 +158,7 @@ def gather(connection: Connection, now: datetime, timezone: str, unit: str | Non
     by_category = _grouped(connection, func.coalesce(H.category_id, 0), H.is_open.is_(True), *cut)
     rate, median = _closure(connection, weeks[0], cut)
     return Figures(
-        at=now, unit=unit, open_by_category=_named(connection, Category.__table__, by_category),
+        at=now, unit=unit, open_by_category=_named(connection, table_of(Category), by_category),
         open_by_grade=[(str(g or "none"), n) for g, n in _grouped(connection, H.grade, H.is_open.is_(True), *cut)],
         top_locations=_top_locations(connection, cut), weeks=weeks,
         reports_by_channel=_reports_by_channel(connection, weeks, now, cut),

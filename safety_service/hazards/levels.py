@@ -8,7 +8,7 @@ Source: 煤矿安全生产标准化管理体系 (2020), 事故隐患排查治理
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, String, false
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from safety_service.errors import InvalidInput
 from safety_service.hazards.states import Action, Grade
@@ -89,7 +89,7 @@ class HazardLevelsPublic(SQLModel):
 
 def list_levels(session: Session) -> list[HazardLevel]:
     """The levels, highest (矿级) first."""
-    return list(session.exec(select(HazardLevel).order_by(HazardLevel.sort_order, HazardLevel.code)).all())
+    return list(session.exec(select(HazardLevel).order_by(col(HazardLevel.sort_order), col(HazardLevel.code))).all())
 
 
 def level_for(session: Session, *, code: str | None, grade: Grade) -> HazardLevel | None:

@@ -6,13 +6,15 @@ Sources: 煤矿安全生产标准化管理体系 (2020), 事故隐患排查治�
 """
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 
+from pydantic.config import JsonDict
 from sqlalchemy import CheckConstraint, Column, String
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from safety_service.clock import utc_now
-from safety_service.database import UTCDateTime
+from safety_service.database import UTCDateTime, known, saved_id
 from safety_service.errors import AlreadyExists, DomainError, InvalidInput, NotFound, PermissionDenied
 from safety_service.hazards import matching
 from safety_service.hazards.levels import HazardLevel
@@ -76,7 +78,7 @@ class LibraryItemUpdate(SQLModel):
     active: bool | None = None
 
 
-_PUBLIC_EXAMPLE = {"id": 21, "category": "electromechanical", "title": "防爆电气设备失爆", "grade": "general",
+_PUBLIC_EXAMPLE: JsonDict = {"id": 21, "category": "electromechanical", "title": "防爆电气设备失爆", "grade": "general",
                    "level": "B", "fix_days": 1, "report_type": "unsafe_condition", "active": True}
 
 
@@ -99,15 +101,16 @@ class LibraryMatch(LibraryItemPublic):
     score: float = Field(description="how much of the text the item shares, 0 to 1")
 
 
-def _public(item: LibraryItem, categories: dict[int, str], levels: dict[int, str]) -> LibraryItemPublic:
-    return LibraryItemPublic(id=item.id, category=categories[item.category_id], title=item.title, grade=item.grade,
+def _public(item: LibraryItem, categories: Mapping[int | None, str], levels: Mapping[int | None, str]
+            ) -> LibraryItemPublic:
+    return LibraryItemPublic(id=saved_id(item), category=categories[item.category_id], title=item.title, grade=item.grade,
                              level=levels.get(item.level_id) if item.level_id else None, fix_days=item.fix_days,
                              report_type=item.report_type, active=item.active)
 
 
 def public_item(session: Session, item: LibraryItem) -> LibraryItemPublic:
     """The item as the API shows it, with its category's and level's codes."""
-    category = session.get(Category, item.category_id)
+    category = known(session.get(Category, item.category_id))  # the item's foreign key
     level = session.get(HazardLevel, item.level_id) if item.level_id else None
     return _public(item, {item.category_id: category.code}, {level.id: level.code} if level else {})
 
@@ -169,7 +172,7 @@ def add_item(session: Session, *, data: LibraryItemCreate, actor: User, site: st
     _require_admin(actor)
     category = _category(session, data.category_code)
     _unique_title(session, data.title)
-    item = LibraryItem(category_id=category.id, title=data.title, grade=data.grade, fix_days=data.fix_days,
+    item = LibraryItem(category_id=saved_id(category), title=data.title, grade=data.grade, fix_days=data.fix_days,
                        level_id=_level_id(session, code=data.level, grade=data.grade), report_type=data.report_type)
     session.add(item)
     session.flush()
@@ -186,7 +189,7 @@ def update_item(session: Session, *, item_id: int, data: LibraryItemUpdate, acto
     item = get_item(session, item_id=item_id, field="item_id")
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if "category_code" in changes:
-        item.category_id = _category(session, changes.pop("category_code")).id
+        item.category_id = saved_id(_category(session, changes.pop("category_code")))
     if "title" in changes:
         _unique_title(session, changes["title"], item_id=item.id)
     grade = changes.pop("grade", item.grade)

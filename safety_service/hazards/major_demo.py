@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from safety_service.database import known, saved_id
 from safety_service.hazards import criteria, major_service
+from safety_service.hazards.major_models import Recipient
 from safety_service.hazards.major_schemas import (
     PlanDecision,
     PlanSubmit,
@@ -26,7 +28,7 @@ CONGRESS = "天晨煤矿第十二届职工代表大会"
 
 def criterion_id(session: Session, code: str) -> int:
     """The id of the standard's situation with this code (e.g. ``9.3``)."""
-    return session.exec(select(criteria.MajorCriterion.id).where(criteria.MajorCriterion.code == code)).one()
+    return known(session.exec(select(criteria.MajorCriterion.id).where(criteria.MajorCriterion.code == code)).one())
 
 
 def plan_for(hazard: Hazard, *, measures: str, funds: str) -> PlanSubmit:
@@ -50,7 +52,7 @@ def submit_and_decide(session: Session, hazard: Hazard, *, owner: User, chief: U
     major_service.submit_plan(session, hazard=hazard, data=plan, actor=owner, now=at)
     if not decide:
         return
-    if hazard.id % 2:  # every other hazard's plan is sent back once, as chiefs do
+    if saved_id(hazard) % 2:  # every other hazard's plan is sent back once, as chiefs do
         major_service.decide_plan(session, hazard=hazard, actor=chief, now=at + timedelta(hours=2),
                                   data=PlanDecision(approved=False, note="应急预案未明确撤人路线和联络方式，补充后再报"))
         major_service.submit_plan(session, hazard=hazard, actor=owner, now=at + timedelta(hours=4), data=plan.model_copy(
@@ -65,8 +67,8 @@ def load(session: Session, *, users: dict[str, User], now: datetime) -> str:
                           .order_by(col(Hazard.id))).all()
     officer, chief, dispatcher = users["officer1"], users["chief"], users["dispatcher1"]
     for hazard in majors:
-        base = max(hazard.confirmed_at, now - timedelta(days=5))
-        for recipient, name in (("regulator", REGULATOR), ("workers_congress", CONGRESS)):
+        base = max(known(hazard.confirmed_at), now - timedelta(days=5))  # a major hazard is graded on confirming
+        for recipient, name in ((Recipient.regulator, REGULATOR), (Recipient.workers_congress, CONGRESS)):
             major_service.send_report(session, hazard=hazard, actor=officer, now=base + timedelta(hours=3),
                                       data=ReportSend(recipient=recipient, recipient_name=name,
                                                       sent_at=base + timedelta(hours=3), note="书面报告，附治理方案"))
@@ -97,7 +99,7 @@ def _stopped_and_resumed(session: Session, hazard: Hazard, *, officer: User, chi
 
 def _listed(session: Session, hazard: Hazard, *, officer: User, now: datetime, accepted: bool) -> None:
     major_service.list_supervision(session, hazard=hazard, actor=officer, now=now - timedelta(days=2),
-                                   data=SupervisionList(order_no=f"枣能源督〔2026〕{hazard.id % 90 + 10}号",
+                                   data=SupervisionList(order_no=f"枣能源督〔2026〕{saved_id(hazard) % 90 + 10}号",
                                                         authority="枣庄市能源局", listed_at=now - timedelta(days=2)))
     if accepted:
         major_service.accept_supervision(session, hazard=hazard, actor=officer, now=now - timedelta(hours=6),

@@ -7,6 +7,7 @@ added, or completed once (a plan decided, a stop ended, a listing accepted), nev
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, Index, String, Text
 from sqlmodel import Field, SQLModel
@@ -14,11 +15,12 @@ from sqlmodel import Field, SQLModel
 from safety_service.database import UTCDateTime
 
 
-def _at(nullable: bool = True) -> datetime | None:
+# Field specifiers, typed as SQLModel's ``Field`` is (Any): the class's annotation says what the column holds.
+def _at(nullable: bool = True) -> Any:
     return Field(sa_column=Column(UTCDateTime, nullable=nullable), default=None)
 
 
-def _text(nullable: bool = False) -> str:
+def _text(nullable: bool = False) -> Any:
     return Field(sa_column=Column(Text, nullable=nullable), default=None)
 
 

@@ -59,7 +59,7 @@ def refusal(hazard: Hazard, transition: Transition, actor: User) -> str | None:
     if hazard.grade != Grade.major:
         return None
     session = Session.object_session(hazard)
-    if session is None:
+    if not isinstance(session, Session):  # a detached hazard: no records to read
         return None
     check = _CHECKS.get(transition.action)
     return check(session, hazard, transition, actor) if check else None

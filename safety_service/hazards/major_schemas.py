@@ -9,8 +9,6 @@ from safety_service.hazards.criteria import CriterionPublic
 from safety_service.hazards.major_models import PlanStatus, Recipient
 from safety_service.validation import ModelConfig, Text
 
-_ELEMENT = {"min_length": 2, "max_length": 4000}
-
 
 class PlanSubmit(SQLModel):
     """A treatment plan (治理方案) with the six elements of 安监总局令第16号 第十五条, and the analysis 第十四条 has
@@ -27,14 +25,14 @@ class PlanSubmit(SQLModel):
         "time_limit_and_requirements": "12月10日前完成，风量实测达设计值后报验",
         "safety_and_emergency": "施工期间停止掘进作业，专人检查瓦斯；执行矿井瓦斯事故应急预案"}]})
 
-    situation_and_cause: Text = Field(**_ELEMENT, description="隐患的现状及其产生原因")
-    harm_and_difficulty: Text = Field(**_ELEMENT, description="隐患的危害程度和整改难易程度分析")
-    goal_and_tasks: Text = Field(**_ELEMENT, description="治理的目标和任务")
-    methods_and_measures: Text = Field(**_ELEMENT, description="采取的方法和措施")
-    funds_and_materials: Text = Field(**_ELEMENT, description="经费和物资的落实")
-    organisation_and_people: Text = Field(**_ELEMENT, description="负责治理的机构和人员")
-    time_limit_and_requirements: Text = Field(**_ELEMENT, description="治理的时限和要求")
-    safety_and_emergency: Text = Field(**_ELEMENT, description="安全措施和应急预案")
+    situation_and_cause: Text = Field(min_length=2, max_length=4000, description="隐患的现状及其产生原因")
+    harm_and_difficulty: Text = Field(min_length=2, max_length=4000, description="隐患的危害程度和整改难易程度分析")
+    goal_and_tasks: Text = Field(min_length=2, max_length=4000, description="治理的目标和任务")
+    methods_and_measures: Text = Field(min_length=2, max_length=4000, description="采取的方法和措施")
+    funds_and_materials: Text = Field(min_length=2, max_length=4000, description="经费和物资的落实")
+    organisation_and_people: Text = Field(min_length=2, max_length=4000, description="负责治理的机构和人员")
+    time_limit_and_requirements: Text = Field(min_length=2, max_length=4000, description="治理的时限和要求")
+    safety_and_emergency: Text = Field(min_length=2, max_length=4000, description="安全措施和应急预案")
 
 
 class PlanDecision(SQLModel):

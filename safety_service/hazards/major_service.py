@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
+from safety_service.database import known, saved_id
 from safety_service.errors import InvalidInput
 from safety_service.hazards import criteria, major_rules
 from safety_service.hazards import service as hazards_service
@@ -48,7 +49,7 @@ def submit_plan(session: Session, *, hazard: Hazard, data: PlanSubmit, actor: Us
     """The officer or the assigned owner submits a treatment plan; it waits for the chief's decision."""
     transition = hazards_service.transition_for(hazard, Action.submit_plan, actor)
     now = now or utc_now()
-    plan = TreatmentPlan(hazard_id=hazard.id, submitted_by_id=actor.id, submitted_at=now, **data.model_dump())
+    plan = TreatmentPlan(hazard_id=saved_id(hazard), submitted_by_id=saved_id(actor), submitted_at=now, **data.model_dump())
     session.add(plan)
     session.flush()
     return hazards_service.move(session, hazard, transition, actor=actor, now=now,
@@ -62,7 +63,7 @@ def decide_plan(session: Session, *, hazard: Hazard, data: PlanDecision, actor: 
     if not data.approved and data.note is None:
         raise InvalidInput("a plan sent back needs the reason", field="note")
     now = now or utc_now()
-    plan = major_rules.latest_plan(session, hazard)
+    plan = known(major_rules.latest_plan(session, hazard))  # the edge is refused when no plan waits
     plan.status = PlanStatus.approved if data.approved else PlanStatus.returned
     plan.decided_by_id, plan.decided_at, plan.decision_note = actor.id, now, data.note
     session.add(plan)
@@ -76,7 +77,7 @@ def stop_production(session: Session, *, hazard: Hazard, data: ProductionStopInp
     transition = hazards_service.transition_for(hazard, Action.stop_production, actor)
     now = now or utc_now()
     _not_future(data.stopped_at, now, "stopped_at")
-    stop = ProductionStop(hazard_id=hazard.id, recorded_by_id=actor.id, **data.model_dump())
+    stop = ProductionStop(hazard_id=saved_id(hazard), recorded_by_id=saved_id(actor), **data.model_dump())
     session.add(stop)
     session.flush()
     return hazards_service.move(session, hazard, transition, actor=actor, now=now, note=data.note, data={
@@ -89,7 +90,7 @@ def resume_production(session: Session, *, hazard: Hazard, data: ProductionResum
     """Record 复产 after the area's acceptance (the chief)."""
     transition = hazards_service.transition_for(hazard, Action.resume_production, actor)
     now = now or utc_now()
-    stop = major_rules.stop_in_force(session, hazard)
+    stop = known(major_rules.stop_in_force(session, hazard))  # the edge is refused when none is in force
     _not_future(data.resumed_at, now, "resumed_at")
     if data.resumed_at < stop.stopped_at:
         raise InvalidInput("production cannot resume before it stopped", field="resumed_at")
@@ -106,7 +107,7 @@ def send_report(session: Session, *, hazard: Hazard, data: ReportSend, actor: Us
     transition = hazards_service.transition_for(hazard, Action.send_report, actor)
     now = now or utc_now()
     _not_future(data.sent_at, now, "sent_at")
-    session.add(MajorReportSent(hazard_id=hazard.id, sent_by_id=actor.id, **data.model_dump()))
+    session.add(MajorReportSent(hazard_id=saved_id(hazard), sent_by_id=saved_id(actor), **data.model_dump()))
     return hazards_service.move(session, hazard, transition, actor=actor, now=now, note=data.note, data={
         "recipient": str(data.recipient), "recipient_name": data.recipient_name,
         "sent_at": data.sent_at.isoformat()})
@@ -118,7 +119,7 @@ def list_supervision(session: Session, *, hazard: Hazard, data: SupervisionList,
     transition = hazards_service.transition_for(hazard, Action.list_supervision, actor)
     now = now or utc_now()
     _not_future(data.listed_at, now, "listed_at")
-    session.add(Supervision(hazard_id=hazard.id, recorded_by_id=actor.id, **data.model_dump()))
+    session.add(Supervision(hazard_id=saved_id(hazard), recorded_by_id=saved_id(actor), **data.model_dump()))
     return hazards_service.move(session, hazard, transition, actor=actor, now=now, data={
         "order_no": data.order_no, "authority": data.authority, "listed_at": data.listed_at.isoformat()})
 
@@ -128,7 +129,7 @@ def accept_supervision(session: Session, *, hazard: Hazard, data: SupervisionAcc
     """Record the regulator's acceptance and the 销号 of the listing; the chief may then close the hazard."""
     transition = hazards_service.transition_for(hazard, Action.accept_supervision, actor)
     now = now or utc_now()
-    listing = major_rules.supervision(session, hazard)
+    listing = known(major_rules.supervision(session, hazard))  # the edge is refused when it is not listed
     _not_future(data.accepted_at, now, "accepted_at")
     _not_future(data.delisted_at, now, "delisted_at")
     if data.delisted_at < data.accepted_at:
@@ -141,11 +142,12 @@ def accept_supervision(session: Session, *, hazard: Hazard, data: SupervisionAcc
         "delisted_at": data.delisted_at.isoformat()})
 
 
-def _usernames(session: Session, ids: set[int | None]) -> dict[int, str]:
+def _usernames(session: Session, ids: set[int | None]) -> dict[int | None, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return dict(session.exec(select(User.id, User.username).where(col(User.id).in_(wanted))).all())
+    query = select(User.id, User.username).where(col(User.id).in_(wanted))
+    return {user_id: name for user_id, name in session.exec(query).all()}
 
 
 def record(session: Session, *, hazard: Hazard) -> MajorRecord:
@@ -162,7 +164,7 @@ def record(session: Session, *, hazard: Hazard) -> MajorRecord:
     situation = session.get(criteria.MajorCriterion, hazard.major_criterion_id) if hazard.major_criterion_id else None
     return MajorRecord(
         ref=hazard.ref, criterion=criteria.public(situation) if situation else None,
-        plans=[TreatmentPlanPublic(**{k: getattr(p, k) for k in (*ANALYSIS, *PLAN_ELEMENTS)}, id=p.id, status=p.status,
+        plans=[TreatmentPlanPublic(**{k: getattr(p, k) for k in (*ANALYSIS, *PLAN_ELEMENTS)}, id=saved_id(p), status=p.status,
                           submitted_by=names.get(p.submitted_by_id), submitted_at=p.submitted_at,
                           decided_by=names.get(p.decided_by_id), decided_at=p.decided_at,
                           decision_note=p.decision_note) for p in plans],

@@ -5,7 +5,6 @@ from fastapi import APIRouter, Response
 
 from safety_service.api.answers import answers
 from safety_service.api.deps import AdminUser, CurrentUser, HazardReader, OfficerUser, PathId, SessionDep, SettingsDep
-from safety_service.clock import utc_now
 from safety_service.hazards import criteria, major_report, major_service, queries
 from safety_service.hazards.criteria import CriterionPublic, CriterionUpdate
 from safety_service.hazards.major_schemas import (
@@ -19,17 +18,11 @@ from safety_service.hazards.major_schemas import (
     SupervisionList,
 )
 from safety_service.hazards.schemas import HazardPublic
-from safety_service.hazards.views import TRANSITION, HazardDep
+from safety_service.hazards.views import TRANSITION, HazardDep, step_answer
 from safety_service.i18n import Translator
-from safety_service.people.models import User
 
 router = APIRouter(tags=["major hazards"])
 STEP = {**TRANSITION, **answers(422)}
-
-
-def _answer(session: SessionDep, hazard, user: User) -> HazardPublic:
-    session.commit()
-    return queries.detail(session, hazard=hazard, user=user, now=utc_now())
 
 
 @router.get("/major-criteria", response_model=list[CriterionPublic])
@@ -68,14 +61,14 @@ def major_report_pdf(session: SessionDep, settings: SettingsDep, _officer: Offic
 def submit_plan(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: PlanSubmit) -> HazardPublic:
     """Submit a treatment plan (治理方案) with the elements of 第16号令 第十五条 (the officer or the assigned owner)."""
     major_service.submit_plan(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/hazards/{ref}/decide_plan", response_model=HazardPublic, responses=STEP)
 def decide_plan(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: PlanDecision) -> HazardPublic:
     """Approve the waiting plan, or send it back with the reason (the mine safety chief)."""
     major_service.decide_plan(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/hazards/{ref}/stop_production", response_model=HazardPublic, responses=STEP)
@@ -83,7 +76,7 @@ def stop_production(session: SessionDep, user: CurrentUser, hazard: HazardDep,
                     data: ProductionStopInput) -> HazardPublic:
     """Record 停产撤人: area, time, people withdrawn, who ordered it (officers, the chief, the dispatcher)."""
     major_service.stop_production(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/hazards/{ref}/resume_production", response_model=HazardPublic, responses=STEP)
@@ -91,21 +84,21 @@ def resume_production(session: SessionDep, user: CurrentUser, hazard: HazardDep,
                       data: ProductionResume) -> HazardPublic:
     """Record 复产 after acceptance: who accepted, when (the mine safety chief)."""
     major_service.resume_production(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/hazards/{ref}/send_report", response_model=HazardPublic, responses=STEP)
 def send_report(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: ReportSend) -> HazardPublic:
     """Record the report sent to the regulator or the workers' congress (第16号令 第十四条)."""
     major_service.send_report(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/hazards/{ref}/list_supervision", response_model=HazardPublic, responses=STEP)
 def list_supervision(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: SupervisionList) -> HazardPublic:
     """Record 挂牌督办: the order number, the authority, when."""
     major_service.list_supervision(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/hazards/{ref}/accept_supervision", response_model=HazardPublic, responses=STEP)
@@ -113,4 +106,4 @@ def accept_supervision(session: SessionDep, user: CurrentUser, hazard: HazardDep
                        data: SupervisionAccept) -> HazardPublic:
     """Record the regulator's acceptance and the 销号 date; closing waits for them."""
     major_service.accept_supervision(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)

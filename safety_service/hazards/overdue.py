@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import and_, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from safety_service.database import table_of
 from safety_service.hazards.models import Hazard
 
-_H = Hazard.__table__.c  # type: ignore[attr-defined]
+_H = table_of(Hazard).c
 
 
 def condition(now: Any) -> ColumnElement[bool]:

@@ -12,13 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import Row, Select, func, update
+from sqlalchemy import select as select_columns
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from safety_service.clock import as_utc
 from safety_service.config import Settings
+from safety_service.database import known, saved_id, table_of
 from safety_service.hazards import effects
 from safety_service.hazards import events as hazard_events
 from safety_service.hazards import overdue as overdue_rule
@@ -33,7 +36,12 @@ from safety_service.people.models import Role, User
 logger = logging.getLogger(__name__)
 BATCH = 2000
 OWNER = Role.owner  # fetched once: looking an enum member up costs a microsecond, 20,000 times a sweep
-EVENT_COLUMNS = ("hazard_id", "at", "action", "data")  # what a step's event row says, in order
+EVENT_COLUMNS = ("hazard_id", "at", "action", "data")  # what a step's or a warning's event row says, in order
+# An event row in the order of EVENT_COLUMNS: the step's data is JSON text already, a warning's a dict.
+EventRow = tuple[int, datetime, str, str | dict[str, str]]
+# The columns of an overdue hazard the sweep reads, in the order ``_take`` unpacks them.
+Due = tuple[int | None, str, datetime | None, Grade | None, int, int | None, int, str]
+WARNING_ACTION = "deadline_warning"  # a warning's event, written in bulk too
 ESCALATED_ACTION = "escalated"  # a step's event, written in bulk (its kind named here for the timeline's messages)
 
 
@@ -99,39 +107,43 @@ class _Outbox:
 
     def add(self, users: list[User], item: Notice) -> None:
         for user in users:
-            self.people[user.id] = user
-            self.notices[user.id].append(item)
+            user_id = saved_id(user)
+            self.people[user_id] = user
+            self.notices[user_id].append(item)
 
     def send(self) -> None:
         for role, items in self.shared.items():
             for user in self._roles[role]:
-                self.people[user.id] = user
-                self.notices[user.id] = self.notices[user.id] + items if user.id in self.notices else items
+                user_id = saved_id(user)
+                self.people[user_id] = user
+                self.notices[user_id] = self.notices[user_id] + items if user_id in self.notices else items
         if self.notices:
             notifications_service.send(self.session, [(self.people[uid], items) for uid, items in self.notices.items()])
 
 
-def _open_with_deadline(session: Session, after_id: int):
+def _open_with_deadline(after_id: int) -> SelectOfScalar[Hazard]:
     return (select(Hazard).where(col(Hazard.is_open), col(Hazard.deadline).is_not(None), col(Hazard.id) > after_id)
             .order_by(col(Hazard.id)).limit(BATCH))
 
 
 def warn_before_deadline(session: Session, *, now: datetime, settings: Settings) -> int:
-    """Warn the owner and the assigning officer once when a deadline comes within its grade's lead."""
+    """Warn the owner and the assigning officer once when a deadline comes within its grade's lead; a batch's
+    warnings are written together (their events in one executemany, the hazards in one flush)."""
     out, warned, last = _Outbox(session), 0, 0
-    while hazards := list(session.exec(_open_with_deadline(session, last).where(
+    while hazards := list(session.exec(_open_with_deadline(last).where(
             col(Hazard.warned_at).is_(None), col(Hazard.deadline) > now)).all()):
-        last = hazards[-1].id
+        last = saved_id(hazards[-1])
+        events: list[EventRow] = []
         for hazard in hazards:
-            lead = warning_lead(settings, hazard.grade)
-            if lead and now >= as_utc(hazard.deadline) - lead:
+            lead, deadline = warning_lead(settings, hazard.grade), as_utc(known(hazard.deadline))
+            if lead and now >= deadline - lead:
                 hazard.warned_at = now
-                hazard_events.append_event(session, hazard, action="deadline_warning", actor=None, now=now,
-                                           data={"deadline": as_utc(hazard.deadline).isoformat()})
+                events.append((saved_id(hazard), now, WARNING_ACTION, {"deadline": deadline.isoformat()}))
                 item = notice(session, hazard, "deadline_warning", out.places)
                 out.add(out.user(hazard.owner_id) + out.user(hazard.assigned_by_id), item)
-                warned += 1
         session.flush()
+        hazard_events.append_many(session.connection(), EVENT_COLUMNS, events)
+        warned += len(events)
     out.send()
     return warned
 
@@ -146,10 +158,10 @@ def escalate_overdue(session: Session, *, now: datetime, settings: Settings) -> 
     ladders = {grade: ladder(settings, grade) for grade in (None, *Grade)}  # not rebuilt per hazard
     while rows := session.execute(_overdue_batch(last, now)).all():
         last = rows[-1].id
-        events: list[tuple] = []
+        events: list[EventRow] = []
         levels: dict[tuple[int, int], list[int]] = defaultdict(list)  # hazard ids per (level read, level reached)
         for row in rows:
-            late = now - row.deadline  # aware UTC, as the column type reads it
+            late = now - known(row.deadline)  # aware UTC, as the column type reads it
             steps = [s for s in ladders[row.grade][row.escalation_level:] if late >= s.after]
             if steps:
                 events += _take(out, row, steps, now=now)
@@ -163,24 +175,25 @@ def escalate_overdue(session: Session, *, now: datetime, settings: Settings) -> 
     return taken
 
 
-def _overdue_batch(after_id: int, now: datetime):
-    # ``_take`` unpacks the rows in this order.
-    columns = (Hazard.id, Hazard.ref, Hazard.deadline, Hazard.grade, Hazard.escalation_level, Hazard.owner_id,
-               Hazard.location_id, Hazard.description)
-    return (select(*columns).where(overdue_rule.condition(now), col(Hazard.escalation_level) < 3,
-                                   col(Hazard.id) > after_id).order_by(col(Hazard.id)).limit(BATCH))
+def _overdue_batch(after_id: int, now: datetime) -> Select[*Due]:
+    # ``_take`` unpacks the rows in this order (``Due``).
+    columns = select_columns(col(Hazard.id), col(Hazard.ref), col(Hazard.deadline), col(Hazard.grade),
+                             col(Hazard.escalation_level), col(Hazard.owner_id), col(Hazard.location_id),
+                             col(Hazard.description))
+    return (columns.where(overdue_rule.condition(now), col(Hazard.escalation_level) < 3, col(Hazard.id) > after_id)
+            .order_by(col(Hazard.id)).limit(BATCH))
 
 
-def _apply(session: Session, events: list[tuple], levels: dict[tuple[int, int], list[int]]) -> None:
+def _apply(session: Session, events: list[EventRow], levels: dict[tuple[int, int], list[int]]) -> None:
     """The new levels, one statement per (level read, level reached), then the steps' events."""
     if not levels:
         return
-    table, changed, expected = Hazard.__table__, 0, 0
+    table, changed, expected = table_of(Hazard), 0, 0
     for (old, new), ids in levels.items():
         statement = (update(table).where(table.c.id.in_(ids), table.c.escalation_level == old)
                      .values(escalation_level=new, version=table.c.version + 1,
                              overdue_since=func.coalesce(table.c.overdue_since, table.c.deadline)))
-        changed += session.execute(statement).rowcount
+        changed += session.exec(statement).rowcount
         expected += len(ids)
     if changed != expected:
         raise StaleDataError(f"{expected - changed} hazards were escalated by another run meanwhile")
@@ -192,11 +205,11 @@ def _apply(session: Session, events: list[tuple], levels: dict[tuple[int, int], 
                 session.expire(loaded)
 
 
-def _take(out: _Outbox, row, steps: list[Step], *, now: datetime) -> list[tuple]:
+def _take(out: _Outbox, row: Row[*Due], steps: list[Step], *, now: datetime) -> list[EventRow]:
     """The notices and event rows of one hazard's steps; the kiosks of its area hear of the highest."""
-    hazard_id, ref, deadline, grade, _, owner_id, location_id, description = row
-    at = deadline.isoformat()
-    events = []
+    row_id, ref, deadline, grade, _, owner_id, location_id, description = row
+    hazard_id, at = known(row_id), known(deadline).isoformat()  # the query's key, and its filter's column
+    events: list[EventRow] = []
     for step in steps:
         item = notice_of(out.session, kind="overdue", hazard_id=hazard_id, ref=ref, location_id=location_id,
                          grade=grade, description=description, places=out.places)

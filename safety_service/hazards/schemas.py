@@ -4,7 +4,7 @@ one input model per transition, and the public views."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import AwareDatetime, field_validator, model_validator
 from sqlmodel import Field, SQLModel
@@ -346,7 +346,8 @@ class HazardReceipt(SQLModel):
     created: bool = Field(description="false when this report id was already applied")
 
 
-SORTS = ("-reported_at", "reported_at", "deadline", "-deadline", "-updated_at")
+Sort = Literal["-reported_at", "reported_at", "deadline", "-deadline", "-updated_at"]
+SORTS: tuple[str, ...] = get_args(Sort)
 COUNT_LIMIT = 10_000
 # A text search counts its matches only this far: on PostgreSQL each one counted is a row visited.
 SEARCH_COUNT_LIMIT = 1_000
@@ -370,7 +371,7 @@ class HazardFilters(SQLModel):
     q: str | None = Field(default=None, max_length=200, description="free text")
     reported_from: AwareDatetime | None = None
     reported_to: AwareDatetime | None = None
-    sort: Literal[SORTS] | None = None  # type: ignore[valid-type]
+    sort: Sort | None = None
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=COUNT_LIMIT)
 

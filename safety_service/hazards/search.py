@@ -7,8 +7,9 @@ query matches when all its bigrams are present (a one-character query is a prefi
 
 import re
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
-from sqlalchemy import ColumnElement, FromClause, Table, column, func, literal_column, table, text
+from sqlalchemy import ColumnClause, ColumnElement, FromClause, Table, column, func, literal_column, table, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.expression import TableClause, TextClause
 from sqlmodel import Session
@@ -74,7 +75,7 @@ _FTS = table("hazard_fts", column("rowid"))
 _FTS_INSERT = text("INSERT INTO hazard_fts(rowid, search_text) VALUES (:id, :search_text)")
 
 
-_VECTOR = literal_column("hazard.search_tsv")
+_VECTOR: ColumnClause[Any] = literal_column("hazard.search_tsv")  # a tsvector
 
 
 def match(query: str, dialect: Dialect) -> Match | None:
@@ -89,7 +90,14 @@ def match(query: str, dialect: Dialect) -> Match | None:
     return Match(text("hazard_fts MATCH :fts").bindparams(fts=fts), index=_FTS)
 
 
-def index_new(session: Session, rows: list[dict]) -> None:
+class Indexed(TypedDict):
+    """A hazard for the full-text index: its id and the text to search."""
+
+    id: int
+    search_text: str
+
+
+def index_new(session: Session, rows: list[Indexed]) -> None:
     """Put newly inserted hazards (``id`` and ``search_text`` each) into the full-text index.
 
     On SQLite in one statement for the batch: FTS5 fed by a per-row insert trigger cost ten

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
 from safety_service.errors import DomainError, InvalidInput, NotFound
@@ -76,7 +76,8 @@ def allowed_actions(hazard: Hazard, user: User) -> list[Action]:
 def allowed_outcomes(hazard: Hazard, user: User) -> dict[Action, list[HazardState]]:
     """The states each action this user may take now leads to (an officer may send a major hazard's fix
     back, but only the chief may pass it)."""
-    return WORKFLOW.outcomes(hazard, user)
+    return {Action(action): [HazardState(target) for target in targets]  # the engine knows them as StrEnums
+            for action, targets in WORKFLOW.outcomes(hazard, user).items()}
 
 
 def refusals(hazard: Hazard, user: User) -> dict[str, str]:
@@ -157,7 +158,7 @@ _RULES: tuple[Callable[[Hazard, Transition, User], str | None], ...] = (
 
 def _level_refusal(hazard: Hazard, transition: Transition, actor: User) -> str | None:
     session = Session.object_session(hazard)
-    if session is None:  # a detached hazard: only what the roles alone allow
+    if not isinstance(session, Session):  # a detached hazard: only what the roles alone allow
         return None if actor.role in OFFICER_ROLES and not transition.unit_self_check else "role"
     level = session.get(levels.HazardLevel, hazard.level_id) if hazard.level_id else None
     if transition.unit_self_check:
@@ -361,7 +362,7 @@ def verify(session: Session, *, hazard: Hazard, data: HazardVerify, actor: User,
     elif data.new_deadline is not None:
         hazard.deadline, hazard.overdue_since, hazard.escalation_level = data.new_deadline, None, 0
         hazard.warned_at = None  # the new deadline is warned of in its turn
-    extra = {"passed": data.passed}
+    extra: dict[str, bool | str] = {"passed": data.passed}
     if data.new_deadline is not None:
         extra["new_deadline"] = data.new_deadline.isoformat()
     return move(session, hazard, transition, actor=actor, now=now, note=data.note, data=extra)
@@ -452,6 +453,6 @@ def history(session: Session, *, hazard: Hazard) -> list[tuple[HazardEvent, User
     """The hazard's events, oldest first, with who did each."""
     query = (
         select(HazardEvent, User).join(User, isouter=True)
-        .where(HazardEvent.hazard_id == hazard.id).order_by(HazardEvent.id)
+        .where(HazardEvent.hazard_id == hazard.id).order_by(col(HazardEvent.id))
     )
     return list(session.exec(query).all())

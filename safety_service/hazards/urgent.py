@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
+from safety_service.database import saved_id
 from safety_service.errors import InvalidInput, InvalidTransition, PermissionDenied
 from safety_service.hazards import events
 from safety_service.hazards.models import Hazard, HazardEvent
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 ALARM_ROLES = (Role.dispatcher, Role.officer, Role.chief)
 MARK_ROLES = frozenset({Role.officer, Role.chief, Role.dispatcher})
 ACK_ROLES = frozenset({Role.dispatcher, Role.chief})
+ESCALATED_ACTION = "urgent_escalated"  # a run's events, written in bulk (the kind named for the timeline's messages)
 
 
 class Acknowledgement(StrEnum):
@@ -37,7 +39,7 @@ class Acknowledgement(StrEnum):
 def notice(session: Session, hazard: Hazard, kind: str, places: dict[int, tuple[str, str | None]] | None = None
            ) -> Notice:
     """What a notification about the hazard carries: its reference, place, area, grade and words."""
-    return notice_of(session, kind=kind, hazard_id=hazard.id, ref=hazard.ref, location_id=hazard.location_id,
+    return notice_of(session, kind=kind, hazard_id=saved_id(hazard), ref=hazard.ref, location_id=hazard.location_id,
                      grade=hazard.grade, description=hazard.description, places=places)
 
 
@@ -85,7 +87,7 @@ def mark_urgent(session: Session, *, hazard: Hazard, actor: User, note: str | No
     hazard.urgent, hazard.urgent_at = True, now
     session.add(hazard)
     event = events.append_event(session, hazard, action="marked_urgent", actor=actor, now=now, note=note)
-    raise_alarms(session, hazard_ids=[hazard.id])
+    raise_alarms(session, hazard_ids=[saved_id(hazard)])
     return event
 
 
@@ -102,7 +104,7 @@ def acknowledge(session: Session, *, hazard: Hazard, actor: User, what: Acknowle
     hazard.urgent_acknowledged_at = now
     session.add(hazard)
     event = events.append_event(session, hazard, action="urgent_acknowledged", actor=actor, now=now, note=note,
-                   data={"what": str(what)})
+                                data={"what": str(what)})
     officers = [u for u in people_service.active_users_with_roles(session, roles=ALARM_ROLES) if u.id != actor.id]
     told = notice(session, hazard, "urgent_acknowledged")
     notifications_service.send(session, [(user, [told]) for user in officers])
@@ -116,12 +118,13 @@ def escalate_unacknowledged(session: Session, *, now: datetime, settings: Settin
                                  col(Hazard.urgent_escalated_at).is_(None), col(Hazard.urgent_at) <= limit)
     hazards = list(session.exec(query.limit(500)).all())
     chiefs = people_service.active_users_with_roles(session, roles=[Role.chief])
+    data = {"to": "chief", "notified": sorted(u.username for u in chiefs)}
     for hazard in hazards:
         hazard.urgent_escalated_at = now
         session.add(hazard)
-        events.append_event(session, hazard, action="urgent_escalated", actor=None, now=now,
-               data={"to": "chief", "notified": sorted(u.username for u in chiefs)})
         alarm = notice(session, hazard, "urgent_unacknowledged")
         notifications_service.send(session, [(user, [alarm]) for user in chiefs])
     session.flush()
+    events.append_many(session.connection(), ("hazard_id", "at", "action", "data"),
+                       [(saved_id(hazard), now, ESCALATED_ACTION, data) for hazard in hazards])
     return len(hazards)

@@ -68,7 +68,8 @@ def load_hazard(session: SessionDep, ref: str) -> Hazard:
 HazardDep = Annotated[Hazard, Depends(load_hazard)]
 
 
-def _answer(session: Session, hazard: Hazard, user: User) -> HazardPublic:
+def step_answer(session: Session, hazard: Hazard, user: User) -> HazardPublic:
+    """Commit the step and answer with the hazard as this user now sees it (the major steps' routes too)."""
     session.commit()
     return queries.detail(session, hazard=hazard, user=user, now=utc_now())
 
@@ -128,7 +129,7 @@ def report_finding(session: SessionDep, settings: SettingsDep, metrics: MetricsD
     )
     if not created:
         response.status_code = 200
-    answer = _answer(session, hazard, user)
+    answer = step_answer(session, hazard, user)
     metrics.report(str(data.source), created=created)  # after the commit: a report taken is a report kept
     return answer
 
@@ -144,35 +145,35 @@ def read_hazard(session: SessionDep, user: HazardReader, ref: str) -> HazardPubl
 def confirm(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardConfirm) -> HazardPublic:
     """Confirm a report: grade (general/major) and category."""
     hazards_service.confirm(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/{ref}/reject", response_model=HazardPublic, responses=TRANSITION)
 def reject(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardReject) -> HazardPublic:
     """Reject a report with a reason (and the original's reference for a duplicate)."""
     hazards_service.reject(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/{ref}/assign", response_model=HazardPublic, responses=TRANSITION)
 def assign(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardAssign) -> HazardPublic:
     """Start rectification with the five fixes (五落实)."""
     hazards_service.assign(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/{ref}/rectified", response_model=HazardPublic, responses=TRANSITION)
 def rectified(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardRectified) -> HazardPublic:
     """The rectification owner submits the fix with evidence."""
     hazards_service.mark_rectified(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/{ref}/verify", response_model=HazardPublic, responses=TRANSITION)
 def verify(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardVerify) -> HazardPublic:
     """Verify the fix (验收销号): passed closes the hazard, failed returns it to rectification."""
     hazards_service.verify(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/{ref}/request_extension", response_model=HazardPublic, responses=TRANSITION)
@@ -180,7 +181,7 @@ def request_extension(session: SessionDep, user: CurrentUser, hazard: HazardDep,
                       data: HazardExtensionRequest) -> HazardPublic:
     """The owner asks for a later deadline (延期申请): reason and new date."""
     hazards_service.request_extension(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/{ref}/decide_extension", response_model=HazardPublic, responses=TRANSITION)
@@ -188,28 +189,28 @@ def decide_extension(session: SessionDep, user: CurrentUser, hazard: HazardDep,
                      data: HazardExtensionDecision) -> HazardPublic:
     """Approve or refuse the waiting extension request (the officer, or the chief by level)."""
     hazards_service.decide_extension(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/{ref}/reassign", response_model=HazardPublic, responses=TRANSITION)
 def reassign(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardReassign) -> HazardPublic:
     """Give the fix to another responsible unit or person, with the reason."""
     hazards_service.reassign(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/{ref}/reopen", response_model=HazardPublic, responses=TRANSITION)
 def reopen(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardReopen) -> HazardPublic:
     """Reopen a closed hazard found failing at a later check (复查不合格), with a new deadline."""
     hazards_service.reopen(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/{ref}/regrade", response_model=HazardPublic, responses=TRANSITION)
 def regrade(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: HazardRegrade) -> HazardPublic:
     """Re-grade or re-categorise a confirmed hazard with a reason (a major hazard's is the chief's)."""
     hazards_service.regrade(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/{ref}/self_check", response_model=HazardPublic, responses=TRANSITION)
@@ -217,14 +218,14 @@ def self_check(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: 
     """The responsible unit's leader records its self-check (自检) where the level asks for two-step acceptance:
     passed, the safety department verifies next; failed, the fix goes back to rectification."""
     hazards_service.self_check(session, hazard=hazard, data=data, actor=user)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/{ref}/mark-urgent", response_model=HazardPublic, responses=TRANSITION)
 def mark_urgent(session: SessionDep, user: CurrentUser, hazard: HazardDep, data: UrgentMark) -> HazardPublic:
     """Mark an open report urgent: the dispatch room and the officers are told at once."""
     hazards_urgent.mark_urgent(session, hazard=hazard, actor=user, note=data.note)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)
 
 
 @router.post("/{ref}/acknowledge-urgent", response_model=HazardPublic, responses=TRANSITION)
@@ -233,4 +234,4 @@ def acknowledge_urgent(session: SessionDep, user: CurrentUser, hazard: HazardDep
     """The dispatcher acknowledges an urgent hazard: 已通知现场 (site_notified) or 已撤人 (evacuated)."""
     hazards_urgent.acknowledge(session, hazard=hazard, actor=user, what=hazards_urgent.Acknowledgement(data.what),
                                note=data.note)
-    return _answer(session, hazard, user)
+    return step_answer(session, hazard, user)

@@ -11,7 +11,7 @@ its reporter (or the account that recorded it) belongs there. A unit's row cover
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy.orm import aliased
@@ -104,7 +104,7 @@ def _by_unit(condition: ColumnElement[bool]) -> Select[Any, int]:
     """Hazards counted by the unit they are about (``hazards.attribution``)."""
     unit = attribution.UNIT_ID
     query = attribution.with_place(select(unit, func.count(col(Hazard.id)))).where(unit.is_not(None), condition)
-    return cast(Select[Any, int], query.group_by(unit))
+    return query.group_by(unit)
 
 
 def _found(period: Period) -> Select[Any, int]:

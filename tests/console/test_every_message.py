@@ -39,7 +39,8 @@ def _event_kinds() -> set[str]:
 
 
 def test_the_event_kinds_are_found() -> None:
-    assert {"reported", "escalated", "step_overdue", "confirm", "verify"} <= _event_kinds()
+    assert {"reported", "escalated", "step_overdue", "deadline_warning", "urgent_escalated", "confirm",
+            "verify"} <= _event_kinds()
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-STRICT = ("backup", "board", "bulletins", "counselling", "feedback", "inspections", "kiosks", "locations",
+STRICT = ("backup", "board", "bulletins", "counselling", "feedback", "hazards", "inspections", "kiosks", "locations",
           "notifications", "people", "photos", "qr", "rewards", "risks", "scorecard", "supervisors", "units")
 
 
