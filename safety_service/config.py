@@ -101,6 +101,7 @@ class Settings(BaseSettings):
     mqtt_client_id: str = Field("", max_length=64, pattern=rf"^({SERVICE_CLIENT_ID_PREFIX}[A-Za-z0-9_.-]+)?$")
     mqtt_protocol: str = Field("5", pattern=r"^(5|3\.1\.1)$")
     mqtt_shared_group: str = Field("safety-intake", pattern=r"^[A-Za-z0-9_-]*$")
+    mqtt_ack_qos: int = Field(1, ge=0, le=1)  # the QoS of the acks to kiosks (docs/kiosk-protocol.md says why either holds)
     mqtt_password_file: str = ""
     mqtt_acl_file: str = ""
     mqtt_broker_pid_file: str = ""

@@ -132,7 +132,8 @@ def replay_dead_letter(request: Request, session: SessionDep, settings: Settings
                        letter_id: PathId) -> Response:
     """Apply a dead letter again (the same as the API's replay); still refused shows why, changing nothing."""
     try:
-        mqtt_intake.replay(session, letter_id=letter_id, site=settings.site, timezone=settings.timezone)
+        mqtt_intake.replay(session, letter_id=letter_id, site=settings.site, timezone=settings.timezone,
+                           ack_qos=settings.mqtt_ack_qos)
     except NotApplicable as exc:
         session.rollback()
         return _letters(request, session, user, refused=(letter_id, exc.message), status=409)

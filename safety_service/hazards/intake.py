@@ -7,18 +7,23 @@ id is the idempotency key: a report already applied, or repeated inside the batc
 back the first hazard and never a second one.
 """
 
+import json
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, SQLModel, col, select, update
 
 from safety_service.clock import utc_now
-from safety_service.database import insert_rows
+from safety_service.database import fetch_in, insert_rows, saved_id, table_of
 from safety_service.errors import DomainError, InvalidInput, NotFound
 from safety_service.hazards import events, library, riskpoints, urgent
 from safety_service.hazards.library import LibraryItem
@@ -68,9 +73,9 @@ def reserve_refs(session: Session, *, year: int, count: int) -> list[str]:
     session.exec(upsert(RefCounter).values(year=year, value=0).on_conflict_do_nothing())
     bump = (
         update(RefCounter).where(col(RefCounter.year) == year)
-        .values(value=RefCounter.value + count).returning(RefCounter.value)
+        .values(value=col(RefCounter.value) + count).returning(col(RefCounter.value))
     )
-    last = session.exec(bump).scalar_one()
+    last = session.execute(bump).scalar_one()
     return [f"{REF_PREFIX}-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
@@ -101,19 +106,23 @@ def report_hazards(session: Session, *, reports: list[HazardReport], recorded_by
     raise AssertionError("unreachable")
 
 
+Row = dict[str, Any]  # a new hazard's columns, before its reference
+
+
 def _apply(session: Session, reports: list[HazardReport], *, recorded_by: User | None, now: datetime,
            timezone: str) -> list[Receipt]:
-    known = _earlier(session, reports)
+    known = _earlier(session.connection(), reports)
     refs = _References(session, reports)
-    receipts: list[Receipt | None] = [None] * len(reports)
+    receipts: dict[int, Receipt] = {}
     first_in_batch: dict[str, int] = {}
-    new: list[tuple[int, dict]] = []
+    repeats: list[tuple[int, int]] = []  # (a report repeated in the batch, the first one)
+    new: list[tuple[int, Row]] = []
     for index, report in enumerate(reports):
         key = report.client_report_id
         if key and key in known:
             receipts[index] = known[key]
         elif key and key in first_in_batch:
-            continue  # filled from the first one below
+            repeats.append((index, first_in_batch[key]))  # answered as the first one, below
         else:
             row_or_error = refs.row(report, recorded_by=recorded_by, now=now)
             if isinstance(row_or_error, DomainError):
@@ -123,38 +132,34 @@ def _apply(session: Session, reports: list[HazardReport], *, recorded_by: User |
                 if key:
                     first_in_batch[key] = index
     _insert(session, new, receipts, now=now, timezone=timezone, recorded_by=recorded_by)
-    for index, report in enumerate(reports):
-        if receipts[index] is None:
-            first = receipts[first_in_batch[report.client_report_id]]
-            receipts[index] = Receipt(first.hazard_id, first.ref, first.tracking_code, created=False,
-                                      error=first.error)
-    return receipts  # type: ignore[return-value]
+    for index, first_index in repeats:
+        first = receipts[first_index]
+        receipts[index] = Receipt(first.hazard_id, first.ref, first.tracking_code, created=False, error=first.error)
+    return [receipts[index] for index in range(len(reports))]
 
 
-def _earlier(session: Session, reports: list[HazardReport]) -> dict[str, Receipt]:
+_EARLIER = "SELECT client_report_id, id, ref, tracking_code FROM hazard WHERE client_report_id {in_values}"
+_IDS = "SELECT ref, id FROM hazard WHERE ref {in_values}"
+
+
+def _earlier(connection: Connection, reports: list[HazardReport]) -> dict[str, Receipt]:
+    """The reports of the batch applied before (the idempotency look-up): one statement on the driver."""
     keys = {r.client_report_id for r in reports if r.client_report_id}
     if not keys:
         return {}
-    query = select(Hazard.client_report_id, Hazard.id, Hazard.ref, Hazard.tracking_code).where(
-        col(Hazard.client_report_id).in_(keys))
-    return {key: Receipt(hid, ref, code, created=False) for key, hid, ref, code in session.exec(query).all()}
+    return {key: Receipt(hid, ref, code, created=False) for key, hid, ref, code in fetch_in(connection, _EARLIER, keys)}
 
 
 class _References:
     """The locations, categories and people a batch names, looked up once each."""
 
     def __init__(self, session: Session, reports: list[HazardReport]) -> None:
-        def by(model, column, values):
-            values = {v for v in values if v}
-            return {getattr(m, column): m for m in session.exec(
-                select(model).where(col(getattr(model, column)).in_(values))).all()} if values else {}
-
-        self.locations = by(Location, "code", (r.location_code for r in reports))
-        self.categories = by(Category, "code", (r.category_code for r in reports))
-        self.people = by(Person, "employee_no", (r.reporter_employee_no for r in reports))
-        self.kiosks = by(Kiosk, "kiosk_id", (r.kiosk for r in reports))
+        self.locations = _by(session, Location, "code", {r.location_code for r in reports})
+        self.categories = _by(session, Category, "code", {r.category_code for r in reports})
+        self.people = _by(session, Person, "employee_no", {r.reporter_employee_no for r in reports})
+        self.kiosks = _by(session, Kiosk, "kiosk_id", {r.kiosk for r in reports})
         self.risk_points = riskpoints.RiskPoints(session, {r.risk_point_code for r in reports if r.risk_point_code})
-        self.library = by(LibraryItem, "id", (r.library_item for r in reports))
+        self.library = _by(session, LibraryItem, "id", {r.library_item for r in reports})
 
     def _place(self, report: HazardReport) -> tuple[Location, Category | None] | DomainError:
         """The report's active location and its active category, if it names one."""
@@ -166,18 +171,18 @@ class _References:
             return NotFound(f"no active category with code {report.category_code!r}", field="category_code")
         return location, category
 
-    def row(self, report: HazardReport, *, recorded_by: User | None, now: datetime) -> dict | DomainError:
+    def row(self, report: HazardReport, *, recorded_by: User | None, now: datetime) -> Row | DomainError:
         place = self._place(report)
         if isinstance(place, DomainError):
             return place
         location, category = place
         if report.behaviour_at is not None and report.behaviour_at > now + BEHAVIOUR_CLOCK_SKEW:
             return InvalidInput("unsafe behaviour cannot be reported before it happened", field="behaviour_at")
-        person = self.people.get(report.reporter_employee_no)
+        person = self.people.get(report.reporter_employee_no) if report.reporter_employee_no else None
         kiosk = self.kiosks.get(report.kiosk) if report.kiosk else None
         if report.kiosk and kiosk is None:
             return NotFound(f"no kiosk {report.kiosk!r}", field="kiosk")
-        point = self.risk_points.at(report.risk_point_code, location.id) if report.risk_point_code else None
+        point = self.risk_points.at(report.risk_point_code, saved_id(location)) if report.risk_point_code else None
         if report.risk_point_code and point is None:
             return NotFound(f"no risk point {report.risk_point_code!r} at location {location.code!r}",
                             field="risk_point_code")
@@ -221,28 +226,48 @@ class _References:
         return refusal
 
 
-def _insert(session: Session, new: list[tuple[int, dict]], receipts: list[Receipt | None], *, now: datetime,
+@lru_cache(maxsize=1024)
+def _reported_data(source: str, urgent: bool, library_item: int | None) -> str:
+    """The first event's data as JSON text, encoded once per kind of report (a kiosk batch has one or two)."""
+    return json.dumps({"source": source, **({"urgent": True} if urgent else {}),
+                       **({"library_item": library_item} if library_item else {})})
+
+
+K = TypeVar("K")
+M = TypeVar("M", bound=SQLModel)
+
+
+def _by(session: Session, model: type[M], column: str, values: set[K | None]) -> dict[K, M]:
+    """The rows of ``model`` whose ``column`` is one of ``values`` (None left out), by that column."""
+    wanted = {value for value in values if value}
+    if not wanted:
+        return {}
+    found = session.exec(select(model).where(col(getattr(model, column)).in_(wanted))).all()
+    return {getattr(row, column): row for row in found}
+
+
+def _insert(session: Session, new: list[tuple[int, Row]], receipts: dict[int, Receipt], *, now: datetime,
             timezone: str, recorded_by: User | None) -> None:
     if not new:
         return
     refs = reserve_refs(session, year=now.astimezone(ZoneInfo(timezone)).year, count=len(new))
     rows = [dict(row, ref=ref, search_text=f"{row['search_text']} {index_text(ref)}")
             for (_, row), ref in zip(new, refs, strict=True)]
-    # Plain tuples through the driver's executemany: one round trip for the batch, and none of
-    # SQLAlchemy's per-row parameter building (a fifth of a kiosk batch's time).
-    hazards, connection = Hazard.__table__, session.connection()
+    # Plain tuples through the driver's executemany, as the FTS rows, the events and the acks: one
+    # round trip for the batch, and none of SQLAlchemy's per-row parameter building.
+    connection = session.connection()
     majors = [row.pop("major_point") for row in rows]
     columns = tuple(rows[0])
-    insert_rows(connection, hazards, columns, [tuple(row[c] for c in columns) for row in rows])
-    by_ref = dict(session.execute(select(hazards.c.ref, hazards.c.id).where(hazards.c.ref.in_(refs))).all())
+    pick = itemgetter(*columns)  # a row's values in the columns' order, in C
+    insert_rows(connection, table_of(Hazard), columns, [pick(row) for row in rows])
+    by_ref: dict[str, int] = {ref: hid for ref, hid in fetch_in(connection, _IDS, refs)}
     ids = [by_ref[row["ref"]] for row in rows]
     actor = recorded_by.id if recorded_by else None
+    reported = str(HazardState.reported)
     events.append_many(connection, ("hazard_id", "at", "actor_id", "action", "to_state", "data"), [
-        (hid, now, actor, "reported", str(HazardState.reported),
-         {"source": row["source"], **({"urgent": True} if row["urgent"] else {}),
-          **({"library_item": row["library_item_id"]} if row["library_item_id"] else {})})
-        for hid, row in zip(ids, rows, strict=True)])
-    index_new(session, [{"id": hid, "search_text": row["search_text"]} for hid, row in zip(ids, rows, strict=True)])
+        (hid, now, actor, "reported", reported, _reported_data(row["source"], row["urgent"], row["library_item_id"]))
+        for hid, row in zip(ids, rows, strict=True)], json_text=("data",))
+    index_new(connection, [(hid, row["search_text"]) for hid, row in zip(ids, rows, strict=True)])
     for (index, _), hid, row in zip(new, ids, rows, strict=True):
         receipts[index] = Receipt(hid, row["ref"], row["tracking_code"], created=True)
     urgent.raise_alarms(session, hazard_ids=[hid for hid, row in zip(ids, rows, strict=True) if row["urgent"]])

@@ -6,13 +6,13 @@ query matches when all its bigrams are present (a one-character query is a prefi
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any
 
 from sqlalchemy import ColumnClause, ColumnElement, FromClause, Table, column, func, literal_column, table, text
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.expression import TableClause, TextClause
-from sqlmodel import Session
 
 _CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"[{_CJK_CHARS}]+|[^\W_{_CJK_CHARS}]+")
@@ -72,7 +72,7 @@ class Match:
 
 
 _FTS = table("hazard_fts", column("rowid"))
-_FTS_INSERT = text("INSERT INTO hazard_fts(rowid, search_text) VALUES (:id, :search_text)")
+_FTS_INSERT = "INSERT INTO hazard_fts(rowid, search_text) VALUES (?, ?)"
 
 
 _VECTOR: ColumnClause[Any] = literal_column("hazard.search_tsv")  # a tsvector
@@ -90,18 +90,11 @@ def match(query: str, dialect: Dialect) -> Match | None:
     return Match(text("hazard_fts MATCH :fts").bindparams(fts=fts), index=_FTS)
 
 
-class Indexed(TypedDict):
-    """A hazard for the full-text index: its id and the text to search."""
+def index_new(connection: Connection, rows: Sequence[tuple[int, str]]) -> None:
+    """Put newly inserted hazards (``(id, search_text)`` each) into the full-text index.
 
-    id: int
-    search_text: str
-
-
-def index_new(session: Session, rows: list[Indexed]) -> None:
-    """Put newly inserted hazards (``id`` and ``search_text`` each) into the full-text index.
-
-    On SQLite in one statement for the batch: FTS5 fed by a per-row insert trigger cost ten
-    times as much (migration 0007). PostgreSQL's stored ``search_tsv`` column needs nothing.
+    On SQLite in one executemany on the driver for the batch: FTS5 fed by a per-row insert trigger
+    cost ten times as much (migration 0007). PostgreSQL's stored ``search_tsv`` column needs nothing.
     """
-    if rows and session.get_bind().dialect.name == "sqlite":
-        session.execute(_FTS_INSERT, rows)
+    if rows and connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(_FTS_INSERT, list(rows))

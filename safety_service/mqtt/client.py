@@ -191,7 +191,7 @@ class MqttService:
 
     def _apply(self, session: Session, items: list[intake.Incoming]) -> list[intake.Applied]:
         applied = intake.apply_batch(session, items, site=self.settings.site, timezone=self.settings.timezone,
-                                     photo_limits=self.photo_limits)
+                                     photo_limits=self.photo_limits, ack_qos=self.settings.mqtt_ack_qos)
         self.state.applied += len(items)
         with self._lock:
             self._claimed.update(row.key for result in applied for row in result.outbox)

@@ -54,7 +54,7 @@ from safety_service.protocol.payloads import (
     KioskReportV3,
     KioskStatus,
 )
-from safety_service.protocol.topics import KioskTopic, parse_kiosk_topic
+from safety_service.protocol.topics import QOS, KioskTopic, parse_kiosk_topic
 
 logger = logging.getLogger(__name__)
 REPORT_VERSIONS: dict[str, type[KioskReport]] = {"kiosk-report/2": KioskReportV2, "kiosk-report/3": KioskReportV3}
@@ -125,9 +125,10 @@ class Refused(Exception):
 
 
 def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone: str,
-                photo_limits: PhotoLimits | None = None) -> list[Applied]:
+                photo_limits: PhotoLimits | None = None, ack_qos: int = QOS) -> list[Applied]:
     """Apply a batch of kiosk messages; one result per message, in order. A report's photos are stored
-    with the hazard it created, in the same transaction (a repeated report stores none)."""
+    with the hazard it created, in the same transaction (a repeated report stores none); the acks are
+    queued at ``ack_qos``."""
     kiosks = _kiosks(session, items)
     results = [Applied() for _ in items]
     reports: list[tuple[int, KioskSubmission]] = []
@@ -156,7 +157,7 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
                 photos_service.add_photo(session, hazard_id=receipt.hazard_id, photo=photo)
     _apply_reads(session, items, reads, results, site=site)
     _apply_ratings(session, items, rated, results, site=site)
-    _address(items, results, kiosks, site=site)
+    _address(items, results, kiosks, site=site, qos=ack_qos)
     outbox.store(session, [row for result in results for row in result.outbox], at=utc_now())
     return results
 
@@ -187,13 +188,13 @@ def _apply_ratings(session: Session, items: list[Incoming], rated: list[tuple[in
         results[index].answer = messages.answer(report_id=given.rating_id, outcome="accepted" if stored else "duplicate",
                                                 hazard_ref=given.hazard_ref)
 def _address(items: list[Incoming], results: list[Applied], kiosks: dict[str, tuple[Kiosk, str]], *,
-             site: str) -> None:
+             site: str, qos: int) -> None:
     """Each answer into the outbox, in the ack version its kiosk reads (statuses of this batch counted)."""
     answers = {index: acks.Answer(item.kiosk.kiosk_id, result.answer, item.received_at)
                for index, (item, result) in enumerate(zip(items, results, strict=True))
                if result.answer is not None and item.kiosk is not None}
     versions = {kiosk_id: kiosk.ack_version for kiosk_id, (kiosk, _) in kiosks.items()}
-    for index, rows in acks.address(answers, versions, site=site, at=utc_now()).items():
+    for index, rows in acks.address(answers, versions, site=site, at=utc_now(), qos=qos).items():
         results[index].outbox.extend(rows)
 
 
@@ -373,7 +374,7 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def replay(session: Session, *, letter_id: int, site: str, timezone: str) -> Applied:
+def replay(session: Session, *, letter_id: int, site: str, timezone: str, ack_qos: int = QOS) -> Applied:
     """Apply a dead letter again, once what refused it is fixed: its ack goes to the outbox (a running
     intake publishes it) and the letter is removed. One still refused changes nothing (NotApplicable)."""
     letter = session.get(DeadLetter, letter_id)
@@ -381,7 +382,7 @@ def replay(session: Session, *, letter_id: int, site: str, timezone: str) -> App
         raise NotFound(f"no dead letter {letter_id}", field="letter_id")
     item = Incoming(topic=letter.topic, payload=letter.payload.encode("utf-8"), received_at=utc_now())
     attempt = session.begin_nested()
-    result = apply_batch(session, [item], site=site, timezone=timezone)[0]
+    result = apply_batch(session, [item], site=site, timezone=timezone, ack_qos=ack_qos)[0]
     if result.refused is not None:
         attempt.rollback()
         raise NotApplicable(f"still refused: {result.refused}", field="payload")

@@ -122,7 +122,8 @@ def list_dead_letters(session: SessionDep, _user: StaffUser,
 def replay_dead_letter(session: SessionDep, settings: SettingsDep, _admin: AdminUser,
                        letter_id: PathId) -> DeadLetterReplayed:
     """Apply a dead letter again once its cause is fixed; 409 (nothing changed) if it is still refused."""
-    result = mqtt_intake.replay(session, letter_id=letter_id, site=settings.site, timezone=settings.timezone)
+    result = mqtt_intake.replay(session, letter_id=letter_id, site=settings.site, timezone=settings.timezone,
+                                ack_qos=settings.mqtt_ack_qos)
     session.commit()
     answer = result.answer
     return DeadLetterReplayed(outcome=answer.outcome if answer else "applied",

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
+from safety_service.database import insert_rows, table_of
 from safety_service.outbox.models import OutboxMessage
 from safety_service.protocol.topics import QOS, is_retained
 
@@ -29,9 +30,9 @@ def encode(payload: BaseModel) -> str:
     return payload.model_dump_json(by_alias=True)
 
 
-def outgoing(topic: str, payload: BaseModel) -> Outgoing:
+def outgoing(topic: str, payload: BaseModel, *, qos: int = QOS) -> Outgoing:
     """A message for ``topic``, retained where the topic layout says so."""
-    return Outgoing(topic=topic, payload=encode(payload), retain=is_retained(topic))
+    return Outgoing(topic=topic, payload=encode(payload), qos=qos, retain=is_retained(topic))
 
 
 def enqueue(session: Session, topic: str, payload: BaseModel, *, now: datetime | None = None) -> OutboxMessage:
@@ -44,12 +45,14 @@ def enqueue(session: Session, topic: str, payload: BaseModel, *, now: datetime |
     return row
 
 
+_STORED = ("key", "topic", "payload", "qos", "retain", "created_at")
+
+
 def store(session: Session, messages: list[Outgoing], *, at: datetime) -> None:
-    """Queue many messages in one insert (the MQTT intake's acks of a whole batch)."""
-    if messages:
-        session.execute(OutboxMessage.__table__.insert(), [  # type: ignore[attr-defined]
-            {"key": m.key, "topic": m.topic, "payload": m.payload, "qos": m.qos, "retain": m.retain,
-             "created_at": at, "published_at": None} for m in messages])
+    """Queue many messages in one executemany on the driver, a plain tuple each (the MQTT intake's acks of a
+    whole batch)."""
+    insert_rows(session.connection(), table_of(OutboxMessage), _STORED,
+                [(m.key, m.topic, m.payload, m.qos, m.retain, at) for m in messages])
 
 
 def last_payload(session: Session, topic: str) -> dict | None:

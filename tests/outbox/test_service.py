@@ -39,15 +39,20 @@ def test_enqueue_writes_the_payload_as_the_schemas_spell_it_in_the_same_transact
     assert json.loads(board.payload)["schema"] == "board/2"
 
 
-def test_store_queues_a_batch_in_one_insert(session: Session) -> None:
+def test_store_queues_a_batch_in_one_insert_each_row_at_its_own_qos(session: Session) -> None:
     at = utc_now() - timedelta(seconds=1)
     ack = messages.ack(report_id=None, at=at, outcome="rejected")
-    batch = [outbox.outgoing(topics.kiosk_topic(SITE, f"K{i}", "ack"), ack) for i in range(3)]
-    outbox.store(session, batch, at=at)
+    batch = [outbox.outgoing(topics.kiosk_topic(SITE, f"K{i}", "ack"), ack, qos=i % 2) for i in range(3)]
+    bulletin = outbox.outgoing(topics.bulletin_topic(SITE), ack)
+    outbox.store(session, [*batch, bulletin], at=at)
     outbox.store(session, [], at=at)
-    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.key).in_([m.key for m in batch]))).all()
-    assert sorted(r.topic for r in rows) == sorted(m.topic for m in batch)
+    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.key).in_([m.key for m in batch]))
+                        .order_by(col(OutboxMessage.topic))).all()
+    assert [(r.topic, r.qos) for r in rows] == [(m.topic, m.qos) for m in batch] and [m.qos for m in batch] == [0, 1, 0]
     assert all(r.published_at is None and not r.retain and json.loads(r.payload)["outcome"] == "rejected" for r in rows)
+    assert all(r.created_at == at for r in rows)
+    retained = session.exec(select(OutboxMessage).where(OutboxMessage.key == bulletin.key)).one()
+    assert (retained.retain, retained.qos) == (True, 1)
 
 
 class _Area:
