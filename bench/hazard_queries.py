@@ -1,6 +1,6 @@
 """The officers' list queries on a million hazards, on SQLite and PostgreSQL (`make bench`).
 
-Each query runs through ``queries.list_hazards``, the statements of ``GET /api/v1/hazards`` in a
+Each query runs through ``listing.list_hazards``, the statements of ``GET /api/v1/hazards`` in a
 session, with a real officer account and a new session per call; its page and its capped count
 are both timed. Beside them, the "raw limit": the same indexed location page through
 plain SQLAlchemy Core (no session, no joins, no count), and a filter no index serves, for scale.
@@ -34,7 +34,7 @@ from bench.common import BACKENDS, DEFAULT_ROWS, busiest_location, percentiles, 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.database import DriverStatement, make_engine
-from safety_service.hazards import queries
+from safety_service.hazards import listing
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.schemas import HazardFilters, StepLimits
 from safety_service.people.models import User
@@ -148,7 +148,7 @@ def run_case(engine: Engine, officer: User, case: Case, *, runs: int) -> list[st
 
     def call() -> dict[str, Any]:
         with Session(engine) as session:
-            return queries.list_hazards(session, filters=filters, user=officer, now=utc_now(), limits=LIMITS)
+            return listing.list_hazards(session, filters=filters, user=officer, now=utc_now(), limits=LIMITS)
 
     with Statements(engine) as statements:
         page = call()
@@ -216,7 +216,7 @@ def report(backend: str, meta: dict[str, Any], all_cases: list[Case], floor: dic
     rows.append(("no usable index: measures LIKE (count)", "-", scan["p50"], scan["p95"], scan["max"],
                  f"{scan['p95'] / floor['p95']:.0f}x", "-", "-", "FULL"))
     header = (f"{backend}: {meta['rows']:,} hazards (filled {meta['filled_at']} in {meta['fill_seconds']:.0f} s); "
-              f"ms per call through queries.list_hazards, page of 50 + capped count; {load}")
+              f"ms per call through listing.list_hazards, page of 50 + capped count; {load}")
     body = table(("query", "matches", "p50 ms", "p95 ms", "max ms", "p95/raw", "target", "", "reads"), rows)
     return f"{header}\n{body}\n"
 

@@ -1,18 +1,18 @@
 """Dependencies declared once: the session, the settings, the signed-in user, role guards."""
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, NamedTuple, TypeVar
 
-import psycopg
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from safety_service import reading
 from safety_service.config import Settings
-from safety_service.database import AsyncReads, driver_statement, read_only, writer
+from safety_service.database import AsyncReads, read_only, table_of, writer
 from safety_service.errors import AuthenticationFailed, PermissionDenied
 from safety_service.metrics import Metrics
 from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Person, Role, User, Viewer
@@ -87,52 +87,47 @@ def get_current_user(session: SessionDep, settings: SettingsDep, token: TokenDep
 
 
 def authenticate(session: Session, settings: Settings, token: str | None) -> User:
-    """The active account the bearer token names; AuthenticationFailed otherwise."""
-    user_id, version = _token_claims(settings, token)
-    user = session.get(User, user_id)
-    if user is None or not user.is_active or user.token_version != version:
+    """The active account the bearer token names (``signed_in``); AuthenticationFailed otherwise."""
+    checked = reading.run(reading.ConnectionReader(session.connection()), signed_in(settings, token))
+    user = session.get(User, checked.user_id)
+    if user is None:  # deleted since the check, in another transaction
         raise _gone()
     return user
 
 
-def authenticate_reader(connection: Connection, settings: Settings, token: str | None) -> Viewer:
-    """The active account the bearer token names, as a reader of the register, in one lean query."""
-    user_id, version = _token_claims(settings, token)
-    rows = driver_statement(_READER, connection.dialect).fetch(connection, {"user_id": user_id})
-    return _reader(user_id, version, rows)
+class _Account(NamedTuple):
+    """What the account check reads (the check's columns, in this order)."""
+
+    role: str
+    is_active: bool
+    token_version: int
+    employee_no: str | None  # of the account's person
 
 
-async def authenticate_reader_async(reads: AsyncReads, connection: psycopg.AsyncConnection[Any], settings: Settings,
-                                    token: str | None) -> Viewer:
-    """``authenticate_reader`` on an async PostgreSQL connection."""
-    user_id, version = _token_claims(settings, token)
-    statement = driver_statement(_READER, reads.dialect)
-    return _reader(user_id, version, await statement.fetch_async(connection, {"user_id": user_id}))
+_USER, _PERSON = table_of(User), table_of(Person)
+_COLUMNS = {**_USER.c, "employee_no": _PERSON.c.employee_no}
+_ACCOUNT = (
+    select(*(_COLUMNS[name] for name in _Account._fields))
+    .select_from(_USER.outerjoin(_PERSON, _PERSON.c.id == _USER.c.person_id))
+    .where(_USER.c.id == bindparam("user_id"))
+)
 
 
-def _reader(user_id: int, version: int, rows: Sequence[Sequence[Any]]) -> Viewer:
-    if not rows or not rows[0][1] or rows[0][3] != version:
-        raise _gone()
-    role, _, employee_no, _ = rows[0]
-    return Viewer(user_id, Role(role), employee_no)
-
-
-def _token_claims(settings: Settings, token: str | None) -> tuple[int, int]:
+def signed_in(settings: Settings, token: str | None) -> reading.Plan[Viewer]:
+    """The one account check, in one lean query: the active account the bearer token names, as a reader of
+    the register; AuthenticationFailed otherwise (a plan: it runs on a read thread or on the event loop)."""
     if not token:
         raise AuthenticationFailed("not signed in: send a bearer token from /api/v1/auth/token")
-    return read_access_token(token, settings)
+    user_id, version = read_access_token(token, settings)
+    rows = yield reading.Query(_ACCOUNT, {"user_id": user_id})
+    account = _Account._make(rows[0]) if rows else None
+    if account is None or not account.is_active or account.token_version != version:
+        raise _gone()
+    return Viewer(user_id, Role(account.role), account.employee_no)
 
 
 def _gone() -> AuthenticationFailed:
     return AuthenticationFailed("this token was ended (signed out, new password), or its account is gone or disabled")
-
-
-_ACCOUNT, _PERSON = User.__table__, Person.__table__
-_READER = (
-    select(_ACCOUNT.c.role, _ACCOUNT.c.is_active, _PERSON.c.employee_no, _ACCOUNT.c.token_version)
-    .select_from(_ACCOUNT.outerjoin(_PERSON, _PERSON.c.id == _ACCOUNT.c.person_id))
-    .where(_ACCOUNT.c.id == bindparam("user_id"))
-)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

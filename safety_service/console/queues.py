@@ -14,7 +14,7 @@ from safety_service.console import forms, names
 from safety_service.console.deps import HOMES, ConsoleRefusal, ConsoleRoute, ConsoleUser
 from safety_service.console.rendering import duration, render, translator
 from safety_service.errors import InvalidInput
-from safety_service.hazards import queries
+from safety_service.hazards import listing, queries
 from safety_service.hazards import urgent as hazards_urgent
 from safety_service.hazards.schemas import SORTS, HazardFilters, StepLimits
 from safety_service.hazards.states import Grade, HazardState
@@ -147,7 +147,7 @@ def _search(session: Session, request: Request, user: User, queue: Queue, size: 
     page: dict[str, Any] = {"data": [], "count": 0, "count_capped": False}
     if filters is not None:
         try:
-            page = queries.list_hazards(session, filters=filters, user=user, now=utc_now(), limits=limits)
+            page = listing.list_hazards(session, filters=filters, user=user, now=utc_now(), limits=limits)
         except InvalidInput as exc:
             errors.update(forms.domain_error(translator(request), exc))
     rows = _rows(page, translator(request), utc_now())
@@ -169,7 +169,7 @@ def _tab_counts(session: Session, user: User, limits: StepLimits, unit: str | No
         queue = QUEUES[name]
         cut = {"unit": unit} if unit else {}
         cut.update(_owner_filters(session, user, queue))
-        page = queries.list_hazards(session, filters=HazardFilters(**queue.filters, **cut, limit=1), user=user,
+        page = listing.list_hazards(session, filters=HazardFilters(**queue.filters, **cut, limit=1), user=user,
                                     now=utc_now(), limits=limits)
         counts[name] = f"{page['count_limit']:,}+" if page["count_capped"] else str(page["count"])
     return counts

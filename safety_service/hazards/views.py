@@ -3,11 +3,11 @@
 from typing import Annotated, Any
 
 import orjson
-import psycopg
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
+from safety_service import reading
 from safety_service.api.answers import answers
 from safety_service.api.deps import (
     HAZARD_READERS,
@@ -20,16 +20,13 @@ from safety_service.api.deps import (
     SessionDep,
     SettingsDep,
     TokenDep,
-    authenticate_reader,
-    authenticate_reader_async,
     check_role,
+    signed_in,
 )
 from safety_service.api.query import query_parameters, read_query
 from safety_service.clock import utc_now
-from safety_service.config import Settings
-from safety_service.database import AsyncReads
 from safety_service.hazards import intake as hazards_intake
-from safety_service.hazards import queries
+from safety_service.hazards import listing, queries
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards import urgent as hazards_urgent
 from safety_service.hazards.models import Hazard
@@ -80,36 +77,26 @@ def step_answer(session: Session, hazard: Hazard, user: User) -> HazardPublic:
 async def list_hazards(request: Request, connections: ReadConnections, async_reads: AsyncReadsDep,
                        settings: SettingsDep, token: TokenDep) -> Response:
     """Hazards this user may see, filtered, sorted and paged; the count is capped at 10,000 (1,000 for a search)."""
-    # The busiest endpoint: the account check, the filters (read in one validation), the query and
-    # the JSON on a connection without a transaction, where the other routes take a session and a
-    # chain of dependencies. On PostgreSQL on the event loop; what takes more than one statement
-    # there (a text search, an empty page), and everything on SQLite, in one hop to the read threads.
-    if async_reads is not None and (found := await _page_on_the_loop(async_reads, request, settings, token)):
-        return Response(orjson.dumps(found), media_type="application/json")
+    # The busiest endpoint: the account check, the filters (read in one validation), the query and the JSON
+    # on a connection without a transaction, where the other routes take a session and a chain of
+    # dependencies. On PostgreSQL on the event loop; a text search (and any moment the pool has no working
+    # connection), and everything on SQLite, in one hop to the read threads.
+    def listed(dialect: Dialect) -> reading.Plan[dict[str, Any]]:
+        reader = check_role((yield from signed_in(settings, token)), HAZARD_READERS)
+        filters = read_query(HazardFilters, request.query_params)
+        return (yield from listing.page(filters, reader, now=utc_now(), limits=StepLimits.of(settings),
+                                        dialect=dialect))
 
-    def page() -> bytes:
+    if async_reads is not None:
+        wait = request.app.state.concurrency.async_connection_wait_seconds
+        if (found := await reading.run_on_the_loop(async_reads, listed, wait_seconds=wait)) is not None:
+            return Response(orjson.dumps(found), media_type="application/json")
+
+    def on_a_read_thread() -> bytes:
         with connections() as connection:
-            reader = check_role(authenticate_reader(connection, settings, token), HAZARD_READERS)
-            filters = read_query(HazardFilters, request.query_params)
-            return orjson.dumps(queries.hazard_page(connection, filters=filters, reader=reader, now=utc_now(),
-                                                    limits=StepLimits.of(settings)))
+            return orjson.dumps(reading.run(reading.ConnectionReader(connection), listed(connection.dialect)))
 
-    return Response(await request.app.state.reads.run(page), media_type="application/json")
-
-
-async def _page_on_the_loop(reads: AsyncReads, request: Request, settings: Settings,
-                            token: str | None) -> dict[str, Any] | None:
-    """The list on the event loop; None for the threads to answer: what takes more than one statement
-    (see ``hazard_page_async``), and when no working connection is to be had at once (PostgreSQL
-    restarted or went away: the pool replaces its connections meanwhile; the engine pings its own)."""
-    try:
-        async with reads.pool.connection(timeout=request.app.state.concurrency.async_connection_wait_seconds) as connection:
-            reader = check_role(await authenticate_reader_async(reads, connection, settings, token), HAZARD_READERS)
-            filters = read_query(HazardFilters, request.query_params)
-            return await queries.hazard_page_async(reads, connection, filters=filters, reader=reader, now=utc_now(),
-                                                   limits=StepLimits.of(settings))
-    except (psycopg.OperationalError, OperationalError):  # the pool's PoolTimeout and PoolClosed among them
-        return None
+    return Response(await request.app.state.reads.run(on_a_read_thread), media_type="application/json")
 
 
 @router.post("", response_model=HazardPublic, status_code=201, responses={

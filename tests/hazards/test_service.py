@@ -14,7 +14,7 @@ from safety_service.config import Settings
 from safety_service.database import session_scope
 from safety_service.errors import InvalidInput, NotFound
 from safety_service.hazards import intake as hazards_intake
-from safety_service.hazards import queries
+from safety_service.hazards import listing
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.hazards.schemas import HazardConfirm, HazardFilters, HazardReject, HazardReport, StepLimits
@@ -179,7 +179,7 @@ def test_a_batch_is_applied_in_order_with_refusals_and_repeats_answered_per_repo
     # The batch's hazards are in the full-text index (on SQLite the intake feeds FTS5 itself).
     officer = make_user(session, role=Role.officer)
     for text in ("皮带跑偏", receipts[0].ref, receipts[4].ref):
-        found = queries.list_hazards(session, filters=HazardFilters(q=text, location=here.code), user=officer,
+        found = listing.list_hazards(session, filters=HazardFilters(q=text, location=here.code), user=officer,
                                      now=utc_now(), limits=LIMITS)
         expected = {h.ref for h in stored} if text == "皮带跑偏" else {text}
         assert {row["ref"] for row in found["data"]} == expected and found["count"] == len(expected)

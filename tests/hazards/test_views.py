@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
-from safety_service.hazards import library, queries
+from safety_service.hazards import library, listing
 from safety_service.hazards.library import LibraryItemCreate, LibraryItemUpdate
 from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.hazards.states import Grade, HazardState
@@ -246,7 +246,7 @@ def test_paging_and_a_capped_count(client: TestClient, session: Session, officer
     page = client.get(API, headers=officer_headers, params={"location": location.code, "limit": 2, "offset": 2})
     assert [h["ref"] for h in page.json()["data"]] == refs[::-1][2:4]
     assert page.json()["count"] == 5 and page.json()["count_capped"] is False
-    monkeypatch.setattr(queries, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
     capped = client.get(API, headers=officer_headers, params={"location": location.code}).json()
     assert capped["count"] == 3 and capped["count_capped"] is True and capped["count_limit"] == 3
 
@@ -256,12 +256,12 @@ def test_a_text_search_counts_to_its_own_lower_cap(client: TestClient, session: 
     location = make_location(session)
     for _ in range(3):
         make_hazard(session, location=location, description="皮带跑偏")
-    monkeypatch.setattr(queries, "SEARCH_COUNT_LIMIT", 2)
+    monkeypatch.setattr(listing, "SEARCH_COUNT_LIMIT", 2)
     searched = client.get(API, headers=officer_headers, params={"location": location.code, "q": "跑偏"}).json()
     assert len(searched["data"]) == 3
     assert (searched["count"], searched["count_capped"], searched["count_limit"]) == (2, True, 2)
     listed = client.get(API, headers=officer_headers, params={"location": location.code}).json()
-    assert (listed["count"], listed["count_capped"], listed["count_limit"]) == (3, False, queries.COUNT_LIMIT)
+    assert (listed["count"], listed["count_capped"], listed["count_limit"]) == (3, False, listing.COUNT_LIMIT)
 
 
 def test_free_text_search_finds_chinese_words_inside_sentences(client: TestClient, session: Session,

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.hazards import figures
-from safety_service.hazards import queries as hazards_queries
+from safety_service.hazards import listing as hazards_listing
 from safety_service.hazards.schemas import HazardFilters, StepLimits
 from safety_service.people.models import Role
 from safety_service.scorecard import periods
@@ -21,7 +21,7 @@ from tests.units.builders import make_cut
 
 def _refs(session: Session, settings: Settings, unit: str) -> set[str]:
     officer = make_user(session, role=Role.officer)
-    page = hazards_queries.list_hazards(session, filters=HazardFilters(unit=unit, limit=100), user=officer,
+    page = hazards_listing.list_hazards(session, filters=HazardFilters(unit=unit, limit=100), user=officer,
                                         now=utc_now(), limits=StepLimits.of(settings))
     return {row["ref"] for row in page["data"]}
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.errors import InvalidInput, NotFound
+from safety_service.hazards import listing as hazards_listing
 from safety_service.hazards import queries as hazards_queries
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.schemas import HazardAssign, HazardFilters, StepLimits
@@ -60,7 +61,7 @@ def test_a_unit_leader_may_be_named_for_the_unit_they_lead(session: Session) -> 
 
 
 def _visible_refs(session: Session, user, **filters) -> set[str]:
-    page = hazards_queries.list_hazards(session, filters=HazardFilters(**filters), user=user, now=utc_now(),
+    page = hazards_listing.list_hazards(session, filters=HazardFilters(**filters), user=user, now=utc_now(),
                                         limits=StepLimits.of(Settings.model_construct()))
     return {row["ref"] for row in page["data"]}
 
@@ -94,7 +95,7 @@ def test_the_list_is_cut_by_unit_with_the_units_under_it(session: Session) -> No
     assert in_other.ref not in _visible_refs(session, officer, unit=team.code)
     assert _visible_refs(session, officer, unit=other.code) == {in_other.ref}
     with pytest.raises(InvalidInput) as unknown:
-        hazards_queries.list_hazards(session, filters=HazardFilters(unit="NOPE"), user=officer, now=utc_now(),
+        hazards_listing.list_hazards(session, filters=HazardFilters(unit="NOPE"), user=officer, now=utc_now(),
                                      limits=StepLimits.of(Settings.model_construct()))
     assert unknown.value.field == "unit"
 
