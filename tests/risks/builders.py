@@ -43,7 +43,9 @@ def make_placed_points(session: Session, tree: Tree) -> dict[str, RiskPoint]:
                (tree.other, UnitCharge(area_code=other_area.code)))
     for unit, charge in charges:
         units_service.put_in_charge(session, unit=unit, data=charge)
-    points = {name: make_risk_point(session, location=place, name=name) for name, place in places.items()}
+    names = {"charged": "1701 综采工作面", "crew_area": "3102 运输顺槽", "over_area": "中央变电所",
+             "area_only": "主井提升系统", "nowhere": "地面机修车间"}
+    points = {name: make_risk_point(session, location=place, name=names[name]) for name, place in places.items()}
     points["area_only"].area_id = other_area.id
     session.add(points["area_only"])
     session.flush()
