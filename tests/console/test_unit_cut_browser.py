@@ -19,7 +19,7 @@ from tests.live import chromium, csp_violations, live_app, screenshots, sign_in
 from tests.people.builders import make_user
 from tests.rewards.test_unit_cut import make_rewarded
 from tests.risks.builders import make_placed_points
-from tests.units.builders import make_tree, member
+from tests.units.builders import member
 
 DESKTOP = {"width": 1366, "height": 900}
 PAGES = (("counsellor-cut", "/console/counselling/figures", "console-case-figures-unit.png"),
