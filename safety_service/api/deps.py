@@ -17,6 +17,7 @@ from safety_service.errors import AuthenticationFailed, PermissionDenied
 from safety_service.metrics import Metrics
 from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Person, Role, User, Viewer
 from safety_service.security import read_access_token
+from safety_service.units import cuts
 from safety_service.validation import MAX_ROW_ID
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -79,6 +80,16 @@ WriteSessions = Annotated[Callable[[], AbstractContextManager[Session]], Depends
 ReadConnections = Annotated[Callable[[], AbstractContextManager[Connection]], Depends(get_read_connections)]
 TokenDep = Annotated[str | None, Depends(oauth2_scheme)]
 AsyncReadsDep = Annotated[AsyncReads | None, Depends(get_async_reads)]
+
+
+def unit_cut(session: SessionDep, unit: Annotated[str | None, Query(
+        max_length=32, examples=["ZC1"], description="a unit's code: only what it and the units under it answer for")]
+        = None) -> str | None:
+    """The unit a list, a figure or an export is cut by, checked (422 naming ``unit`` when there is none)."""
+    return cuts.check_unit(session, unit)
+
+
+UnitCut = Annotated[str | None, Depends(unit_cut)]
 
 
 def get_current_user(session: SessionDep, settings: SettingsDep, token: TokenDep) -> User:

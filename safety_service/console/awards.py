@@ -19,6 +19,7 @@ from safety_service.console.deps import ConsoleRoute, Csrf, require
 from safety_service.console.detail import FormDep
 from safety_service.console.ledger import TYPES
 from safety_service.console.rendering import render, translator
+from safety_service.console.unit_choice import chosen_unit
 from safety_service.errors import DomainError, InvalidTransition, PermissionDenied
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.states import Grade, ReportType
@@ -47,11 +48,14 @@ def _show(request: Request, session: Session, user: User, *, typed: dict | None 
     t = translator(request)
     raw = request.query_params.get("state", "")
     state = AwardState(raw) if raw in tuple(AwardState) else None
-    errors = dict(errors or {})
+    errors, unit = dict(errors or {}), chosen_unit(session, request.query_params, t)
     if raw and state is None:
         errors["state"], status = t("console.error.choice"), 422
+    if unit.error:
+        errors["unit"], status = unit.error, 422
     number = outreach.page_number(request.query_params.get("page"))
-    rows, count = awards.list_awards(session, state=state, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    rows, count = awards.list_awards(session, state=state, unit=unit.code, limit=PAGE_SIZE,
+                                     offset=(number - 1) * PAGE_SIZE)
     ids = [i for a, _ in rows for i in (a.proposed_by_id, a.decided_by_id, a.paid_by_id)]
     today = outreach.local_today(request.app.state.settings.timezone)
     return render(request, "awards.html", status=status, user=user, rows=rows, count=count, number=number,
@@ -61,7 +65,7 @@ def _show(request: Request, session: Session, user: User, *, typed: dict | None 
                   roles={"propose": user.role in awards.PROPOSERS, "decide": user.role in awards.APPROVERS,
                          "pay": user.role in awards.PAYERS, "scale": user.role == "admin"},
                   start=today.replace(day=1).isoformat(), end=today.isoformat(),
-                  typed=typed or {}, errors=errors, failed=failed)
+                  typed=typed or {}, errors=errors, failed=failed, unit=unit, unit_name=unit.name(t.language))
 
 
 @router.get("")
@@ -173,10 +177,11 @@ def register(request: Request, session: SessionDep, settings: SettingsDep, user:
             bounds[name] = datetime.fromisoformat(typed[name]).replace(tzinfo=zone)
         except ValueError:
             errors[name] = t("console.error.date")
-    if errors:
+    unit = chosen_unit(session, request.query_params, t)
+    if errors or unit.error:  # the page names a bad unit itself
         return _show(request, session, user, errors=errors, failed="register", status=422)
     body = to_xlsx(*reward_register.sheet(session, start=bounds["start"], end=bounds["end"] + timedelta(days=1), t=t,
-                                          timezone=settings.timezone))
+                                          timezone=settings.timezone, unit=unit.code))
     logger.info("reward register exported", extra={"user_id": user.id})
     return Response(body, media_type=TYPES["xlsx"], headers={
         "Content-Disposition": 'attachment; filename="reward-register.xlsx"', "Cache-Control": "no-store"})

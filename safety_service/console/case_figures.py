@@ -1,5 +1,6 @@
 """The help-education figures page (counsellors and admins): violations by kind and team per month,
-cases opened and closed, the repeat rate after counselling; charts drawn on the server."""
+cases opened and closed, the repeat rate after counselling; charts drawn on the server. A unit chosen cuts
+them to the workers of that unit and the units under it."""
 
 from collections import defaultdict
 from datetime import datetime
@@ -13,6 +14,7 @@ from safety_service.clock import utc_now
 from safety_service.console import charts
 from safety_service.console.deps import CaseUser, ConsoleRoute
 from safety_service.console.rendering import render, translator
+from safety_service.console.unit_choice import chosen_unit
 from safety_service.counselling import figures
 from safety_service.counselling.schemas import CounsellingFigures
 from safety_service.counselling.states import ViolationKind
@@ -49,14 +51,18 @@ def drawn(found: CounsellingFigures, months: list[str], t: Translator) -> dict[s
 
 @router.get("/counselling/figures")
 def figures_page(request: Request, session: SessionDep, settings: SettingsDep, user: CaseUser) -> Response:
-    """The figures of the last ``months`` local months (12 by default), this one included."""
+    """The figures of the last ``months`` local months (12 by default), this one included, of the whole mine or
+    of one unit's workers."""
+    t = translator(request)
     raw = request.query_params.get("months", str(DEFAULT_MONTHS))
-    asked = whole_number(raw, high=MAX_MONTHS)
-    valid = bool(asked)
+    asked, unit = whole_number(raw, high=MAX_MONTHS), chosen_unit(session, request.query_params, t)
     months = asked or DEFAULT_MONTHS
-    found = figures.compute(session, now=utc_now(), months=months, timezone=settings.timezone)
+    found = figures.compute(session, now=utc_now(), months=months, timezone=settings.timezone, unit=unit.code)
     labels = month_labels(found.since, found.until, settings.timezone)
-    errors = {} if valid else {"months": translator(request)("counselling.error.months", max=MAX_MONTHS)}
-    shown = drawn(found, labels, translator(request))
+    errors = {"months": t("counselling.error.months", max=MAX_MONTHS)} if not asked else {}
+    if unit.error:
+        errors["unit"] = unit.error
+    shown = drawn(found, labels, t)
     return render(request, "case_figures.html", status=422 if errors else 200, policy=charts.policy(shown), user=user,
-                  figures=found, months=months, typed={"months": raw}, errors=errors, charts=shown)
+                  figures=found, months=months, typed={"months": raw}, errors=errors, charts=shown, unit=unit,
+                  unit_name=unit.name(t.language))

@@ -15,6 +15,7 @@ from safety_service.console.deps import ConsoleRoute, Csrf, OfficerUser
 from safety_service.console.detail import FormDep
 from safety_service.console.ledger import TYPES
 from safety_service.console.rendering import local, render, translator
+from safety_service.console.unit_choice import UnitChoice, chosen_unit
 from safety_service.errors import InvalidTransition
 from safety_service.hazards import service as hazards_service
 from safety_service.i18n import Translator
@@ -35,26 +36,31 @@ REFUSALS: outreach.Refusals = {InvalidTransition: "console.rewards.error.not_rev
 _FIELD_REFUSALS = {k: v for k, v in REFUSALS.items() if isinstance(k, str)}
 
 
-def _filters(request: Request, t: Translator) -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
-    """The list's filters as typed, as the service takes them, and the errors by field."""
+def _filters(request: Request, session: Session,
+             t: Translator) -> tuple[dict[str, str], dict[str, Any], dict[str, str], UnitChoice]:
+    """The list's filters as typed, as the service takes them, the errors by field and the unit chosen."""
     typed = forms.fields(request.query_params, ("employee_no", "kind"))
     errors = {"kind": t("console.error.choice")} if typed["kind"] and typed["kind"] not in tuple(EntryKind) else {}
-    chosen = {"employee_no": typed["employee_no"][:32] or None,
-              "kind": EntryKind(typed["kind"]) if typed["kind"] and not errors else None}
-    return typed, chosen, errors
+    unit = chosen_unit(session, request.query_params, t)
+    if unit.error:
+        errors["unit"] = unit.error
+    typed["unit"] = unit.typed
+    chosen = {"employee_no": typed["employee_no"][:32] or None, "unit": unit.code,
+              "kind": EntryKind(typed["kind"]) if typed["kind"] and "kind" not in errors else None}
+    return typed, chosen, errors, unit
 
 
 def _show(request: Request, session: Session, user: User, *, typed: dict | None = None, errors: dict | None = None,
           failed: str | None = None, status: int = 200) -> Response:
     t = translator(request)
-    filters, chosen, filter_errors = _filters(request, t)
+    filters, chosen, filter_errors, unit = _filters(request, session, t)
     number = outreach.page_number(request.query_params.get("page"))
     rows, count = rewards_service.ledger(session, **chosen, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     errors = {**filter_errors, **(errors or {})}
     return render(request, "rewards.html", status=422 if filter_errors and status == 200 else status, user=user,
                   rows=rows, count=count, number=number, last=max(1, -(-count // PAGE_SIZE)), filters=filters,
-                  balances=rewards_service.balances(session), kinds=list(EntryKind), typed=typed or {},
-                  errors=errors, failed=failed)
+                  balances=rewards_service.balances(session, unit=unit.code), kinds=list(EntryKind), typed=typed or {},
+                  errors=errors, failed=failed, unit=unit, unit_name=unit.name(t.language))
 
 
 @router.get("")
@@ -118,7 +124,7 @@ def _done(request: Request, session: Session, user: User, typed: dict, errors: d
 def export(request: Request, session: SessionDep, settings: SettingsDep, user: OfficerUser) -> Response:
     """The ledger with the list's filters, as CSV or XLSX, in the page language."""
     t = translator(request)
-    _, chosen, errors = _filters(request, t)
+    _, chosen, errors, _ = _filters(request, session, t)
     fmt = request.query_params.get("format", "")
     if fmt not in TYPES:
         errors["format"] = t("console.error.choice")

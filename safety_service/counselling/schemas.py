@@ -395,12 +395,13 @@ class CounsellingFigures(SQLModel):
     """Figures for a period: violations by kind, team and month; cases; repeats after counselling."""
 
     model_config = ModelConfig(json_schema_extra={"examples": [{"since": "2025-12-31T16:00:00Z",
-        "until": "2026-12-03T07:53:59Z", "violations": [{"month": "2026-09", "team": "通风队",
+        "until": "2026-12-03T07:53:59Z", "unit": "TF", "violations": [{"month": "2026-09", "team": "通风队",
         "kind": "labour_discipline", "count": 1}], "cases_opened": 7, "cases_closed": 1, "cases_open_now": 6,
         "cases_observed": 4, "cases_with_repeat": 1, "repeat_rate": 0.25}]})
 
     since: datetime
     until: datetime
+    unit: str | None = None  # the unit the figures are cut by (its workers and those of the units under it)
     violations: list[KindTeamMonth]
     cases_opened: int
     cases_closed: int

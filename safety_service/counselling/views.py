@@ -53,6 +53,7 @@ from safety_service.counselling.states import (
 from safety_service.database import saved_id
 from safety_service.errors import NotFound
 from safety_service.people.models import Role, User
+from safety_service.units import cuts
 from safety_service.validation import MAX_ROW_ID
 from safety_service.web.sheets import to_csv
 
@@ -243,11 +244,14 @@ def close(session: SessionDep, user: CaseUser, case: CaseDep, data: CaseClose) -
     return answer(session, case, user)
 
 
-@router.get("/counselling/figures", response_model=CounsellingFigures)
+@router.get("/counselling/figures", response_model=CounsellingFigures, responses=answers(403, 422))
 def counselling_figures(session: SessionDep, settings: SettingsDep, user: CaseUser,
-                        months: Annotated[int, Query(ge=1, le=36)] = 12) -> CounsellingFigures:
-    """Violations by kind and team per month, cases opened and closed, the repeat rate after counselling."""
-    return figures.compute(session, now=utc_now(), months=months, timezone=settings.timezone)
+                        months: Annotated[int, Query(ge=1, le=36)] = 12,
+                        unit: Annotated[str | None, Query(max_length=32, examples=["TF"])] = None) -> CounsellingFigures:
+    """Violations by kind and team per month, cases opened and closed, the repeat rate after counselling; with
+    ``unit``, only of the workers of that unit and the units under it (422 naming ``unit`` when there is none)."""
+    unit = cuts.check_unit(session, unit)
+    return figures.compute(session, now=utc_now(), months=months, timezone=settings.timezone, unit=unit)
 
 
 @router.get("/counselling/access-log", response_model=CaseAccessesPublic)

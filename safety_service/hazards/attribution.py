@@ -1,5 +1,5 @@
 """Which unit a hazard is about: the responsible unit (责任单位) the five fixes named, and until they name
-one, the unit in charge of the hazard's location, else of the location's area.
+one, the unit in charge of the hazard's location, else of the location's area (the place rule, ``units.cuts``).
 
 The scorecard's "about the unit", the register's unit filter, the ledger and the statistics all read
 this one rule; a unit covers the units under it (a 区队 answers for its 班组, the mine for everything).
@@ -7,24 +7,21 @@ this one rule; a unit covers the units under it (a 区队 answers for its 班组
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
-from sqlmodel import Session, col
-from sqlmodel import select as select_of
+from sqlalchemy import ColumnElement, Select, and_, func, or_
 from sqlmodel.sql.expression import SelectOfScalar
 
 from safety_service.database import table_of
-from safety_service.errors import InvalidInput
 from safety_service.hazards.models import Hazard
 from safety_service.locations.models import Area, Location
+from safety_service.units import cuts
 from safety_service.units import service as units_service
-from safety_service.units.models import OrgUnit
 
 _H = table_of(Hazard)
 H = _H.c
 _L, _A = table_of(Location), table_of(Area)
 
 # The unit a hazard is about, for a query that joins the hazard to its place (``with_place``).
-UNIT_ID: ColumnElement[Any] = func.coalesce(H.unit_id, _L.c.unit_id, _A.c.unit_id)
+UNIT_ID: ColumnElement[Any] = func.coalesce(H.unit_id, cuts.PLACE_UNIT)
 
 
 # Any SELECT over hazards (SQLAlchemy's or SQLModel's), kept as its own type by ``with_place``.
@@ -40,19 +37,10 @@ def with_place(query: _Query) -> _Query:
 def about(unit_ids: SelectOfScalar[Any]) -> ColumnElement[bool]:
     """Whether a hazard is about one of these units or one under them, as a condition on the hazard row alone
     (no join: the register's list adds it only when a unit is asked for)."""
-    reach = units_service.reach(unit_ids)
-    in_charge = select(_L.c.id).select_from(_L.outerjoin(_A, _A.c.id == _L.c.area_id)).where(
-        or_(_L.c.unit_id.in_(reach), and_(_L.c.unit_id.is_(None), _A.c.unit_id.in_(reach))))
-    return or_(H.unit_id.in_(reach), and_(H.unit_id.is_(None), H.location_id.in_(in_charge)))
+    return or_(H.unit_id.in_(units_service.reach(unit_ids)),
+               and_(H.unit_id.is_(None), H.location_id.in_(cuts.places(unit_ids))))
 
 
 def about_code(code: str | None = None) -> ColumnElement[bool]:
     """``about`` the unit with this code (a parameter named ``unit`` when no code is given)."""
-    return about(select_of(OrgUnit.id).where(col(OrgUnit.code) == (bindparam("unit") if code is None else code)))
-
-
-def check_unit(session: Session, code: str | None) -> str | None:
-    """The unit's code when there is such a unit (None when none is asked for); InvalidInput naming ``unit`` else."""
-    if code is not None and session.exec(select_of(OrgUnit.id).where(col(OrgUnit.code) == code)).first() is None:
-        raise InvalidInput(f"unknown unit {code!r}", field="unit")
-    return code
+    return about(cuts.coded(code))

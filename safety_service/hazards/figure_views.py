@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query
 from safety_service.api.answers import answers
 from safety_service.api.deps import SessionDep, SettingsDep, StaffUser
 from safety_service.clock import utc_now
-from safety_service.hazards import attribution, figures
+from safety_service.hazards import figures
 from safety_service.hazards.figure_schemas import HazardFigures, NamedCount, UnitCount
+from safety_service.units import cuts
 
 router = APIRouter(prefix="/hazards", tags=["hazards"])
 
@@ -36,5 +37,5 @@ def hazard_figures(session: SessionDep, settings: SettingsDep, _user: StaffUser,
     weekly reports by channel, the overdue trend, the
     closure rate and time; with ``unit``, only the hazards about that unit and the units under it (422 naming
     ``unit`` when there is no such unit)."""
-    unit = attribution.check_unit(session, unit)
+    unit = cuts.check_unit(session, unit)
     return public(figures.gather(session.connection(), utc_now(), settings.timezone, unit))

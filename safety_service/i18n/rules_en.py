@@ -84,4 +84,7 @@ MESSAGES: dict[str, str] = {
     "console.stats.whole_mine": "Whole mine",
     "console.stats.scope_mine": "Figures for the whole mine",
     "console.stats.scope_unit": "Figures for {unit} (its crews included; by responsible unit, before assignment by the unit in charge of the place)",
+    "console.cut.person": "Figures for {unit} (its crews included; by the worker's unit)",
+    "console.cut.rewarded": "Showing {unit} (its crews included; by the rewarded person's unit)",
+    "console.cut.place": "Showing {unit} (its crews included; by the unit in charge of the risk point's places or area)",
 }

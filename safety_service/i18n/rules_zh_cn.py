@@ -83,4 +83,7 @@ MESSAGES: dict[str, str] = {
     "console.stats.whole_mine": "全矿",
     "console.stats.scope_mine": "统计范围：全矿",
     "console.stats.scope_unit": "统计范围：{unit}（含所属班组；按责任单位，未落实整改的按地点所属单位）",
+    "console.cut.person": "统计范围：{unit}（含所属班组；按职工所属单位）",
+    "console.cut.rewarded": "范围：{unit}（含所属班组；按受奖人所属单位）",
+    "console.cut.place": "范围：{unit}（含所属班组；按风险点所在地点或区域的责任单位）",
 }

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from datetime import date, datetime
 
+from sqlalchemy import true
 from sqlmodel import Session, col, select
 
 from safety_service.database import known, saved_id
@@ -20,6 +21,7 @@ from safety_service.inspections.schemas import (
 from safety_service.inspections.states import RoundState
 from safety_service.locations.models import Location
 from safety_service.people.models import User
+from safety_service.risks import queries as risks_queries
 from safety_service.risks.models import Control, RiskPoint, RiskPointLocation
 
 
@@ -37,9 +39,14 @@ def plans(session: Session) -> list[PlanPublic]:
 
 def rounds(session: Session, *, inspector: User | None = None, state: RoundState | None = None,
            location: Location | None = None, at: datetime | None = None,
-           period: tuple[datetime, datetime] | None = None, limit: int = 100) -> list[RoundPublic]:
-    """Rounds, newest window first: one inspector's, in a state, at a location, open at a moment."""
+           period: tuple[datetime, datetime] | None = None, unit: str | None = None,
+           limit: int = 100) -> list[RoundPublic]:
+    """Rounds, newest window first: one inspector's, in a state, at a location, open at a moment, of the risk
+    points in a unit's charge."""
     query = select(InspectionRound)
+    if unit is not None:
+        query = query.join(RiskPoint, col(InspectionRound.risk_point_id) == RiskPoint.id).where(
+            risks_queries.in_unit(unit))
     if inspector is not None:
         query = query.where(InspectionRound.inspector_id == inspector.id)
     if state is not None:
@@ -75,13 +82,16 @@ def one(session: Session, *, inspection: InspectionRound) -> RoundPublic:
                        checklist=service.checklist(session, risk_point_id=saved_id(point)), items=items)
 
 
-def coverage(session: Session, *, start: datetime, end: datetime, first: date, last: date) -> Coverage:
-    """Rounds whose window began in [start, end): done and missed per risk point and per inspector."""
+def coverage(session: Session, *, start: datetime, end: datetime, first: date, last: date,
+             unit: str | None = None) -> Coverage:
+    """Rounds whose window began in [start, end): done and missed per risk point and per inspector; with ``unit``,
+    only at the risk points in the charge of that unit or a unit under it (``risks.queries.in_unit``)."""
+    points_cut = risks_queries.in_unit(unit) if unit is not None else true()
     query = (select(InspectionRound, InspectionPlan, RiskPoint, User.username)
              .join(InspectionPlan, col(InspectionRound.plan_id) == InspectionPlan.id)
              .join(RiskPoint, col(InspectionRound.risk_point_id) == RiskPoint.id)
              .join(User, col(InspectionRound.inspector_id) == User.id)
-             .where(col(InspectionRound.window_start) >= start, col(InspectionRound.window_start) < end))
+             .where(col(InspectionRound.window_start) >= start, col(InspectionRound.window_start) < end, points_cut))
     rows = session.exec(query).all()
     found = _hazards_found(session, [saved_id(r) for r, *_ in rows])
     points: dict[str, PointCoverage] = {}
@@ -100,9 +110,9 @@ def coverage(session: Session, *, start: datetime, end: datetime, first: date, l
         if inspection.state == RoundState.done and username not in by_point.inspectors:
             by_point.inspectors.append(username)
     planned = set(session.exec(select(PlanPoint.risk_point_id)).all())
-    unplanned = session.exec(select(RiskPoint.code).where(col(RiskPoint.active),
+    unplanned = session.exec(select(RiskPoint.code).where(col(RiskPoint.active), points_cut,
                                                            col(RiskPoint.id).not_in(planned or {0}))).all()
-    return Coverage(start=first, end=last, rounds=len(rows),
+    return Coverage(start=first, end=last, unit=unit, rounds=len(rows),
                     done=sum(p.done for p in points.values()), missed=sum(p.missed for p in points.values()),
                     hazards_found=sum(found.values()), by_point=sorted(points.values(), key=lambda p: p.risk_point_code),
                     by_inspector=sorted(people.values(), key=lambda p: (p.leader_round, p.inspector)),

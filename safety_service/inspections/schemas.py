@@ -173,6 +173,7 @@ class Coverage(SQLModel):
     model_config = ModelConfig(json_schema_extra={"examples": [{
         "start": "2026-03-01",
         "end": "2026-03-31",
+        "unit": "ZC1",
         "rounds": 42,
         "done": 38,
         "missed": 4,
@@ -204,6 +205,8 @@ class Coverage(SQLModel):
 
     start: date
     end: date
+    unit: str | None = Field(default=None, description="the unit the coverage is cut by (its risk points and those "
+                                                        "of the units under it)")
     rounds: int
     done: int
     missed: int

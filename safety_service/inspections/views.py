@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from safety_service.api.answers import answers
-from safety_service.api.deps import PathId, SessionDep, SettingsDep, StaffUser, require_roles
+from safety_service.api.deps import PathId, SessionDep, SettingsDep, StaffUser, UnitCut, require_roles
 from safety_service.clock import utc_now
 from safety_service.errors import PermissionDenied
 from safety_service.inspections import queries, service, sheets
@@ -87,17 +87,20 @@ def _visible(user: User, inspection: InspectionRound) -> None:
         raise PermissionDenied("this is another inspector's round")
 
 
-@router.get("/coverage", response_model=Coverage, responses=answers(404))
-def coverage(session: SessionDep, settings: SettingsDep, user: StaffUser, start: date, end: date) -> Coverage:
-    """Inspection against the plans over [start, end] (local days): done, missed, by point and inspector."""
+@router.get("/coverage", response_model=Coverage, responses=answers(404, 422))
+def coverage(session: SessionDep, settings: SettingsDep, user: StaffUser, unit: UnitCut, start: date,
+             end: date) -> Coverage:
+    """Inspection against the plans over [start, end] (local days): done, missed, by point and inspector; with
+    ``unit``, at the risk points in the charge of that unit and the units under it."""
     span = period(start, end, settings.timezone)
-    return queries.coverage(session, start=span[0], end=span[1], first=start, last=end)
+    return queries.coverage(session, start=span[0], end=span[1], first=start, last=end, unit=unit)
 
 
-@router.get("/coverage.xlsx", response_class=Response, responses=answers(404))
-def coverage_sheet(session: SessionDep, settings: SettingsDep, user: StaffUser, start: date, end: date) -> Response:
-    """The period's rounds as the 排查记录 sheet."""
-    found = queries.rounds(session, period=period(start, end, settings.timezone), limit=MAX_SHEET_ROUNDS)
+@router.get("/coverage.xlsx", response_class=Response, responses=answers(404, 422))
+def coverage_sheet(session: SessionDep, settings: SettingsDep, user: StaffUser, unit: UnitCut, start: date,
+                   end: date) -> Response:
+    """The period's rounds (at one unit's risk points with ``unit``) as the 排查记录 sheet."""
+    found = queries.rounds(session, period=period(start, end, settings.timezone), unit=unit, limit=MAX_SHEET_ROUNDS)
     name = f"inspection-record-{start.isoformat()}-{end.isoformat()}.xlsx"
     return Response(sheets.record_sheet(list(reversed(found)), timezone=settings.timezone), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

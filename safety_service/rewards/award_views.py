@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query, Response
 
 from safety_service.api.answers import answers
-from safety_service.api.deps import AdminUser, Offset, PathId, SessionDep, SettingsDep, require_roles
+from safety_service.api.deps import AdminUser, Offset, PathId, SessionDep, SettingsDep, UnitCut, require_roles
 from safety_service.clock import utc_now
 from safety_service.database import known, saved_id
 from safety_service.hazards import service as hazards_service
@@ -69,11 +69,11 @@ def put_scale(session: SessionDep, user: AdminUser, data: ScaleEntry) -> ScaleLi
     return ScaleLine(grade=row.grade, report_type=row.report_type, amount=row.amount)
 
 
-@router.get("/awards", response_model=AwardsPublic)
-def list_awards(session: SessionDep, user: AwardReader, state: AwardState | None = None,
+@router.get("/awards", response_model=AwardsPublic, responses=answers(403, 422))
+def list_awards(session: SessionDep, user: AwardReader, unit: UnitCut, state: AwardState | None = None,
                 limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Offset = 0) -> AwardsPublic:
-    """Awards, newest proposal first, optionally in one state."""
-    rows, count = awards.list_awards(session, state=state, limit=limit, offset=offset)
+    """Awards, newest proposal first, optionally in one state or to the people of one unit and the units under it."""
+    rows, count = awards.list_awards(session, state=state, unit=unit, limit=limit, offset=offset)
     return AwardsPublic(data=[to_public(session, a, h) for a, h in rows], count=count)
 
 
@@ -107,15 +107,16 @@ def pay(session: SessionDep, user: AwardReader, award_id: PathId, data: AwardPay
     return to_public(session, award, known(session.get(Hazard, award.hazard_id)))
 
 
-@router.get("/register.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
-def register_xlsx(session: SessionDep, settings: SettingsDep, user: AwardReader, start: date, end: date,
+@router.get("/register.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}, **answers(403, 422)})
+def register_xlsx(session: SessionDep, settings: SettingsDep, user: AwardReader, unit: UnitCut, start: date, end: date,
                   lang: Literal["zh-CN", "en"] = "zh-CN") -> Response:
-    """The reward register (奖励台账) of the awards proposed from ``start`` to ``end`` (local days, inclusive)."""
+    """The reward register (奖励台账) of the awards proposed from ``start`` to ``end`` (local days, inclusive), of
+    the people of one unit and the units under it when ``unit`` is given."""
     zone = ZoneInfo(settings.timezone)
     first = datetime.combine(start, datetime.min.time(), zone)
     after = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
     body = to_xlsx(*reward_register.sheet(session, start=first, end=after, t=Translator(lang),
-                                          timezone=settings.timezone))
+                                          timezone=settings.timezone, unit=unit))
     return Response(body, media_type=XLSX, headers={
         "Content-Disposition": 'attachment; filename="reward-register.xlsx"', "Cache-Control": "no-store"})
 

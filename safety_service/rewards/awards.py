@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -33,6 +34,7 @@ from safety_service.protocol.topics import awards_topic
 from safety_service.rewards import service as points
 from safety_service.rewards.models import AwardState, EntryKind, PayMethod, RewardAward, RewardScale
 from safety_service.rewards.schemas import BoardAward
+from safety_service.units import cuts
 
 logger = logging.getLogger(__name__)
 KIOSK_DAYS = 90  # the kiosks' public list covers the awards approved in this many days, as the /awards page
@@ -211,23 +213,36 @@ def get_award(session: Session, *, award_id: int) -> RewardAward:
     return award
 
 
-def list_awards(session: Session, *, state: AwardState | None = None, limit: int = 50,
+def rewarded_in(unit: str) -> ColumnElement[bool]:
+    """Whether an award (joined to its report) went to a person of this unit or of a unit under it: the named
+    reporter, or whoever it was paid to (an anonymous reporter who claimed it)."""
+    numbers = cuts.employee_numbers(cuts.coded(unit))
+    return or_(col(Hazard.reporter_employee_no).in_(numbers), col(RewardAward.paid_to).in_(numbers))
+
+
+def list_awards(session: Session, *, state: AwardState | None = None, unit: str | None = None, limit: int = 50,
                 offset: int = 0) -> tuple[list[tuple[RewardAward, Hazard]], int]:
-    """Awards, newest proposal first, with their reports, and how many match."""
+    """Awards, newest proposal first, with their reports, and how many match (of one unit's people when asked)."""
     query = select(RewardAward, Hazard).join(Hazard, col(Hazard.id) == RewardAward.hazard_id)
     if state is not None:
         query = query.where(RewardAward.state == state)
+    if unit is not None:
+        query = query.where(rewarded_in(unit))
     count = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(RewardAward.proposed_at).desc(), col(RewardAward.id).desc())
                         .limit(limit).offset(offset)).all()
     return list(rows), count
 
 
-def register(session: Session, *, start: datetime, end: datetime) -> list[tuple[RewardAward, Hazard]]:
-    """The reward register (奖励台账): every award proposed in [start, end), oldest first."""
+def register(session: Session, *, start: datetime, end: datetime,
+             unit: str | None = None) -> list[tuple[RewardAward, Hazard]]:
+    """The reward register (奖励台账): every award proposed in [start, end), oldest first (of one unit's people when
+    asked)."""
     query = (select(RewardAward, Hazard).join(Hazard, col(Hazard.id) == RewardAward.hazard_id)
              .where(RewardAward.proposed_at >= start, RewardAward.proposed_at < end)
              .order_by(col(RewardAward.proposed_at), col(RewardAward.id)))
+    if unit is not None:
+        query = query.where(rewarded_in(unit))
     return list(session.exec(query).all())
 
 

@@ -14,6 +14,7 @@ from safety_service.i18n import Translator
 from safety_service.locations.models import Location
 from safety_service.people.models import User
 from safety_service.rewards import awards
+from safety_service.units import service as units_service
 
 COLUMNS = ("seq", "ref", "reported_at", "location", "report_type", "grade", "reporter", "amount", "proposed_by",
            "proposed_at", "state", "decided_by", "decided_at", "decision_reason", "pay_method", "paid_by", "paid_at",
@@ -34,14 +35,21 @@ def _places(session: Session, hazards: Iterable[Hazard]) -> dict[int | None, str
         if wanted else {}
 
 
+def _unit_name(session: Session, code: str, language: str) -> str:
+    unit = units_service.get_unit(session, code=code)
+    return unit.name_en if language == "en" and unit.name_en else unit.name_zh
+
+
 def local(value: datetime, timezone: str) -> str:
     """A stored UTC time in the mine's local time, to the minute."""
     return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
-def rows(session: Session, *, start: datetime, end: datetime, t: Translator, timezone: str) -> list[list[Any]]:
-    """One line per award proposed in [start, end); an anonymous reporter is named 匿名 here too."""
-    found = awards.register(session, start=start, end=end)
+def rows(session: Session, *, start: datetime, end: datetime, t: Translator, timezone: str,
+         unit: str | None = None) -> list[list[Any]]:
+    """One line per award proposed in [start, end) (to a person of the unit, when one is given); an anonymous
+    reporter is named 匿名 here too."""
+    found = awards.register(session, start=start, end=end, unit=unit)
     names = usernames(session, [i for a, _ in found for i in (a.proposed_by_id, a.decided_by_id, a.paid_by_id)])
     places = _places(session, [h for _, h in found])
 
@@ -58,11 +66,13 @@ def rows(session: Session, *, start: datetime, end: datetime, t: Translator, tim
             for seq, (a, h) in enumerate(found, start=1)]
 
 
-def sheet(session: Session, *, start: datetime, end: datetime, t: Translator,
-          timezone: str) -> tuple[list[str], list[list[Any]], str, str]:
-    """The register's column titles, rows, sheet name and title row naming the period (``web.sheets.to_xlsx``'s
-    arguments)."""
-    data = rows(session, start=start, end=end, t=t, timezone=timezone)
+def sheet(session: Session, *, start: datetime, end: datetime, t: Translator, timezone: str,
+          unit: str | None = None) -> tuple[list[str], list[list[Any]], str, str]:
+    """The register's column titles, rows, sheet name and title row naming the period and the unit, if any
+    (``web.sheets.to_xlsx``'s arguments)."""
+    data = rows(session, start=start, end=end, t=t, timezone=timezone, unit=unit)
     titles = [t(f"console.awards.col.{name}") for name in COLUMNS]
     title = t("console.awards.register_title", start=local(start, timezone)[:10], end=local(end, timezone)[:10])
+    if unit is not None:
+        title = f"{title} · {_unit_name(session, unit, t.language)}"
     return titles, data, t("console.awards.register"), title

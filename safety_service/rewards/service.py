@@ -21,6 +21,7 @@ from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.people.models import STAFF_ROLES, Person, User
 from safety_service.rewards.models import EntryKind, RewardEntry
+from safety_service.units import cuts
 from safety_service.validation import broken_rules
 
 logger = logging.getLogger(__name__)
@@ -195,23 +196,30 @@ def proves_owner(session: Session, *, employee_no: str, tracking_codes: list[str
                for hazard in reports_of(session, tracking_codes=tracking_codes))
 
 
-def balances(session: Session, *, limit: int = 200) -> list[tuple[str, str | None, int]]:
-    """Every employee with ledger entries: number, name and balance, highest balance first."""
+def balances(session: Session, *, unit: str | None = None, limit: int = 200) -> list[tuple[str, str | None, int]]:
+    """Every employee with ledger entries (of the unit and the units under it, when asked): number, name and
+    balance, highest balance first."""
     total = func.sum(RewardEntry.points)
     query = (select(RewardEntry.employee_no, Person.name, total)
              .join(Person, col(Person.employee_no) == RewardEntry.employee_no, isouter=True)
              .where(col(RewardEntry.employee_no).is_not(None))
              .group_by(col(RewardEntry.employee_no), col(Person.name))
              .order_by(total.desc(), col(RewardEntry.employee_no)).limit(limit))
+    if unit is not None:
+        query = query.where(col(RewardEntry.employee_no).in_(cuts.employee_numbers(cuts.coded(unit))))
     return [(known(number), name, int(points or 0)) for number, name, points in session.exec(query).all()]
 
 
 def ledger(session: Session, *, employee_no: str | None = None, kind: EntryKind | None = None,
-           limit: int = 100, offset: int = 0) -> tuple[list[tuple[RewardEntry, str | None]], int]:
-    """Ledger entries, newest first, with hazard references, and how many match."""
+           unit: str | None = None, limit: int = 100,
+           offset: int = 0) -> tuple[list[tuple[RewardEntry, str | None]], int]:
+    """Ledger entries, newest first, with hazard references, and how many match; with ``unit`` (a checked code),
+    only the entries of people of that unit and the units under it."""
     query = select(RewardEntry, Hazard.ref).join(Hazard, isouter=True)
     if employee_no is not None:
         query = query.where(RewardEntry.employee_no == employee_no)
+    if unit is not None:
+        query = query.where(col(RewardEntry.employee_no).in_(cuts.employee_numbers(cuts.coded(unit))))
     if kind is not None:
         query = query.where(RewardEntry.kind == kind)
     count = session.exec(select(func.count()).select_from(query.subquery())).one()

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from safety_service.api.answers import answers
-from safety_service.api.deps import CurrentUser, OfficerUser, Offset, SessionDep, SettingsDep
+from safety_service.api.deps import CurrentUser, OfficerUser, Offset, SessionDep, SettingsDep, UnitCut
 from safety_service.clock import utc_now
 from safety_service.database import saved_id
 from safety_service.errors import NotFound
@@ -53,19 +53,23 @@ def _balance(session: SessionDep, employee_no: str) -> RewardBalancePublic:
                                balance=rewards_service.balance(session, employee_no=employee_no))
 
 
-@router.get("/ledger", response_model=RewardLedgerPublic)
-def ledger(session: SessionDep, user: OfficerUser, employee_no: str | None = None, kind: EntryKind | None = None,
-           limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Offset = 0
+@router.get("/ledger", response_model=RewardLedgerPublic, responses=answers(403, 422))
+def ledger(session: SessionDep, user: OfficerUser, unit: UnitCut, employee_no: str | None = None,
+           kind: EntryKind | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Offset = 0
            ) -> RewardLedgerPublic:
-    """Ledger entries, newest first, optionally of one employee or kind."""
-    rows, count = rewards_service.ledger(session, employee_no=employee_no, kind=kind, limit=limit, offset=offset)
+    """Ledger entries, newest first, optionally of one employee or kind, or of the people of one unit and the units
+    under it."""
+    rows, count = rewards_service.ledger(session, employee_no=employee_no, kind=kind, unit=unit, limit=limit,
+                                         offset=offset)
     return RewardLedgerPublic(data=[_public(e, ref) for e, ref in rows], count=count)
 
 
-@router.get("/ledger.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-def ledger_csv(session: SessionDep, user: OfficerUser, employee_no: str | None = None) -> Response:
-    """The whole ledger (or one employee's) as CSV, UTF-8 with a BOM so spreadsheet programs read the Chinese."""
-    rows, _ = rewards_service.ledger(session, employee_no=employee_no, limit=1_000_000)
+@router.get("/ledger.csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}, **answers(403, 422)})
+def ledger_csv(session: SessionDep, user: OfficerUser, unit: UnitCut, employee_no: str | None = None) -> Response:
+    """The whole ledger (or one employee's, or one unit's people's) as CSV, UTF-8 with a BOM so spreadsheet
+    programs read the Chinese."""
+    rows, _ = rewards_service.ledger(session, employee_no=employee_no, unit=unit, limit=1_000_000)
     data = [[entry.id, entry.created_at.isoformat(), entry.kind, entry.employee_no or "", ref or "", entry.points,
              entry.reason or ""] for entry, ref in rows]
     return Response(to_csv(list(CSV_COLUMNS), data), media_type="text/csv; charset=utf-8",

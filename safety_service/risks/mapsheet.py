@@ -101,14 +101,14 @@ def _legend(draw: ImageDraw.ImageDraw, words: Words, font_path: str) -> None:
     draw.text((x + 100, top + 2), words.flagged, fill="#1a1a1a", font=font)
 
 
-def sheet(session: Session, *, t: Callable[..., str], font_path: str, printed: str) -> bytes:
-    """The whole mine's map as the A3 PDF, in the language of ``t`` (a catalogue look-up)."""
-    return pdf(cells_of(session), words=words_of(t, printed), font_path=font_path)
+def sheet(session: Session, *, t: Callable[..., str], font_path: str, printed: str, unit: str | None = None) -> bytes:
+    """The whole mine's map (or a unit's points) as the A3 PDF, in the language of ``t`` (a catalogue look-up)."""
+    return pdf(cells_of(session, unit=unit), words=words_of(t, printed), font_path=font_path)
 
 
-def cells_of(session: Session) -> list[Cell]:
-    """Every active risk point in its cell, with its open hazards."""
-    points = queries.risk_points(session)
+def cells_of(session: Session, *, unit: str | None = None) -> list[Cell]:
+    """Every active risk point (in a unit's charge, when one is given) in its cell, with its open hazards."""
+    points = queries.risk_points(session, unit=unit)
     return riskmap.layout(points, riskmap.open_hazards(session, point_ids=[p.id for p in points]))
 
 

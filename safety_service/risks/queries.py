@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from sqlalchemy import case, func
+from sqlalchemy import ColumnElement, case, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -18,13 +18,26 @@ from safety_service.risks.schemas import (
     RiskPointPublic,
     RiskPublic,
 )
+from safety_service.units import cuts
 
 
-def risk_points(session: Session, *, codes: list[str] | None = None) -> list[RiskPointPublic]:
-    """Every risk point (or those named), highest level first, with its whole identification."""
+def in_unit(unit: str) -> ColumnElement[bool]:
+    """Whether a risk point is in the charge of this unit or of a unit under it: one of its locations is (the place
+    rule: the location's unit, else its area's), or its own area is."""
+    ids = cuts.coded(unit)
+    located = select(RiskPointLocation.risk_point_id).where(col(RiskPointLocation.location_id).in_(cuts.places(ids)))
+    return or_(col(RiskPoint.id).in_(located), col(RiskPoint.area_id).in_(cuts.areas(ids)))
+
+
+def risk_points(session: Session, *, codes: list[str] | None = None,
+                unit: str | None = None) -> list[RiskPointPublic]:
+    """Every risk point (or those named, or those in a unit's charge), highest level first, with its whole
+    identification."""
     query = select(RiskPoint, Area.code).join(Area, col(RiskPoint.area_id) == Area.id, isouter=True)
     if codes is not None:
         query = query.where(col(RiskPoint.code).in_(codes))
+    if unit is not None:
+        query = query.where(in_unit(unit))
     rows = session.exec(query).all()
     ids = [saved_id(point) for point, _ in rows]
     places, risks, reviews = _places(session, ids), _risks(session, ids), _reviews(session, ids)

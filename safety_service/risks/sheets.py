@@ -165,6 +165,6 @@ def _point(data: dict[str, Any], number: int) -> RiskPointCreate:
         raise InvalidInput(f"risk point from row {number}: {where}: {error['msg']}", field="file") from exc
 
 
-def export_all(session: Session) -> bytes:
-    """The whole register as the sheet."""
-    return export_sheet(queries.risk_points(session))
+def export_all(session: Session, *, unit: str | None = None) -> bytes:
+    """The whole register (or a unit's points) as the sheet."""
+    return export_sheet(queries.risk_points(session, unit=unit))

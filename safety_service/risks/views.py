@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from safety_service.api.answers import answers
-from safety_service.api.deps import PathId, SessionDep, SettingsDep, StaffUser, require_roles
+from safety_service.api.deps import PathId, SessionDep, SettingsDep, StaffUser, UnitCut, require_roles
 from safety_service.clock import utc_now
 from safety_service.errors import InvalidInput
 from safety_service.hazards import service as hazards_service
@@ -47,10 +47,11 @@ def load_point(session: SessionDep, code: str) -> RiskPoint:
 PointDep = Annotated[RiskPoint, Depends(load_point)]
 
 
-@router.get("/risk-points", response_model=RiskPointsPublic, responses=answers(404))
-def list_points(session: SessionDep, user: RiskReader) -> RiskPointsPublic:
-    """Every risk point with its risks, ratings, controls and reviews, highest level first."""
-    data = queries.risk_points(session)
+@router.get("/risk-points", response_model=RiskPointsPublic, responses=answers(404, 422))
+def list_points(session: SessionDep, user: RiskReader, unit: UnitCut) -> RiskPointsPublic:
+    """Every risk point with its risks, ratings, controls and reviews, highest level first; with ``unit``, those at
+    a location or in an area in the charge of that unit or a unit under it."""
+    data = queries.risk_points(session, unit=unit)
     return RiskPointsPublic(data=data, count=len(data))
 
 
@@ -62,10 +63,10 @@ def add_point(session: SessionDep, user: StaffUser, data: RiskPointCreate) -> Ri
     return queries.risk_point(session, point=point)
 
 
-@router.get("/risk-points/export.xlsx", response_class=Response, responses=answers(404))
-def export_sheet(session: SessionDep, user: RiskReader) -> Response:
-    """The register as the 风险辨识评估清单 workbook."""
-    return Response(sheets.export_all(session), media_type=XLSX,
+@router.get("/risk-points/export.xlsx", response_class=Response, responses=answers(404, 422))
+def export_sheet(session: SessionDep, user: RiskReader, unit: UnitCut) -> Response:
+    """The register (or one unit's points) as the 风险辨识评估清单 workbook."""
+    return Response(sheets.export_all(session, unit=unit), media_type=XLSX,
                     headers={"Content-Disposition": 'attachment; filename="risk-register.xlsx"'})
 
 
@@ -89,11 +90,13 @@ def failed_controls(session: SessionDep, user: StaffUser,
 
 @router.get("/risk-points/map.pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}, **answers(404, 422)})
-def map_pdf(session: SessionDep, settings: SettingsDep, user: RiskReader,
+def map_pdf(session: SessionDep, settings: SettingsDep, user: RiskReader, unit: UnitCut,
             lang: Annotated[Literal["zh-CN", "en"], Query(description="the sheet's language")] = "zh-CN") -> Response:
-    """The four-colour risk map (四色安全风险空间分布图) as an A3 landscape PDF to print and post."""
+    """The four-colour risk map (四色安全风险空间分布图) as an A3 landscape PDF to print and post (one unit's points
+    with ``unit``)."""
     today = utc_now().astimezone(ZoneInfo(settings.timezone)).date().isoformat()
-    pdf = mapsheet.sheet(session, t=Translator(lang), font_path=cjk_font_path(settings.qr_font), printed=today)
+    pdf = mapsheet.sheet(session, t=Translator(lang), font_path=cjk_font_path(settings.qr_font), printed=today,
+                         unit=unit)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": 'attachment; filename="risk-map-a3.pdf"'})
 

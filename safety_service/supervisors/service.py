@@ -23,6 +23,7 @@ from safety_service.locations.models import Area, Location
 from safety_service.people.models import Person, User
 from safety_service.supervisors.models import Supervisor
 from safety_service.supervisors.schemas import Figures, MonthlyFigures, SupervisorCreate, SupervisorPublic
+from safety_service.units import cuts
 from safety_service.validation import broken_rules
 
 logger = logging.getLogger(__name__)
@@ -136,7 +137,7 @@ def month_range(month: str, timezone: str) -> tuple[datetime, datetime]:
 def monthly_figures(session: Session, *, month: str, timezone: str, unit: str | None = None) -> MonthlyFigures:
     """Per supervisor and per area: reports made, confirmed, major, closed in time; with a unit's code, only the
     hazards about that unit and the units under it (InvalidInput naming ``unit`` for no such unit)."""
-    cut = (attribution.about_code(attribution.check_unit(session, unit)),) if unit else ()
+    cut = (attribution.about_code(cuts.check_unit(session, unit)),) if unit else ()
     terms = list(session.exec(select(Supervisor)).all())
     names = dict(session.exec(select(Person.id, Person.name).where(
         col(Person.id).in_({t.person_id for t in terms}))).all())

@@ -12,6 +12,7 @@ from safety_service.counselling.states import CaseState, ViolationKind
 from safety_service.people.models import Person, Role
 from tests.counselling.builders import make_case, make_violation
 from tests.people.builders import auth, make_person, make_user
+from tests.units.builders import make_tree, member
 
 S = CaseState
 
@@ -62,3 +63,39 @@ def test_figures_are_for_counsellors_and_admins(client: TestClient, session: Ses
     bad = client.get("/api/v1/counselling/figures", params={"months": 0},
                      headers=auth(make_user(session, role=Role.counsellor), settings))
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "months"
+
+
+def test_the_figures_cut_by_unit_count_its_workers_and_its_crews(session: Session) -> None:
+    tree = make_tree(session)
+    now = utc_now()
+    in_crew, in_team, in_other, in_none = (member(session, unit) for unit in (tree.crew, tree.team, tree.other, None))
+    for person in (in_crew, in_crew, in_team, in_other, in_none):
+        make_violation(session, person=person, now=now)
+    make_case(session, state=S.observation, person=member(session, tree.crew), now=now)
+
+    def of(unit):
+        found = figures.compute(session, now=now + timedelta(hours=1), months=1, timezone="Asia/Shanghai",
+                                unit=unit.code)
+        return sum(row.count for row in found.violations), found.cases_open_now, found.cases_observed, found.unit
+
+    assert of(tree.team) == (4, 3, 1, tree.team.code)  # its own worker and the crew's two (three violations)
+    assert of(tree.crew) == (3, 2, 1, tree.crew.code)
+    assert of(tree.other) == (1, 1, 0, tree.other.code)
+    assert of(tree.mine) == (5, 4, 1, tree.mine.code)  # the worker in no unit is only in the mine's whole
+
+
+def test_the_figures_api_cuts_by_unit_and_names_an_unknown_one(client: TestClient, session: Session,
+                                                               settings: Settings) -> None:
+    tree = make_tree(session)
+    make_violation(session, person=member(session, tree.crew))
+    counsellor = auth(make_user(session, role=Role.counsellor), settings)
+    team = client.get("/api/v1/counselling/figures", params={"unit": tree.team.code}, headers=counsellor).json()
+    assert team["unit"] == tree.team.code and sum(row["count"] for row in team["violations"]) == 1
+    other = client.get("/api/v1/counselling/figures", params={"unit": tree.other.code}, headers=counsellor).json()
+    assert other["violations"] == [] and other["cases_open_now"] == 0
+    unknown = client.get("/api/v1/counselling/figures", params={"unit": "NO-SUCH"}, headers=counsellor)
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["query", "unit"]
+    for role in (Role.officer, Role.chief, Role.owner):
+        answer = client.get("/api/v1/counselling/figures", params={"unit": tree.team.code},
+                            headers=auth(make_user(session, role=role), settings))
+        assert answer.status_code == 403

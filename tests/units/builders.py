@@ -9,13 +9,13 @@ from sqlmodel import Session
 from safety_service.clock import utc_now
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Channel, Grade, HazardState
-from safety_service.people.models import Role, User
+from safety_service.people.models import Person, Role, User
 from safety_service.units import service as units_service
 from safety_service.units.models import OrgUnit, UnitKind
 from safety_service.units.schemas import OrgUnitCreate, UnitCharge
 from tests.hazards.builders import make_hazard
 from tests.locations.builders import make_area, make_location
-from tests.people.builders import make_user
+from tests.people.builders import make_person, make_user
 
 _numbers = itertools.count(1)
 
@@ -34,8 +34,6 @@ def make_unit(session: Session, *, kind: UnitKind = UnitKind.team, parent: OrgUn
 
 def join(session: Session, user: User, unit: OrgUnit) -> User:
     """Put the account's person in the unit."""
-    from safety_service.people.models import Person
-
     person = session.get(Person, user.person_id)
     units_service.add_member(session, unit=unit, employee_no=person.employee_no)
     return user
@@ -83,3 +81,29 @@ def make_cut(session: Session) -> Cut:
         "nowhere": make_hazard(session),
     }
     return Cut(mine, team, crew, other, hazards)
+
+
+@dataclass
+class Tree:
+    """A mine with a team, the team's crew and another team, for the cuts that count people or places."""
+
+    mine: OrgUnit
+    team: OrgUnit
+    crew: OrgUnit
+    other: OrgUnit
+
+
+def make_tree(session: Session) -> Tree:
+    """A fresh mine → (综采一队 → 一班, 掘进二队)."""
+    mine = make_unit(session, kind=UnitKind.mine, name_zh="田陈煤矿")
+    team = make_unit(session, parent=mine, name_zh="综采一队")
+    return Tree(mine, team, make_unit(session, kind=UnitKind.crew, parent=team, name_zh="综采一队一班"),
+                make_unit(session, parent=mine, name_zh="掘进二队"))
+
+
+def member(session: Session, unit: OrgUnit | None, *, name: str = "张三") -> Person:
+    """A new person in this unit (in none when None)."""
+    person = make_person(session, name=name)
+    if unit is not None:
+        units_service.add_member(session, unit=unit, employee_no=person.employee_no)
+    return person
