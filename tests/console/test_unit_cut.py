@@ -30,7 +30,7 @@ def test_the_statistics_page_offers_units_and_cuts_its_figures(console: TestClie
     assert f'<option value="{cut.team.code}"' in page.text
     team = console.get(f"/console/stats?unit={cut.team.code}")
     assert team.status_code == 200 and '<strong id="open-total">2</strong>' in team.text
-    assert "统计范围：综采一队" in team.text and team.text.count("<svg") == 5
+    assert "统计范围：综采一队" in team.text and team.text.count("<svg") == 6
     assert '<strong id="overdue-now" class="late">0</strong>' in console.get(f"/console/stats?unit={cut.other.code}").text
     unknown = console.get("/console/stats?unit=NO-SUCH")
     assert unknown.status_code == 422 and 'id="err-unit"' in unknown.text
