@@ -37,8 +37,25 @@ _STOP = object()
 def is_database_failure(error: BaseException) -> bool:
     """Whether the database failed (unreachable, locked, out of connections, its disk full, read-only),
     not the data: worth retrying. PostgreSQL's read-only refusal is an InternalError."""
+    if isinstance(error, BatchFailed):
+        return error.database
     return isinstance(error, (OperationalError, InterfaceError, SQLAlchemyTimeoutError)) \
         or storage_fault(error) is not None
+
+
+class BatchFailed(RuntimeError):
+    """An item's failure told across a process boundary (``mqtt.writer_process``): the original error as
+    text, and whether it was the database's (worth retrying) or the item's own."""
+
+    def __init__(self, text: str, *, database: bool) -> None:
+        super().__init__(text)
+        self.database = database
+
+    @classmethod
+    def of(cls, error: BaseException) -> "BatchFailed":
+        """The text and kind of a failure as this process saw it."""
+        return error if isinstance(error, BatchFailed) else cls(f"{type(error).__name__}: {error}",
+                                                                    database=is_database_failure(error))
 
 
 class WriterStopped(RuntimeError):
@@ -120,9 +137,10 @@ class BatchWriter(Generic[T, R]):
                 except queue.Empty:
                     break
             if batch:
-                self._write(batch)
+                self.write(batch)
 
-    def _write(self, batch: list[tuple[T, Done[R]]]) -> None:
+    def write(self, batch: list[tuple[T, Done[R]]]) -> None:
+        """Apply one batch now, in the caller's thread, and tell each item's ``done``."""
         items = [item for item, _ in batch]
         try:
             with Session(writer(self.engine), expire_on_commit=False) as session:
@@ -134,7 +152,7 @@ class BatchWriter(Generic[T, R]):
             logger.exception("batch failed", extra={"writer": self.name, "size": len(items)})
             if len(batch) > 1 and isinstance(exc, Exception) and not is_database_failure(exc):
                 for entry in batch:  # find the item at fault; the others are stored
-                    self._write([entry])
+                    self.write([entry])
                 return
             for _, done in batch:
                 self._tell(done, None, exc)

@@ -24,15 +24,15 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from safety_service.batching import BatchWriter, WriterStopped, is_database_failure
+from safety_service.batching import BatchFailed, BatchWriter, WriterStopped, is_database_failure
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.database import session_scope
 from safety_service.metrics import Metrics
 from safety_service.mqtt import intake
 from safety_service.mqtt.state import IntakeState, count_dead_letters
+from safety_service.mqtt.writer_process import WriterProcess
 from safety_service.outbox.models import OutboxMessage
-from safety_service.photos.processing import PhotoLimits
 from safety_service.protocol.topics import KIOSK_WRITES, kiosk_filter
 
 logger = logging.getLogger(__name__)
@@ -82,10 +82,13 @@ class MqttService:
         if mqtt_v5 is None:
             mqtt_v5 = settings.mqtt_url != "embedded" and settings.mqtt_protocol == "5"
         self.v5 = mqtt_v5
-        self.photo_limits = PhotoLimits(settings.photo_max_bytes, settings.photo_max_pixels, settings.photo_max_side)
         self.client_id = settings.mqtt_client_id or f"safety-{settings.site}-{socket.gethostname()}"[:64]
-        self.writer: BatchWriter[intake.Incoming, intake.Applied] = BatchWriter(
-            engine, self._apply, name="mqtt", max_batch=settings.concurrency.mqtt_batch_size, metrics=metrics)
+        self._applier = intake.applier(settings)
+        batch = settings.concurrency.mqtt_batch_size
+        self.writer: BatchWriter[intake.Incoming, intake.Applied] | WriterProcess = (
+            WriterProcess(settings, claim=self._claim, max_batch=batch, metrics=metrics)
+            if settings.mqtt_writer_process else
+            BatchWriter(engine, self._apply, name="mqtt", max_batch=batch, metrics=metrics))
         self.connected = threading.Event()
         self.state = IntakeState()
         self._dead_letters_at = 0.0
@@ -190,12 +193,15 @@ class MqttService:
         self.writer.submit_with(item, partial(self._applied, message, failure=failure))
 
     def _apply(self, session: Session, items: list[intake.Incoming]) -> list[intake.Applied]:
-        applied = intake.apply_batch(session, items, site=self.settings.site, timezone=self.settings.timezone,
-                                     photo_limits=self.photo_limits, ack_qos=self.settings.mqtt_ack_qos)
-        self.state.applied += len(items)
+        applied = self._applier(session, items)
+        self._claim(applied)
+        return applied
+
+    def _claim(self, applied: list[intake.Applied]) -> None:
+        """Count the batch, and keep the relay off its outbox rows: they are published right after the commit."""
+        self.state.applied += len(applied)
         with self._lock:
             self._claimed.update(row.key for result in applied for row in result.outbox)
-        return applied
 
     def _applied(self, message: mqtt.MQTTMessage, result: intake.Applied | None, error: BaseException | None,
                  *, failure: str | None = None) -> None:
@@ -211,7 +217,7 @@ class MqttService:
             delay = RETRY_SECONDS  # the database failed, or even dead-lettering did: try again later
             if failure is None and error is not None and not is_database_failure(error) \
                     and not isinstance(error, WriterStopped):
-                failure, delay = f"{type(error).__name__}: {error}", 0
+                failure, delay = str(BatchFailed.of(error)), 0
                 logger.error("kiosk message failed alone; dead-lettering it", extra={"topic": message.topic})
             threading.Timer(delay, self._submit, args=(message, failure)).start()
             return

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 from uuid import UUID
 
 from pydantic import ValidationError
@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.bulletins import reads as bulletins_reads
 from safety_service.clock import utc_now
+from safety_service.config import Settings
 from safety_service.errors import (
     DomainError,
     InvalidInput,
@@ -122,6 +123,13 @@ class Refused(Exception):
     def __init__(self, code: str, message: str, *, field: str | None = None, report_id: str | None = None):
         super().__init__(message)
         self.code, self.message, self.field, self.report_id = code, message, field, report_id
+
+
+def applier(settings: Settings) -> Callable[[Session, list[Incoming]], list[Applied]]:
+    """``apply_batch`` with the service's site, time zone, photo limits and ack QoS."""
+    limits = PhotoLimits(settings.photo_max_bytes, settings.photo_max_pixels, settings.photo_max_side)
+    return partial(apply_batch, site=settings.site, timezone=settings.timezone, photo_limits=limits,
+                   ack_qos=settings.mqtt_ack_qos)
 
 
 def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone: str,

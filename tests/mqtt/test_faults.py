@@ -1,6 +1,7 @@
 """Zero loss under faults, end to end: simulated kiosks (devices/) -> a real Mosquitto with per-kiosk
 accounts -> `safety-service intake` in its own process -> the register. After each fault every
-report the kiosks made is in the register exactly once and every kiosk got its ack."""
+report the kiosks made is in the register exactly once and every kiosk got its ack. Each fault is tried
+with the intake in one process and with its batches written by a child (SAFETY_MQTT_WRITER_PROCESS)."""
 
 import json
 import os
@@ -43,12 +44,14 @@ class Plant:
     broker: Mosquitto
     database_url: str
     workdir: Path
+    writer_process: bool = False
     intake: subprocess.Popen | None = None
 
     def start_intake(self) -> None:
         env = {**os.environ, "SAFETY_DATABASE_URL": self.database_url, "SAFETY_SITE": self.site,
                "SAFETY_MQTT_URL": self.broker.service_url(SERVICE_USER, SERVICE_PASSWORD),
-               "SAFETY_MQTT_CLIENT_ID": f"safety-intake-{self.site}", "SAFETY_LOG_LEVEL": "WARNING", "SAFETY_ENV": "test"}
+               "SAFETY_MQTT_CLIENT_ID": f"safety-intake-{self.site}", "SAFETY_LOG_LEVEL": "WARNING", "SAFETY_ENV": "test",
+               "SAFETY_MQTT_WRITER_PROCESS": str(self.writer_process).lower()}
         log = (self.workdir / "intake.log").open("ab")
         self.intake = subprocess.Popen([sys.executable, "-m", "safety_service", "intake"], env=env, cwd=ROOT,
                                        stdout=log, stderr=log)
@@ -67,6 +70,19 @@ class Plant:
 
         assert wait_until(seen, timeout=30, interval=0.3), "the intake did not come up"
         kiosk.close()
+
+    def children(self) -> set[int]:
+        """The intake's child processes that are alive: its writer and multiprocessing's resource tracker."""
+        if self.intake is None:
+            return set()
+        tasks = Path(f"/proc/{self.intake.pid}/task")
+        found = {int(pid) for task in (tasks.iterdir() if tasks.exists() else [])
+                 for pid in _read(task / "children").split()}
+        return {pid for pid in found if _alive(pid)}
+
+    def writers(self) -> set[int]:
+        """The intake's writer process, when it has one."""
+        return {pid for pid in self.children() if "spawn_main" in _read(Path(f"/proc/{pid}/cmdline"))}
 
     def kill_intake(self) -> None:
         if self.intake is not None and self.intake.poll() is None:
@@ -87,8 +103,30 @@ class Plant:
         return Simulation(settings)
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:  # the process or thread ended meanwhile
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs: it exists and is not a zombie waiting to be reaped."""
+    stat = _read(Path(f"/proc/{pid}/stat"))
+    return bool(stat) and stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.fixture(params=["one process", "writer process"])
+def plant(request: pytest.FixtureRequest, engine: Engine, settings: Settings, tmp_path: Path) -> Iterator[Plant]:
+    yield from _plant(engine, settings, tmp_path, writer_process=request.param == "writer process")
+
+
 @pytest.fixture
-def plant(engine: Engine, settings: Settings, tmp_path: Path) -> Iterator[Plant]:
+def writer_plant(engine: Engine, settings: Settings, tmp_path: Path) -> Iterator[Plant]:
+    yield from _plant(engine, settings, tmp_path, writer_process=True)
+
+
+def _plant(engine: Engine, settings: Settings, tmp_path: Path, *, writer_process: bool) -> Iterator[Plant]:
     site, prefix = f"f{uuid.uuid4().hex[:8]}", f"k{uuid.uuid4().hex[:6]}-"
     with session_scope(engine) as session:
         location = make_location(session)
@@ -98,7 +136,7 @@ def plant(engine: Engine, settings: Settings, tmp_path: Path) -> Iterator[Plant]
                                           service_password=SERVICE_PASSWORD, password_file=tmp_path / "passwords",
                                           acl_file=tmp_path / "acl")
     broker = Mosquitto(tmp_path, password_file=tmp_path / "passwords", acl_file=tmp_path / "acl").start()
-    plant = Plant(site, prefix, credentials, broker, settings.database_url, tmp_path)
+    plant = Plant(site, prefix, credentials, broker, settings.database_url, tmp_path, writer_process)
     plant.start_intake()
     plant.wait_ready(engine)
     yield plant
@@ -137,11 +175,28 @@ def test_the_service_killed_mid_stream_and_restarted(engine: Engine, plant: Plan
     try:
         simulation.send_async()
         time.sleep(0.5)
+        children = plant.children()
+        assert len(plant.writers()) == plant.writer_process
         plant.kill_intake()
+        assert wait_until(lambda: not any(_alive(pid) for pid in children), timeout=30)  # no child outlives it
         time.sleep(1.0)
         plant.start_intake()
         simulation.join_sending(60)
         assert_exactly_once(engine, plant, simulation)
+    finally:
+        simulation.stop()
+
+
+def test_the_writer_process_killed_mid_stream(engine: Engine, writer_plant: Plant) -> None:
+    simulation = writer_plant.simulation(kiosks=5, reports=40, rate=40).start()
+    try:
+        simulation.send_async()
+        time.sleep(0.5)
+        (first,) = writer_plant.writers()
+        os.kill(first, signal.SIGKILL)
+        assert wait_until(lambda: len(writer_plant.writers() - {first}) == 1, timeout=30)  # another took over
+        simulation.join_sending(60)
+        assert_exactly_once(engine, writer_plant, simulation)
     finally:
         simulation.stop()
 

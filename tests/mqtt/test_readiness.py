@@ -42,6 +42,7 @@ def test_readyz_follows_the_intake(engine: Engine, settings: Settings, tmp_path:
                                              "created_at": "2026-11-24T08:00:00+08:00", "description": "漏水"}))
             kiosk.publish(topic, b"{not json")
             assert wait_until(lambda: web.get("/readyz").json()["mqtt"]["dead_letters"] >= letters + 1, timeout=30)
+            assert wait_until(lambda: web.get("/readyz").json()["mqtt"]["last_applied_age_seconds"] is not None)
             assert 0 <= web.get("/readyz").json()["mqtt"]["last_applied_age_seconds"] < 30
             kiosk.close()
             broker.stop()

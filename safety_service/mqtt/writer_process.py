@@ -1,0 +1,247 @@
+"""The intake's writing half in a process of its own (``SAFETY_MQTT_WRITER_PROCESS``, issue 22's fifth decision).
+
+The paho client's process receives the kiosks' messages, publishes the acks and tells the broker
+(PUBACK); a child process applies the batches (parsing, the register's checks, the database, the
+outbox rows). The two halves no longer take turns on one interpreter lock, so on two cores each has a
+core. The guarantee is the group-commit writer's, unchanged: an item's ``done`` is told only once its
+batch committed in the child, so the broker hears that a report arrived only when it is stored.
+
+The child is spawned (it copies none of the parent's threads or connections), ignores SIGINT and
+SIGTERM and ends when told through the pipe, or when the pipe closes because its parent died. Should
+the child die, every item it had in hand is told ``WriterStopped`` (the client submits it again) and
+another child starts; a batch it committed before dying is answered as duplicates the second time.
+"""
+
+import itertools
+import logging
+import multiprocessing
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from functools import partial
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import cast
+
+from safety_service.batching import BatchFailed, BatchWriter, Done, WriterStopped
+from safety_service.config import Settings
+from safety_service.database import make_engine
+from safety_service.metrics import Metrics
+from safety_service.mqtt import intake
+from safety_service.outbox.service import Outgoing
+
+logger = logging.getLogger(__name__)
+_CONTEXT = multiprocessing.get_context("spawn")
+_STOP = object()
+RESTART_SECONDS = 1.0
+
+# An item through the pipe: its number, topic, payload, arrival time and earlier failure.
+Sent = tuple[int, str, bytes, datetime, str | None]
+# What became of one item: its number, then (report, refused, outbox rows) once committed, else the failure's
+# text and whether the database failed (worth trying again) rather than the item.
+Lean = tuple[str | None, str | None, list[tuple[str, str, str, int, bool]]]
+Answer = tuple[int, Lean | None, str | None, bool]
+
+
+class WriterProcess:
+    """The group-commit writer's face (``start``, ``submit_with``, ``stop``) over a child process that writes."""
+
+    def __init__(self, settings: Settings, *, claim: Callable[[list[intake.Applied]], None], name: str = "mqtt",
+                 max_batch: int = 500, metrics: Metrics | None = None) -> None:
+        self.settings, self.claim, self.name, self.max_batch = settings, claim, name, max_batch
+        self._sizes = None if metrics is None else metrics.batch_size.labels(name)
+        self._queue: queue.SimpleQueue[tuple[intake.Incoming, Done[intake.Applied]] | object] = queue.SimpleQueue()
+        self._pending: dict[int, Done[intake.Applied]] = {}
+        self._numbers = itertools.count()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    @property
+    def running(self) -> bool:
+        return bool(self._threads) and not self._stopping.is_set()
+
+    @property
+    def waiting(self) -> int:
+        """Items submitted and not yet committed (approximate while callers submit)."""
+        return self._queue.qsize() + len(self._pending)
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id, while it runs."""
+        return self._process.pid if self._process is not None and self._process.is_alive() else None
+
+    def start(self) -> None:
+        """Start the child and the threads that feed it and read its answers (idempotent)."""
+        with self._lock:
+            if self._threads:
+                return
+            self._stopping.clear()
+            self._spawn()
+            self._threads = [threading.Thread(target=self._send_loop, name=f"writer-{self.name}-send", daemon=True),
+                             threading.Thread(target=self._receive_loop, name=f"writer-{self.name}-receive",
+                                              daemon=True)]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self, timeout: float = 30) -> None:
+        """Apply everything already submitted, then stop the child."""
+        with self._lock:
+            threads, self._threads = self._threads, []
+        if not threads:
+            return
+        self._queue.put(_STOP)
+        for thread in threads:
+            thread.join(timeout)
+        if self._process is not None:
+            self._process.join(timeout)
+            if self._process.is_alive():
+                self._process.kill()
+
+    def submit_with(self, item: intake.Incoming, done: Done[intake.Applied]) -> None:
+        """Queue one item; ``done`` is called (in this process) once its batch has committed or failed."""
+        if not self.running:
+            done(None, WriterStopped(f"the {self.name} writer is not running"))
+            return
+        self._queue.put((item, done))
+
+    def _spawn(self) -> None:
+        parent, child = _CONTEXT.Pipe()
+        process = _CONTEXT.Process(target=serve, args=(self.settings, child, self.max_batch),
+                                   name=f"safety-{self.name}-writer", daemon=True)
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        logger.info("writer process started", extra={"writer": self.name, "pid": process.pid})
+
+    def _send_loop(self) -> None:
+        """Whatever arrived since the last send goes in one piece; the stop goes after everything before it."""
+        stopping = False
+        while not stopping:
+            chunk: list[Sent] = []
+            entry = self._queue.get()
+            while True:
+                if entry is _STOP:
+                    stopping = True
+                    break
+                item, done = cast(tuple[intake.Incoming, Done[intake.Applied]], entry)
+                number = next(self._numbers)
+                with self._lock:
+                    self._pending[number] = done
+                chunk.append((number, item.topic, item.payload, item.received_at, item.failure))
+                if len(chunk) >= self.max_batch:
+                    break
+                try:
+                    entry = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            self._send(chunk)
+        self._stopping.set()
+        self._send(None)
+
+    def _send(self, chunk: list[Sent] | None) -> None:
+        if chunk == []:
+            return
+        try:
+            self._conn.send(chunk)  # type: ignore[union-attr]
+        except (OSError, ValueError):  # the child is gone; the receiving thread starts another
+            for number, *_ in chunk or []:
+                self._fail(number, WriterStopped(f"the {self.name} writer process is gone"))
+
+    def _receive_loop(self) -> None:
+        """Tell each item what became of it; when the child ends unasked, fail what it held and start another."""
+        while True:
+            try:
+                while True:
+                    self._tell(self._conn.recv())  # type: ignore[union-attr]
+            except (EOFError, OSError):
+                pass
+            for number in list(self._pending):
+                self._fail(number, WriterStopped(f"the {self.name} writer process ended"))
+            if self._stopping.is_set():
+                return
+            logger.error("writer process ended; starting another", extra={
+                "writer": self.name, "exitcode": self._process.exitcode if self._process else None})
+            time.sleep(RESTART_SECONDS)
+            self._spawn()
+
+    def _tell(self, answers: list[Answer]) -> None:
+        if self._sizes is not None:
+            self._sizes.observe(len(answers))
+        told: list[tuple[Done[intake.Applied], intake.Applied | None, BaseException | None]] = []
+        with self._lock:
+            for number, lean, failure, database in answers:
+                done = self._pending.pop(number, None)
+                if done is not None:
+                    told.append((done, _applied(lean), None) if lean is not None
+                                else (done, None, BatchFailed(failure or "", database=database)))
+        self.claim([result for _, result, _ in told if result is not None])
+        for done, result, error in told:
+            _call(done, result, error, self.name)
+
+    def _fail(self, number: int, error: BaseException) -> None:
+        with self._lock:
+            done = self._pending.pop(number, None)
+        if done is not None:
+            _call(done, None, error, self.name)
+
+
+def _call(done: Done[intake.Applied], result: intake.Applied | None, error: BaseException | None, name: str) -> None:
+    try:
+        done(result, error)
+    except Exception:
+        logger.exception("a batch caller's callback failed", extra={"writer": name})
+
+
+def _applied(lean: Lean) -> intake.Applied:
+    report, refused, rows = lean
+    return intake.Applied(outbox=[Outgoing(*row) for row in rows], refused=refused, report=report)
+
+
+def _lean(applied: intake.Applied) -> Lean:
+    """What the receiving process needs of a result: the answer's outbox rows, the outcome the metrics count."""
+    return applied.report, applied.refused, [(o.topic, o.payload, o.key, o.qos, o.retain) for o in applied.outbox]
+
+
+def serve(settings: Settings, conn: Connection, max_batch: int) -> None:
+    """The child: apply what arrives through the pipe in batches, answer each batch once it committed."""
+    for signum in (signal.SIGINT, signal.SIGTERM):  # the parent stops it, through the pipe
+        signal.signal(signum, signal.SIG_IGN)
+    engine = make_engine(settings)
+    writer = BatchWriter(engine, intake.applier(settings), name="mqtt", max_batch=max_batch)
+    try:
+        for batch in _batches(conn, max_batch):
+            answers: list[Answer] = []
+            writer.write([(intake.Incoming(topic, payload, received_at, failure), partial(_answer, answers, number))
+                          for number, topic, payload, received_at, failure in batch])
+            conn.send(answers)
+    except (EOFError, OSError):
+        logger.warning("the intake's receiving process is gone; the writer process stops")
+    finally:
+        engine.dispose()
+
+
+def _answer(answers: list[Answer], number: int, result: intake.Applied | None, error: BaseException | None) -> None:
+    if result is not None:
+        answers.append((number, _lean(result), None, False))
+    else:
+        failed = BatchFailed.of(error or WriterStopped("no result"))
+        answers.append((number, None, str(failed), failed.database))
+
+
+def _batches(conn: Connection, max_batch: int) -> Iterator[list[Sent]]:
+    """What is in the pipe a batch at a time: whatever arrived while the last one was written, up to about
+    ``max_batch`` (a piece is never split)."""
+    while (chunk := conn.recv()) is not None:
+        while len(chunk) < max_batch and conn.poll():
+            more = conn.recv()
+            if more is None:
+                yield chunk
+                return
+            chunk.extend(more)
+        yield chunk

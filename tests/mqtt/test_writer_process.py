@@ -1,0 +1,151 @@
+"""The intake's writing half in a child process: answers only after commit, a stop that drains, a child that
+dies replaced, and every item told once (``mqtt.writer_process``). The broker side is in test_faults.py."""
+
+import json
+import os
+import signal
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from safety_service.batching import BatchFailed, WriterStopped, is_database_failure
+from safety_service.clock import utc_now
+from safety_service.config import Settings
+from safety_service.database import session_scope
+from safety_service.hazards.models import Hazard
+from safety_service.mqtt import intake
+from safety_service.mqtt.writer_process import WriterProcess
+from tests.conftest import make_settings
+from tests.kiosks.builders import make_kiosk
+from tests.mqtt.clients import wait_until
+
+
+class Told:
+    """What each submitted item was told, by report id."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, intake.Applied | None] = {}
+        self.errors: dict[str, BaseException] = {}
+        self.calls = 0
+        self.threads: set[int] = set()
+        self._lock = threading.Lock()
+
+    def done_for(self, report_id: str):
+        def done(result: intake.Applied | None, error: BaseException | None) -> None:
+            with self._lock:
+                self.calls += 1
+                self.threads.add(threading.get_ident())
+                if error is None:
+                    self.results[report_id] = result
+                else:
+                    self.errors[report_id] = error
+        return done
+
+
+@pytest.fixture
+def kiosk_site(engine: Engine) -> tuple[str, str]:
+    site = f"w{uuid.uuid4().hex[:8]}"
+    with session_scope(engine) as session:
+        return site, make_kiosk(session, site=site)[0].kiosk_id
+
+
+@pytest.fixture
+def writer(settings: Settings, kiosk_site: tuple[str, str]) -> Iterator[tuple[WriterProcess, list[int]]]:
+    claimed: list[int] = []
+    process = WriterProcess(make_settings(settings.database_url, site=kiosk_site[0]), max_batch=50,
+                            claim=lambda applied: claimed.append(len(applied)))
+    process.start()
+    yield process, claimed
+    process.stop()
+
+
+def report(kiosk_site: tuple[str, str], report_id: str, description: str = "皮带机托辊异响") -> intake.Incoming:
+    site, kiosk_id = kiosk_site
+    payload = json.dumps({"schema": "kiosk-report/1", "report_id": report_id, "description": description,
+                          "created_at": "2026-11-24T08:00:00+08:00"})
+    return intake.Incoming(f"safety/{site}/kiosk/{kiosk_id}/report", payload.encode(), utc_now())
+
+
+def stored(engine: Engine, kiosk_id: str) -> list[str]:
+    with Session(engine) as session:
+        return list(session.exec(select(Hazard.client_report_id).where(
+            col(Hazard.client_report_id).startswith(f"{kiosk_id}:"))).all())
+
+
+def test_each_report_is_answered_after_its_commit_in_another_process(
+        engine: Engine, writer: tuple[WriterProcess, list[int]], kiosk_site: tuple[str, str]) -> None:
+    process, claimed = writer
+    told, ids = Told(), [str(uuid.uuid4()) for _ in range(120)]
+    for report_id in ids:
+        process.submit_with(report(kiosk_site, report_id), told.done_for(report_id))
+    process.submit_with(intake.Incoming(f"safety/{kiosk_site[0]}/kiosk/{kiosk_site[1]}/report", b"{not json",
+                                        utc_now()), told.done_for("bad"))
+    assert wait_until(lambda: told.calls == 121, timeout=60)
+    assert process.pid not in (None, os.getpid())
+    assert not told.errors and {r.report for r in told.results.values()} == {"created", "refused"}
+    assert sorted(stored(engine, kiosk_site[1])) == sorted(f"{kiosk_site[1]}:{r}" for r in ids)
+    assert told.results["bad"].refused.startswith("invalid_json")
+    acks = [row for result in told.results.values() for row in result.outbox]
+    assert acks and {row.topic for row in acks} == {f"safety/{kiosk_site[0]}/kiosk/{kiosk_site[1]}/ack"}
+    assert sum(claimed) == 121 and max(claimed) <= 100  # batches of about max_batch, claimed before the answers
+    assert told.threads and threading.get_ident() not in told.threads
+
+
+def test_a_report_sent_again_is_a_duplicate(engine: Engine, writer: tuple[WriterProcess, list[int]],
+                                            kiosk_site: tuple[str, str]) -> None:
+    process, _ = writer
+    told, report_id = Told(), str(uuid.uuid4())
+    process.submit_with(report(kiosk_site, report_id), told.done_for("first"))
+    assert wait_until(lambda: told.calls == 1, timeout=60)
+    process.submit_with(report(kiosk_site, report_id), told.done_for("again"))
+    assert wait_until(lambda: told.calls == 2, timeout=60)
+    assert told.results["first"].report == "created" and told.results["again"].report == "duplicate"
+    assert stored(engine, kiosk_site[1]) == [f"{kiosk_site[1]}:{report_id}"]
+
+
+def test_stop_applies_what_was_submitted_then_refuses_more(
+        engine: Engine, writer: tuple[WriterProcess, list[int]], kiosk_site: tuple[str, str]) -> None:
+    process, _ = writer
+    told, ids = Told(), [str(uuid.uuid4()) for _ in range(200)]
+    for report_id in ids:
+        process.submit_with(report(kiosk_site, report_id), told.done_for(report_id))
+    child = process.pid
+    process.stop()
+    assert told.calls == 200 and not told.errors
+    assert len(stored(engine, kiosk_site[1])) == 200
+    assert not process.running and process.pid is None and child is not None
+    process.submit_with(report(kiosk_site, str(uuid.uuid4())), told.done_for("late"))
+    assert isinstance(told.errors["late"], WriterStopped)
+
+
+def test_a_child_killed_fails_what_it_held_and_another_takes_over(
+        engine: Engine, writer: tuple[WriterProcess, list[int]], kiosk_site: tuple[str, str]) -> None:
+    process, _ = writer
+    told = Told()
+    first = process.pid
+    assert first is not None
+    held = [str(uuid.uuid4()) for _ in range(300)]
+    for report_id in held:
+        process.submit_with(report(kiosk_site, report_id), told.done_for(report_id))
+    os.kill(first, signal.SIGKILL)
+    assert wait_until(lambda: told.calls == 300, timeout=60)  # each told once: stored, or to try again
+    assert all(isinstance(error, WriterStopped) for error in told.errors.values())
+    assert wait_until(lambda: process.pid not in (None, first), timeout=60)
+    retried = Told()
+    for report_id in told.errors:  # what the client does with WriterStopped: submit again
+        process.submit_with(report(kiosk_site, report_id), retried.done_for(report_id))
+    assert wait_until(lambda: retried.calls == len(told.errors), timeout=60)
+    assert not retried.errors
+    keys = stored(engine, kiosk_site[1])
+    assert sorted(keys) == sorted(f"{kiosk_site[1]}:{r}" for r in held)  # every report once, none lost
+
+
+def test_a_failure_crosses_the_pipe_with_its_kind() -> None:
+    database = BatchFailed("OperationalError: database is locked", database=True)
+    item = BatchFailed.of(ValueError("a fault in this report"))
+    assert is_database_failure(database) and not is_database_failure(item)
+    assert str(item) == "ValueError: a fault in this report" and BatchFailed.of(item) is item
