@@ -232,9 +232,9 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
         return
     dialect = connection.dialect
     quote = dialect.identifier_preparer.quote
+    target = f"{dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, columns))})"
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    text = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join([marker] * len(columns))})")
+    text = f"INSERT INTO {target} VALUES ({', '.join([marker] * len(columns))})"
     processors = [None if name in json_text else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
                   for name in columns]
     if any(processors):
@@ -242,7 +242,24 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
         rows = list(zip(*values, strict=True))
     else:
         rows = [tuple(row) for row in rows]
-    connection.exec_driver_sql(text, rows)
+    if dialect.name == "postgresql":
+        _copy(connection, f"COPY {target} FROM STDIN", rows)
+    else:
+        connection.exec_driver_sql(text, rows)
+
+
+def _copy(connection: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Rows into PostgreSQL as one COPY: one statement for the server where ``executemany`` runs one per row."""
+    dbapi = connection.dialect.loaded_dbapi
+    cursor = connection.connection.cursor()
+    try:
+        with cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(sql, rows, exc, dbapi.Error) from exc
+    finally:
+        cursor.close()
 
 
 def fetch_in(connection: Connection, sql: str, values: Collection[str]) -> Sequence[Sequence[Any]]:

@@ -24,22 +24,51 @@ from tests.people.builders import make_user
 
 N = 4
 _EVENT_INSERT = re.compile(r'^\s*INSERT INTO "?hazard_event"?\b', re.IGNORECASE)
+_EVENT_COPY = re.compile(r'^\s*COPY "?hazard_event"?\b', re.IGNORECASE)
 
 
 @contextmanager
 def _event_inserts(session: Session) -> Iterator[list[int]]:
-    """The INSERT statements into hazard_event the session's connection sends meanwhile, each by its row count."""
+    """The statements writing hazard_event rows the session's connection sends meanwhile, each by its row count:
+    INSERTs through SQLAlchemy, and on PostgreSQL the COPYs the driver runs (``database.insert_rows``)."""
     connection, seen = session.connection(), []
 
     def count(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
         if _EVENT_INSERT.match(statement):
             seen.append(len(parameters) if executemany else 1)
 
+    driver = connection.connection.driver_connection
+    factory = getattr(driver, "cursor_factory", None)
+    if factory is not None:
+        driver.cursor_factory = _copies_counted(factory, seen)
     event.listen(connection, "before_cursor_execute", count)
     try:
         yield seen
     finally:
         event.remove(connection, "before_cursor_execute", count)
+        if factory is not None:
+            driver.cursor_factory = factory
+
+
+def _copies_counted(factory: type, seen: list[int]) -> type:
+    """A psycopg cursor class that tells ``seen`` the rows of each COPY into hazard_event."""
+
+    class Counted(factory):  # type: ignore[misc, valid-type]
+        @contextmanager
+        def copy(self, statement: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            with super().copy(statement, *args, **kwargs) as copy:
+                rows, write = [0], copy.write_row
+
+                def write_row(row: Any) -> None:
+                    rows[0] += 1
+                    write(row)
+
+                copy.write_row = write_row
+                yield copy
+            if _EVENT_COPY.match(str(statement)):
+                seen.append(rows[0])
+
+    return Counted
 
 
 def _events(session: Session, hazards: list[Hazard], action: str) -> list[HazardEvent]:
