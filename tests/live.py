@@ -2,6 +2,7 @@
 that go through a real socket (browsers, many concurrent clients)."""
 
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +19,6 @@ from safety_service.config import Settings
 from safety_service.database import make_engine
 from safety_service.main import create_app
 from tests.conftest import create_pg_database, drop_pg_database, make_settings
-from tests.mqtt.mosquitto import free_port
 from tests.people.builders import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make services`
@@ -28,10 +28,12 @@ DOCS_SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
 @contextmanager
-def serving(app: FastAPI, port: int) -> Iterator[None]:
-    """The app served on 127.0.0.1:port by uvicorn in a thread, until the block ends."""
+def serving(app: FastAPI, port: int, listening: socket.socket | None = None) -> Iterator[None]:
+    """The app served on 127.0.0.1:port by uvicorn in a thread, until the block ends; on ``listening`` when
+    given (a socket bound to that port ahead, so no other test's server takes the port meanwhile)."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    sockets = None if listening is None else [listening]
+    thread = threading.Thread(target=server.run, kwargs={"sockets": sockets}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started and time.monotonic() < deadline:
@@ -59,13 +61,14 @@ def fresh_database(settings: Settings, folder: Path) -> Iterator[str]:
 def live_app(settings: Settings, folder: Path, world: Callable[[Engine], None],
              **overrides: object) -> Iterator[tuple[Settings, Engine]]:
     """The app under uvicorn on a free loopback port, on a fresh migrated database that ``world`` fills."""
-    port = free_port()
-    with fresh_database(settings, folder) as url:
+    listening = socket.create_server(("127.0.0.1", 0))  # held from now: filling the world can take minutes
+    port = listening.getsockname()[1]
+    with listening, fresh_database(settings, folder) as url:
         live_settings = make_settings(url, public_url=f"http://127.0.0.1:{port}", **overrides)
         engine = make_engine(live_settings)
         migrate.upgrade(engine)
         world(engine)
-        with serving(create_app(live_settings, engine, run_scheduler=False, run_mqtt=False), port):
+        with serving(create_app(live_settings, engine, run_scheduler=False, run_mqtt=False), port, listening):
             yield live_settings, engine
         engine.dispose()
 
