@@ -14,7 +14,7 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -31,7 +31,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 # Told the item's result, or the error its batch failed with: done(result, None) or done(None, error).
 Done = Callable[[R | None, BaseException | None], None]
-_STOP = object()
+STOP = object()  # put in a writer's queue: apply what came before, then end
 
 
 def is_database_failure(error: BaseException) -> bool:
@@ -58,6 +58,25 @@ class BatchFailed(RuntimeError):
                                                                     database=is_database_failure(error))
 
 
+def take(source: queue.SimpleQueue[Any], max_items: int) -> tuple[list[Any], bool]:
+    """What waits in ``source`` (waiting for the first), up to ``max_items``, and whether the stop (``STOP``)
+    was among it; entries that came after the stop are still taken, so none is left unanswered."""
+    batch: list[Any] = []
+    stopping = False
+    entry = source.get()
+    while True:
+        if entry is STOP:
+            stopping = True
+        else:
+            batch.append(entry)
+        if len(batch) >= max_items:
+            return batch, stopping
+        try:
+            entry = source.get_nowait()
+        except queue.Empty:
+            return batch, stopping
+
+
 class WriterStopped(RuntimeError):
     """The batch writer is not running; nothing was stored."""
 
@@ -69,7 +88,7 @@ class BatchWriter(Generic[T, R]):
                  max_batch: int = 500, metrics: Metrics | None = None) -> None:
         self.engine, self.apply, self.name, self.max_batch = engine, apply, name, max_batch
         self._sizes = None if metrics is None else metrics.batch_size.labels(name)
-        self._queue: queue.SimpleQueue[tuple[T, Done[R]] | object] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -85,7 +104,7 @@ class BatchWriter(Generic[T, R]):
         with self._lock:
             thread, self._thread = self._thread, None
         if thread is not None:
-            self._queue.put(_STOP)
+            self._queue.put(STOP)
             thread.join(timeout)
 
     @property
@@ -123,19 +142,7 @@ class BatchWriter(Generic[T, R]):
     def _loop(self) -> None:
         stopping = False
         while not stopping:
-            batch: list[tuple[T, Done[R]]] = []
-            entry = self._queue.get()
-            while True:
-                if entry is _STOP:
-                    stopping = True
-                else:
-                    batch.append(entry)  # type: ignore[arg-type]
-                if len(batch) >= self.max_batch:
-                    break
-                try:
-                    entry = self._queue.get_nowait()
-                except queue.Empty:
-                    break
+            batch, stopping = take(self._queue, self.max_batch)
             if batch:
                 self.write(batch)
 

@@ -169,15 +169,10 @@ class DriverStatement:
     def fetch(self, connection: Connection, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
         """All rows of the statement with these parameters, on this connection's driver connection."""
         text, values = self.parameters(params)
-        cursor = connection.connection.cursor()
-        try:
+        with driver_cursor(connection, text, values) as cursor:
             cursor.execute(text, values)
-            return cursor.fetchall()
-        except connection.dialect.loaded_dbapi.Error as exc:
-            # SQLAlchemy's error, as the app expects (a lost database is a 503).
-            raise DBAPIError.instance(text, values, exc, connection.dialect.loaded_dbapi.Error) from exc
-        finally:
-            cursor.close()
+            rows: Sequence[Sequence[Any]] = cursor.fetchall()
+            return rows
 
     async def fetch_async(self, connection: psycopg.AsyncConnection[Any],
                           params: dict[str, Any]) -> Sequence[Sequence[Any]]:
@@ -221,6 +216,20 @@ def _writer(name: str, bind: BindParameter[Any], dialect: Dialect) -> Callable[[
     return write
 
 
+@contextmanager
+def driver_cursor(connection: Connection, sql: str, parameters: Any) -> Iterator[Any]:
+    """The driver's own cursor on the connection, closed after; a driver error comes out as SQLAlchemy's, as the
+    app expects of any statement (a lost database is a 503)."""
+    dbapi = connection.dialect.loaded_dbapi
+    cursor = connection.connection.cursor()
+    try:
+        yield cursor
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(sql, parameters, exc, dbapi.Error) from exc
+    finally:
+        cursor.close()
+
+
 def insert_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]],
                 *, json_text: Collection[str] = ()) -> None:
     """Many rows into a table with one ``executemany`` on the driver, each row a plain tuple in the
@@ -250,16 +259,9 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
 
 def _copy(connection: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
     """Rows into PostgreSQL as one COPY: one statement for the server where ``executemany`` runs one per row."""
-    dbapi = connection.dialect.loaded_dbapi
-    cursor = connection.connection.cursor()
-    try:
-        with cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-    except dbapi.Error as exc:
-        raise DBAPIError.instance(sql, rows, exc, dbapi.Error) from exc
-    finally:
-        cursor.close()
+    with driver_cursor(connection, sql, rows) as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def fetch_in(connection: Connection, sql: str, values: Collection[str]) -> Sequence[Sequence[Any]]:
@@ -270,16 +272,10 @@ def fetch_in(connection: Connection, sql: str, values: Collection[str]) -> Seque
         text, parameter = sql.format(in_values="= ANY(%s::text[])"), list(values)
     else:
         text, parameter = sql.format(in_values="IN (SELECT value FROM json_each(?))"), json.dumps(list(values))
-    dbapi = connection.dialect.loaded_dbapi
-    cursor = connection.connection.cursor()
-    try:
+    with driver_cursor(connection, text, (parameter,)) as cursor:
         cursor.execute(text, (parameter,))
         rows: Sequence[Sequence[Any]] = cursor.fetchall()
         return rows
-    except dbapi.Error as exc:
-        raise DBAPIError.instance(text, (parameter,), exc, dbapi.Error) from exc
-    finally:
-        cursor.close()
 
 
 _NOTHING = object()  # no value read yet

@@ -24,9 +24,9 @@ from datetime import datetime
 from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import cast
+from typing import Any
 
-from safety_service.batching import BatchFailed, BatchWriter, Done, WriterStopped
+from safety_service.batching import STOP, BatchFailed, BatchWriter, Done, WriterStopped, take
 from safety_service.config import Settings
 from safety_service.database import make_engine
 from safety_service.metrics import Metrics
@@ -35,7 +35,6 @@ from safety_service.outbox.service import Outgoing
 
 logger = logging.getLogger(__name__)
 _CONTEXT = multiprocessing.get_context("spawn")
-_STOP = object()
 RESTART_SECONDS = 1.0
 
 # An item through the pipe: its number, topic, payload, arrival time and earlier failure.
@@ -53,7 +52,7 @@ class WriterProcess:
                  max_batch: int = 500, metrics: Metrics | None = None) -> None:
         self.settings, self.claim, self.name, self.max_batch = settings, claim, name, max_batch
         self._sizes = None if metrics is None else metrics.batch_size.labels(name)
-        self._queue: queue.SimpleQueue[tuple[intake.Incoming, Done[intake.Applied]] | object] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._pending: dict[int, Done[intake.Applied]] = {}
         self._numbers = itertools.count()
         self._lock = threading.Lock()
@@ -95,7 +94,7 @@ class WriterProcess:
             threads, self._threads = self._threads, []
         if not threads:
             return
-        self._queue.put(_STOP)
+        self._queue.put(STOP)
         for thread in threads:
             thread.join(timeout)
         if self._process is not None:
@@ -123,30 +122,19 @@ class WriterProcess:
         """Whatever arrived since the last send goes in one piece; the stop goes after everything before it."""
         stopping = False
         while not stopping:
+            entries, stopping = take(self._queue, self.max_batch)
             chunk: list[Sent] = []
-            entry = self._queue.get()
-            while True:
-                if entry is _STOP:
-                    stopping = True
-                    break
-                item, done = cast(tuple[intake.Incoming, Done[intake.Applied]], entry)
+            for item, done in entries:
                 number = next(self._numbers)
                 with self._lock:
                     self._pending[number] = done
                 chunk.append((number, item.topic, item.payload, item.received_at, item.failure))
-                if len(chunk) >= self.max_batch:
-                    break
-                try:
-                    entry = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-            self._send(chunk)
+            if chunk:
+                self._send(chunk)
         self._stopping.set()
         self._send(None)
 
     def _send(self, chunk: list[Sent] | None) -> None:
-        if chunk == []:
-            return
         try:
             self._conn.send(chunk)  # type: ignore[union-attr]
         except (OSError, ValueError):  # the child is gone; the receiving thread starts another
@@ -161,7 +149,9 @@ class WriterProcess:
                     self._tell(self._conn.recv())  # type: ignore[union-attr]
             except (EOFError, OSError):
                 pass
-            for number in list(self._pending):
+            with self._lock:
+                held = list(self._pending)
+            for number in held:
                 self._fail(number, WriterStopped(f"the {self.name} writer process ended"))
             if self._stopping.is_set():
                 return
