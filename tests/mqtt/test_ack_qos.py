@@ -17,8 +17,8 @@ from devices.kiosk.payloads import ACKS_READ
 from safety_service.hazards.models import Hazard
 from safety_service.kiosks.models import Kiosk
 from safety_service.outbox.models import OutboxMessage
-from tests.mqtt.clients import wait_until
-from tests.mqtt.test_faults import Plant, plant  # noqa: F401 (the fixture)
+from tests.mqtt.clients import TestClient, wait_until
+from tests.mqtt.test_faults import SERVICE_PASSWORD, SERVICE_USER, Plant, plant  # noqa: F401 (the fixture)
 
 
 @pytest.fixture
@@ -60,6 +60,9 @@ def test_an_ack_lost_while_the_kiosk_is_offline_costs_a_resend_answered_with_the
     assert kiosk.wait_connected(30)
     version = 2 if "kiosk-ack/2" in acks else 1
     assert wait_until(lambda: _ack_version(engine, kiosk_id) == version, timeout=30)  # its status was taken
+    watcher = TestClient(plant.broker.service_url(SERVICE_USER, SERVICE_PASSWORD))  # a kiosk's name is its client id
+    assert watcher.ready()
+    watcher.subscribe(ack_topic, qos=0)
     assert plant.intake is not None
     os.kill(plant.intake.pid, signal.SIGSTOP)  # the intake holds still (well inside its 30 s keepalive)
     report_ids = [kiosk.report(f"风门关闭不严 {n}") for n in range(5)]
@@ -71,6 +74,10 @@ def test_an_ack_lost_while_the_kiosk_is_offline_costs_a_resend_answered_with_the
                       timeout=30)
     first = _acks(engine, ack_topic)
     assert {qos for qos, _ in first} == {0}
+    # the broker has routed every first ack (to the watcher; the kiosk was away) before the kiosk comes back:
+    # "published" only says the intake wrote it to its socket
+    assert wait_until(lambda: len(watcher.on(ack_topic)) >= len(first), timeout=30)
+    watcher.close()
     back = KioskClient(config).start()  # the same kiosk, its outbox and its broker session
     try:
         assert back.wait_all_acked(60), "the resends on reconnecting got no answer"
