@@ -148,7 +148,7 @@ def main() -> None:
     parser.add_argument("--acks", choices=("1", "2"), default="2",
                         help="the ack version the kiosks announce in their status (2: one ack per kiosk per batch)")
     parser.add_argument("--ack-qos", choices=("0", "1"), default="1", help="the intakes' SAFETY_MQTT_ACK_QOS")
-    parser.add_argument("--writer-process", choices=("true", "false"), default="false",
+    parser.add_argument("--writer-process", choices=("true", "false"), default="true",
                         help="the intakes' SAFETY_MQTT_WRITER_PROCESS (batches written by a child process)")
     args = parser.parse_args()
     per_kiosk = args.reports // args.kiosks

@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     mqtt_broker_pid_file: str = ""
     mqtt_ca_file: str = ""
     mqtt_batch_size: int = Field(500, ge=1, le=10_000)
-    mqtt_writer_process: bool = False  # the intake's batches written by a child process (docs/concurrency.md)
+    mqtt_writer_process: bool = True  # the intake's batches written by a child process (docs/concurrency.md)
     site: str = "tianchen"
     site_name: str = "田陈煤矿"
     public_url: str = ""

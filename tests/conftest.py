@@ -78,6 +78,9 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "database_url": database_url, "env": "test", "secret_key": "test-secret-key-" + "x" * 32,
         "data_dir": SETTINGS_DATA_DIR,
         "scheduler_enabled": False, "mqtt_enabled": False, "db_pool_size": 8,
+        # an in-process intake where a test runs one (its batch function can be watched); the writer process, the
+        # default, is tested in tests/mqtt/test_writer_process.py, both ways in test_faults, and by `serve` tests
+        "mqtt_writer_process": False,
     }
     values.update(overrides)
     return Settings(**values)

@@ -268,14 +268,14 @@ def _report(received: _Received) -> KioskSubmission:
     version = data.get("schema") if isinstance(data, dict) else None
     report = _validate(REPORT_VERSIONS.get(version, KioskReport) if isinstance(version, str) else KioskReport, data)
     photos = _photos(report, received.photo_limits) if isinstance(report, KioskReportV2) else []
+    v3 = report if isinstance(report, KioskReportV3) else None  # (not getattr: pydantic's miss raises, slowly)
     try:  # the register's own rules, should they be stricter than the payload's schema
         return KioskSubmission(report, HazardReport(
             location_code=report.location_code or received.location_code, category_code=report.category,
             description=report.description, source=Channel.kiosk, reporter_employee_no=report.reporter_employee_no,
             reporter_name=report.reporter_name, client_report_id=f"{kiosk.kiosk_id}:{report.report_id}",
             kiosk=kiosk.kiosk_id, urgent=report.urgent and report.behaviour_at is None,
-            risk_point_code=getattr(report, "risk_point", None),
-            library_item=getattr(report, "library_item", None),
+            risk_point_code=v3.risk_point if v3 else None, library_item=v3.library_item if v3 else None,
             behaviour_at=report.behaviour_at, behaviour_person=report.behaviour_person,
         ), photos)
     except ValidationError as exc:

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from safety_service import logs
 from safety_service.batching import STOP, BatchFailed, BatchWriter, Done, WriterStopped, take
 from safety_service.config import Settings
 from safety_service.database import make_engine
@@ -202,6 +203,7 @@ def serve(settings: Settings, conn: Connection, max_batch: int) -> None:
     """The child: apply what arrives through the pipe in batches, answer each batch once it committed."""
     for signum in (signal.SIGINT, signal.SIGTERM):  # the parent stops it, through the pipe
         signal.signal(signum, signal.SIG_IGN)
+    logs.configure(settings.log_level, fmt=settings.log_format, timezone=settings.timezone)  # as its parent's
     engine = make_engine(settings)
     writer = BatchWriter(engine, intake.applier(settings), name="mqtt", max_batch=max_batch)
     try:
