@@ -2,6 +2,7 @@
 dies replaced, and every item told once (``mqtt.writer_process``). The broker side is in test_faults.py."""
 
 import json
+import multiprocessing
 import os
 import signal
 import threading
@@ -17,7 +18,7 @@ from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.database import session_scope
 from safety_service.hazards.models import Hazard
-from safety_service.mqtt import intake
+from safety_service.mqtt import intake, writer_process
 from safety_service.mqtt.writer_process import WriterProcess
 from tests.conftest import make_settings
 from tests.kiosks.builders import make_kiosk
@@ -149,3 +150,20 @@ def test_a_failure_crosses_the_pipe_with_its_kind() -> None:
     item = BatchFailed.of(ValueError("a fault in this report"))
     assert is_database_failure(database) and not is_database_failure(item)
     assert str(item) == "ValueError: a fault in this report" and BatchFailed.of(item) is item
+
+
+def test_the_child_logs_as_its_parent_does(settings: Settings, capfd: pytest.CaptureFixture[str]) -> None:
+    """On a server logging JSON lines, the child's lines are JSON too (here: the one it writes when the pipe
+    closes because its parent is gone)."""
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(target=writer_process.serve, daemon=True, args=(
+        make_settings(settings.database_url, log_format="json"), child, 10))
+    process.start()
+    child.close()
+    parent.close()  # as when the receiving process dies
+    process.join(60)
+    assert process.exitcode == 0
+    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
+    assert [(entry["level"], entry["logger"], entry["message"]) for entry in lines] == [
+        ("WARNING", "safety_service.mqtt.writer_process", "the intake's receiving process is gone; the writer process stops")]
