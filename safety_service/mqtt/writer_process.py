@@ -112,7 +112,7 @@ class WriterProcess:
 
     def _spawn(self) -> None:
         parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=serve, args=(self.settings, child, self.max_batch),
+        process = _CONTEXT.Process(target=serve, args=(child_settings(self.settings), child, self.max_batch),
                                    name=f"safety-{self.name}-writer", daemon=True)
         process.start()
         child.close()
@@ -197,6 +197,12 @@ def _applied(lean: Lean) -> intake.Applied:
 def _lean(applied: intake.Applied) -> Lean:
     """What the receiving process needs of a result: the answer's outbox rows, the outcome the metrics count."""
     return applied.report, applied.refused, [(o.topic, o.payload, o.key, o.qos, o.retain) for o in applied.outbox]
+
+
+def child_settings(settings: Settings) -> Settings:
+    """The settings the child starts with: this process's log level, which ``--log-level`` may have set over
+    ``SAFETY_LOG_LEVEL``, so the child logs as its parent does."""
+    return settings.model_copy(update={"log_level": logging.getLevelName(logging.getLogger().getEffectiveLevel())})
 
 
 def serve(settings: Settings, conn: Connection, max_batch: int) -> None:

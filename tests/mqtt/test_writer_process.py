@@ -2,6 +2,7 @@
 dies replaced, and every item told once (``mqtt.writer_process``). The broker side is in test_faults.py."""
 
 import json
+import logging
 import multiprocessing
 import os
 import signal
@@ -167,3 +168,14 @@ def test_the_child_logs_as_its_parent_does(settings: Settings, capfd: pytest.Cap
     lines = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
     assert [(entry["level"], entry["logger"], entry["message"]) for entry in lines] == [
         ("WARNING", "safety_service.mqtt.writer_process", "the intake's receiving process is gone; the writer process stops")]
+
+
+def test_the_child_takes_the_level_its_parent_logs_at(settings: Settings) -> None:
+    """``--log-level`` sets the parent's level over SAFETY_LOG_LEVEL; the child starts at the same."""
+    root = logging.getLogger()
+    before = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        assert writer_process.child_settings(make_settings(settings.database_url, log_level="INFO")).log_level == "ERROR"
+    finally:
+        root.setLevel(before)
