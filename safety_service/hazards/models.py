@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Integer, Numeric, String, Text, false
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Integer, Numeric, String, Text, false, text
 from sqlmodel import Field, SQLModel
 
 from safety_service.clock import utc_now
@@ -43,6 +43,15 @@ class Hazard(SQLModel, table=True):
         Index("ix_hazard_grade_open_reported", "grade", "is_open", "reported_at"),
         Index("ix_hazard_category_reported", "category_id", "reported_at"),
         Index("ix_hazard_source_reported", "source", "reported_at"),
+        # Partial indexes: they hold the few rows in their step, and a new report (reported, not urgent)
+        # adds nothing to them. The predicates are written as each dialect renders the queries' conditions.
+        # The urgent box on every console queue, in its order (the order lets SQLite choose the index while it
+        # is empty, as it mostly is, and so has no statistics).
+        Index("ix_hazard_urgent_open", text("(urgent_acknowledged_at IS NOT NULL)"), "urgent_at",
+              sqlite_where=text("urgent = 1 AND is_open = 1"), postgresql_where=text("urgent AND is_open")),
+        Index("ix_hazard_verification_due", "state", "rectified_at", "deadline",  # fixes waiting for verification
+              sqlite_where=text("state = 'awaiting_verification'"),
+              postgresql_where=text("state = 'awaiting_verification'")),
     )
     __mapper_args__ = {"version_id_col": _version_column}
 

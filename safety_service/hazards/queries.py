@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlmodel
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import String, and_, func, literal, select
 from sqlmodel import Session, col
 
 from safety_service.clock import as_utc
@@ -30,14 +30,24 @@ H = _HAZARD.c
 def late_counts(session: Session, *, now: datetime, limits: StepLimits, unit: str | None = None) -> dict[str, int]:
     """How many open hazards (about the unit, when one is given) are past each step's time limit (each counted once,
     at its own step)."""
-    triage = and_(H.state == str(HazardState.reported), H.reported_at < now - limits.triage)
-    verification = and_(H.state == str(HazardState.awaiting_verification),
+    # The states are written into the statement so that the partial index of the fixes waiting for verification
+    # serves it; a fix late at verification is counted there, not among the fixes past their deadline, by
+    # subtraction, so that every count reads index entries only, never the hazards' rows.
+    triage = and_(H.state == _step(HazardState.reported), H.reported_at < now - limits.triage)
+    verification = and_(H.state == _step(HazardState.awaiting_verification),
                         H.rectified_at < now - limits.verification)
-    rectification = and_(overdue_rule.condition(now), not_(verification))
-    conditions = {"triage": triage, "rectification": rectification, "verification": verification}
     cut = (attribution.about_code(unit),) if unit else ()
-    return {step: session.connection().execute(select(func.count()).select_from(_HAZARD).where(condition, *cut))
-            .scalar_one() for step, condition in conditions.items()}
+
+    def count(*condition: Any) -> int:
+        return int(session.connection().execute(select(func.count()).select_from(_HAZARD).where(*condition, *cut))
+                   .scalar_one())
+
+    past_deadline = count(overdue_rule.condition(now)) - count(verification, H.deadline < now)
+    return {"triage": count(triage), "rectification": past_deadline, "verification": count(verification)}
+
+
+def _step(state: HazardState) -> Any:
+    return literal(str(state), String, literal_execute=True)
 
 
 def get_visible(session: Session, *, ref: str, user: User) -> Hazard:

@@ -59,6 +59,7 @@ def notice_of(session: Session, *, kind: str, hazard_id: int, ref: str, location
 
 def open_urgent(session: Session, *, limit: int = 50) -> list[Hazard]:
     """Open urgent hazards for the top of every console queue: unacknowledged first, oldest first."""
+    # ix_hazard_urgent_open holds only these, in this order.
     query = (select(Hazard).where(col(Hazard.urgent), col(Hazard.is_open))
              .order_by(col(Hazard.urgent_acknowledged_at).is_not(None), col(Hazard.urgent_at)).limit(limit))
     return list(session.exec(query).all())

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.database import driver_statement, utc_value
-from safety_service.hazards import listing
+from safety_service.hazards import listing, queries
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.schemas import HazardFilters, StepLimits
 from safety_service.hazards.states import Channel, Grade, HazardState
@@ -120,3 +120,23 @@ def test_each_column_of_the_page_lands_in_the_answer_under_its_own_name() -> Non
             assert value == getattr(row, named.get(key, key)), key
     assert set(summary) == {*named, "overdue", "late_step", "late_since", "ref", "state", "grade", "location_name",
                             "source", "description", "reported_at", "deadline", "escalation_level"}
+
+
+def test_each_late_hazard_is_counted_once_at_its_own_step(session: Session) -> None:
+    """A fix past its deadline that has also waited too long for verification counts at verification only."""
+    now = utc_now()
+    then, lately = now - timedelta(days=30), now - timedelta(hours=2)
+    make_hazard(session, now=then)  # reported a month ago: triage
+    make_hazard(session, state=HazardState.rectifying, now=then, deadline=then + timedelta(days=1))  # rectification
+    make_hazard(session, state=HazardState.awaiting_verification, now=then,
+                deadline=then + timedelta(days=1))  # past its deadline and unverified for a month: verification
+    make_hazard(session, state=HazardState.awaiting_verification, now=lately,
+                deadline=lately + timedelta(hours=1))  # fixed two hours ago, past the deadline: rectification
+    make_hazard(session, state=HazardState.awaiting_verification, now=then,
+                deadline=now + timedelta(days=9))  # before its deadline, unverified for a month: verification
+    make_hazard(session, state=HazardState.closed, now=then, deadline=then + timedelta(days=1))  # closed: none
+    make_hazard(session, now=now)  # just reported: none
+    assert LIMITS.verification > timedelta(hours=2) and LIMITS.triage < timedelta(days=30)
+    assert queries.late_counts(session, now=now, limits=LIMITS) == {
+        "triage": 1, "rectification": 2, "verification": 2}
+
