@@ -169,9 +169,9 @@ def _tab_counts(session: Session, user: User, limits: StepLimits, unit: str | No
         queue = QUEUES[name]
         cut = {"unit": unit} if unit else {}
         cut.update(_owner_filters(session, user, queue))
-        page = listing.list_hazards(session, filters=HazardFilters(**queue.filters, **cut, limit=1), user=user,
-                                    now=utc_now(), limits=limits)
-        counts[name] = f"{page['count_limit']:,}+" if page["count_capped"] else str(page["count"])
+        found = listing.count_hazards(session, filters=HazardFilters(**queue.filters, **cut), user=user,
+                                      now=utc_now(), limits=limits)
+        counts[name] = f"{found['count_limit']:,}+" if found["count_capped"] else str(found["count"])
     return counts
 
 

@@ -297,6 +297,27 @@ def page(filters: HazardFilters, reader: Viewer, *, now: datetime, limits: StepL
     return _answer(filters, rows, count, now, limits)
 
 
+def count_hazards(session: Session, *, filters: HazardFilters, user: User, now: datetime,
+                  limits: StepLimits) -> dict[str, Any]:
+    """How many hazards this user may see match, capped as the list's count is, without reading a page (the
+    console's tab counts: a page of the overdue tab is sorted from every late hazard, its count is not)."""
+    connection = session.connection()
+    return run(ConnectionReader(connection), counted(filters, viewer(session, user), now=now, limits=limits,
+                                                     dialect=connection.dialect))
+
+
+def counted(filters: HazardFilters, reader: Viewer, *, now: datetime, limits: StepLimits,
+            dialect: Dialect) -> Plan[dict[str, Any]]:
+    """The count of ``page`` alone: ``count``, ``count_capped`` and ``count_limit`` as the page gives them."""
+    shape, params = _plan(filters, reader, now, limits)
+    found = (yield from _search(filters, dialect)) if filters.q else None
+    built = _built(shape, found) if found else statements(shape)
+    count: int = (yield Query(built.counted, params, cached=found is None))[0][0]
+    if not count:
+        yield from _check_codes(filters)
+    return _capped(filters, count)
+
+
 def _search(filters: HazardFilters, dialect: Dialect) -> Plan[search.Match]:
     found = search.match(filters.q or "", dialect)
     if found is None:
@@ -368,15 +389,13 @@ def _newest_matches_first(built: Statements, params: dict[str, Any], limit: int)
 
 def _answer(filters: HazardFilters, rows: Rows, count: int, now: datetime,
             limits: StepLimits) -> dict[str, Any]:
+    return {"data": [_summary(row, now, limits) for row in rows], **_capped(filters, count),
+            "limit": filters.limit, "offset": filters.offset}
+
+
+def _capped(filters: HazardFilters, count: int) -> dict[str, Any]:
     count_limit = _count_limit(filters)
-    return {
-        "data": [_summary(row, now, limits) for row in rows],
-        "count": min(count, count_limit),
-        "count_capped": count > count_limit,
-        "count_limit": count_limit,
-        "limit": filters.limit,
-        "offset": filters.offset,
-    }
+    return {"count": min(count, count_limit), "count_capped": count > count_limit, "count_limit": count_limit}
 
 
 def _summary(row: Sequence[Any], now: datetime, limits: StepLimits) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.database import driver_statement, utc_value
+from safety_service.errors import InvalidInput
 from safety_service.hazards import listing, queries
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.schemas import HazardFilters, StepLimits
@@ -78,6 +79,8 @@ def test_the_driver_path_gives_the_rows_sqlalchemy_gives(session: Session, filte
     assert [_plain(row) for row in on_driver] == [_plain(row) for row in through_sqlalchemy]
     page = listing.list_hazards(session, filters=filters, user=reader, now=now, limits=LIMITS)
     assert page["count"] == on_driver[0].total
+    counted = listing.count_hazards(session, filters=filters, user=reader, now=now, limits=LIMITS)
+    assert counted == {"count": page["count"], "count_capped": False, "count_limit": page["count_limit"]}
     if role != Role.officer:  # the hazards neither owned nor reported by the reader stay out
         own = col(Hazard.owner_id) == owner.id if role == Role.owner else col(Hazard.reporter_employee_no) == miner_no
         visible = {h.ref for h in session.exec(select(Hazard).where(own)).all()}
@@ -140,3 +143,21 @@ def test_each_late_hazard_is_counted_once_at_its_own_step(session: Session) -> N
     assert queries.late_counts(session, now=now, limits=LIMITS) == {
         "triage": 1, "rectification": 2, "verification": 2}
 
+
+
+def test_a_count_without_its_page_is_capped_and_checks_codes_as_the_list_does(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    officer, location = make_user(session, role=Role.officer), make_location(session)
+    for i in range(4):
+        make_hazard(session, location=location, description="顶板裂缝" if i % 2 else "皮带跑偏")
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
+
+    def count(**given: object) -> dict[str, object]:
+        return listing.count_hazards(session, filters=HazardFilters.model_validate(given), user=officer,
+                                     now=utc_now(), limits=LIMITS)
+
+    assert count(location=location.code) == {"count": 3, "count_capped": True, "count_limit": 3}
+    assert count(location=location.code, q="顶板") == {"count": 2, "count_capped": False, "count_limit": 1000}
+    with pytest.raises(InvalidInput, match="unknown location") as refused:
+        count(location="NO-SUCH-PLACE")
+    assert refused.value.field == "location"
