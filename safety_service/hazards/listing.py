@@ -31,6 +31,8 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union,
+    union_all,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import BindParameter
@@ -153,15 +155,22 @@ _FILTERS: dict[str, ColumnElement[bool]] = {
 }
 
 
-def _late() -> ColumnElement[bool]:
-    """Past a step's time limit: a report not triaged in time, a fix past its deadline, a fix not verified in time."""
-    return or_(
+def _late_steps() -> tuple[ColumnElement[bool], ...]:
+    """Past a step's time limit, step by step: a fix past its deadline, a report not triaged in time, a fix not
+    verified in time (each served by its own index: open and deadline, state and reported, the fixes waiting for
+    verification)."""
+    return (
         overdue_rule.condition(bindparam("now")),
         and_(H.state == _literal("triage_state", value=str(HazardState.reported), type_=String),
              H.reported_at < bindparam("triage_due")),
         and_(H.state == _literal("verification_state", value=str(HazardState.awaiting_verification), type_=String),
              H.rectified_at < bindparam("verification_due")),
     )
+
+
+def _late() -> ColumnElement[bool]:
+    """Past a step's time limit, at any step."""
+    return or_(*_late_steps())
 
 
 class Shape(NamedTuple):
@@ -216,6 +225,8 @@ def statements(shape: Shape) -> Statements:
 def _built(shape: Shape, found: search.Match | None) -> Statements:
     """The statements of one shape, narrowed by a text search when there is one (built for each)."""
     where = [visible(shape.visibility), *(_FILTERS[name] for name in sorted(shape.given))]
+    if shape.overdue and not found:
+        return _late_statements(where, shape.keys)
     if shape.overdue is not None:
         where.append(_late() if shape.overdue else not_(_late()))
     if found:
@@ -226,6 +237,38 @@ def _built(shape: Shape, found: search.Match | None) -> Statements:
         page=_page(where, shape.keys, found, counted.scalar_subquery().label("total")), counted=counted,
         window=_page([*where, H.id > bindparam("id_floor")], shape.keys, found, null().label("total")),
     )
+
+
+def _late_statements(where: list[ColumnElement[bool]], keys: Sort) -> Statements:
+    """The statements of the late hazards: each step's from its own index, merged.
+
+    Under one OR of the three steps the databases read every late hazard's row to sort them or to count them
+    (tens of thousands on a large register); step by step, an index walked in the page's order stops at the
+    page's end (``reach``: its offset and limit) and a count at the cap, and the merge removes a hazard late at
+    two steps. The first ``reach`` of the merge are among the first ``reach`` of the steps, so the page is the
+    one the OR gives.
+    """
+    steps = _late_steps()
+    keyed = [H[name] for name in dict.fromkeys(("id", *(name for name, _ in keys)))]
+    each = [select(*keyed).where(*where, step).order_by(*_order(H, keys)).limit(_literal("reach", type_=Integer))
+            for step in steps]
+    merged = union(*(select(*part.subquery().c) for part in each)).subquery()
+    ids = (select(merged.c.id).order_by(*_order(merged.c, keys)).limit(_literal("limit", type_=Integer))
+           .offset(_literal("offset", type_=Integer)))
+    # Counted without a merge: the steps made disjoint (a report waiting for triage and a fix waiting for
+    # verification count at those steps only when not also past a deadline; both states are open ones, as the
+    # one writer of state keeps ``is_open``), each capped; their sum reaches the cap exactly when the late
+    # hazards do.
+    past_deadline = steps[0]
+    not_past_deadline = or_(H.deadline.is_(None), H.deadline >= bindparam("now"))
+    disjoint = [past_deadline, *(and_(step, not_past_deadline) for step in steps[1:])]
+    capped = [select(_NO_COLUMN).where(*where, step).limit(_literal("count_limit", type_=Integer))
+              for step in disjoint]
+    counted = select(func.count()).select_from(union_all(*(select(*part.subquery().c) for part in capped))
+                                               .subquery())
+    return Statements(page=_page(where, keys, None, counted.scalar_subquery().label("total"), ids=ids),
+                      counted=counted, window=_page([*where, _late(), H.id > bindparam("id_floor")], keys, None,
+                                                    null().label("total")))
 
 
 def _order(columns: Any, keys: Sort) -> list[Any]:
@@ -239,19 +282,22 @@ _NAMED_COLUMNS = {
 }
 
 
-def _page(where: list[ColumnElement[bool]], keys: Sort, found: search.Match | None, total: Any) -> Select[Any]:
+def _page(where: list[ColumnElement[bool]], keys: Sort, found: search.Match | None, total: Any,
+          ids: Select[Any] | None = None) -> Select[Any]:
     """One page of hazards with the names shown beside them (small tables, joined by primary key).
 
-    The page's ids are chosen first, from the index alone where it can, so rows skipped on the
-    way to a deep offset are neither read nor joined.
+    The page's ids (``ids`` when the caller chose them) are chosen first, from the index alone where it can,
+    so rows skipped on the way to a deep offset are neither read nor joined.
     """
     sortable: dict[str, Any] = {name: H[name] for name in ("reported_at", "deadline", "updated_at")}
     sortable["id"] = found.id_column(_HAZARD) if found else H.id
-    ids = (
-        select(H.id).select_from(found.joined_to(_HAZARD) if found else _HAZARD).where(*where)
-        .order_by(*_order(sortable, keys)).limit(_literal("limit", type_=Integer))
-        .offset(_literal("offset", type_=Integer)).correlate(None)
-    )
+    if ids is None:
+        ids = (
+            select(H.id).select_from(found.joined_to(_HAZARD) if found else _HAZARD).where(*where)
+            .order_by(*_order(sortable, keys)).limit(_literal("limit", type_=Integer))
+            .offset(_literal("offset", type_=Integer))
+        )
+    ids = ids.correlate(None)
     named = (
         _HAZARD.join(_LOCATION, _LOCATION.c.id == H.location_id)
         .outerjoin(_CATEGORY, _CATEGORY.c.id == H.category_id)
@@ -342,7 +388,8 @@ def _plan(filters: HazardFilters, reader: Viewer, now: datetime, limits: StepLim
     params = {**given, **viewer_params(reader), "now": now, "limit": filters.limit, "offset": filters.offset,
               "count_limit": _count_limit(filters) + 1}
     if filters.overdue is not None:
-        params.update(triage_due=now - limits.triage, verification_due=now - limits.verification)
+        params.update(triage_due=now - limits.triage, verification_due=now - limits.verification,
+                      reach=filters.offset + filters.limit)
     return shape, params
 
 

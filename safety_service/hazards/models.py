@@ -32,9 +32,10 @@ class Hazard(SQLModel, table=True):
         CheckConstraint("grade IS NULL OR grade IN ('general','major')", name="grade"),
         CheckConstraint("source IN ('qr','kiosk','console','inspection')", name="source"),
         Index("ix_hazard_location_open_reported", "location_id", "is_open", "reported_at"),
-        Index("ix_hazard_state_reported", "state", "reported_at"),
+        # With the deadline and the id, the late list's steps are read from the index alone (see listing).
+        Index("ix_hazard_state_reported", "state", "reported_at", "deadline", "id"),
         Index("ix_hazard_kiosk_reported", "kiosk_id", "reported_at"),  # a kiosk's last report
-        Index("ix_hazard_open_deadline", "is_open", "deadline"),
+        Index("ix_hazard_open_deadline", "is_open", "deadline", "id"),
         Index("ix_hazard_owner_open_deadline", "owner_id", "is_open", "deadline"),
         Index("ix_hazard_unit_reported", "unit_id", "reported_at"),
         Index("ix_hazard_reporter_reported", "reporter_employee_no", "reported_at"),
@@ -49,7 +50,7 @@ class Hazard(SQLModel, table=True):
         # is empty, as it mostly is, and so has no statistics).
         Index("ix_hazard_urgent_open", text("(urgent_acknowledged_at IS NOT NULL)"), "urgent_at",
               sqlite_where=text("urgent = 1 AND is_open = 1"), postgresql_where=text("urgent AND is_open")),
-        Index("ix_hazard_verification_due", "state", "rectified_at", "deadline",  # fixes waiting for verification
+        Index("ix_hazard_verification_due", "state", "rectified_at", "deadline", "id",  # fixes waiting for verification
               sqlite_where=text("state = 'awaiting_verification'"),
               postgresql_where=text("state = 'awaiting_verification'")),
     )

@@ -161,3 +161,40 @@ def test_a_count_without_its_page_is_capped_and_checks_codes_as_the_list_does(
     with pytest.raises(InvalidInput, match="unknown location") as refused:
         count(location="NO-SUCH-PLACE")
     assert refused.value.field == "location"
+
+
+@pytest.mark.parametrize("sort", [None, "-deadline", "-reported_at", "reported_at"])
+def test_the_late_hazards_merged_step_by_step_are_the_pages_one_condition_gives(
+        session: Session, sort: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page (limits and offsets across the steps' boundaries) and the capped count of the overdue list,
+    read step by step and merged, are those of the one condition over all steps, a hazard late at two steps
+    once; for an officer and for an owner (who sees part of the register)."""
+    now = utc_now()
+    officer, owner = make_user(session, role=Role.officer), make_user(session, role=Role.owner)
+    for days in range(6):
+        then = now - timedelta(days=30 + days)
+        make_hazard(session, now=then)  # triage
+        make_hazard(session, state=HazardState.rectifying, now=then, deadline=then + timedelta(days=days, hours=1),
+                    owner=owner if days % 2 else None)  # past the deadline
+        make_hazard(session, state=HazardState.awaiting_verification, now=then, owner=owner if days % 3 else None,
+                    deadline=then + timedelta(days=1) if days % 2 else now + timedelta(days=days))  # one or two steps
+        make_hazard(session, state=HazardState.rectifying, now=then, deadline=now + timedelta(days=1))  # not late
+    made = len(session.exec(select(Hazard.id)).all())
+    filters = HazardFilters(overdue=True, sort=sort)
+    for reader in (officer, owner):
+        shape, params = listing._plan(filters, listing.viewer(session, reader), now, LIMITS)
+        one_condition = (select(Hazard.ref).where(listing.visible(shape.visibility), listing._late())
+                         .order_by(*listing._order(Hazard.__table__.c, shape.keys)))
+        expected = session.exec(one_condition, params=params).all()  # type: ignore[call-overload]
+        assert 0 < len(expected) < made
+        for limit, offset in ((1, 0), (3, 0), (3, 2), (5, 4), (7, 11), (50, 0), (2, len(expected) - 1)):
+            page = listing.list_hazards(session, filters=filters.model_copy(update={"limit": limit, "offset": offset}),
+                                        user=reader, now=now, limits=LIMITS)
+            assert [row["ref"] for row in page["data"]] == expected[offset:offset + limit], (reader.role, limit, offset)
+            assert (page["count"], page["count_capped"]) == (len(expected), False)
+        monkeypatch.setattr(listing, "COUNT_LIMIT", len(expected) - 1)
+        capped = listing.count_hazards(session, filters=filters, user=reader, now=now, limits=LIMITS)
+        assert (capped["count"], capped["count_capped"]) == (len(expected) - 1, True)
+        monkeypatch.setattr(listing, "COUNT_LIMIT", len(expected))
+        exact = listing.count_hazards(session, filters=filters, user=reader, now=now, limits=LIMITS)
+        assert (exact["count"], exact["count_capped"]) == (len(expected), False)

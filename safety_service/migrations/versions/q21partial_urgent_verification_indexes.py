@@ -1,6 +1,9 @@
-"""Two partial indexes for the console's queues on a large register: the open urgent hazards (the box at the
-top of every queue read all open hazards to find none) and the fixes waiting for verification (the late counts
-and the overdue list's verification step read each such hazard's row).
+"""The indexes of the console's queues on a large register.
+
+Two partial indexes: the open urgent hazards, in the order of the box at the top of every queue (which read all
+open hazards to find none), and the fixes waiting for verification (the late counts and the late list's
+verification step read each such hazard's row). Two indexes widened so that the late list's other steps are read
+from them alone: the state's with the deadline and the id, the open hazards' deadlines with the id.
 
 Revision ID: q21partial
 Revises: v22ack2
@@ -17,15 +20,24 @@ down_revision: str | tuple[str, ...] | None = "v22ack2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_WIDENED = {"ix_hazard_state_reported": (["state", "reported_at"], ["state", "reported_at", "deadline", "id"]),
+            "ix_hazard_open_deadline": (["is_open", "deadline"], ["is_open", "deadline", "id"])}
+
 
 def upgrade() -> None:
     op.create_index("ix_hazard_urgent_open", "hazard", [sa.text("(urgent_acknowledged_at IS NOT NULL)"), "urgent_at"],
                     sqlite_where=sa.text("urgent = 1 AND is_open = 1"), postgresql_where=sa.text("urgent AND is_open"))
-    op.create_index("ix_hazard_verification_due", "hazard", ["state", "rectified_at", "deadline"],
+    op.create_index("ix_hazard_verification_due", "hazard", ["state", "rectified_at", "deadline", "id"],
                     sqlite_where=sa.text("state = 'awaiting_verification'"),
                     postgresql_where=sa.text("state = 'awaiting_verification'"))
+    for name, (_, columns) in _WIDENED.items():
+        op.drop_index(name, table_name="hazard")
+        op.create_index(name, "hazard", columns)
 
 
 def downgrade() -> None:
+    for name, (columns, _) in _WIDENED.items():
+        op.drop_index(name, table_name="hazard")
+        op.create_index(name, "hazard", columns)
     op.drop_index("ix_hazard_verification_due", table_name="hazard")
     op.drop_index("ix_hazard_urgent_open", table_name="hazard")
