@@ -5,12 +5,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 import safety_service.models  # noqa: F401
 from safety_service import migrate
 from safety_service.config import Settings
 from safety_service.database import make_engine, metadata
 from tests.conftest import create_pg_database, drop_pg_database, make_settings
+from tests.hazards.builders import make_hazard
 
 
 # SQLite's reflection skips an index on an expression (the urgent box's partial index), and autogenerate then
@@ -45,3 +47,30 @@ def test_downgrade_to_base_and_up_again(settings: Settings, tmp_path) -> None:
         engine.dispose()
         if not settings.is_sqlite:
             drop_pg_database(url)
+
+
+
+def test_the_widened_indexes_get_statistics_where_the_register_had_them(tmp_path) -> None:
+    """SQLite's planner takes an index without statistics beside ones with them for the most selective; the
+    migration that re-creates the hazard indexes gathers them again (both ways) where ANALYZE had ever run."""
+    engine = make_engine(make_settings(f"sqlite:///{tmp_path / 'stats.db'}"))
+    widened = {"ix_hazard_state_reported", "ix_hazard_open_deadline"}
+
+    def gathered() -> set[str]:
+        with engine.connect() as connection:
+            return set(connection.execute(text("SELECT idx FROM sqlite_stat1 WHERE tbl = 'hazard'")).scalars())
+
+    try:
+        migrate.upgrade(engine)
+        with Session(engine) as session:
+            for _ in range(3):
+                make_hazard(session)
+            session.commit()
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+        migrate.downgrade(engine, "v22ack2")
+        assert widened <= gathered()
+        migrate.upgrade(engine)
+        assert widened <= gathered()
+    finally:
+        engine.dispose()

@@ -33,6 +33,7 @@ def upgrade() -> None:
     for name, (_, columns) in _WIDENED.items():
         op.drop_index(name, table_name="hazard")
         op.create_index(name, "hazard", columns)
+    _statistics_again()
 
 
 def downgrade() -> None:
@@ -41,3 +42,14 @@ def downgrade() -> None:
         op.create_index(name, "hazard", columns)
     op.drop_index("ix_hazard_verification_due", table_name="hazard")
     op.drop_index("ix_hazard_urgent_open", table_name="hazard")
+    _statistics_again()
+
+
+def _statistics_again() -> None:
+    """On SQLite a re-created index has no statistics while the others keep theirs (where ANALYZE was ever run),
+    and the planner then takes it for the most selective: the open hazards' list read the deadlines' index
+    (0.9 -> 111 ms on a million hazards). Gathered again where there were any (about 2 s a million hazards)."""
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite" and bind.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        op.execute("ANALYZE hazard")
