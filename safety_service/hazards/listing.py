@@ -9,7 +9,7 @@ the capped count reads only indexed columns, so an index answers it without touc
 """
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -321,17 +321,27 @@ def _counted(where: list[ColumnElement[bool]], found: search.Match | None, *, na
 def list_hazards(session: Session, *, filters: HazardFilters, user: User, now: datetime,
                  limits: StepLimits) -> dict[str, Any]:
     """One page of hazards this user may see, and how many match, in the session's transaction."""
+    return _in_session(page, session, filters=filters, user=user, now=now, limits=limits)
+
+
+def count_hazards(session: Session, *, filters: HazardFilters, user: User, now: datetime,
+                  limits: StepLimits) -> dict[str, Any]:
+    """How many hazards this user may see match, capped as the list's count is, without reading a page (the
+    console's tab counts: a page of the overdue tab is sorted from every late hazard, its count is not)."""
+    return _in_session(counted, session, filters=filters, user=user, now=now, limits=limits)
+
+
+def _in_session(plan: Callable[..., Plan[dict[str, Any]]], session: Session, *, filters: HazardFilters,
+                user: User, now: datetime, limits: StepLimits) -> dict[str, Any]:
     connection = session.connection()
-    return run(ConnectionReader(connection), page(filters, viewer(session, user), now=now, limits=limits,
+    return run(ConnectionReader(connection), plan(filters, viewer(session, user), now=now, limits=limits,
                                                   dialect=connection.dialect))
 
 
 def page(filters: HazardFilters, reader: Viewer, *, now: datetime, limits: StepLimits,
          dialect: Dialect) -> Plan[dict[str, Any]]:
     """One page of hazards this reader may see, and how many match (capped at COUNT_LIMIT, or SEARCH_COUNT_LIMIT)."""
-    shape, params = _plan(filters, reader, now, limits)
-    found = (yield from _search(filters, dialect)) if filters.q else None
-    built = _built(shape, found) if found else statements(shape)
+    shape, built, params, found = yield from _prepared(filters, reader, now, limits, dialect)
     if found is not None and found.index is None and shape.keys == SORT_KEYS["-id"]:
         rows, count = yield from _newest_matches_first(built, params, filters.limit)
     else:
@@ -343,25 +353,22 @@ def page(filters: HazardFilters, reader: Viewer, *, now: datetime, limits: StepL
     return _answer(filters, rows, count, now, limits)
 
 
-def count_hazards(session: Session, *, filters: HazardFilters, user: User, now: datetime,
-                  limits: StepLimits) -> dict[str, Any]:
-    """How many hazards this user may see match, capped as the list's count is, without reading a page (the
-    console's tab counts: a page of the overdue tab is sorted from every late hazard, its count is not)."""
-    connection = session.connection()
-    return run(ConnectionReader(connection), counted(filters, viewer(session, user), now=now, limits=limits,
-                                                     dialect=connection.dialect))
-
-
 def counted(filters: HazardFilters, reader: Viewer, *, now: datetime, limits: StepLimits,
             dialect: Dialect) -> Plan[dict[str, Any]]:
     """The count of ``page`` alone: ``count``, ``count_capped`` and ``count_limit`` as the page gives them."""
-    shape, params = _plan(filters, reader, now, limits)
-    found = (yield from _search(filters, dialect)) if filters.q else None
-    built = _built(shape, found) if found else statements(shape)
+    _, built, params, found = yield from _prepared(filters, reader, now, limits, dialect)
     count: int = (yield Query(built.counted, params, cached=found is None))[0][0]
     if not count:
         yield from _check_codes(filters)
     return _capped(filters, count)
+
+
+def _prepared(filters: HazardFilters, reader: Viewer, now: datetime, limits: StepLimits,
+              dialect: Dialect) -> Plan[tuple[Shape, Statements, dict[str, Any], search.Match | None]]:
+    """The statements of these filters for this reader, their values, and the text search's match if any."""
+    shape, params = _plan(filters, reader, now, limits)
+    found = (yield from _search(filters, dialect)) if filters.q else None
+    return shape, (_built(shape, found) if found else statements(shape)), params, found
 
 
 def _search(filters: HazardFilters, dialect: Dialect) -> Plan[search.Match]:
