@@ -50,6 +50,13 @@ class Hazard(SQLModel, table=True):
         # is empty, as it mostly is, and so has no statistics).
         Index("ix_hazard_urgent_open", text("(urgent_acknowledged_at IS NOT NULL)"), "urgent_at",
               sqlite_where=text("urgent = 1 AND is_open = 1"), postgresql_where=text("urgent AND is_open")),
+        # The scheduler's: urgent alarms nobody has acknowledged yet (each tick), and the hazards closed at each
+        # place (the area boards' closed-this-month, each tick).
+        Index("ix_hazard_urgent_unacknowledged", "urgent_at",
+              sqlite_where=text("urgent = 1 AND urgent_acknowledged_at IS NULL AND urgent_escalated_at IS NULL"),
+              postgresql_where=text("urgent AND urgent_acknowledged_at IS NULL AND urgent_escalated_at IS NULL")),
+        Index("ix_hazard_location_closed", "location_id", "closed_at", sqlite_where=text("closed_at IS NOT NULL"),
+              postgresql_where=text("closed_at IS NOT NULL")),
         Index("ix_hazard_verification_due", "state", "rectified_at", "deadline", "id",  # fixes waiting for verification
               sqlite_where=text("state = 'awaiting_verification'"),
               postgresql_where=text("state = 'awaiting_verification'")),
