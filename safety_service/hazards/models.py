@@ -44,8 +44,8 @@ class Hazard(SQLModel, table=True):
         Index("ix_hazard_grade_open_reported", "grade", "is_open", "reported_at"),
         Index("ix_hazard_category_reported", "category_id", "reported_at"),
         Index("ix_hazard_source_reported", "source", "reported_at"),
-        # Partial indexes: they hold the few rows in their step, and a new report (reported, not urgent)
-        # adds nothing to them. The predicates are written as each dialect renders the queries' conditions.
+        # Partial indexes: they hold the few rows in their step, and a new report adds nothing to them unless
+        # the reporter marked it urgent (立即危险). The predicates are written as each dialect renders the queries' conditions.
         # The urgent box on every console queue, in its order (the order lets SQLite choose the index while it
         # is empty, as it mostly is, and so has no statistics).
         Index("ix_hazard_urgent_open", text("(urgent_acknowledged_at IS NOT NULL)"), "urgent_at",

@@ -4,7 +4,7 @@ Partial indexes: the open urgent hazards, in the order of the box at the top of 
 open hazards to find none); the fixes waiting for verification (the late counts and the late list's
 verification step read each such hazard's row); for the scheduler's ticks, the unacknowledged urgent alarms
 (a whole-table scan each minute) and the closed hazards by place (the area boards read every hazard of an
-area). None takes a new report. Two indexes widened so that the late list's other steps are read
+area). None takes a new report but an urgent one. Two indexes widened so that the late list's other steps are read
 from them alone: the state's with the deadline and the id, the open hazards' deadlines with the id.
 
 Revision ID: q21partial
