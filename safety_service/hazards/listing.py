@@ -155,7 +155,7 @@ _FILTERS: dict[str, ColumnElement[bool]] = {
 }
 
 
-def _late_steps() -> tuple[ColumnElement[bool], ...]:
+def late_steps() -> tuple[ColumnElement[bool], ...]:
     """Past a step's time limit, step by step: a fix past its deadline, a report not triaged in time, a fix not
     verified in time (each served by its own index: open and deadline, state and reported, the fixes waiting for
     verification)."""
@@ -168,9 +168,14 @@ def _late_steps() -> tuple[ColumnElement[bool], ...]:
     )
 
 
+def late_params(now: datetime, limits: StepLimits) -> dict[str, datetime]:
+    """The values ``late_steps`` are bound to."""
+    return {"now": now, "triage_due": now - limits.triage, "verification_due": now - limits.verification}
+
+
 def _late() -> ColumnElement[bool]:
     """Past a step's time limit, at any step."""
-    return or_(*_late_steps())
+    return or_(*late_steps())
 
 
 class Shape(NamedTuple):
@@ -248,7 +253,7 @@ def _late_statements(where: list[ColumnElement[bool]], keys: Sort) -> Statements
     two steps. The first ``reach`` of the merge are among the first ``reach`` of the steps, so the page is the
     one the OR gives.
     """
-    steps = _late_steps()
+    steps = late_steps()
     keyed = [H[name] for name in dict.fromkeys(("id", *(name for name, _ in keys)))]
     each = [select(*keyed).where(*where, step).order_by(*_order(H, keys)).limit(_literal("reach", type_=Integer))
             for step in steps]
@@ -395,8 +400,7 @@ def _plan(filters: HazardFilters, reader: Viewer, now: datetime, limits: StepLim
     params = {**given, **viewer_params(reader), "now": now, "limit": filters.limit, "offset": filters.offset,
               "count_limit": _count_limit(filters) + 1}
     if filters.overdue is not None:
-        params.update(triage_due=now - limits.triage, verification_due=now - limits.verification,
-                      reach=filters.offset + filters.limit)
+        params.update(late_params(now, limits), reach=filters.offset + filters.limit)
     return shape, params
 
 

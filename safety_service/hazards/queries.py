@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlmodel
-from sqlalchemy import String, and_, func, literal, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session, col
 
 from safety_service.clock import as_utc
@@ -18,7 +18,6 @@ from safety_service.hazards.levels import HazardLevel
 from safety_service.hazards.library import LibraryItem
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.schemas import HazardEventPublic, HazardPublic, StepLimits
-from safety_service.hazards.states import HazardState
 from safety_service.locations.models import Category, Location
 from safety_service.people.models import OFFICER_ROLES, Role, User
 from safety_service.units.models import OrgUnit
@@ -30,24 +29,19 @@ H = _HAZARD.c
 def late_counts(session: Session, *, now: datetime, limits: StepLimits, unit: str | None = None) -> dict[str, int]:
     """How many open hazards (about the unit, when one is given) are past each step's time limit (each counted once,
     at its own step)."""
-    # The states are written into the statement so that the partial index of the fixes waiting for verification
-    # serves it; a fix late at verification is counted there, not among the fixes past their deadline, by
-    # subtraction, so that every count reads index entries only, never the hazards' rows.
-    triage = and_(H.state == _step(HazardState.reported), H.reported_at < now - limits.triage)
-    verification = and_(H.state == _step(HazardState.awaiting_verification),
-                        H.rectified_at < now - limits.verification)
+    # The list's steps (their states written into the statement, so that the partial index of the fixes waiting
+    # for verification serves it); a fix late at verification is counted there, not among the fixes past their
+    # deadline, by subtraction, so that every count reads index entries only, never the hazards' rows.
+    past_deadline, triage, verification = listing.late_steps()
     cut = (attribution.about_code(unit),) if unit else ()
+    params = listing.late_params(now, limits)
 
     def count(*condition: Any) -> int:
-        return int(session.connection().execute(select(func.count()).select_from(_HAZARD).where(*condition, *cut))
-                   .scalar_one())
+        statement = select(func.count()).select_from(_HAZARD).where(*condition, *cut)
+        return int(session.connection().execute(statement, params).scalar_one())
 
-    past_deadline = count(overdue_rule.condition(now)) - count(verification, H.deadline < now)
-    return {"triage": count(triage), "rectification": past_deadline, "verification": count(verification)}
-
-
-def _step(state: HazardState) -> Any:
-    return literal(str(state), String, literal_execute=True)
+    late_fixes = count(past_deadline) - count(verification, H.deadline < bindparam("now"))
+    return {"triage": count(triage), "rectification": late_fixes, "verification": count(verification)}
 
 
 def get_visible(session: Session, *, ref: str, user: User) -> Hazard:
