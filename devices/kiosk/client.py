@@ -101,6 +101,7 @@ class KioskClient:
         self._in_flight: set[int] = set()
         self._published_at: dict[int, float] = {}
         self._resend_all = False
+        self._connected_at = 0.0  # monotonic; what was published since went out on this connection
         self.boards: dict[str, dict[str, Any]] = {}  # area code -> its latest public hazard board
         self._may_fall_back = config.protocol == "auto"
         self._fall_back = False
@@ -365,8 +366,9 @@ class KioskClient:
             logger.warning("publish refused; message stays pending", extra=self.log_extra | {
                 "topic": topic, "rc": mqtt.error_string(info.rc)})
             if message is not None:
-                with self._lock:
+                with self._lock:  # not published: the next pass may send it
                     self._in_flight.discard(message.id)
+                    self._published_at.pop(message.id, None)
             return info
         with self._lock:
             early = self._early.pop(info.mid, None)
@@ -416,6 +418,8 @@ class KioskClient:
                           (self.topics.boards, 1), (self.topics.categories, 1),
                           (self.topics.family_messages, 1), (self.topics.hazard_library, 1),
                           (self.topics.awards, 1)])
+        with self._lock:  # before connected is set: a report published from then on goes on this connection
+            self._connected_at = time.monotonic()
         self._connected.set()
         self._publish_tracked(self.topics.status, status_payload("online", self.config.version, at=self.clock(),
                                                                     acks=self.config.acks),
@@ -463,6 +467,7 @@ class KioskClient:
         horizon = time.monotonic() - SNAPSHOT_HORIZON
         with self._lock:
             resend_all, self._resend_all = self._resend_all, False
+            connected_at = self._connected_at
             self._published_at = {key: at for key, at in self._published_at.items() if at >= horizon}
         now = self.clock()
         cutoff = now if resend_all else now - timedelta(seconds=self.config.resend_interval)
@@ -470,7 +475,9 @@ class KioskClient:
         for _ in range(MAX_PAGES):
             read_at = time.monotonic()
             due = self.outbox.due(sent_before=cutoff, after_id=after_id, limit=self.config.resend_batch)
-            sent, complete = self._send(due, read_at=read_at)
+            # after a connect: what was published on this connection is not sent again (a report sent between
+            # the connect and this pass would otherwise go twice)
+            sent, complete = self._send(due, read_at=min(read_at, connected_at) if resend_all else read_at)
             total += sent
             if not complete or len(due) < self.config.resend_batch or self._stopping.is_set():
                 break

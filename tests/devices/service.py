@@ -37,6 +37,11 @@ def ack_for(report: dict[str, Any], outcome: str = "accepted", error: dict[str, 
             "tracking_code": f"TC{suffix}" if stored else None, "error": error, "at": now_iso()}
 
 
+def report_ids(reports: list[dict[str, Any]]) -> set[str]:
+    """The distinct reports among those received (a kiosk may send one again: at least once)."""
+    return {report["report_id"] for report in reports}
+
+
 def accept_all(report: dict[str, Any], delivery: int) -> list[dict[str, Any]]:
     """Accept the first delivery of a report, answer later ones as duplicates."""
     return [ack_for(report, "accepted" if delivery == 1 else "duplicate")]

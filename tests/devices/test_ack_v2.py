@@ -4,7 +4,7 @@ status; each report of a kiosk-ack/2 is settled exactly as its own kiosk-ack/1 w
 from typing import Any
 
 from devices.kiosk.payloads import ACKS_READ, Schemas, status_payload
-from tests.devices.service import FakeService, ack_for, now_iso, read_retained, wait_until
+from tests.devices.service import FakeService, ack_for, now_iso, read_retained, report_ids, wait_until
 
 
 def batch_ack(*acks: dict[str, Any]) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def test_one_batch_ack_settles_each_report_as_its_own_ack_would(service: FakeSer
     kiosk = make_kiosk(callbacks={"on_ack": answered.append})
     assert kiosk.wait_connected(30)
     ids = kiosk.report_many([{"description": f"皮带跑偏 {n}"} for n in range(3)])
-    assert wait_until(lambda: len(held) == 3)
+    assert wait_until(lambda: len(report_ids(held)) == 3)
     error = {"code": "not_found", "field": "location_code", "message": "unknown location"}
     by_id = {report["report_id"]: report for report in held}
     ack = batch_ack(ack_for(by_id[ids[0]]), ack_for(by_id[ids[1]], "duplicate"),
@@ -49,7 +49,7 @@ def test_a_refusal_in_a_batch_ack_never_replaces_a_stored_reports_answer(service
     kiosk = make_kiosk()
     assert kiosk.wait_connected(30)
     stored, refused_first = kiosk.report_many([{"description": "顶板淋水"}, {"description": "风筒破损"}])
-    assert wait_until(lambda: len(held) == 2)
+    assert wait_until(lambda: len(report_ids(held)) == 2)
     by_id = {report["report_id"]: report for report in held}
     late = {"code": "refused", "field": None, "message": "late"}
     service.publish(f"kiosk/{kiosk_id}/ack", batch_ack(ack_for(by_id[stored]),
@@ -69,7 +69,7 @@ def test_a_batch_ack_that_fails_its_schema_settles_nothing(service: FakeService,
     kiosk = make_kiosk()
     assert kiosk.wait_connected(30)
     report_id = kiosk.report("电缆吊挂不规范")
-    assert wait_until(lambda: len(held) == 1)
+    assert wait_until(lambda: len(report_ids(held)) == 1)
     service.publish(f"kiosk/{kiosk_id}/ack", {"schema": "kiosk-ack/2", "at": now_iso(), "results": []})
     service.publish(f"kiosk/{kiosk_id}/ack", {**batch_ack(ack_for(held[0])), "extra": 1})
     assert not wait_until(lambda: not kiosk.pending(), timeout=0.8)

@@ -14,7 +14,7 @@ from paho.mqtt.enums import MQTTErrorCode
 
 from devices.kiosk import Outbox
 from devices.kiosk.payloads import InvalidPayload
-from tests.devices.service import FakeService, ack_for, read_retained, wait_until
+from tests.devices.service import FakeService, ack_for, read_retained, report_ids, wait_until
 from tests.mqtt.mosquitto import free_port
 
 
@@ -124,13 +124,36 @@ def test_the_report_is_resent_until_the_service_acks(service: FakeService, make_
     assert kiosk.receipts()[0].sent_count >= 2
 
 
+def test_the_resend_after_a_connect_skips_what_went_out_on_that_connection(service: FakeService,
+                                                                          make_kiosk) -> None:
+    """A slow tablet: the resend pass that follows the connect wakes only after a report went out on the new
+    connection; it does not send that report a second time."""
+    service.policy = lambda report, delivery: []  # unanswered: the report stays pending
+    release, passes = threading.Event(), []
+
+    def slow_resender_clock() -> datetime:
+        if threading.current_thread().name.startswith("kiosk-resend-") and not release.is_set():
+            release.wait(10)
+            passes.append(datetime.now(UTC))
+        return datetime.now(UTC)
+
+    kiosk = make_kiosk(callbacks={"clock": slow_resender_clock}, resend_interval=60)
+    assert kiosk.wait_connected(30)
+    report_id = kiosk.report("巷道积水")
+    assert wait_until(lambda: service.deliveries[report_id] == 1)
+    release.set()
+    assert wait_until(lambda: bool(passes))
+    assert not wait_until(lambda: service.deliveries[report_id] > 1, timeout=1.0)
+    assert [message.key for message in kiosk.pending()] == [report_id]
+
+
 def test_an_ack_sent_while_the_kiosk_was_away_arrives_on_its_return(service: FakeService, make_kiosk,
                                                                     tmp_path: Path, kiosk_id: str) -> None:
     held: list[dict[str, Any]] = []
     service.policy = lambda report, delivery: held.append(report) or []
     first = make_kiosk()
     first.report("支架歪斜")
-    assert wait_until(lambda: len(held) == 1)
+    assert wait_until(lambda: len(report_ids(held)) == 1)
     first.stop()
     service.publish(f"kiosk/{kiosk_id}/ack", ack_for(held[0]))
     second = make_kiosk(outbox=tmp_path / "kiosk.db", resend_interval=60)
