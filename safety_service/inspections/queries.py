@@ -18,7 +18,7 @@ from safety_service.inspections.schemas import (
     PointCoverage,
     RoundPublic,
 )
-from safety_service.inspections.states import RoundState
+from safety_service.inspections.states import Frequency, RoundState
 from safety_service.locations.models import Location
 from safety_service.people.models import User
 from safety_service.risks import queries as risks_queries
@@ -33,8 +33,8 @@ def plans(session: Session) -> list[PlanPublic]:
     for plan_id, code in session.exec(select(PlanPoint.plan_id, RiskPoint.code).join(
             RiskPoint, col(PlanPoint.risk_point_id) == RiskPoint.id).order_by(col(RiskPoint.code))).all():
         codes[plan_id].append(code)
-    return [PlanPublic(**plan.model_dump(exclude={"inspector_id"}), inspector=name,
-                       risk_point_codes=codes[saved_id(plan)]) for plan, name in rows]
+    return [PlanPublic(**plan.model_dump(exclude={"inspector_id", "frequency"}), frequency=Frequency(plan.frequency),
+                       inspector=name, risk_point_codes=codes[saved_id(plan)]) for plan, name in rows]
 
 
 def rounds(session: Session, *, inspector: User | None = None, state: RoundState | None = None,
