@@ -22,7 +22,7 @@ def test_the_published_list_replaces_the_built_in_one_and_survives_a_restart_off
     assert _buttons(app) == list(CATEGORIES)  # the fallback before the first message
     service.publish("categories", LIST | {"site": site}, retain=True)
     try:
-        assert wait_until(lambda: kiosk.categories() is not None, timeout=5)
+        assert wait_until(lambda: kiosk.categories() is not None, timeout=20)
         assert _buttons(app) == [("gas", "瓦斯", "Gas"), ("heat", "热害", "热害")]
         kiosk.stop()
         offline = make_kiosk(broker_url=f"mqtt://127.0.0.1:{free_port()}", outbox=tmp_path / "kiosk.db")
@@ -35,10 +35,10 @@ def test_a_list_that_fails_its_schema_is_dropped(service: FakeService, make_kios
     kiosk = make_kiosk()
     try:
         service.publish("categories", LIST | {"site": site}, retain=True)
-        assert wait_until(lambda: kiosk.categories() is not None, timeout=5)
+        assert wait_until(lambda: kiosk.categories() is not None, timeout=20)
         service.publish("categories", {"schema": "categories/1", "site": site, "categories": "gas"}, retain=True)
         service.publish("categories", LIST | {"site": site, "categories": LIST["categories"][:1]}, retain=True)
-        assert wait_until(lambda: len(kiosk.categories() or []) == 1, timeout=5)  # in order: the bad one was dropped
+        assert wait_until(lambda: len(kiosk.categories() or []) == 1, timeout=20)  # in order: the bad one was dropped
         assert [c["code"] for c in kiosk.categories() or []] == ["gas"]
     finally:
         clear_retained([f"safety/{site}/categories"])

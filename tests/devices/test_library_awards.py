@@ -30,7 +30,7 @@ def test_the_library_is_matched_by_text_and_still_offline_after_a_restart(
     assert app.state()["library_items"] == 0 and app.library_matches("顶板有裂缝", None) == []
     service.publish("hazard-library", LIBRARY | {"site": site}, retain=True)
     try:
-        assert wait_until(lambda: app.state()["library_items"] == 3, timeout=5)
+        assert wait_until(lambda: app.state()["library_items"] == 3, timeout=20)
         [best, *_] = app.library_matches("顶板有裂缝，离层了", None)
         assert best["id"] == 1 and 0 < best["score"] <= 1
         assert app.library_matches("顶板有裂缝", "transport") == []  # only the chosen category's items
@@ -81,7 +81,7 @@ def test_the_rotation_shows_the_awards_inside_their_window_and_keeps_them_offlin
     now = datetime.now(UTC)
     service.publish("awards", _awards(site, now - timedelta(days=1), now - timedelta(days=91)), retain=True)
     try:
-        assert wait_until(lambda: kiosk.awards() is not None, timeout=5)
+        assert wait_until(lambda: kiosk.awards() is not None, timeout=20)
         [line] = app.state()["awards"]  # the one approved 91 days ago is past the list's 90 days
         assert (line["name"], line["amount"]) == ("李强", "200.00")
         kiosk.stop()

@@ -25,7 +25,7 @@ def test_a_kiosk_falls_back_to_mqtt_311_when_5_is_refused(engine: Engine, runnin
         assert kiosk.wait_connected(10), "the kiosk never connected"
         assert kiosk.protocol == "3.1.1" and fallbacks == ["3.1.1"]
         kiosk.report("风门关不严")
-        assert wait_until(lambda: service.on(running.topic(kiosk_id, "report")), timeout=5)
+        assert wait_until(lambda: service.on(running.topic(kiosk_id, "report")), timeout=20)
     finally:
         kiosk.stop(timeout=2)
         service.close()

@@ -58,7 +58,7 @@ def test_a_disabled_kiosk_is_dropped_and_refused_until_enabled(cli: CliRunner, m
     connected.close()
     assert not _lets_in(mosquitto, "PH-1-K1", password)
     assert cli.invoke(main, ["kiosk", "enable", "PH-1-K1"]).exit_code == 0
-    assert wait_until(lambda: _lets_in(mosquitto, "PH-1-K1", password), timeout=5)
+    assert wait_until(lambda: _lets_in(mosquitto, "PH-1-K1", password), timeout=20)
 
 
 def test_after_rotation_only_the_new_password_works(cli: CliRunner, mosquitto: Mosquitto) -> None:  # noqa: F811
@@ -68,7 +68,7 @@ def test_after_rotation_only_the_new_password_works(cli: CliRunner, mosquitto: M
     assert rotated.exit_code == 0, rotated.output
     new = _password(rotated.stdout)
     assert new != old
-    assert wait_until(lambda: _lets_in(mosquitto, "PH-1-K2", new), timeout=5)
+    assert wait_until(lambda: _lets_in(mosquitto, "PH-1-K2", new), timeout=20)
     assert not _lets_in(mosquitto, "PH-1-K2", old)
 
 

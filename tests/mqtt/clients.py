@@ -46,12 +46,12 @@ class TestClient:
     def subscribe(self, topic: str, qos: int = 1) -> None:
         before = len(self.granted)
         self.client.subscribe(topic, qos)
-        wait_until(lambda: len(self.granted) > before, timeout=5)
+        wait_until(lambda: len(self.granted) > before, timeout=20)
 
     def publish(self, topic: str, payload: str | bytes, qos: int = 1, retain: bool = False) -> None:
         """Publish and wait for the broker to take it, riding out a dropped connection."""
         for _ in range(3):
-            wait_until(self.client.is_connected, timeout=5)
+            wait_until(self.client.is_connected, timeout=20)
             try:
                 self.client.publish(topic, payload, qos=qos, retain=retain).wait_for_publish(timeout=5)
                 return

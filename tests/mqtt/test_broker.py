@@ -94,7 +94,7 @@ def test_a_kiosk_report_reaches_the_service(engine: Engine, running: Running, se
     kiosk_id, password = add_kiosk(engine, running)
     kiosk = connect(running, kiosk_id, password)
     kiosk.publish(running.topic(kiosk_id, "report"), '{"report_id": "r1"}')
-    assert wait_until(lambda: service.on(running.topic(kiosk_id, "report")), timeout=5)
+    assert wait_until(lambda: service.on(running.topic(kiosk_id, "report")), timeout=20)
     assert service.on(running.topic(kiosk_id, "report"))[0].payload == b'{"report_id": "r1"}'
     kiosk.close()
 
@@ -128,7 +128,7 @@ def test_a_kiosk_cannot_publish_as_another_kiosk(engine: Engine, running: Runnin
     kiosk = connect(running, mine, password)
     kiosk.publish(running.topic(other, kind), "forged")
     kiosk.publish(running.topic(mine, kind), "own")
-    assert wait_until(lambda: service.on(running.topic(mine, kind)), timeout=5)
+    assert wait_until(lambda: service.on(running.topic(mine, kind)), timeout=20)
     assert service.on(running.topic(other, kind)) == []
     kiosk.close()
 
@@ -141,7 +141,7 @@ def test_a_kiosk_cannot_read_another_kiosks_ack(engine: Engine, running: Running
     owner.subscribe(running.topic(other, "ack"))
     assert [code.is_failure for code in spy.granted] == [True, True, True]
     service.publish(running.topic(other, "ack"), '{"report_id": "r1"}')
-    assert wait_until(lambda: owner.on(running.topic(other, "ack")), timeout=5)
+    assert wait_until(lambda: owner.on(running.topic(other, "ack")), timeout=20)
     assert spy.messages == []
     spy.close()
     owner.close()
@@ -154,7 +154,7 @@ def test_a_retained_bulletin_reaches_a_kiosk_that_subscribes_later(engine: Engin
     service.publish(running.topic("k-elsewhere", "status"), '{"state": "online"}', retain=True)
     kiosk = connect(running, kiosk_id, password)
     kiosk.subscribe(bulletin_topic(running.site))
-    assert wait_until(lambda: kiosk.on(bulletin_topic(running.site)), timeout=5)
+    assert wait_until(lambda: kiosk.on(bulletin_topic(running.site)), timeout=20)
     assert kiosk.on(bulletin_topic(running.site))[0].retain
     assert wait_until(lambda: len(kiosk.messages) > 1, timeout=0.5) is False  # no other kiosk's status
     kiosk.close()
@@ -194,7 +194,7 @@ def test_a_kiosks_last_will_is_published_when_its_connection_drops(engine: Engin
     kiosk = Kiosk(running, kiosk_id, password, will=True)
     kiosk.client.loop_stop()
     kiosk.client.socket().close()  # a crash: no DISCONNECT
-    assert wait_until(lambda: service.on(running.topic(kiosk_id, "status")), timeout=5)
+    assert wait_until(lambda: service.on(running.topic(kiosk_id, "status")), timeout=20)
     assert service.on(running.topic(kiosk_id, "status"))[0].payload == b'{"state": "offline"}'
 
 
@@ -226,7 +226,7 @@ def test_a_silent_kiosk_is_dropped_after_its_keepalive_and_its_will_published(
         engine: Engine, running: Running, service: TestClient) -> None:
     kiosk_id, password = add_kiosk(engine, running)
     sock = raw_connect(running, kiosk_id, password, keepalive=1)
-    assert wait_until(lambda: service.on(running.topic(kiosk_id, "status")), timeout=5)
+    assert wait_until(lambda: service.on(running.topic(kiosk_id, "status")), timeout=20)
     sock.close()
 
 
@@ -238,7 +238,7 @@ def test_a_persistent_kiosk_gets_the_qos1_ack_sent_while_it_was_offline(engine: 
     kiosk.close()
     service.publish(running.topic(kiosk_id, "ack"), '{"report_id": "r9"}')
     again = Kiosk(running, kiosk_id, password, persistent=True)
-    assert wait_until(lambda: again.messages, timeout=5)
+    assert wait_until(lambda: again.messages, timeout=20)
     assert [(m.topic, m.payload) for m in again.messages] == [(running.topic(kiosk_id, "ack"), b'{"report_id": "r9"}')]
     again.close()
 
