@@ -10,6 +10,7 @@ back the first hazard and never a second one.
 import json
 import logging
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -91,13 +92,16 @@ def report_hazard(session: Session, *, data: HazardReport, recorded_by: User | N
 
 
 def report_hazards(session: Session, *, reports: list[HazardReport], recorded_by: User | None = None,
-                   now: datetime | None = None, timezone: str = "Asia/Shanghai") -> list[Receipt]:
-    """Register a batch of reports from any channel; one receipt per report, in order."""
+                   now: datetime | None = None, timezone: str = "Asia/Shanghai",
+                   loaded: Iterable[SQLModel] = ()) -> list[Receipt]:
+    """Register a batch of reports from any channel; one receipt per report, in order. ``loaded``: locations
+    and kiosks the caller has read in this session (the kiosk intake's), not read again."""
     now = now or utc_now()
     for attempt in range(2):
         try:
             with session.begin_nested():
-                return _apply(session, reports, recorded_by=recorded_by, now=now, timezone=timezone)
+                return _apply(session, reports, recorded_by=recorded_by, now=now, timezone=timezone,
+                              loaded=list(loaded))
         except IntegrityError:
             # Another instance applied one of these report ids between our look-up and insert:
             # the second look-up finds it.
@@ -110,9 +114,9 @@ Row = dict[str, Any]  # a new hazard's columns, before its reference
 
 
 def _apply(session: Session, reports: list[HazardReport], *, recorded_by: User | None, now: datetime,
-           timezone: str) -> list[Receipt]:
+           timezone: str, loaded: list[SQLModel]) -> list[Receipt]:
     known = _earlier(session.connection(), reports)
-    refs = _References(session, reports)
+    refs = _References(session, reports, loaded)
     receipts: dict[int, Receipt] = {}
     first_in_batch: dict[str, int] = {}
     repeats: list[tuple[int, int]] = []  # (a report repeated in the batch, the first one)
@@ -153,11 +157,11 @@ def _earlier(connection: Connection, reports: list[HazardReport]) -> dict[str, R
 class _References:
     """The locations, categories and people a batch names, looked up once each."""
 
-    def __init__(self, session: Session, reports: list[HazardReport]) -> None:
-        self.locations = _by(session, Location, "code", {r.location_code for r in reports})
+    def __init__(self, session: Session, reports: list[HazardReport], loaded: list[SQLModel]) -> None:
+        self.locations = _by(session, Location, "code", {r.location_code for r in reports}, loaded)
         self.categories = _by(session, Category, "code", {r.category_code for r in reports})
         self.people = _by(session, Person, "employee_no", {r.reporter_employee_no for r in reports})
-        self.kiosks = _by(session, Kiosk, "kiosk_id", {r.kiosk for r in reports})
+        self.kiosks = _by(session, Kiosk, "kiosk_id", {r.kiosk for r in reports}, loaded)
         self.risk_points = riskpoints.RiskPoints(session, {r.risk_point_code for r in reports if r.risk_point_code})
         self.library = _by(session, LibraryItem, "id", {r.library_item for r in reports})
 
@@ -237,13 +241,17 @@ K = TypeVar("K")
 M = TypeVar("M", bound=SQLModel)
 
 
-def _by(session: Session, model: type[M], column: str, values: set[K | None]) -> dict[K, M]:
-    """The rows of ``model`` whose ``column`` is one of ``values`` (None left out), by that column."""
-    wanted = {value for value in values if value}
-    if not wanted:
-        return {}
-    found = session.exec(select(model).where(col(getattr(model, column)).in_(wanted))).all()
-    return {getattr(row, column): row for row in found}
+def _by(session: Session, model: type[M], column: str, values: set[K | None], loaded: Sequence[SQLModel] = ()
+        ) -> dict[K, M]:
+    """The rows of ``model`` whose ``column`` is one of ``values`` (None left out), by that column; those among
+    ``loaded`` are not read again."""
+    have: dict[K, M] = {getattr(row, column): row for row in loaded if isinstance(row, model)}
+    rows = {value: have[value] for value in values if value and value in have}
+    wanted = {value for value in values if value and value not in rows}
+    if wanted:
+        found = session.exec(select(model).where(col(getattr(model, column)).in_(wanted))).all()
+        rows.update({getattr(row, column): row for row in found})
+    return rows
 
 
 def _insert(session: Session, new: list[tuple[int, Row]], receipts: dict[int, Receipt], *, now: datetime,

@@ -154,7 +154,8 @@ def apply_batch(session: Session, items: list[Incoming], *, site: str, timezone:
             reads.append((index, parsed))
         elif isinstance(parsed, RatingInput):
             rated.append((index, parsed))
-    receipts = hazards_intake.report_hazards(session, reports=[r.report for _, r in reports], timezone=timezone)
+    receipts = hazards_intake.report_hazards(session, reports=[r.report for _, r in reports], timezone=timezone,
+                                             loaded=[row for pair in kiosks.values() for row in pair])
     for (index, submission), receipt in zip(reports, receipts, strict=True):
         results[index].answer = _answer(submission.payload, receipt)
         results[index].report = "refused" if receipt.error else "created" if receipt.created else "duplicate"
@@ -195,7 +196,7 @@ def _apply_ratings(session: Session, items: list[Incoming], rated: list[tuple[in
             continue
         results[index].answer = messages.answer(report_id=given.rating_id, outcome="accepted" if stored else "duplicate",
                                                 hazard_ref=given.hazard_ref)
-def _address(items: list[Incoming], results: list[Applied], kiosks: dict[str, tuple[Kiosk, str]], *,
+def _address(items: list[Incoming], results: list[Applied], kiosks: dict[str, tuple[Kiosk, Location]], *,
              site: str, qos: int) -> None:
     """Each answer into the outbox, in the ack version its kiosk reads (statuses of this batch counted)."""
     answers = {index: acks.Answer(item.kiosk.kiosk_id, result.answer, item.received_at)
@@ -206,15 +207,16 @@ def _address(items: list[Incoming], results: list[Applied], kiosks: dict[str, tu
         results[index].outbox.extend(rows)
 
 
-def _kiosks(session: Session, items: list[Incoming]) -> dict[str, tuple[Kiosk, str]]:
+def _kiosks(session: Session, items: list[Incoming]) -> dict[str, tuple[Kiosk, Location]]:
+    """The batch's kiosks with their locations (the reports' default place, handed on to the hazard intake)."""
     ids = {item.kiosk.kiosk_id for item in items if item.kiosk is not None}
     if not ids:
         return {}
-    query = select(Kiosk, Location.code).join(Location).where(col(Kiosk.kiosk_id).in_(ids))
-    return {kiosk.kiosk_id: (kiosk, code) for kiosk, code in session.exec(query).all()}
+    query = select(Kiosk, Location).join(Location).where(col(Kiosk.kiosk_id).in_(ids))
+    return {kiosk.kiosk_id: (kiosk, location) for kiosk, location in session.exec(query).all()}
 
 
-def _parse(item: Incoming, kiosks: dict[str, tuple[Kiosk, str]], *, site: str, photo_limits: PhotoLimits
+def _parse(item: Incoming, kiosks: dict[str, tuple[Kiosk, Location]], *, site: str, photo_limits: PhotoLimits
            ) -> KioskSubmission | bulletins_reads.ReadInput | RatingInput | None:
     """Check who sent it and that it reads as JSON, then hand it to its topic kind's handler."""
     topic = item.kiosk
@@ -230,8 +232,8 @@ def _parse(item: Incoming, kiosks: dict[str, tuple[Kiosk, str]], *, site: str, p
     handler = _HANDLERS.get(topic.kind)
     if handler is None:
         raise Refused("unsupported", f"messages on {topic.kind!r} are not taken yet")
-    kiosk, location_code = found
-    return handler(_Received(item, kiosk, location_code, data, photo_limits))
+    kiosk, location = found
+    return handler(_Received(item, kiosk, location.code, data, photo_limits))
 
 
 @dataclass(frozen=True)

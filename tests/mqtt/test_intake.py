@@ -3,10 +3,12 @@
 import base64
 import io
 import json
+import re
 import uuid
 
 import pytest
 from PIL import Image
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
@@ -69,6 +71,30 @@ def test_one_kiosk_cannot_take_over_another_kiosks_report_id(session: Session) -
     acks = _acks(_apply(session, [_message(one.kiosk_id, report), _message(two.kiosk_id, report)]))
     assert [a.outcome for _, a in acks] == ["accepted", "accepted"]
     assert acks[0][1].hazard_ref != acks[1][1].hazard_ref
+
+
+def test_a_batch_reads_its_kiosks_and_their_locations_once(session: Session) -> None:
+    """The hazard intake takes the kiosks and locations the kiosk intake read (a query less each, per batch)."""
+    kiosks = [make_kiosk(session)[0] for _ in range(2)]
+    elsewhere = make_location(session)
+    session.commit()
+    reads: list[str] = []
+    engine = session.get_bind()
+
+    def watch(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        acks = _acks(_apply(session, [_message(kiosks[0].kiosk_id, _report()), _message(kiosks[1].kiosk_id, _report()),
+                                      _message(kiosks[1].kiosk_id, _report(location_code=elsewhere.code))]))
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+    assert [ack.outcome for _, ack in acks] == ["accepted"] * 3
+    selects = [" ".join(s.split()) for s in reads if s.lstrip().upper().startswith("SELECT")]
+    assert len([s for s in selects if re.search(r"\bFROM kiosk\b", s)]) == 1, selects
+    location_reads = [s for s in selects if re.search(r"\bFROM location\b", s)]
+    assert len(location_reads) == 1 and "location.code IN" in location_reads[0], selects  # only the one named
 
 
 def test_a_report_may_name_another_location(session: Session) -> None:
