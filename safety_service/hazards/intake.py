@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, select, update
+from sqlmodel import Session, SQLModel, col, select
 
 from safety_service.clock import utc_now
 from safety_service.database import fetch_in, insert_rows, saved_id, table_of
@@ -69,14 +69,13 @@ def normalize_tracking_code(code: str) -> str:
 
 def reserve_refs(session: Session, *, year: int, count: int) -> list[str]:
     """The next ``count`` hazard references of the year (YH-2026-000123), safe under concurrency."""
-    dialect = session.get_bind().dialect.name
-    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.exec(upsert(RefCounter).values(year=year, value=0).on_conflict_do_nothing())
-    bump = (
-        update(RefCounter).where(col(RefCounter.year) == year)
-        .values(value=col(RefCounter.value) + count).returning(col(RefCounter.value))
-    )
-    last = session.execute(bump).scalar_one()
+    connection = session.connection()
+    upsert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    # one statement, on Core: the year's first batch creates the counter, every other one bumps it (row-locked)
+    bump = (upsert(RefCounter).values(year=year, value=count)
+            .on_conflict_do_update(index_elements=[col(RefCounter.year)], set_={"value": col(RefCounter.value) + count})
+            .returning(col(RefCounter.value)))
+    last = connection.execute(bump).scalar_one()
     return [f"{REF_PREFIX}-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
