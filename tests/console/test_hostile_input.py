@@ -61,6 +61,20 @@ IN_PATH = ("99999999999999999999", "-1", "0", "abc", "NO-SUCH-CODE", "é\x00", "
 IN_QUERY = ("abc", "-1", "9" * 40, "", "x" * 1000, "a\x00b", "²", "2026-02-30")
 IN_FORM = ("abc", "9" * 40, "-1", "x" * 20_000, "a\x00b", "2026-02-30T25:61")
 FILE_FIELDS = ("photo", "photos", "file", "scan")
+# A value of the right kind for the fields the forms read (the rest take free text): with them, a form's other
+# fields pass and the hostile one reaches the service and the database (NUL, an integer column's overflow).
+MOMENTS = ("deadline", "new_deadline", "stopped_at", "resumed_at", "sent_at", "listed_at", "accepted_at",
+           "delisted_at", "checked_at", "behaviour_at")
+DAYS = ("held_on", "signed_on", "term_to", "from", "to", "start", "end", "since", "until")
+NUMBERS = ("id", "family_contact_id", "award_id", "item_id", "days", "fix_days", "amount", "points",
+           "people_withdrawn", "rating", "map_x", "map_y", "library_item", "major_criterion")
+PLAUSIBLE = {**dict.fromkeys(MOMENTS, "2031-05-04T08:30"), **dict.fromkeys(DAYS, "2026-01-05"),
+             **dict.fromkeys(NUMBERS, "1"), "grade": "general", "passed": "true", "approved": "true",
+             "confirmed": "1", "month": "2026-01", "employee_no": "1002", "owner": "owner1",
+             "counsellor": "counsellor1", "location": "PH-MAIN", "location_code": "PH-MAIN", "area": "north",
+             "area_code": "north", "category": "roof", "category_code": "roof", "role": "miner", "relation": "spouse"}
+IN_TEXT = ("a\x00b", "x" * 20_000)
+IN_NUMBER = ("9" * 40, "2147483648", "-1", "²")
 # Query parameters the console and the pages read by hand from request.query_params.
 HAND_READ = (*queues.FILTER_FIELDS, "page", "months", "level", "offset", "limit", "done", "applied", "next",
              "kind", "outcome", "decided", "hazard", "recorded", "employee_no", "severity", "worker", "format",
@@ -266,8 +280,21 @@ def _form_variants(sweep: Sweep, target: Target, url: str) -> None:
             sweep.send("POST", url, f"{name}={value[:20]!r}", **sweep.form({name: value}))
         sweep.send("POST", url, f"(every field)={value[:20]!r}", **sweep.form(dict.fromkeys(FIELDS, value)))
     sweep.send("POST", url, "(every field twice)", **sweep.form({name: ["1", "x"] for name in FIELDS}))
+    _plausible_variants(sweep, url)
     junk = {name: (f"{name}.jpg", b"\x00not an image", "image/jpeg") for name in FILE_FIELDS}
     sweep.send("POST", url, "(junk files)", files=junk, **sweep.form(dict.fromkeys(FIELDS, "1")))
+
+
+def _plausible_variants(sweep: Sweep, url: str) -> None:
+    """Every field of the right kind but the free text (or the numbers), which is hostile."""
+    plausible = {name: PLAUSIBLE.get(name, "x") for name in FIELDS}
+    sweep.send("POST", url, "(plausible)", **sweep.form(plausible))
+    for value in IN_TEXT:
+        texts = {name: value for name in FIELDS if name not in PLAUSIBLE}
+        sweep.send("POST", url, f"(plausible, text)={value[:20]!r}", **sweep.form({**plausible, **texts}))
+    for value in IN_NUMBER:
+        sweep.send("POST", url, f"(plausible, numbers)={value[:20]!r}",
+                   **sweep.form({**plausible, **dict.fromkeys(NUMBERS, value)}))
 
 
 def _sweep(sweep: Sweep, target: Target, known: dict[str, str]) -> None:
