@@ -10,7 +10,9 @@ signed in as an officer, an admin, a counsellor and an owner:
 - each query parameter of the route's signature in turn, then every name the console reads by hand at once,
   given wrong types, empty, overlong and NUL values, and twice;
 - a form post without fields, with every field of a wrong type, overlong, NUL-holding, duplicated, a text where
-  a file goes, a file of junk; and with a wrong or no CSRF token.
+  a file goes, a file of junk or an empty one; every structured field plausible (dates, ids, grades, codes) and
+  the free text or the numbers hostile, so the value reaches the service and the database; and with a wrong or
+  no CSRF token.
 
 Bounded and deterministic: fixed values, one database per backend loaded once with the demo (each route's
 test rolls back to it), and a time limit per request (in-process, so a slow answer fails rather than stops).
@@ -283,6 +285,10 @@ def _form_variants(sweep: Sweep, target: Target, url: str) -> None:
     _plausible_variants(sweep, url)
     junk = {name: (f"{name}.jpg", b"\x00not an image", "image/jpeg") for name in FILE_FIELDS}
     sweep.send("POST", url, "(junk files)", files=junk, **sweep.form(dict.fromkeys(FIELDS, "1")))
+    plausible = {name: PLAUSIBLE.get(name, "x") for name in FIELDS}
+    sweep.send("POST", url, "(plausible, junk files)", files=junk, **sweep.form(plausible))
+    empty = {name: (f"{name}.jpg", b"", "image/jpeg") for name in FILE_FIELDS}
+    sweep.send("POST", url, "(plausible, empty files)", files=empty, **sweep.form(plausible))
 
 
 def _plausible_variants(sweep: Sweep, url: str) -> None:
