@@ -29,6 +29,7 @@ from safety_service.rewards import awards
 from safety_service.rewards import register as reward_register
 from safety_service.rewards.models import AwardState, PayMethod
 from safety_service.rewards.schemas import AwardDecide, AwardPay, AwardPropose, ScaleEntry
+from safety_service.validation import MAX_ROW_ID, whole_number
 from safety_service.web.sheets import to_xlsx
 
 logger = logging.getLogger(__name__)
@@ -93,10 +94,12 @@ def _again(exc: DomainError) -> object:
 
 
 def _award_id(typed: dict[str, str], errors: dict[str, str], t: Translator) -> int | None:
-    if not typed["award_id"].isdigit():
+    """The award the form names; a number no row can have (past the id column's range, where PostgreSQL
+    refuses the query) names none, as text does."""
+    award_id = whole_number(typed["award_id"], high=MAX_ROW_ID)
+    if award_id is None:
         errors["award_id"] = t("console.awards.error.award")
-        return None
-    return int(typed["award_id"])
+    return award_id
 
 
 @router.post("/propose", dependencies=[Csrf])

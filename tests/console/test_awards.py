@@ -58,6 +58,17 @@ def test_propose_decide_and_pay_in_the_console(console: TestClient, session: Ses
     assert bad.status_code == 422 and 'id="err-start"' in bad.text and 'id="err-end"' in bad.text
 
 
+def test_an_award_number_past_any_id_is_no_award_not_a_server_error(console: TestClient, signed_in) -> None:
+    """PostgreSQL refused the query with an integer past the id column's range (a 500): now the form says
+    "choose an award", beside the field, as for any other number that names no award."""
+    _, token = signed_in(Role.chief)  # who both decides and pays
+    for action in ("decide", "pay"):
+        for award_id in ("2147483648", "9" * 40, "²"):
+            answer = console.post(f"/console/awards/{action}", data={"csrf_token": token, "award_id": award_id,
+                                                                     "approved": "true", "method": "cash"})
+            assert answer.status_code == 422 and 'id="err-award_id' in answer.text, (action, award_id)
+
+
 def test_only_admins_edit_the_scale_and_miners_never_see_the_page(console: TestClient, session: Session,
                                                                  signed_in) -> None:
     _, token = signed_in(Role.chief)
