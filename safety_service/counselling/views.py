@@ -107,7 +107,7 @@ def list_violation_items(session: SessionDep, user: ViolationLister, active: boo
     return items.list_items(session, active_only=active)
 
 
-@router.post("/violation-items", response_model=ViolationItemPublic, status_code=201)
+@router.post("/violation-items", response_model=ViolationItemPublic, status_code=201, responses=answers(409))
 def add_violation_item(session: SessionDep, user: AdminUser, data: ViolationItemCreate) -> ViolationItemPublic:
     """An admin adds an entry to the standard list."""
     item = items.add_item(session, data=data, actor=user)
@@ -115,7 +115,7 @@ def add_violation_item(session: SessionDep, user: AdminUser, data: ViolationItem
     return ViolationItemPublic.model_validate(item, from_attributes=True)
 
 
-@router.patch("/violation-items/{item_id}", response_model=ViolationItemPublic)
+@router.patch("/violation-items/{item_id}", response_model=ViolationItemPublic, responses=answers(409))
 def update_violation_item(session: SessionDep, user: AdminUser, item_id: PathId,
                           data: ViolationItemUpdate) -> ViolationItemPublic:
     """An admin changes an entry or retires it (``active: false``)."""
