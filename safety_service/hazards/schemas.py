@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.hazards.states import Channel, Grade, HazardState, ReportType
-from safety_service.validation import ModelConfig, Text
+from safety_service.validation import MAX_ROW_ID, ModelConfig, Text
 from safety_service.workflow import EventPublic
 
 
@@ -32,7 +32,7 @@ class HazardReport(SQLModel):
     # A report of unsafe behaviour (人的不安全行为, 安委〔2024〕7号): when it happened, and who, if the reporter says.
     behaviour_at: AwareDatetime | None = Field(default=None, description="when the unsafe behaviour happened")
     behaviour_person: str | None = Field(default=None, max_length=64, description="the person's name (optional)")
-    library_item: int | None = Field(default=None, ge=1, description=(
+    library_item: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
         "the standard hazard library item (隐患标准库) the reporter chose as matching; kept when it is active and of "
         "the report's category (an officer's confirmation decides), else refused naming this field (from a kiosk, "
         "whose copy of the library may be stale, dropped instead)"))
@@ -59,7 +59,7 @@ class HazardFinding(SQLModel):
     description: Text = Field(min_length=1, max_length=2000)
     source: Literal[Channel.console, Channel.inspection] = Channel.console
     client_report_id: str | None = Field(default=None, min_length=8, max_length=64, schema_extra={"pattern": r"^[A-Za-z0-9_.:-]+$"})
-    library_item: int | None = Field(default=None, ge=1, description=(
+    library_item: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
         "the standard hazard library item (隐患标准库) the finding matches; kept when it is active and of the "
         "finding's category (it gives the category when none is named), else refused naming this field"))
 
@@ -76,7 +76,7 @@ class HazardConfirm(SQLModel):
     level: str | None = Field(default=None, max_length=8, description=(
         "code of the hazard level (A 矿级, B 科级, C 区队级); default: the highest for a major hazard, "
         "else the default level"))
-    library_item: int | None = Field(default=None, ge=1, description=(
+    library_item: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
         "id of the standard hazard library item (隐患标准库) the hazard matches; gives the level, the report type "
         "and the default fix days when they are not given"))
     major_criterion: int | None = Field(default=None, ge=1, le=2**31 - 1, description=(
