@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.hazards.states import Channel, Grade, HazardState, ReportType
-from safety_service.validation import MAX_ROW_ID, ModelConfig, Text
+from safety_service.validation import MAX_ROW_ID, ModelConfig, Moment, Text
 from safety_service.workflow import EventPublic
 
 
@@ -369,8 +369,8 @@ class HazardFilters(SQLModel):
     owner: str | None = Field(default=None, max_length=64, description="rectification owner's username")
     unit: str | None = Field(default=None, max_length=32, description="responsible unit's code, with the units under it")
     q: str | None = Field(default=None, max_length=200, description="free text")
-    reported_from: AwareDatetime | None = None
-    reported_to: AwareDatetime | None = None
+    reported_from: Moment | None = None
+    reported_to: Moment | None = None
     sort: Sort | None = None
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=COUNT_LIMIT)

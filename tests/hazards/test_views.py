@@ -193,6 +193,15 @@ def test_a_finding_naming_a_library_item_past_any_row_id_is_refused_with_the_fie
     assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "library_item"], refused.text
 
 
+@pytest.mark.parametrize(("field", "moment"), [("reported_from", "0001-01-01T00:00:00+08:00"),
+                                               ("reported_to", "9999-12-31T23:59:59-08:00")])
+def test_a_list_from_or_to_the_calendars_end_is_a_422_naming_the_filter(client: TestClient, officer_headers: dict,
+                                                                        field: str, moment: str) -> None:
+    """Either moment is outside the years UTC can hold once converted (year 0, year 10000): both were 500s."""
+    answer = client.get(API, headers=officer_headers, params={field: moment})
+    assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["query", field]
+
+
 def test_the_list_filters_by_location_state_and_overdue(client: TestClient, session: Session,
                                                         officer_headers: dict) -> None:
     here, there = make_location(session), make_location(session)
