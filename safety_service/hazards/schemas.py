@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
-from pydantic import AwareDatetime, field_validator, model_validator
+from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.hazards.states import Channel, Grade, HazardState, ReportType
@@ -30,7 +30,7 @@ class HazardReport(SQLModel):
                                         description="the risk point (风险点) of the location the hazard is at, if named")
 
     # A report of unsafe behaviour (人的不安全行为, 安委〔2024〕7号): when it happened, and who, if the reporter says.
-    behaviour_at: AwareDatetime | None = Field(default=None, description="when the unsafe behaviour happened")
+    behaviour_at: Moment | None = Field(default=None, description="when the unsafe behaviour happened")
     behaviour_person: str | None = Field(default=None, max_length=64, description="the person's name (optional)")
     library_item: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
         "the standard hazard library item (隐患标准库) the reporter chose as matching; kept when it is active and of "
@@ -111,7 +111,7 @@ class HazardAssign(SQLModel):
         "code of the responsible unit (责任单位); the owner must belong to it. Default: the owner's unit"))
     measures: Text = Field(min_length=1, max_length=4000)
     funds: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
-    deadline: AwareDatetime | None = Field(default=None, description="default: now plus the level's fix days")
+    deadline: Moment | None = Field(default=None, description="default: now plus the level's fix days")
     contingency_plan: Text = Field(min_length=1, max_length=4000)
 
 
@@ -126,7 +126,7 @@ class HazardVerify(SQLModel):
 
     passed: bool
     note: Text = Field(min_length=1, max_length=4000)
-    new_deadline: AwareDatetime | None = Field(default=None, description="only when the fix failed")
+    new_deadline: Moment | None = Field(default=None, description="only when the fix failed")
 
     @model_validator(mode="after")
     def _deadline_only_on_failure(self) -> "HazardVerify":
@@ -153,7 +153,7 @@ class HazardExtensionRequest(SQLModel):
     }]})
 
     reason: Text = Field(min_length=1, max_length=2000)
-    new_deadline: AwareDatetime
+    new_deadline: Moment
 
 
 class HazardExtensionDecision(SQLModel):
@@ -189,7 +189,7 @@ class HazardReopen(SQLModel):
     }]})
 
     reason: Text = Field(min_length=1, max_length=2000)
-    deadline: AwareDatetime
+    deadline: Moment
 
 
 class HazardRegrade(SQLModel):

@@ -139,6 +139,7 @@ def test_bad_confirm_input_is_422_with_the_field(client: TestClient, session: Se
 @pytest.mark.parametrize(("change", "field"), [
     ({"deadline": "2020-01-01T08:00:00+08:00"}, "deadline"),
     ({"deadline": "2031-01-01T08:00:00"}, "deadline"),
+    ({"deadline": "9999-12-31T23:59:59-08:00"}, "deadline"),  # year 10000 in UTC: was a 500
     ({"owner": "nobody-here"}, "owner"),
     ({"funds": "-1"}, "funds"),
     ({"measures": "   "}, "measures"),
