@@ -2,12 +2,13 @@
 
 import unicodedata
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 from sqlmodel._compat import SQLModelConfig
 
-from safety_service.errors import DomainError
+from safety_service.errors import DomainError, InvalidInput
 
 # A model's ``model_config``: SQLModel's ConfigDict (with its ``table`` and ``registry`` keys), which is what
 # a SQLModel class declares (pydantic's own type does not fit it) and which the package does not export.
@@ -37,6 +38,29 @@ def one_line(value: str) -> str:
 # PostgreSQL, OverflowError in SQLite's driver past 64 bits), not "not found".
 MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+
+# The days a request may name. Near Python's ends a day has no UTC moments to query by: 0001-01-01 at midnight
+# in Beijing is a moment of year 0, and the day after 9999-12-31 does not exist (both were 500s).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+Dated = TypeVar("Dated", date, datetime)
+
+
+def in_calendar(value: Dated) -> Dated:
+    """The day or moment, if its day lies from FIRST_DAY to LAST_DAY."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"must be from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    return value
+
+
+def month_in_calendar(year: int, field: str = "month") -> None:
+    """Refuses a month (``YYYY-MM``) of a year outside FIRST_DAY..LAST_DAY, naming ``field``."""
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise InvalidInput(f"{field} must be from {FIRST_DAY:%Y-%m} to {LAST_DAY:%Y-%m}", field=field)
+
+
+Day = Annotated[date, AfterValidator(in_calendar)]
+Moment = Annotated[AwareDatetime, AfterValidator(in_calendar)]
 
 
 def whole_number(raw: str | None, *, high: int) -> int | None:

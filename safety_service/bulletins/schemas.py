@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, model_validator
+from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.bulletins.models import BulletinState
-from safety_service.validation import ModelConfig, Text
+from safety_service.validation import ModelConfig, Moment, Text
 
 AreaCode = Annotated[str, Field(min_length=1, max_length=32)]
 
@@ -29,8 +29,8 @@ class BulletinCreate(SQLModel):
     title_en: str | None = Field(default=None, max_length=200)
     body_zh: Text = Field(min_length=1, max_length=4000)
     body_en: str | None = Field(default=None, max_length=4000)
-    valid_from: AwareDatetime | None = None
-    valid_to: AwareDatetime | None = None
+    valid_from: Moment | None = None
+    valid_to: Moment | None = None
     areas: list[AreaCode] = Field(default_factory=list, max_length=100,
                                   description="area codes it is meant for; empty for the whole site")
 

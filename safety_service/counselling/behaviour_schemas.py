@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from pydantic import AwareDatetime
 from sqlmodel import Field, SQLModel
 
 from safety_service.counselling.behaviour import BehaviourDecision, Outcome
@@ -11,7 +10,7 @@ from safety_service.counselling.states import ViolationKind, ViolationSeverity
 from safety_service.database import known
 from safety_service.hazards.models import Hazard
 from safety_service.locations.models import Location
-from safety_service.validation import ModelConfig, RowId, Text
+from safety_service.validation import ModelConfig, Moment, RowId, Text
 
 
 class BehaviourToViolation(SQLModel):
@@ -26,7 +25,7 @@ class BehaviourToViolation(SQLModel):
     severity: ViolationSeverity | None = None
     item_id: RowId | None = Field(default=None, description="the entry of the standard list")
     measures: list[MeasureInput] | None = Field(default=None, max_length=4)
-    occurred_at: AwareDatetime | None = Field(default=None, description="default: when the report says")
+    occurred_at: Moment | None = Field(default=None, description="default: when the report says")
     description: Text | None = Field(default=None, max_length=2000, description="default: the report's words")
 
 

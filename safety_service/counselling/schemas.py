@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, JsonValue, model_validator
+from pydantic import AfterValidator, JsonValue, model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.counselling.states import (
@@ -18,7 +18,7 @@ from safety_service.counselling.states import (
     ViolationKind,
     ViolationSeverity,
 )
-from safety_service.validation import ModelConfig, RowId, Text, strip_blank
+from safety_service.validation import Day, ModelConfig, Moment, RowId, Text, strip_blank
 from safety_service.workflow import EventPublic
 
 # An entry of the standard list as entered, the example of the list's models.
@@ -95,7 +95,7 @@ class ViolationCreate(SQLModel):
 
     employee_no: str = Field(min_length=1, max_length=32, description="the worker who committed it")
     kind: ViolationKind
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     location_code: str = Field(min_length=1, max_length=32)
     description: Text = Field(min_length=1, max_length=2000)
     hazard_ref: str | None = Field(default=None, max_length=20, description="a related hazard, if any")
@@ -217,7 +217,7 @@ class CaseReferral(SQLModel):
 
     model_config = ModelConfig(json_schema_extra={"examples": [{"referred_on": "2026-03-20"}]})
 
-    referred_on: date
+    referred_on: Day
 
 
 class CounsellorUnitCreate(SQLModel):
@@ -274,7 +274,7 @@ class SessionCreate(SQLModel):
     }]})
 
     kind: SessionKind
-    held_on: date
+    held_on: Day
     participants: list[Annotated[str, AfterValidator(strip_blank)]] = Field(min_length=1, max_length=30)
     note: Text = Field(min_length=1, max_length=4000)
 
@@ -302,7 +302,7 @@ class AgreementRecord(SQLModel):
         "note": "协议原件存工会",
     }]})
 
-    signed_on: date
+    signed_on: Day
     family_contact_id: RowId
     note: str | None = Field(default=None, max_length=2000)
 

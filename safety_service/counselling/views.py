@@ -8,7 +8,6 @@ committed with the request.
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import AwareDatetime
 
 from safety_service import database
 from safety_service.api.answers import answers
@@ -54,7 +53,7 @@ from safety_service.database import saved_id
 from safety_service.errors import NotFound
 from safety_service.people.models import Role, User
 from safety_service.units import cuts
-from safety_service.validation import MAX_ROW_ID
+from safety_service.validation import MAX_ROW_ID, Moment
 from safety_service.web.sheets import to_csv
 
 router = APIRouter(tags=["counselling"])
@@ -107,7 +106,7 @@ def list_violation_items(session: SessionDep, user: ViolationLister, active: boo
     return items.list_items(session, active_only=active)
 
 
-@router.post("/violation-items", response_model=ViolationItemPublic, status_code=201)
+@router.post("/violation-items", response_model=ViolationItemPublic, status_code=201, responses=answers(409))
 def add_violation_item(session: SessionDep, user: AdminUser, data: ViolationItemCreate) -> ViolationItemPublic:
     """An admin adds an entry to the standard list."""
     item = items.add_item(session, data=data, actor=user)
@@ -115,7 +114,7 @@ def add_violation_item(session: SessionDep, user: AdminUser, data: ViolationItem
     return ViolationItemPublic.model_validate(item, from_attributes=True)
 
 
-@router.patch("/violation-items/{item_id}", response_model=ViolationItemPublic)
+@router.patch("/violation-items/{item_id}", response_model=ViolationItemPublic, responses=answers(409))
 def update_violation_item(session: SessionDep, user: AdminUser, item_id: PathId,
                           data: ViolationItemUpdate) -> ViolationItemPublic:
     """An admin changes an entry or retires it (``active: false``)."""
@@ -256,8 +255,8 @@ def counselling_figures(session: SessionDep, settings: SettingsDep, user: CaseUs
 
 @router.get("/counselling/access-log", response_model=CaseAccessesPublic)
 def read_access_log(session: SessionDep, user: AdminUser, case_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
-                    username: str | None = None, since: AwareDatetime | None = None,
-                    until: AwareDatetime | None = None, limit: Limit = 100, offset: Offset = 0) -> CaseAccessesPublic:
+                    username: str | None = None, since: Moment | None = None,
+                    until: Moment | None = None, limit: Limit = 100, offset: Offset = 0) -> CaseAccessesPublic:
     """Who read which case when, newest first, filtered by case, account and time (admins)."""
     return access_log.read_log(session, user=user, case_id=case_id, username=username, since=since, until=until,
                                limit=limit, offset=offset)
@@ -265,8 +264,8 @@ def read_access_log(session: SessionDep, user: AdminUser, case_id: Annotated[int
 
 @router.get("/counselling/access-log.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 def export_access_log(session: SessionDep, user: AdminUser, case_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
-                      username: str | None = None, since: AwareDatetime | None = None,
-                      until: AwareDatetime | None = None) -> Response:
+                      username: str | None = None, since: Moment | None = None,
+                      until: Moment | None = None) -> Response:
     """The filtered access log as CSV (UTF-8 with a BOM), for an audit."""
     found = access_log.read_log(session, user=user, case_id=case_id, username=username, since=since, until=until,
                                 limit=1_000_000)

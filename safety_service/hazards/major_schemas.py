@@ -2,12 +2,11 @@
 
 from datetime import datetime
 
-from pydantic import AwareDatetime
 from sqlmodel import Field, SQLModel
 
 from safety_service.hazards.criteria import CriterionPublic
 from safety_service.hazards.major_models import PlanStatus, Recipient
-from safety_service.validation import ModelConfig, Text
+from safety_service.validation import ModelConfig, Moment, Text
 
 
 class PlanSubmit(SQLModel):
@@ -52,7 +51,7 @@ class ProductionStopInput(SQLModel):
         "ordered_by": "调度室主任 王建国", "note": "瓦斯浓度1.2%，立即停电撤人"}]})
 
     area: Text = Field(min_length=2, max_length=500)
-    stopped_at: AwareDatetime
+    stopped_at: Moment
     people_withdrawn: int = Field(ge=0, le=100000)
     ordered_by: Text = Field(min_length=1, max_length=64)
     note: Text | None = Field(default=None, min_length=1, max_length=2000)
@@ -65,7 +64,7 @@ class ProductionResume(SQLModel):
         "resumed_at": "2026-12-03T08:00:00+08:00", "accepted_by": "矿长 赵志强、总工程师 孙涛 组织验收",
         "note": "风量、瓦斯复测合格"}]})
 
-    resumed_at: AwareDatetime
+    resumed_at: Moment
     accepted_by: Text = Field(min_length=1, max_length=200)
     note: Text | None = Field(default=None, min_length=1, max_length=2000)
 
@@ -79,7 +78,7 @@ class ReportSend(SQLModel):
 
     recipient: Recipient
     recipient_name: Text = Field(min_length=2, max_length=200)
-    sent_at: AwareDatetime
+    sent_at: Moment
     note: Text | None = Field(default=None, min_length=1, max_length=2000)
 
 
@@ -91,7 +90,7 @@ class SupervisionList(SQLModel):
 
     order_no: Text = Field(min_length=1, max_length=64)
     authority: Text = Field(min_length=2, max_length=200)
-    listed_at: AwareDatetime
+    listed_at: Moment
 
 
 class SupervisionAccept(SQLModel):
@@ -101,9 +100,9 @@ class SupervisionAccept(SQLModel):
         "accepted_at": "2026-12-08T15:00:00+08:00", "accepted_by": "枣庄市能源局 验收组", "delisted_at":
         "2026-12-09T09:00:00+08:00", "note": "现场验收合格，同意销号"}]})
 
-    accepted_at: AwareDatetime
+    accepted_at: Moment
     accepted_by: Text = Field(min_length=2, max_length=200)
-    delisted_at: AwareDatetime
+    delisted_at: Moment
     note: Text | None = Field(default=None, min_length=1, max_length=2000)
 
 

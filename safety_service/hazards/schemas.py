@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
-from pydantic import AwareDatetime, field_validator, model_validator
+from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.hazards.states import Channel, Grade, HazardState, ReportType
-from safety_service.validation import ModelConfig, Text
+from safety_service.validation import MAX_ROW_ID, ModelConfig, Moment, Text
 from safety_service.workflow import EventPublic
 
 
@@ -30,9 +30,9 @@ class HazardReport(SQLModel):
                                         description="the risk point (风险点) of the location the hazard is at, if named")
 
     # A report of unsafe behaviour (人的不安全行为, 安委〔2024〕7号): when it happened, and who, if the reporter says.
-    behaviour_at: AwareDatetime | None = Field(default=None, description="when the unsafe behaviour happened")
+    behaviour_at: Moment | None = Field(default=None, description="when the unsafe behaviour happened")
     behaviour_person: str | None = Field(default=None, max_length=64, description="the person's name (optional)")
-    library_item: int | None = Field(default=None, ge=1, description=(
+    library_item: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
         "the standard hazard library item (隐患标准库) the reporter chose as matching; kept when it is active and of "
         "the report's category (an officer's confirmation decides), else refused naming this field (from a kiosk, "
         "whose copy of the library may be stale, dropped instead)"))
@@ -59,7 +59,7 @@ class HazardFinding(SQLModel):
     description: Text = Field(min_length=1, max_length=2000)
     source: Literal[Channel.console, Channel.inspection] = Channel.console
     client_report_id: str | None = Field(default=None, min_length=8, max_length=64, schema_extra={"pattern": r"^[A-Za-z0-9_.:-]+$"})
-    library_item: int | None = Field(default=None, ge=1, description=(
+    library_item: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
         "the standard hazard library item (隐患标准库) the finding matches; kept when it is active and of the "
         "finding's category (it gives the category when none is named), else refused naming this field"))
 
@@ -76,7 +76,7 @@ class HazardConfirm(SQLModel):
     level: str | None = Field(default=None, max_length=8, description=(
         "code of the hazard level (A 矿级, B 科级, C 区队级); default: the highest for a major hazard, "
         "else the default level"))
-    library_item: int | None = Field(default=None, ge=1, description=(
+    library_item: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
         "id of the standard hazard library item (隐患标准库) the hazard matches; gives the level, the report type "
         "and the default fix days when they are not given"))
     major_criterion: int | None = Field(default=None, ge=1, le=2**31 - 1, description=(
@@ -111,7 +111,7 @@ class HazardAssign(SQLModel):
         "code of the responsible unit (责任单位); the owner must belong to it. Default: the owner's unit"))
     measures: Text = Field(min_length=1, max_length=4000)
     funds: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
-    deadline: AwareDatetime | None = Field(default=None, description="default: now plus the level's fix days")
+    deadline: Moment | None = Field(default=None, description="default: now plus the level's fix days")
     contingency_plan: Text = Field(min_length=1, max_length=4000)
 
 
@@ -126,7 +126,7 @@ class HazardVerify(SQLModel):
 
     passed: bool
     note: Text = Field(min_length=1, max_length=4000)
-    new_deadline: AwareDatetime | None = Field(default=None, description="only when the fix failed")
+    new_deadline: Moment | None = Field(default=None, description="only when the fix failed")
 
     @model_validator(mode="after")
     def _deadline_only_on_failure(self) -> "HazardVerify":
@@ -153,7 +153,7 @@ class HazardExtensionRequest(SQLModel):
     }]})
 
     reason: Text = Field(min_length=1, max_length=2000)
-    new_deadline: AwareDatetime
+    new_deadline: Moment
 
 
 class HazardExtensionDecision(SQLModel):
@@ -189,7 +189,7 @@ class HazardReopen(SQLModel):
     }]})
 
     reason: Text = Field(min_length=1, max_length=2000)
-    deadline: AwareDatetime
+    deadline: Moment
 
 
 class HazardRegrade(SQLModel):
@@ -369,8 +369,8 @@ class HazardFilters(SQLModel):
     owner: str | None = Field(default=None, max_length=64, description="rectification owner's username")
     unit: str | None = Field(default=None, max_length=32, description="responsible unit's code, with the units under it")
     q: str | None = Field(default=None, max_length=200, description="free text")
-    reported_from: AwareDatetime | None = None
-    reported_to: AwareDatetime | None = None
+    reported_from: Moment | None = None
+    reported_to: Moment | None = None
     sort: Sort | None = None
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=COUNT_LIMIT)

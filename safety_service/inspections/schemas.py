@@ -3,12 +3,11 @@
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import AwareDatetime
 from sqlmodel import Field, SQLModel
 
 from safety_service.inspections.states import Frequency, RoundState
 from safety_service.risks.rating import ControlKind, RiskLevel
-from safety_service.validation import ModelConfig, Text
+from safety_service.validation import Day, ModelConfig, Moment, Text
 
 ROUND_ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 # A plan as entered, the example of the plan's models.
@@ -26,7 +25,7 @@ class PlanCreate(SQLModel):
     post: str = Field(min_length=1, max_length=64, description="矿长, 分管负责人, 区队长, 班组长…")
     leader_round: bool = Field(default=False, description="a leader's 带班/跟班 round, counted apart")
     frequency: Frequency
-    starts_on: date
+    starts_on: Day
     risk_point_codes: list[str] = Field(min_length=1, max_length=200)
 
 
@@ -74,7 +73,7 @@ class RoundRecord(SQLModel):
 
     client_round_id: str = Field(min_length=8, max_length=64, schema_extra={"pattern": ROUND_ID_PATTERN})
     location_code: str | None = Field(default=None, max_length=32, description="the QR code scanned")
-    checked_at: AwareDatetime | None = Field(default=None, description="when it was done; now by default")
+    checked_at: Moment | None = Field(default=None, description="when it was done; now by default")
     note: Text | None = Field(default=None, max_length=1000)
     items: list[ItemCheck] = Field(max_length=200)
 

@@ -1,6 +1,5 @@
 """The inspection API (隐患排查): staff keep the plans and read coverage; inspectors record their rounds."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -15,6 +14,7 @@ from safety_service.inspections.schemas import Coverage, PlanCreate, PlanPublic,
 from safety_service.inspections.states import RoundState, period
 from safety_service.locations import service as locations_service
 from safety_service.people.models import STAFF_ROLES, User
+from safety_service.validation import Day
 
 router = APIRouter(tags=["inspections"])
 Inspector = Annotated[User, Depends(require_roles(*service.INSPECTOR_ROLES))]
@@ -88,8 +88,8 @@ def _visible(user: User, inspection: InspectionRound) -> None:
 
 
 @router.get("/coverage", response_model=Coverage, responses=answers(404, 422))
-def coverage(session: SessionDep, settings: SettingsDep, user: StaffUser, unit: UnitCut, start: date,
-             end: date) -> Coverage:
+def coverage(session: SessionDep, settings: SettingsDep, user: StaffUser, unit: UnitCut, start: Day,
+             end: Day) -> Coverage:
     """Inspection against the plans over [start, end] (local days): done, missed, by point and inspector; with
     ``unit``, at the risk points in the charge of that unit and the units under it."""
     span = period(start, end, settings.timezone)
@@ -97,8 +97,8 @@ def coverage(session: SessionDep, settings: SettingsDep, user: StaffUser, unit: 
 
 
 @router.get("/coverage.xlsx", response_class=Response, responses=answers(404, 422))
-def coverage_sheet(session: SessionDep, settings: SettingsDep, user: StaffUser, unit: UnitCut, start: date,
-                   end: date) -> Response:
+def coverage_sheet(session: SessionDep, settings: SettingsDep, user: StaffUser, unit: UnitCut, start: Day,
+                   end: Day) -> Response:
     """The period's rounds (at one unit's risk points with ``unit``) as the 排查记录 sheet."""
     found = queries.rounds(session, period=period(start, end, settings.timezone), unit=unit, limit=MAX_SHEET_ROUNDS)
     name = f"inspection-record-{start.isoformat()}-{end.isoformat()}.xlsx"

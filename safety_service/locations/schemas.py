@@ -59,6 +59,10 @@ class LocationsPublic(SQLModel):
     count: int
 
 
+# A place in the list (the kiosks sort by it): well inside the 32-bit column, with room for the next one's +10.
+MAX_SORT_ORDER = 1_000_000
+
+
 class CategoryCreate(CategoryBase):
     model_config = ModelConfig(json_schema_extra={"examples": [{
         "code": "roof",
@@ -66,6 +70,8 @@ class CategoryCreate(CategoryBase):
         "name_en": "Roof",
         "sort_order": 10,
     }]})
+
+    sort_order: int = Field(default=0, ge=0, le=MAX_SORT_ORDER, description="place in the list; 0: after the last")
 
     @field_validator("name_zh", "name_en")
     @classmethod

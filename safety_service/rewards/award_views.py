@@ -1,7 +1,7 @@
 """Cash rewards per 安委〔2024〕7号 in the API: the scale, proposals, decisions, payments, the register, and the
 public list for the kiosk board (no references or tracking codes there, a name only with consent)."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,7 @@ from safety_service.rewards.schemas import (
     ScalePublic,
 )
 from safety_service.rewards.views import RateLimited
+from safety_service.validation import Day
 from safety_service.web.sheets import to_xlsx
 
 router = APIRouter(prefix="/rewards", tags=["rewards"])
@@ -108,7 +109,7 @@ def pay(session: SessionDep, user: AwardReader, award_id: PathId, data: AwardPay
 
 
 @router.get("/register.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}, **answers(403, 422)})
-def register_xlsx(session: SessionDep, settings: SettingsDep, user: AwardReader, unit: UnitCut, start: date, end: date,
+def register_xlsx(session: SessionDep, settings: SettingsDep, user: AwardReader, unit: UnitCut, start: Day, end: Day,
                   lang: Literal["zh-CN", "en"] = "zh-CN") -> Response:
     """The reward register (奖励台账) of the awards proposed from ``start`` to ``end`` (local days, inclusive), of
     the people of one unit and the units under it when ``unit`` is given."""

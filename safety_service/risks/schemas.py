@@ -1,6 +1,5 @@
 """Inputs and outputs of the risk points API."""
 
-from datetime import date
 from typing import Any, Literal
 
 from pydantic import model_validator
@@ -8,7 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from safety_service.locations.models import CODE_PATTERN
 from safety_service.risks.rating import ControlKind, ReviewKind, RiskLevel
-from safety_service.validation import ModelConfig
+from safety_service.validation import Day, ModelConfig
 
 # The examples: a roof risk of the 3102 haulage gateway (3102运输顺槽), as entered and as shown back.
 _CONTROL: dict[str, Any] = {"kind": "engineering", "measure": "补打锚索，加挂金属网，顶板离层仪每班观测", "unit": "综采一队", "person": "杨军"}
@@ -63,7 +62,7 @@ class ReviewCreate(SQLModel):
     model_config = ModelConfig(json_schema_extra={"examples": [_REVIEW]})
 
     kind: ReviewKind
-    reviewed_on: date
+    reviewed_on: Day
     reason: str = Field(default="", max_length=200)
     participants: str = Field(min_length=1, max_length=500)
     conclusion: str = Field(default="", max_length=2000)

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from safety_service.errors import InvalidInput
+from safety_service.validation import month_in_calendar
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -41,6 +42,7 @@ def month(text: str, timezone: str) -> Period:
     found = MONTH.match(text or "")
     if found is None:
         raise InvalidInput("month must be YYYY-MM", field="month")
+    month_in_calendar(int(found.group(1)))
     first = date(int(found.group(1)), int(found.group(2)), 1)
     return days(first, _next_month(first) - timedelta(days=1), timezone)
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
-from safety_service.validation import ModelConfig
+from safety_service.validation import Day, ModelConfig
 
 
 class SupervisorCreate(SQLModel):
@@ -22,8 +22,8 @@ class SupervisorCreate(SQLModel):
     employee_no: str = Field(min_length=1, max_length=32)
     team: str | None = Field(default=None, max_length=64, description="the person's own team when empty")
     area_code: str | None = Field(default=None, max_length=32)
-    term_from: date
-    term_to: date | None = None
+    term_from: Day
+    term_to: Day | None = None
 
     @model_validator(mode="after")
     def _term(self) -> "SupervisorCreate":
@@ -35,7 +35,7 @@ class SupervisorCreate(SQLModel):
 class SupervisorEnd(SQLModel):
     model_config = ModelConfig(json_schema_extra={"examples": [{"term_to": "2026-06-30"}]})
 
-    term_to: date
+    term_to: Day
 
 
 class SupervisorPublic(SQLModel):

@@ -24,7 +24,7 @@ from safety_service.people.models import Person, User
 from safety_service.supervisors.models import Supervisor
 from safety_service.supervisors.schemas import Figures, MonthlyFigures, SupervisorCreate, SupervisorPublic
 from safety_service.units import cuts
-from safety_service.validation import broken_rules
+from safety_service.validation import broken_rules, month_in_calendar
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +127,7 @@ def month_range(month: str, timezone: str) -> tuple[datetime, datetime]:
     """The UTC bounds of a local calendar month given as YYYY-MM."""
     try:
         year, number = (int(part) for part in month.split("-"))
+        month_in_calendar(year)
         start = datetime(year, number, 1, tzinfo=ZoneInfo(timezone))
     except ValueError as exc:
         raise InvalidInput("month must look like 2026-11", field="month") from exc

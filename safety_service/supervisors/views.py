@@ -1,6 +1,5 @@
 """The supervisors API: officers keep the roster; monthly figures per supervisor and per area."""
 
-from datetime import date
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -18,6 +17,7 @@ from safety_service.supervisors.schemas import (
     SupervisorPublic,
     SupervisorsPublic,
 )
+from safety_service.validation import Day
 
 router = APIRouter(prefix="/supervisors", tags=["supervisors"])
 
@@ -35,7 +35,7 @@ def _one(session: SessionDep, entry: Supervisor) -> SupervisorPublic:
 
 
 @router.get("", response_model=SupervisorsPublic)
-def list_supervisors(session: SessionDep, user: OfficerUser, on: date | None = None) -> SupervisorsPublic:
+def list_supervisors(session: SessionDep, user: OfficerUser, on: Day | None = None) -> SupervisorsPublic:
     """The roster, or those in office on a date."""
     data = supervisors_service.roster(session, on=on)
     return SupervisorsPublic(data=data, count=len(data))

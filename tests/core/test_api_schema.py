@@ -5,15 +5,19 @@ Every operation of /openapi.json gets a few generated requests, valid and hostil
 officer, as a miner, as an admin and with no token; any 5xx, a status code the operation does not document, or a
 body unlike the documented one fails the test. Bounded: a handful of examples per operation and
 generation mode, derandomized (the same requests every run), no shrinking, and a timeout per request.
+
+A longer, randomized campaign is one run away, never the default: ``SAFETY_FUZZ_EXAMPLES=100`` raises the
+examples per operation and mode, ``SAFETY_FUZZ_SEED=7`` draws other requests (the same ones for that seed).
 """
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import requests
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import Unsatisfiable
 from pydantic import BaseModel
 from schemathesis import APIOperation, GenerationMode
@@ -38,7 +42,8 @@ from tests.live import live_app
 from tests.locations.builders import make_area, make_location
 from tests.people.builders import make_person, make_user
 
-EXAMPLES_PER_OPERATION = 5
+EXAMPLES_PER_OPERATION = int(os.environ.get("SAFETY_FUZZ_EXAMPLES", "5"))
+SEED = os.environ.get("SAFETY_FUZZ_SEED")  # unset: derandomized, the same requests in every run
 REQUEST_TIMEOUT_SECONDS = 60  # a hang fails the test rather than holding it up
 ROLES = ("officer", "miner", "admin", "none")
 ACCOUNTS = {"officer1": Role.officer, "miner1": Role.miner, "admin1": Role.admin}
@@ -88,7 +93,7 @@ def _exercise(operation: APIOperation, mode: GenerationMode, session: requests.S
     """A few generated requests to one operation, each sent with every role's token and with none."""
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
+    @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=SEED is None, database=None, deadline=None,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     def run(case: schemathesis.Case) -> None:
         current = tokens()
@@ -103,7 +108,7 @@ def _exercise(operation: APIOperation, mode: GenerationMode, session: requests.S
                 found = "; ".join(f"{failure.title}: {failure.message}" for failure in group.exceptions)
                 raise AssertionError(f"as {role}: {found}\n    {case.as_curl_command(headers)}") from None
 
-    run()
+    (run if SEED is None else seed(int(SEED))(run))()
 
 
 def test_every_answer_is_documented(served: tuple[str, Tokens]) -> None:

@@ -148,3 +148,20 @@ def test_the_api_keeps_the_list_records_with_an_item_and_completes_measures(
     serious = client.get(f"{API}/violations?severity=serious", headers=as_officer).json()
     assert violation.json()["id"] in {v["id"] for v in serious["data"]}
     assert client.get(f"{API}/violations?severity=bad", headers=as_officer).status_code == 422
+
+
+def test_a_title_the_standard_list_has_is_refused_with_the_documented_409(
+        client: TestClient, session: Session, settings: Settings) -> None:
+    """The API's schema lists the 409 an admin gets for a taken title, adding or renaming (the schema test
+    found it undocumented)."""
+    as_admin = auth(make_user(session, role=Role.admin), settings)
+    taken = {"kind": "illegal_command", "title": "安排人员进入盲巷作业", "severity": "general"}
+    client.post(f"{API}/violation-items", json=taken, headers=as_admin)
+    other = client.post(f"{API}/violation-items", json={**taken, "title": "违章指挥"}, headers=as_admin).json()
+    added = client.post(f"{API}/violation-items", json=taken, headers=as_admin)
+    renamed = client.patch(f"{API}/violation-items/{other['id']}", json={"title": taken["title"]}, headers=as_admin)
+    assert (added.status_code, added.json()["field"]) == (409, "title")
+    assert (renamed.status_code, renamed.json()["field"]) == (409, "title")
+    operations = client.get("/openapi.json").json()["paths"]
+    assert "409" in operations[f"{API}/violation-items"]["post"]["responses"]
+    assert "409" in operations[f"{API}/violation-items/{{item_id}}"]["patch"]["responses"]

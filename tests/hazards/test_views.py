@@ -121,6 +121,7 @@ def test_an_unknown_hazard_is_404(client: TestClient, officer_headers: dict) -> 
     ("confirm", {"grade": "huge", "category_code": "roof"}, "grade"),
     ("confirm", {"grade": "general", "category_code": "no-such"}, "category_code"),
     ("confirm", {"grade": "general"}, "category_code"),
+    ("confirm", {"grade": "general", "category_code": "roof", "library_item": 2**64}, "library_item"),
 ])
 def test_bad_confirm_input_is_422_with_the_field(client: TestClient, session: Session, officer_headers: dict,
                                                  action: str, body: dict, field: str) -> None:
@@ -138,6 +139,7 @@ def test_bad_confirm_input_is_422_with_the_field(client: TestClient, session: Se
 @pytest.mark.parametrize(("change", "field"), [
     ({"deadline": "2020-01-01T08:00:00+08:00"}, "deadline"),
     ({"deadline": "2031-01-01T08:00:00"}, "deadline"),
+    ({"deadline": "9999-12-31T23:59:59-08:00"}, "deadline"),  # year 10000 in UTC: was a 500
     ({"owner": "nobody-here"}, "owner"),
     ({"funds": "-1"}, "funds"),
     ({"measures": "   "}, "measures"),
@@ -182,6 +184,23 @@ def test_a_finding_keeps_the_library_item_it_matches_and_a_retired_one_is_refuse
     refused = client.post(API, headers=officer_headers, json={**body, "client_report_id": "finding-library-0002"})
     assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "library_item"], refused.text
     assert len(session.exec(select(Hazard)).all()) == count
+
+
+def test_a_finding_naming_a_library_item_past_any_row_id_is_refused_with_the_field(
+        client: TestClient, session: Session, officer_headers: dict) -> None:
+    """A number too large for the id column was a 500 (the randomized schema-test campaign's neighbour)."""
+    body = {"location_code": make_location(session).code, "description": "机尾托绳轮缺失", "library_item": 2**64}
+    refused = client.post(API, headers=officer_headers, json=body)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "library_item"], refused.text
+
+
+@pytest.mark.parametrize(("field", "moment"), [("reported_from", "0001-01-01T00:00:00+08:00"),
+                                               ("reported_to", "9999-12-31T23:59:59-08:00")])
+def test_a_list_from_or_to_the_calendars_end_is_a_422_naming_the_filter(client: TestClient, officer_headers: dict,
+                                                                        field: str, moment: str) -> None:
+    """Either moment is outside the years UTC can hold once converted (year 0, year 10000): both were 500s."""
+    answer = client.get(API, headers=officer_headers, params={field: moment})
+    assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["query", field]
 
 
 def test_the_list_filters_by_location_state_and_overdue(client: TestClient, session: Session,

@@ -3,6 +3,7 @@
 import io
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session
@@ -55,3 +56,13 @@ def test_roles(client: TestClient, session: Session, settings: Settings) -> None
         assert client.get("/api/v1/inspection-plans", headers=headers).status_code == 403
         assert client.get("/api/v1/coverage", headers=headers,
                           params={"start": "2026-11-01", "end": "2026-11-30"}).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/api/v1/coverage", "/api/v1/coverage.xlsx"])
+def test_days_at_the_ends_of_the_calendar_are_a_422_naming_them(client: TestClient, session: Session,
+                                                                settings: Settings, path: str) -> None:
+    """0001-01-01 has no UTC start in the mine's time zone, 9999-12-31 no next day: both were 500s."""
+    officer = auth(make_user(session, role=Role.officer), settings)
+    answer = client.get(path, headers=officer, params={"start": "0001-01-01", "end": "9999-12-31"})
+    assert answer.status_code == 422
+    assert [error["loc"] for error in answer.json()["detail"]] == [["query", "start"], ["query", "end"]]

@@ -3,6 +3,7 @@
 import io
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session
@@ -99,3 +100,13 @@ def test_the_register_is_an_xlsx_with_every_award(client: TestClient, session: S
     assert line[4] == "物的不安全状态" and line[6] == "匿名" and float(line[7]) == 100.0 and line[10] == "待审批"
     missing = client.get(f"{API}/register.xlsx", headers=officer, params={"start": "x"})
     assert missing.status_code == 422 and {e["loc"][-1] for e in missing.json()["detail"]} == {"start", "end"}
+
+
+@pytest.mark.parametrize(("start", "end", "field"), [("0001-01-01", "2026-01-31", "start"),
+                                                     ("2026-01-01", "9999-12-31", "end")])
+def test_a_register_from_or_to_the_calendars_end_is_a_422_naming_the_day(
+        client: TestClient, session: Session, settings: Settings, start: str, end: str, field: str) -> None:
+    """0001-01-01 has no UTC start in the mine's time zone, 9999-12-31 no next day: both were 500s."""
+    answer = client.get(f"{API}/register.xlsx", headers=_as(session, settings, Role.officer),
+                        params={"start": start, "end": end})
+    assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["query", field]

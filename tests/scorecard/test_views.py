@@ -36,7 +36,8 @@ def test_a_units_row_holds_its_month_and_the_month_before(client: TestClient, se
     assert (other["figures"]["found"], other["figures"]["repeat_rate"]) == (2, 50.0)
 
 
-@pytest.mark.parametrize("month", ["2025-13", "2025-3", "March", "2025-03-01"])
+# At the calendar's ends (year 0, 1 or 9999) the month or its neighbour has no UTC bounds: they were 500s.
+@pytest.mark.parametrize("month", ["2025-13", "2025-3", "March", "2025-03-01", "0000-01", "0001-01", "9999-12"])
 def test_a_bad_month_is_a_422_naming_it(client: TestClient, session: Session, settings: Settings,
                                         month: str) -> None:
     response = client.get("/api/v1/scorecard", params={"month": month},

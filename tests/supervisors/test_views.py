@@ -1,5 +1,6 @@
 """The supervisors API: officers keep the roster and read the figures; nobody else."""
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -38,3 +39,12 @@ def test_figures_and_roles(client: TestClient, session: Session, settings: Setti
         assert client.get("/api/v1/supervisors", headers=headers).status_code == 403
         assert client.post("/api/v1/supervisors", headers=headers,
                            json={"employee_no": "1", "term_from": "2031-01-01"}).status_code == 403
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12"])
+def test_figures_of_a_month_at_the_calendars_end_are_a_422_naming_it(client: TestClient, session: Session,
+                                                                     settings: Settings, month: str) -> None:
+    """Its local bounds have no UTC moment (0001-01 in the mine's time zone) or no next month: both were 500s."""
+    officer = auth(make_user(session, role=Role.officer), settings)
+    answer = client.get("/api/v1/supervisors/figures", headers=officer, params={"month": month})
+    assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["query", "month"]
