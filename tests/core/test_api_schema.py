@@ -19,7 +19,6 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import Unsatisfiable
-from pydantic import BaseModel
 from schemathesis import APIOperation, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
@@ -34,6 +33,7 @@ from safety_service.hazards.states import HazardState
 from safety_service.main import create_app
 from safety_service.people.models import Role, User
 from safety_service.security import create_access_token
+from tests import pydantic_models
 from tests.bulletins.builders import make_bulletin
 from tests.conftest import make_settings
 from tests.counselling.builders import make_case
@@ -163,21 +163,12 @@ def test_every_error_answer_of_the_api_carries_the_error_body(document: dict[str
     assert unsaid == []
 
 
-def _models() -> dict[str, type[BaseModel]]:
-    found, todo = {}, [BaseModel]
-    while todo:
-        model = todo.pop()
-        found[model.__name__] = model
-        todo.extend(model.__subclasses__())
-    return found
-
-
 def test_every_request_body_has_an_example_that_it_accepts(document: dict[str, Any]) -> None:
     names = {body["schema"]["$ref"].rsplit("/", 1)[1] for _, operation in _operations(document)
              for body in operation.get("requestBody", {}).get("content", {}).values() if "$ref" in body["schema"]}
     names = {name for name in names if not name.startswith("Body_")}  # FastAPI's own, of forms and uploads
     assert len(names) > 25
-    models = _models()
+    models = pydantic_models.by_name()
     for name in names:
         assert document["components"]["schemas"][name].get("examples"), f"{name} has no example"
         for example in models[name].model_json_schema()["examples"]:  # /openapi.json leaves out the nulls
@@ -193,7 +184,7 @@ def _shown(schema: dict[str, Any], components: dict[str, Any]) -> str | None:
 
 
 def test_every_answer_model_has_an_example_that_it_accepts(document: dict[str, Any]) -> None:
-    components, models = document["components"]["schemas"], _models()
+    components, models = document["components"]["schemas"], pydantic_models.by_name()
     names = {_shown(answer["content"]["application/json"]["schema"], components)
              for _, operation in _operations(document) for status, answer in operation["responses"].items()
              if status.startswith("2") and "application/json" in answer.get("content", {})} - {None}

@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import AwareDatetime, BaseModel, ValidationError
 
 from safety_service.main import create_app
+from tests import pydantic_models
 from tests.conftest import make_settings
 
 ENDS = {"date": ("0001-01-01", "9999-12-31"),
@@ -31,15 +32,6 @@ ENDS = {"date": ("0001-01-01", "9999-12-31"),
 def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     folder: Path = tmp_path_factory.mktemp("calendar")
     return create_app(make_settings(f"sqlite:///{folder / 'app.db'}"), run_scheduler=False, run_mqtt=False)
-
-
-def _models() -> dict[str, type[BaseModel]]:
-    found, todo = {}, [BaseModel]
-    while todo:
-        model = todo.pop()
-        found[model.__name__] = model
-        todo.extend(model.__subclasses__())
-    return found
 
 
 def _dated(name: str, components: dict[str, Any], seen: set[str]) -> Iterator[tuple[str, str, str]]:
@@ -72,7 +64,7 @@ def _names_the_field(model: type[BaseModel], field: str, value: str) -> bool:
 
 
 def test_every_dated_body_field_refuses_the_calendars_ends(app: FastAPI) -> None:
-    fields, models = _body_fields(app.openapi()), _models()
+    fields, models = _body_fields(app.openapi()), pydantic_models.by_name()
     assert len(fields) > 20
     accepted = [f"{name}.{field}={value}" for name, field, kind in fields for value in ENDS[kind]
                 if not _names_the_field(models[name], field, value)]
