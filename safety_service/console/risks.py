@@ -2,7 +2,7 @@
 on A3), failing controls, and inspection coverage against the plans with the 排查记录 sheet."""
 
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -31,6 +31,7 @@ from safety_service.risks import service as risks_service
 from safety_service.risks.rating import ORDER
 from safety_service.risks.schemas import MapPlace
 from safety_service.risks.views import MAX_SHEET_BYTES, XLSX
+from safety_service.validation import Day
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/risks", route_class=ConsoleRoute)
@@ -127,7 +128,7 @@ def place(request: Request, session: SessionDep, user: StaffUser, code: str, for
 
 @router.get("/coverage")
 def coverage(request: Request, session: SessionDep, settings: SettingsDep, user: StaffUser,
-             start: Annotated[date | None, Query()] = None, end: Annotated[date | None, Query()] = None) -> Response:
+             start: Annotated[Day | None, Query()] = None, end: Annotated[Day | None, Query()] = None) -> Response:
     """Inspection against the plans for a period (this month so far by default), of the whole mine or at the risk
     points in a unit's charge."""
     today, unit = local_today(settings.timezone), _unit(request, session)
@@ -140,8 +141,8 @@ def coverage(request: Request, session: SessionDep, settings: SettingsDep, user:
 
 
 @router.get("/coverage.xlsx")
-def coverage_sheet(request: Request, session: SessionDep, settings: SettingsDep, user: StaffUser, start: date,
-                   end: date) -> Response:
+def coverage_sheet(request: Request, session: SessionDep, settings: SettingsDep, user: StaffUser, start: Day,
+                   end: Day) -> Response:
     """The period's rounds (at a unit's risk points when one is chosen) as the 排查记录 sheet."""
     unit = _unit(request, session)
     if unit.error:

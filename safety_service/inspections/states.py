@@ -10,6 +10,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from safety_service.errors import InvalidInput
+from safety_service.validation import FIRST_DAY, LAST_DAY
 
 
 class Frequency(StrEnum):
@@ -62,6 +63,9 @@ def _local(day: date, timezone: str, hour: int = 0) -> datetime:
 
 def period(start: date, end: date, timezone: str) -> tuple[datetime, datetime]:
     """The UTC bounds of the local days [start, end], a year at most."""
+    for name, day in (("start", start), ("end", end)):  # near Python's ends a local day has no UTC bounds
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidInput(f"{name} must be from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}", field=name)
     if end < start:
         raise InvalidInput("end must not be before start", field="end")
     if (end - start).days > MAX_PERIOD_DAYS:

@@ -3,13 +3,16 @@
 import io
 from datetime import date
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
+from safety_service.errors import InvalidInput
 from safety_service.hazards.models import Hazard
 from safety_service.inspections import service as inspections_service
+from safety_service.inspections.states import period
 from safety_service.locations.models import Location
 from safety_service.people.models import Role, User
 from safety_service.qr import tokens
@@ -92,3 +95,22 @@ def test_the_map_page_links_the_a3_pdf_which_staff_download(console: TestClient,
     answer = console.get("/console/risks/map.pdf")
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
     assert answer.headers["content-disposition"] == 'attachment; filename="risk-map-a3.pdf"'
+
+
+def test_coverage_at_the_calendars_ends_is_refused_not_a_server_error(console: TestClient, signed_in) -> None:
+    """0001-01-01 in the mine's zone begins before UTC's year 1 and 9999-12-31 has no next day: a 4xx each."""
+    signed_in(Role.officer)
+    for start, end in (("0001-01-01", "0001-01-31"), ("9999-12-01", "9999-12-31"), ("1899-12-31", "1900-01-31")):
+        for path in ("/console/risks/coverage", "/console/risks/coverage.xlsx"):
+            answer = console.get(path, params={"start": start, "end": end})
+            assert 400 <= answer.status_code < 500, (path, start, answer.status_code)
+    assert console.get("/console/risks/coverage", params={"start": "1900-01-01", "end": "1900-01-31"}).status_code == 200
+
+
+def test_a_period_outside_the_calendar_names_its_day() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        period(date(1, 1, 1), date(1, 1, 31), "Asia/Shanghai")
+    assert refused.value.field == "start"
+    with pytest.raises(InvalidInput) as refused:
+        period(date(9998, 12, 1), date(9999, 1, 31), "Asia/Shanghai")
+    assert refused.value.field == "end"
