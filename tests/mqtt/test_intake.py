@@ -291,3 +291,6 @@ def test_a_kiosk_report_of_unsafe_behaviour_keeps_when_and_who(session: Session)
     assert hazard.behaviour_at is not None
     [(_, refused)] = _acks(_apply(session, [_message(kiosk.kiosk_id, _report(behaviour_at="yesterday"))]))
     assert refused.outcome == "rejected" and refused.error.field == "behaviour_at"
+    for end in ("0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-08:00"):  # the calendar's ends: an error ack
+        [(_, refused)] = _acks(_apply(session, [_message(kiosk.kiosk_id, _report(behaviour_at=end))]))
+        assert refused.outcome == "rejected" and refused.error.field == "behaviour_at", end
