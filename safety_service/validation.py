@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic_core import PydanticCustomError
 from sqlmodel._compat import SQLModelConfig
 
 from safety_service.errors import DomainError, InvalidInput
@@ -48,8 +49,9 @@ Dated = TypeVar("Dated", date, datetime)
 def in_calendar(value: Dated) -> Dated:
     """The day or moment, if its day lies from FIRST_DAY to LAST_DAY."""
     day = value.date() if isinstance(value, datetime) else value
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"must be from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    if not FIRST_DAY <= day <= LAST_DAY:  # its own error type, so a form can say so (not "required")
+        raise PydanticCustomError("calendar", "must be from {first} to {last}",
+                                  {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()})
     return value
 
 

@@ -18,6 +18,7 @@ _MESSAGES = {
     "decimal_max_digits": "console.error.number", "decimal_max_places": "console.error.number",
     "datetime_parsing": "console.error.datetime", "datetime_from_date_parsing": "console.error.datetime",
     "enum": "console.error.choice", "literal_error": "console.error.choice", "bool_parsing": "console.error.choice",
+    "calendar": "console.error.calendar",
 }
 # What a service's refusal means for the field it names.
 _DOMAIN = {

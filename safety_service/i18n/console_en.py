@@ -156,6 +156,7 @@ MESSAGES: dict[str, str] = {
     "console.error.number": "Enter an amount such as 1200 or 1200.50.",
     "console.error.datetime": "Pick a date and time.",
     "console.error.date": "Pick a date.",
+    "console.error.calendar": "The date must be from 1900-01-01 to 9998-12-31.",
     "console.error.range": "The end date cannot be before the start date.",
     "console.error.choice": "Pick one from the list.",
     "console.error.invalid": "Not valid.",

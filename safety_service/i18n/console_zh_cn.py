@@ -156,6 +156,7 @@ MESSAGES: dict[str, str] = {
     "console.error.number": "请填写金额，如 1200 或 1200.50。",
     "console.error.datetime": "请选择日期和时间。",
     "console.error.date": "请选择日期。",
+    "console.error.calendar": "日期须在 1900-01-01 至 9998-12-31 之间。",
     "console.error.range": "截止日期不能早于起始日期。",
     "console.error.choice": "请从列表中选择。",
     "console.error.invalid": "填写有误。",

@@ -58,3 +58,16 @@ def test_the_violation_form_names_every_error(console: TestClient, session: Sess
     assert answer.status_code == 422
     assert _errors(answer.text, "employee_no", "kind", "occurred_at", "description", "hazard_ref") == []
     assert "没有这个工号的职工" in answer.text and "不能晚于现在" in answer.text
+
+
+def test_a_time_outside_the_calendar_is_named_as_such_not_as_missing(console: TestClient, session: Session,
+                                                                      signed_in) -> None:
+    place = make_location(session)
+    session.commit()
+    _, token = signed_in(Role.officer)
+    for moment in ("9998-12-31T23:00", "9999-12-31T23:00"):  # the last day's local hour is still in the calendar
+        answer = console.post("/console/violations/new", data={
+            "csrf_token": token, "employee_no": "NOBODY", "kind": "illegal_operation", "occurred_at": moment,
+            "location_code": place.code, "description": "未按规定佩戴自救器"})
+        assert answer.status_code == 422, moment
+        assert ("日期须在 1900-01-01 至 9998-12-31 之间" in answer.text) == moment.startswith("9999"), moment
