@@ -46,10 +46,15 @@ FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 Dated = TypeVar("Dated", date, datetime)
 
 
+def outside_calendar(day: date) -> str | None:
+    """What is wrong with a day outside FIRST_DAY..LAST_DAY (None for one inside): the one wording of the bound."""
+    return None if FIRST_DAY <= day <= LAST_DAY else f"must be from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+
+
 def in_calendar(value: Dated) -> Dated:
     """The day or moment, if its day lies from FIRST_DAY to LAST_DAY."""
     day = value.date() if isinstance(value, datetime) else value
-    if not FIRST_DAY <= day <= LAST_DAY:  # its own error type, so a form can say so (not "required")
+    if outside_calendar(day):  # its own error type, so a form can say so (not "required")
         raise PydanticCustomError("calendar", "must be from {first} to {last}",
                                   {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()})
     return value

@@ -79,7 +79,7 @@ class HazardConfirm(SQLModel):
     library_item: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
         "id of the standard hazard library item (隐患标准库) the hazard matches; gives the level, the report type "
         "and the default fix days when they are not given"))
-    major_criterion: int | None = Field(default=None, ge=1, le=2**31 - 1, description=(
+    major_criterion: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
         "id of the situation of 煤矿重大事故隐患判定标准 (GET /api/v1/major-criteria) the hazard meets: required "
         "for a major hazard, refused for a general one"))
     report_type: ReportType | None = Field(default=None, description=(
@@ -205,7 +205,7 @@ class HazardRegrade(SQLModel):
     grade: Grade
     category_code: str = Field(min_length=1, max_length=32)
     level: str | None = Field(default=None, max_length=8, description="for a general hazard; default the default level")
-    major_criterion: int | None = Field(default=None, ge=1, le=2**31 - 1, description=(
+    major_criterion: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
         "id of the situation of 煤矿重大事故隐患判定标准 (GET /api/v1/major-criteria) the hazard meets: required "
         "for a major hazard, refused for a general one"))
     reason: Text = Field(min_length=1, max_length=2000)

@@ -7,7 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from safety_service.inspections.states import Frequency, RoundState
 from safety_service.risks.rating import ControlKind, RiskLevel
-from safety_service.validation import Day, ModelConfig, Moment, Text
+from safety_service.validation import MAX_ROW_ID, Day, ModelConfig, Moment, Text
 
 ROUND_ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 # A plan as entered, the example of the plan's models.
@@ -55,7 +55,7 @@ class ChecklistItem(SQLModel):
 
 
 class ItemCheck(SQLModel):
-    control_id: int = Field(ge=1, le=2**31 - 1)
+    control_id: int = Field(ge=1, le=MAX_ROW_ID)
     ok: bool
     note: Text | None = Field(default=None, max_length=1000, description="what was wrong (required when not OK)")
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from safety_service.errors import InvalidInput
-from safety_service.validation import FIRST_DAY, LAST_DAY
+from safety_service.validation import outside_calendar
 
 
 class Frequency(StrEnum):
@@ -64,8 +64,8 @@ def _local(day: date, timezone: str, hour: int = 0) -> datetime:
 def period(start: date, end: date, timezone: str) -> tuple[datetime, datetime]:
     """The UTC bounds of the local days [start, end], a year at most."""
     for name, day in (("start", start), ("end", end)):  # near Python's ends a local day has no UTC bounds
-        if not FIRST_DAY <= day <= LAST_DAY:
-            raise InvalidInput(f"{name} must be from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}", field=name)
+        if problem := outside_calendar(day):
+            raise InvalidInput(f"{name} {problem}", field=name)
     if end < start:
         raise InvalidInput("end must not be before start", field="end")
     if (end - start).days > MAX_PERIOD_DAYS:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from safety_service.validation import RowId, Text
+from safety_service.validation import MAX_ROW_ID, RowId, Text
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
@@ -108,7 +108,7 @@ class KioskReportV3(KioskReportV2):
     schema_: Literal["kiosk-report/3"] = Field(alias="schema")  # type: ignore[assignment]
     risk_point: str | None = Field(default=None, max_length=32, pattern=CODE,
                                    description="a risk point code of the report's location (from board/2); optional")
-    library_item: int | None = Field(default=None, ge=1, le=2**31 - 1, description=(
+    library_item: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description=(
         "the standard hazard library (隐患标准库) item the worker chose as matching (from hazard-library/1); "
         "optional; an item retired meanwhile is ignored, never a reason to refuse the report"))
 

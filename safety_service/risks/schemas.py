@@ -7,7 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from safety_service.locations.models import CODE_PATTERN
 from safety_service.risks.rating import ControlKind, ReviewKind, RiskLevel
-from safety_service.validation import Day, ModelConfig
+from safety_service.validation import MAX_ROW_ID, Day, ModelConfig
 
 # The examples: a roof risk of the 3102 haulage gateway (3102运输顺槽), as entered and as shown back.
 _CONTROL: dict[str, Any] = {"kind": "engineering", "measure": "补打锚索，加挂金属网，顶板离层仪每班观测", "unit": "综采一队", "person": "杨军"}
@@ -140,7 +140,7 @@ class HazardLink(SQLModel):
     model_config = ModelConfig(json_schema_extra={"examples": [{"risk_point_code": "RP-3102", "control_id": 5}]})
 
     risk_point_code: str = Field(min_length=1, max_length=32)
-    control_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    control_id: int | None = Field(default=None, ge=1, le=MAX_ROW_ID)
 
 
 class FailedControl(SQLModel):
