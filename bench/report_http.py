@@ -33,7 +33,8 @@ def serve(port: int) -> None:
     from fastapi.responses import PlainTextResponse
 
     from safety_service.config import get_settings
-    from safety_service.main import create_app, settle_heap
+    from safety_service.heap import settle_heap
+    from safety_service.main import create_app
 
     app = create_app(get_settings(), run_scheduler=False)
     app.add_api_route("/bench/trivial", lambda: PlainTextResponse("ok"), methods=["GET"])

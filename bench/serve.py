@@ -20,12 +20,13 @@ from fastapi import FastAPI
 def app_named(name: str) -> FastAPI:
     if name == "ping":
         from bench.ping_app import app
-        from safety_service.main import settle_heap
+        from safety_service.heap import settle_heap
 
         settle_heap()
         return app
     from safety_service.config import get_settings
-    from safety_service.main import create_app, settle_heap
+    from safety_service.heap import settle_heap
+    from safety_service.main import create_app
 
     app = create_app(get_settings())
 

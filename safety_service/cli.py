@@ -101,7 +101,8 @@ def serve(host: str, port: int) -> None:
     """Start the web app, the MQTT intake (with the embedded broker by default) and the scheduler."""
     import uvicorn
 
-    from safety_service.main import create_app, settle_heap
+    from safety_service.heap import settle_heap
+    from safety_service.main import create_app
 
     settings = get_settings()
     settings.check_production()
@@ -590,7 +591,7 @@ def intake() -> None:
     import signal
     import threading
 
-    from safety_service.main import settle_heap
+    from safety_service.heap import settle_heap
     from safety_service.mqtt.client import MqttService
 
     settings = get_settings()

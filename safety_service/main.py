@@ -1,6 +1,5 @@
 """The web application: the JSON API, liveness and readiness, and docs."""
 
-import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -120,18 +119,6 @@ def _include_routers(app: FastAPI) -> None:
     for router in (api_router(), pages_views.router, pages_points.router, pages_awards.router, pages_family.router,
                    console_views.router):
         app.include_router(router)
-
-
-def settle_heap() -> None:
-    """Move everything loaded at start-up out of the garbage collector's reach (once per process,
-    by its entry point: `serve`, `intake`, the benchmarks' servers).
-
-    Modules, models and compiled statements live as long as the process; left in the collector's
-    oldest generation, each full collection scanned them all and stalled the process under load
-    (docs/performance.md has the figures).
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def telemetry(settings: Settings) -> dict[str, bool]:

@@ -50,6 +50,22 @@ class BrokerUrl:
     tls: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What the intake keeps of a kiosk message until its batch committed: the broker's message id and QoS (for
+    the PUBACK), paho's ``time.monotonic()`` when the PUBLISH arrived (0 if unknown), the topic and the payload.
+
+    paho's message object, with its lock and condition, is let go at once: under a backlog of thousands of
+    uncommitted messages, the garbage collector would scan a dozen objects for each (docs/performance.md).
+    """
+
+    mid: int
+    qos: int
+    arrived: float
+    topic: str
+    payload: bytes
+
+
 def parse_broker_url(url: str) -> BrokerUrl:
     """``mqtt://user:pass@host:port`` (or ``mqtts://``) as its parts."""
     parts = urlsplit(url)
@@ -185,12 +201,11 @@ class MqttService:
                                                                  "client_id": self.client_id})
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        self._submit(message)
+        self._submit(Delivery(message.mid, message.qos, message.timestamp, message.topic, bytes(message.payload)))
 
-    def _submit(self, message: mqtt.MQTTMessage, failure: str | None = None) -> None:
-        item = intake.Incoming(topic=message.topic, payload=bytes(message.payload), received_at=utc_now(),
-                               failure=failure)
-        self.writer.submit_with(item, partial(self._applied, message, failure=failure))
+    def _submit(self, delivery: Delivery, failure: str | None = None) -> None:
+        item = intake.Incoming(topic=delivery.topic, payload=delivery.payload, received_at=utc_now(), failure=failure)
+        self.writer.submit_with(item, partial(self._applied, delivery, failure=failure))
 
     def _apply(self, session: Session, items: list[intake.Incoming]) -> list[intake.Applied]:
         applied = self._applier(session, items)
@@ -203,7 +218,7 @@ class MqttService:
         with self._lock:
             self._claimed.update(row.key for result in applied for row in result.outbox)
 
-    def _applied(self, message: mqtt.MQTTMessage, result: intake.Applied | None, error: BaseException | None,
+    def _applied(self, delivery: Delivery, result: intake.Applied | None, error: BaseException | None,
                  *, failure: str | None = None) -> None:
         """After the commit: publish the acks, then let the broker forget the report.
 
@@ -218,21 +233,21 @@ class MqttService:
             if failure is None and error is not None and not is_database_failure(error) \
                     and not isinstance(error, WriterStopped):
                 failure, delay = str(BatchFailed.of(error)), 0
-                logger.error("kiosk message failed alone; dead-lettering it", extra={"topic": message.topic})
-            threading.Timer(delay, self._submit, args=(message, failure)).start()
+                logger.error("kiosk message failed alone; dead-lettering it", extra={"topic": delivery.topic})
+            threading.Timer(delay, self._submit, args=(delivery, failure)).start()
             return
         self.state.last_applied_at = utc_now()
         if self.metrics is not None:
-            self._count(message, result)
+            self._count(delivery, result)
         for row in result.outbox:
             self._publish(row.key, row.topic, row.payload, row.qos, row.retain)
-        if message.qos > 0:
-            self.client.ack(message.mid, message.qos)
+        if delivery.qos > 0:
+            self.client.ack(delivery.mid, delivery.qos)
 
-    def _count(self, message: mqtt.MQTTMessage, result: intake.Applied) -> None:
+    def _count(self, delivery: Delivery, result: intake.Applied) -> None:
         """Metrics of one committed message: its lag since delivery, and the report it carried."""
-        if message.timestamp:  # paho's time.monotonic() when the PUBLISH arrived
-            self.metrics.intake_lag.observe(max(0.0, time.monotonic() - message.timestamp))
+        if delivery.arrived:
+            self.metrics.intake_lag.observe(max(0.0, time.monotonic() - delivery.arrived))
         if result.report is not None:
             self.metrics.reports.labels("kiosk", result.report).inc()
 

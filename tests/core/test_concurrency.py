@@ -55,7 +55,7 @@ def test_the_concurrency_group_follows_the_settings_it_is_made_of(settings: Sett
 def test_settling_the_heap_freezes_what_start_up_loaded() -> None:
     import gc
 
-    from safety_service.main import settle_heap
+    from safety_service.heap import settle_heap
 
     try:
         settle_heap()

@@ -214,3 +214,38 @@ def test_the_relay_republishes_its_sites_stale_rows_and_never_another_sites(
         rows = {row.topic: row.published_at for row in session.exec(
             select(OutboxMessage).where(col(OutboxMessage.topic).in_([own_topic, foreign_topic]))).all()}
     assert rows[own_topic] is not None and rows[foreign_topic] is None
+
+
+class _Held:
+    """A writer that holds what it is given, never committing: a backlog waiting on the database."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[object, object]] = []
+
+    def submit_with(self, item: object, done: object) -> None:
+        self.items.append((item, done))
+
+
+def test_a_message_waiting_for_its_commit_does_not_keep_pahos_message(engine: Engine, settings: Settings,
+                                                                        mosquitto: Mosquitto, site) -> None:
+    """Under a backlog the intake holds thousands of uncommitted messages; paho's message object (with its lock
+    and condition) is let go at once, and what is kept still acks the right message after the commit."""
+    import sys
+
+    import paho.mqtt.client as mqtt
+
+    code, (kiosk_id, _) = site
+    service = MqttService(service_settings(settings, mosquitto, code), engine)
+    service.writer = held = _Held()  # type: ignore[assignment]
+    message = mqtt.MQTTMessage(mid=41, topic=f"safety/{code}/kiosk/{kiosk_id}/report".encode())
+    message.payload, message.qos = report().encode(), 1
+    before = sys.getrefcount(message)
+    service._on_message(service.client, None, message)
+    assert sys.getrefcount(message) == before
+    (item, done), = held.items
+    assert (item.topic, item.payload) == (message.topic, message.payload)
+    acked: list[tuple[int, int]] = []
+    service.client.ack = lambda mid, qos: acked.append((mid, qos))  # type: ignore[method-assign]
+    from safety_service.mqtt.intake import Applied
+    done(Applied(), None)
+    assert acked == [(41, 1)]

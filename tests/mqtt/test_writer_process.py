@@ -179,3 +179,17 @@ def test_the_child_takes_the_level_its_parent_logs_at(settings: Settings) -> Non
         assert writer_process.child_settings(make_settings(settings.database_url, log_level="INFO")).log_level == "ERROR"
     finally:
         root.setLevel(before)
+
+
+def test_the_child_settles_its_heap_once_it_can_write(settings: Settings) -> None:
+    """The child freezes what start-up loaded, as its parent does, so the collector's full passes do not scan it
+    in the middle of a batch."""
+    import gc
+
+    gc.unfreeze()
+    engine, _ = writer_process.start_writing(settings, 10)
+    try:
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+        engine.dispose()
