@@ -132,6 +132,13 @@ def use_session(app: FastAPI, session: Session) -> None:
     app.dependency_overrides[get_async_reads] = lambda: None  # its own connections see no test's data
 
 
+def client_with(settings: Settings, engine: Engine, session: Session, **overrides: object) -> TestClient:
+    """A client of an app of its own, its settings the test's with ``overrides``, working in the test's session."""
+    app = create_app(make_settings(settings.database_url, **overrides), engine, run_scheduler=False)
+    use_session(app, session)
+    return TestClient(app)
+
+
 @pytest.fixture
 def client(settings: Settings, engine: Engine, session: Session) -> Iterator[TestClient]:
     """The API on the rolled-back test session."""

@@ -19,9 +19,8 @@ from safety_service.cli import main
 from safety_service.clock import utc_now
 from safety_service.config import LEGACY_SECRET_KEY, Settings, get_settings
 from safety_service.console import session as console_session
-from safety_service.main import create_app
 from safety_service.qr import tokens
-from tests.conftest import make_settings, use_session
+from tests.conftest import client_with
 from tests.locations.builders import make_location
 from tests.people.builders import make_user
 
@@ -48,10 +47,7 @@ def test_processes_starting_at_once_share_one_private_generated_key(tmp_path: Pa
 @pytest.fixture
 def keyless(settings: Settings, engine: Engine, session: Session, tmp_path: Path) -> TestClient:
     """The app started as `make run` starts it: no SAFETY_SECRET_KEY, no SAFETY_QR_KEYS."""
-    app = create_app(make_settings(settings.database_url, secret_key="", data_dir=str(tmp_path)), engine,
-                     run_scheduler=False)
-    use_session(app, session)
-    return TestClient(app)
+    return client_with(settings, engine, session, secret_key="", data_dir=str(tmp_path))
 
 
 def test_a_token_signed_with_the_old_public_default_key_is_refused(keyless: TestClient, session: Session) -> None:

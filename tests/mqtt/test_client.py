@@ -1,12 +1,14 @@
 """The service's MQTT intake against a real Mosquitto (the project's config, started by the test)."""
 
 import json
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import paho.mqtt.client as mqtt
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -17,6 +19,7 @@ from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.models import Hazard
 from safety_service.kiosks.models import Kiosk
 from safety_service.mqtt.client import MqttService
+from safety_service.mqtt.intake import Applied
 from safety_service.mqtt.models import DeadLetter
 from safety_service.outbox.models import OutboxMessage
 from tests.conftest import make_settings
@@ -230,10 +233,6 @@ def test_a_message_waiting_for_its_commit_does_not_keep_pahos_message(engine: En
                                                                         mosquitto: Mosquitto, site) -> None:
     """Under a backlog the intake holds thousands of uncommitted messages; paho's message object (with its lock
     and condition) is let go at once, and what is kept still acks the right message after the commit."""
-    import sys
-
-    import paho.mqtt.client as mqtt
-
     code, (kiosk_id, _) = site
     service = MqttService(service_settings(settings, mosquitto, code), engine)
     service.writer = held = _Held()  # type: ignore[assignment]
@@ -246,6 +245,5 @@ def test_a_message_waiting_for_its_commit_does_not_keep_pahos_message(engine: En
     assert (item.topic, item.payload) == (message.topic, message.payload)
     acked: list[tuple[int, int]] = []
     service.client.ack = lambda mid, qos: acked.append((mid, qos))  # type: ignore[method-assign]
-    from safety_service.mqtt.intake import Applied
     done(Applied(), None)
     assert acked == [(41, 1)]

@@ -2,17 +2,15 @@
 
 import uuid
 
-from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from safety_service.config import Settings
 from safety_service.hazards.models import Hazard
-from safety_service.main import create_app
 from safety_service.pages import views as pages_views
 from safety_service.qr import tokens
 from safety_service.web.limits import RateLimiter
-from tests.conftest import make_settings, use_session
+from tests.conftest import client_with
 from tests.locations.builders import make_location
 from tests.pages.conftest import InlineWriter
 
@@ -26,15 +24,9 @@ def test_a_bucket_refills_with_time() -> None:
     assert limiter.acquire("a") == 0.0 and limiter.acquire("a") > 0
 
 
-def _client(settings: Settings, engine: Engine, session: Session, **limits: int) -> TestClient:
-    app = create_app(make_settings(settings.database_url, **limits), engine, run_scheduler=False)
-    use_session(app, session)
-    return TestClient(app)
-
-
 def test_one_client_is_slowed_down_with_a_message(settings: Settings, engine: Engine, session: Session) -> None:
     path = "/r/" + tokens.sign(tokens.keyring(settings), make_location(session).code)
-    with _client(settings, engine, session, public_rate_per_minute=3, report_rate_per_minute=1) as client:
+    with client_with(settings, engine, session, public_rate_per_minute=3, report_rate_per_minute=1) as client:
         assert [client.get(path).status_code for _ in range(3)] == [200, 200, 200]
         limited = client.get(path)
         assert limited.status_code == 429 and "提交太频繁" in limited.text and int(limited.headers["Retry-After"]) > 0
@@ -43,7 +35,7 @@ def test_one_client_is_slowed_down_with_a_message(settings: Settings, engine: En
 
 def test_an_oversized_body_is_refused_before_it_is_read(settings: Settings, engine: Engine, session: Session) -> None:
     path = "/r/" + tokens.sign(tokens.keyring(settings), make_location(session).code)
-    with _client(settings, engine, session, photo_max_bytes=64 * 1024) as client:
+    with client_with(settings, engine, session, photo_max_bytes=64 * 1024) as client:
         big = b"\xff\xd8" + b"0" * (400 * 1024)
         sent = client.post(path, data={"description": "x", "client_report_id": str(uuid.uuid4())},
                            files={"photo": ("big.jpg", big, "image/jpeg")}, headers={"Accept-Language": "en"})
@@ -53,7 +45,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(settings: Settings, engi
 def test_a_report_refused_by_the_limit_comes_back_as_typed_with_when_to_send(settings: Settings, engine: Engine,
                                                                              session: Session) -> None:
     path = "/r/" + tokens.sign(tokens.keyring(settings), make_location(session).code)
-    with _client(settings, engine, session, report_rate_per_minute=1) as client:
+    with client_with(settings, engine, session, report_rate_per_minute=1) as client:
         client.app.dependency_overrides[pages_views.get_report_writer] = lambda: InlineWriter(session, "UTC")
         first = {"description": "皮带机托辊卡死", "client_report_id": str(uuid.uuid4())}
         assert client.post(path, data=first).status_code == 201

@@ -7,9 +7,8 @@ from sqlmodel import Session
 
 from safety_service.config import Settings
 from safety_service.hazards.states import HazardState
-from safety_service.main import create_app
 from safety_service.rewards import service as rewards_service
-from tests.conftest import make_settings, use_session
+from tests.conftest import client_with
 from tests.hazards.builders import make_hazard
 from tests.people.builders import make_person
 
@@ -70,8 +69,6 @@ def test_the_tracking_page_leads_to_the_points_page_with_its_code(pages: TestCli
 def test_looking_up_is_rate_limited_per_client(settings: Settings, engine: Engine, session: Session) -> None:
     """One look-up a minute: the bucket cannot refill between the two however slow the machine (at the default
     twelve it refilled one every five seconds, and thirteen look-ups on a loaded machine took longer)."""
-    app = create_app(make_settings(settings.database_url, report_rate_per_minute=1), engine, run_scheduler=False)
-    use_session(app, session)
-    with TestClient(app) as client:
+    with client_with(settings, engine, session, report_rate_per_minute=1) as client:
         answers = [client.post("/points", data={"tracking_codes": f"GUESS{n}"}).status_code for n in range(2)]
     assert answers == [422, 429]

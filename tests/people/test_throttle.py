@@ -9,18 +9,16 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from safety_service.config import Settings
 from safety_service.hazards.models import Hazard
-from safety_service.main import create_app
 from safety_service.people.models import Role
 from safety_service.people.throttle import FREE_FAILURES, SignInThrottle, SignInThrottled
 from safety_service.qr import tokens
-from tests.conftest import make_settings, use_session
+from tests.conftest import client_with
 from tests.live import live_app
 from tests.locations.builders import make_location
 from tests.people.builders import PASSWORD, make_user
@@ -53,11 +51,8 @@ def test_one_address_trying_many_accounts_is_refused() -> None:
 
 def test_the_api_answers_429_with_retry_after_and_a_success_resets(settings: Settings, engine: Engine,
                                                                     session: Session) -> None:
-    app = create_app(make_settings(settings.database_url, login_max_failures=FREE_FAILURES + 1), engine,
-                     run_scheduler=False)
-    use_session(app, session)
     user = make_user(session)
-    with TestClient(app) as client:
+    with client_with(settings, engine, session, login_max_failures=FREE_FAILURES + 1) as client:
         def sign_in(password: str) -> httpx.Response:
             return client.post("/api/v1/auth/token", data={"username": user.username, "password": password})
 

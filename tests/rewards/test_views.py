@@ -9,9 +9,8 @@ from sqlmodel import Session
 
 from safety_service.config import Settings
 from safety_service.hazards.states import HazardState
-from safety_service.main import create_app
 from safety_service.people.models import Person, Role
-from tests.conftest import make_settings, use_session
+from tests.conftest import client_with
 from tests.hazards.builders import make_hazard
 from tests.people.builders import auth, make_person, make_user
 
@@ -95,10 +94,8 @@ def test_an_anonymous_reporter_claims_then_checks_the_balance(client: TestClient
 
 def test_the_public_endpoints_are_rate_limited(settings: Settings, engine: Engine, session: Session) -> None:
     """One request a minute, so the bucket cannot refill between the two however slow the machine."""
-    app = create_app(make_settings(settings.database_url, report_rate_per_minute=1), engine, run_scheduler=False)
-    use_session(app, session)
     body = {"employee_no": "1", "tracking_codes": ["ABCDEFGH"]}
-    with TestClient(app) as client:
+    with client_with(settings, engine, session, report_rate_per_minute=1) as client:
         answers = [client.post("/api/v1/rewards/balance", json=body).status_code for _ in range(2)]
     assert answers == [404, 429]
 
