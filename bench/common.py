@@ -1,5 +1,6 @@
 """What the benchmark scripts share: where the databases live, settings, timing and tables."""
 
+import json
 import math
 import os
 import statistics
@@ -24,6 +25,14 @@ DEFAULT_ROWS = 1_000_000
 PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SECRET_KEY = "bench-secret-key-not-for-production-" + "x" * 16
 POOL_SIZE = 20
+
+
+def kiosk_status(version: str, *, acks: int) -> str:
+    """A kiosk's ``kiosk-status/1`` as JSON: online at ``version``, reading ``kiosk-ack/2`` when ``acks`` is 2."""
+    status: dict[str, Any] = {"schema": "kiosk-status/1", "state": "online", "version": version, "at": None}
+    if acks == 2:
+        status["acks"] = ["kiosk-ack/1", "kiosk-ack/2"]
+    return json.dumps(status)
 
 
 def database_url(backend: str, rows: int) -> str:

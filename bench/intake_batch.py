@@ -27,7 +27,7 @@ if __package__ in (None, ""):
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bench.common import PG_ADMIN_URL, RESULTS, create_database, settings_for
+from bench.common import PG_ADMIN_URL, RESULTS, create_database, kiosk_status, settings_for
 from safety_service import migrate
 from safety_service.clock import utc_now
 from safety_service.config import Settings
@@ -69,10 +69,8 @@ def _apply(engine, messages: list[Incoming], batch: int) -> float:
 
 def _status(acks: int) -> Incoming:
     """A kiosk's status (what the intake's first batch reads: its ack versions), to wait for a child's start."""
-    status = {"schema": "kiosk-status/1", "state": "online", "version": "bench", "at": None,
-              **({"acks": ["kiosk-ack/1", "kiosk-ack/2"]} if acks == 2 else {})}
     return Incoming(topic=f"safety/{SITE}/kiosk/kiosk-00/status", received_at=utc_now(),
-                    payload=json.dumps(status).encode())
+                    payload=kiosk_status("bench", acks=acks).encode())
 
 
 def _through_child(settings: Settings, messages: list[Incoming], batch: int, acks: int) -> float:

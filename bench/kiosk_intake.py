@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.common import BACKENDS, PG_ADMIN_URL, create_database
+from bench.common import BACKENDS, PG_ADMIN_URL, create_database, kiosk_status
 from tests.mqtt.mosquitto import Mosquitto
 
 SITE = "benchsite"
@@ -210,9 +210,7 @@ def service_phase(broker: Mosquitto, url: str, kiosks: list[str], per_kiosk: int
 def announce(port: int, url: str, kiosks: list[str], acks: int) -> None:
     """Publish each kiosk's status until the register has every one: the intakes have subscribed."""
     version = f"bench-{uuid.uuid4().hex[:8]}"
-    status = {"schema": "kiosk-status/1", "state": "online", "version": version, "at": None}
-    if acks == 2:
-        status["acks"] = ["kiosk-ack/1", "kiosk-ack/2"]
+    status = kiosk_status(version, acks=acks)
     client = _client(port, f"status-{version}")
     client.loop_start()
     engine = create_engine(url)
@@ -220,7 +218,7 @@ def announce(port: int, url: str, kiosks: list[str], acks: int) -> None:
     try:
         while time.monotonic() < deadline:
             for kiosk_id in kiosks:  # again each time: a shared subscription gets no retained message
-                client.publish(f"safety/{SITE}/kiosk/{kiosk_id}/status", json.dumps(status), qos=1, retain=True)
+                client.publish(f"safety/{SITE}/kiosk/{kiosk_id}/status", status, qos=1, retain=True)
             time.sleep(0.3)
             with engine.connect() as db:
                 if db.execute(text("SELECT count(*) FROM kiosk WHERE software_version = :v"),
