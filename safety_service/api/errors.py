@@ -3,6 +3,7 @@
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,6 +35,14 @@ STATUS = {
     InvalidInput: 422,
     SignInThrottled: 429,
 }
+
+
+def unreadable_field(invalid: RequestValidationError) -> tuple[str, str]:
+    """Where a request's first unreadable parameter is (``path``, ``query`` or ``body``) and its name: what a
+    page answering the request names (the API answers with FastAPI's list of every problem)."""
+    location = [str(part) for part in invalid.errors()[0].get("loc", ())]
+    where = location[0] if location and location[0] in ("path", "query") else "body"
+    return where, location[1] if len(location) > 1 else where
 
 
 def _location(request: Request) -> str:

@@ -10,17 +10,19 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
 from safety_service.api.deps import SessionDep, SettingsDep
+from safety_service.api.errors import unreadable_field
 from safety_service.clock import utc_now
 from safety_service.console import session as console_session
 from safety_service.console.rendering import render
 from safety_service.counselling.states import CASE_ROLES, MEASURE_CLOSERS, VIOLATION_READERS, VIOLATION_RECORDERS
-from safety_service.errors import NotFound, PermissionDenied
+from safety_service.errors import InvalidInput, NotFound, PermissionDenied
 from safety_service.notifications import service as notifications_service
 from safety_service.people import service as people_service
 from safety_service.people.models import OFFICER_ROLES, STAFF_ROLES, Role, User
@@ -47,8 +49,23 @@ def _answer(request: Request, refusal: ConsoleRefusal) -> Response:
     return render(request, "problem.html", status=refusal.status, problem=f"console.problem.{refusal.kind}")
 
 
+def _unreadable(request: Request, invalid: RequestValidationError | InvalidInput) -> Response:
+    """A request whose address or form does not parse (a hand-typed date, an id that is not a number), or whose
+    value the service refuses where no form shows it again: a page naming the first such field, or the unknown
+    page when the path itself names nothing."""
+    if isinstance(invalid, InvalidInput):
+        where = "query" if request.method in ("GET", "HEAD") else "body"
+        field = invalid.field or where
+    else:
+        where, field = unreadable_field(invalid)
+    if where == "path":
+        return _answer(request, ConsoleRefusal("not_found", 404))
+    return render(request, "problem.html", status=422, problem=f"console.problem.unreadable_{where}", field=field)
+
+
 class ConsoleRoute(APIRoute):
-    """Routes whose refusals, unknown hazards and lost races become console pages."""
+    """Routes whose refusals, unreadable or refused requests, unknown hazards and lost races become console
+    pages (never the API's JSON)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -58,6 +75,8 @@ class ConsoleRoute(APIRoute):
                 return await handler(request)
             except ConsoleRefusal as refusal:
                 return _answer(request, refusal)
+            except (RequestValidationError, InvalidInput) as invalid:
+                return _unreadable(request, invalid)
             except NotFound:
                 return _answer(request, ConsoleRefusal("not_found", 404))
             except PermissionDenied:

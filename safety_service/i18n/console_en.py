@@ -19,6 +19,8 @@ MESSAGES: dict[str, str] = {
     "console.problem.csrf": "The form has expired or did not come from this console; refused. Reload the page and try again.",
     "console.problem.not_found": "No such page or hazard, or you may not see it.",
     "console.problem.stale": "Someone else just acted on this hazard; reload and try again.",
+    "console.problem.unreadable_query": "The address's “{field}” is not a value this page understands, so the page was not opened. Go back and open it again with the page's own choices.",
+    "console.problem.unreadable_body": "The form's “{field}” could not be read; nothing was saved. Go back, fill it in again and submit.",
     "console.role.miner": "Miner",
     "console.role.supervisor": "Safety supervisor",
     "console.role.officer": "Safety officer",

@@ -1,17 +1,23 @@
 """Server-rendered pages: the Jinja2 environment, the page language and the HTML answer."""
 
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.datastructures import Headers
-from starlette.responses import HTMLResponse
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
 
 from safety_service import i18n
 from safety_service.api import headers as security_headers
+from safety_service.api.errors import unreadable_field
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_AGE = 365 * 24 * 3600
@@ -57,3 +63,32 @@ def render(template: str, *, lang: str, status: int = 200, remember: bool = Fals
     if remember:
         response.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_AGE, samesite="lax")
     return response
+
+
+class PageRoute(APIRoute):
+    """A page's route: a request whose address or form does not parse (a text where a photo goes, an id that is
+    not a number) is answered with a page in the visitor's language naming the field, not FastAPI's JSON."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def answered(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as invalid:
+                return unreadable(request, invalid)
+
+        return answered
+
+
+def unreadable(request: Request, invalid: RequestValidationError) -> HTMLResponse:
+    """The page for a request that does not parse: not found when its path names nothing, else the field named."""
+    lang = language(request.headers, chosen=request.query_params.get("lang"))
+    t = i18n.Translator(lang)
+    where, field = unreadable_field(invalid)
+    if where == "path":
+        return render("problem.html", lang=lang, status=404, title=t("error.request.title"),
+                      message=t("error.request.not_found"), help=t("error.token.help"))
+    return render("problem.html", lang=lang, status=422, title=t("error.request.title"),
+                  message=t(f"error.request.unreadable_{where}", field=field),
+                  help=t("error.token.help"))

@@ -14,6 +14,8 @@ signed in as an officer, an admin, a counsellor and an owner:
   the free text or the numbers hostile, so the value reaches the service and the database; and with a wrong or
   no CSRF token.
 
+A refusal of unreadable input (422) is a page, as the rest of these routes answer, never the API's JSON.
+
 Bounded and deterministic: fixed values, one database per backend loaded once with the demo (each route's
 test rolls back to it), and a time limit per request (in-process, so a slow answer fails rather than stops).
 """
@@ -242,13 +244,17 @@ class Sweep:
     def send(self, method: str, url: str, label: str, **request: Any) -> None:
         started = time.monotonic()
         try:
-            status = self.client.request(method, url, **request).status_code
+            answer = self.client.request(method, url, **request)
+            status = answer.status_code
         except Exception as exc:  # noqa: BLE001 - an unhandled exception is the bug this test looks for
             self.session.rollback()
             self.failures.append(f"{self.who} {method} {url[:120]} {label}: {type(exc).__name__}: {str(exc)[:300]}")
             return
         if status >= 500:
             self.failures.append(f"{self.who} {method} {url[:120]} {label}: {status}")
+        if status == 422 and not answer.headers.get("content-type", "").startswith("text/html"):
+            self.failures.append(f"{self.who} {method} {url[:120]} {label}: 422 as {answer.headers.get('content-type')}"
+                                 f", not a page: {answer.text[:120]}")
         if time.monotonic() - started > SECONDS_PER_REQUEST:
             self.failures.append(f"{self.who} {method} {url[:120]} {label}: slower than {SECONDS_PER_REQUEST} s")
 

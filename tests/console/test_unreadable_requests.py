@@ -1,0 +1,76 @@
+"""A request a page cannot read — a hand-typed date that does not exist, an id that is not a number, a text
+where a photo goes — is answered with a page naming the field, in the reader's language; the API keeps
+answering FastAPI's JSON list of problems (its contract, docs/api-errors.md)."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from safety_service.main import create_app
+from safety_service.people.models import Role
+from tests.conftest import make_settings, use_session
+from tests.counselling.test_family_attacks import _linked
+from tests.people.builders import auth, make_user
+
+
+def _page(answer, status: int) -> str:
+    assert answer.status_code == status, answer.text[:300]
+    assert answer.headers["content-type"].startswith("text/html"), answer.headers["content-type"]
+    return answer.text
+
+
+def test_a_console_address_with_a_date_that_does_not_exist_names_the_field(console: TestClient, signed_in) -> None:
+    signed_in(Role.officer)
+    for path in ("/console/risks/coverage", "/console/risks/coverage.xlsx"):
+        page = _page(console.get(path, params={"start": "2026-02-30"}), 422)
+        assert "地址里“start”的值无法识别" in page and 'id="problem"' in page
+    page = _page(console.get("/console/risks/coverage", params={"start": "2026-02-30", "lang": "en"}), 422)
+    assert "“start” is not a value this page understands" in page
+
+
+def test_a_console_period_the_calendar_cannot_hold_is_a_page_naming_its_day(console: TestClient, signed_in) -> None:
+    """0001-01-01 parses, but in the mine's zone it begins before UTC's year 1: the service's refusal names it."""
+    signed_in(Role.officer)
+    page = _page(console.get("/console/risks/coverage", params={"start": "0001-01-01", "end": "0001-01-31"}), 422)
+    assert "地址里“start”的值无法识别" in page
+
+
+def test_a_console_path_whose_id_is_not_a_number_is_the_unknown_page(console: TestClient, signed_in) -> None:
+    signed_in(Role.admin)
+    for path in ("/console/admin/people/abc", "/console/admin/people/99999999999999999999", "/console/inbox/x"):
+        assert "没有找到这个页面或隐患" in _page(console.get(path), 404)
+
+
+def test_a_signed_out_reader_of_an_unreadable_console_address_is_sent_to_sign_in(console: TestClient) -> None:
+    answer = console.get("/console/admin/people/abc")
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/console/login")
+
+
+@pytest.fixture
+def client(database_url: str, engine: Engine, session: Session) -> Iterator[TestClient]:
+    app = create_app(make_settings(database_url), engine, run_scheduler=False)
+    use_session(app, session)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def test_a_family_message_with_a_text_where_the_photo_goes_is_a_page_in_the_family_language(
+        client: TestClient, session: Session, settings) -> None:
+    _, _, _, token = _linked(session, settings)
+    session.commit()
+    sent = {"text": "平安", "signature": "妻子", "kiosk_consent": "yes", "photo": "not a file"}
+    page = _page(client.post(f"/f/{token}/message", data=sent), 422)
+    assert "表单里“photo”的内容无法识别，没有保存任何内容" in page
+    page = _page(client.post(f"/f/{token}/message", data=sent, headers={"Accept-Language": "en"}), 422)
+    assert "“photo” could not be read; nothing was saved" in page
+
+
+def test_the_api_keeps_its_json_list_of_problems(client: TestClient, session: Session, settings) -> None:
+    officer = make_user(session, role=Role.officer)
+    session.commit()
+    answer = client.get("/api/v1/hazards", params={"limit": "abc"}, headers=auth(officer, settings))
+    assert answer.status_code == 422 and answer.headers["content-type"] == "application/json"
+    assert answer.json()["detail"][0]["loc"] == ["query", "limit"]
