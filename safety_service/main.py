@@ -6,8 +6,11 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 from safety_service import __version__, reactions
 from safety_service.api import answers, docs, errors
@@ -18,6 +21,7 @@ from safety_service.api.request_ids import RequestIds
 from safety_service.api.signin import SignIn
 from safety_service.bulletins import views as bulletins_views
 from safety_service.config import Settings, get_settings
+from safety_service.console import deps as console_deps
 from safety_service.console import views as console_views
 from safety_service.counselling import behaviour_views
 from safety_service.counselling import cosupervision_views as counselling_cosupervision_views
@@ -40,6 +44,7 @@ from safety_service.pages import awards as pages_awards
 from safety_service.pages import family as pages_family
 from safety_service.pages import intake as pages_intake
 from safety_service.pages import points as pages_points
+from safety_service.pages import rendering as pages_rendering
 from safety_service.pages import views as pages_views
 from safety_service.pages.limits import PublicLimits
 from safety_service.people import views as people_views
@@ -127,6 +132,18 @@ def telemetry(settings: Settings) -> dict[str, bool]:
     return dict.fromkeys(("tracing", "metrics", "logs"), settings.opentelemetry)
 
 
+API_PREFIX = "/api/"  # the JSON API's addresses; every other address is read by people or their browsers
+
+async def _unknown_address(request: Request, exc: Exception) -> Response:
+    """An address the service does not have: a page where people read (the console's, or the public pages' for a
+    cut-off QR link), FastAPI's JSON for the API and every other HTTP error."""
+    assert isinstance(exc, HTTPException)
+    path = request.url.path
+    if exc.status_code != 404 or path.startswith(API_PREFIX):
+        return await http_exception_handler(request, exc)
+    return console_deps.unknown_page(request) if path.startswith("/console") else pages_rendering.unknown_page(request)
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
                run_scheduler: bool | None = None, run_mqtt: bool | None = None) -> FastAPI:
     """The application; tests pass their own settings and engine."""
@@ -173,6 +190,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.reads = ReadThreads(concurrency.read_threads)
     app.state.async_reads = AsyncReads.for_engine(engine, concurrency.async_read_connections)
     errors.install(app)
+    app.add_exception_handler(HTTPException, _unknown_address)
     _include_routers(app)
     app.add_middleware(PublicLimits, settings=settings)
     app.add_middleware(ConcurrencyLimit, limit=concurrency.requests_at_once, separate=pages_views.is_report_submission,

@@ -49,6 +49,11 @@ def _answer(request: Request, refusal: ConsoleRefusal) -> Response:
     return render(request, "problem.html", status=refusal.status, problem=f"console.problem.{refusal.kind}")
 
 
+def unknown_page(request: Request) -> Response:
+    """The console's page for an address it does not have (a mistyped or cut-off link)."""
+    return _answer(request, ConsoleRefusal("not_found", 404))
+
+
 def _unreadable(request: Request, invalid: RequestValidationError | InvalidInput) -> Response:
     """A request whose address or form does not parse (a hand-typed date, an id that is not a number), or whose
     value the service refuses where no form shows it again: a page naming the first such field, or the unknown

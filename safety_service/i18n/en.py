@@ -100,6 +100,7 @@ MESSAGES: dict[str, str] = {
     "error.token.retired_location": "This location no longer takes reports. Scan the code where you are, or ask a safety officer.",
     "error.token.help": "If you see danger, tell your team leader or the dispatch room at once.",
     "error.request.title": "Cannot handle this",
+    "error.request.not_found_title": "Page not found",
     "error.request.not_found": "There is no such page. Scan the code posted at the site again, or check that the address is complete.",
     "error.request.unreadable_query": "The address's “{field}” is not a value this page understands. Go back and open it again.",
     "error.request.unreadable_body": "The form's “{field}” could not be read; nothing was saved. Go back, fill it in again and submit.",

@@ -100,6 +100,7 @@ MESSAGES: dict[str, str] = {
     "error.token.retired_location": "这个地点已停用，不再接收举报。请扫描所在地点的二维码，或联系安全员。",
     "error.token.help": "如果看到危险，请立即向班组长或调度室报告。",
     "error.request.title": "无法处理",
+    "error.request.not_found_title": "找不到这个页面",
     "error.request.not_found": "没有这个页面。请重新扫描现场的二维码，或检查地址是否完整。",
     "error.request.unreadable_query": "地址里“{field}”的值无法识别。请返回上一页重新打开。",
     "error.request.unreadable_body": "表单里“{field}”的内容无法识别，没有保存任何内容。请返回上一页重新填写后提交。",

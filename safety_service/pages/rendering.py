@@ -81,14 +81,21 @@ class PageRoute(APIRoute):
         return answered
 
 
-def unreadable(request: Request, invalid: RequestValidationError) -> HTMLResponse:
-    """The page for a request that does not parse: not found when its path names nothing, else the field named."""
+def unknown_page(request: Request) -> HTMLResponse:
+    """The page for an address the service does not have: a cut-off QR link, a mistyped address."""
     lang = language(request.headers, chosen=request.query_params.get("lang"))
     t = i18n.Translator(lang)
+    return render("problem.html", lang=lang, status=404, title=t("error.request.not_found_title"),
+                  message=t("error.request.not_found"), help=t("error.token.help"))
+
+
+def unreadable(request: Request, invalid: RequestValidationError) -> HTMLResponse:
+    """The page for a request that does not parse: not found when its path names nothing, else the field named."""
     where, field = unreadable_field(invalid)
     if where == "path":
-        return render("problem.html", lang=lang, status=404, title=t("error.request.title"),
-                      message=t("error.request.not_found"), help=t("error.token.help"))
+        return unknown_page(request)
+    lang = language(request.headers, chosen=request.query_params.get("lang"))
+    t = i18n.Translator(lang)
     return render("problem.html", lang=lang, status=422, title=t("error.request.title"),
                   message=t(f"error.request.unreadable_{where}", field=field),
                   help=t("error.token.help"))

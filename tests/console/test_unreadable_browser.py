@@ -1,5 +1,6 @@
 """An unreadable request answered as a page, in a real headless Chromium: an officer's hand-typed date that does
-not exist (desktop), and a family message whose photo field was tampered into a text, on the phone at 390x844.
+not exist (desktop), a family message whose photo field was tampered into a text and a QR link cut off before
+its token, on the phone at 390x844.
 Screenshots as in ``tests/console/test_browser``."""
 
 from collections.abc import Iterator
@@ -58,4 +59,9 @@ def test_a_date_that_does_not_exist_and_a_tampered_photo_field_are_pages(live: t
         phone.click("#form-message button[type=submit]")
         expect(phone.locator("#problem")).to_contain_text("表单里“photo”的内容无法识别，没有保存任何内容")
         phone.screenshot(path=str(shots / "family-unreadable-phone.png"), full_page=True)
+
+        answer = phone.goto(f"{base}/r/")  # a QR link cut off before its token
+        assert answer is not None and answer.status == 404
+        expect(phone.locator("#problem")).to_contain_text("没有这个页面。请重新扫描现场的二维码")
+        phone.screenshot(path=str(shots / "qr-cut-off-link-phone.png"), full_page=True)
         assert violations == []

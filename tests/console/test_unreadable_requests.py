@@ -74,3 +74,22 @@ def test_the_api_keeps_its_json_list_of_problems(client: TestClient, session: Se
     answer = client.get("/api/v1/hazards", params={"limit": "abc"}, headers=auth(officer, settings))
     assert answer.status_code == 422 and answer.headers["content-type"] == "application/json"
     assert answer.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+def test_an_address_the_console_does_not_have_is_its_unknown_page(console: TestClient, signed_in) -> None:
+    signed_in(Role.officer)
+    for path in ("/console/nonexistent", "/console/hazards/YH-2026-000001/nonsense/more"):
+        assert "没有找到这个页面或隐患" in _page(console.get(path), 404)
+
+
+def test_a_cut_off_qr_link_is_a_page_saying_to_scan_again_in_the_readers_language(client: TestClient) -> None:
+    for path in ("/r/", "/r", "/nothing"):
+        assert "没有这个页面。请重新扫描现场的二维码" in _page(client.get(path), 404)
+    english = _page(client.get("/r/", headers={"Accept-Language": "en"}), 404)
+    assert "There is no such page. Scan the code posted at the site again" in english
+
+
+def test_the_api_keeps_its_json_for_an_address_it_does_not_have(client: TestClient) -> None:
+    answer = client.get("/api/v1/nothing")
+    assert answer.status_code == 404 and answer.json() == {"detail": "Not Found"}
+    assert client.post("/healthz").headers["content-type"] == "application/json"  # a 405 stays FastAPI's
