@@ -6,7 +6,8 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException
@@ -134,6 +135,7 @@ def telemetry(settings: Settings) -> dict[str, bool]:
 
 API_PREFIX = "/api/"  # the JSON API's addresses; every other address is read by people or their browsers
 
+
 async def _unknown_address(request: Request, exc: Exception) -> Response:
     """An address the service does not have: a page where people read (the console's, or the public pages' for a
     cut-off QR link), FastAPI's JSON for the API and every other HTTP error."""
@@ -142,6 +144,18 @@ async def _unknown_address(request: Request, exc: Exception) -> Response:
     if exc.status_code != 404 or path.startswith(API_PREFIX):
         return await http_exception_handler(request, exc)
     return console_deps.unknown_page(request) if path.startswith("/console") else pages_rendering.unknown_page(request)
+
+
+async def _unreadable_request(request: Request, exc: Exception) -> Response:
+    """A request whose address or form does not parse: a page naming the field where people read (the console's,
+    or the public pages' in the visitor's language), FastAPI's JSON list of every problem for the API."""
+    assert isinstance(exc, RequestValidationError)
+    path = request.url.path
+    if path.startswith(API_PREFIX):
+        return await request_validation_exception_handler(request, exc)
+    where, field = errors.unreadable_field(exc)
+    pages = console_deps if path.startswith("/console") else pages_rendering
+    return pages.unreadable_page(request, where, field)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
@@ -191,6 +205,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.async_reads = AsyncReads.for_engine(engine, concurrency.async_read_connections)
     errors.install(app)
     app.add_exception_handler(HTTPException, _unknown_address)
+    app.add_exception_handler(RequestValidationError, _unreadable_request)
     _include_routers(app)
     app.add_middleware(PublicLimits, settings=settings)
     app.add_middleware(ConcurrencyLimit, limit=concurrency.requests_at_once, separate=pages_views.is_report_submission,

@@ -45,7 +45,8 @@ def unreadable_field(invalid: RequestValidationError) -> tuple[str, str]:
     return where, location[1] if len(location) > 1 else where
 
 
-def _location(request: Request) -> str:
+def request_location(request: Request) -> str:
+    """Where a request's fields are: ``query`` for a read, ``body`` for a write."""
     return "query" if request.method in ("GET", "HEAD") else "body"
 
 
@@ -54,7 +55,7 @@ async def domain_error(request: Request, exc: Exception) -> JSONResponse:
     status = first_match(STATUS, exc, 400)
     if isinstance(exc, InvalidInput):
         problems = exc.details.get("problems") or [exc]  # a service that checks every rule names each broken one
-        detail = [{"loc": [_location(request), p.field], "msg": p.message, "type": "value_error"} for p in problems]
+        detail = [{"loc": [request_location(request), p.field], "msg": p.message, "type": "value_error"} for p in problems]
         return JSONResponse({"detail": detail}, status_code=422)
     body: dict[str, object] = {"detail": exc.message, **exc.details}
     if exc.field:

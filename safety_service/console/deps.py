@@ -10,14 +10,13 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
 from safety_service.api.deps import SessionDep, SettingsDep
-from safety_service.api.errors import unreadable_field
+from safety_service.api.errors import request_location
 from safety_service.clock import utc_now
 from safety_service.console import session as console_session
 from safety_service.console.rendering import render
@@ -54,23 +53,18 @@ def unknown_page(request: Request) -> Response:
     return _answer(request, ConsoleRefusal("not_found", 404))
 
 
-def _unreadable(request: Request, invalid: RequestValidationError | InvalidInput) -> Response:
-    """A request whose address or form does not parse (a hand-typed date, an id that is not a number), or whose
-    value the service refuses where no form shows it again: a page naming the first such field, or the unknown
-    page when the path itself names nothing."""
-    if isinstance(invalid, InvalidInput):
-        where = "query" if request.method in ("GET", "HEAD") else "body"
-        field = invalid.field or where
-    else:
-        where, field = unreadable_field(invalid)
+def unreadable_page(request: Request, where: str, field: str) -> Response:
+    """The console's page for a request it cannot read (a hand-typed date, an id that is not a number) or a value
+    the service refuses where no form shows it again: naming the field, or the unknown page when the path itself
+    (``where``) names nothing."""
     if where == "path":
-        return _answer(request, ConsoleRefusal("not_found", 404))
+        return unknown_page(request)
     return render(request, "problem.html", status=422, problem=f"console.problem.unreadable_{where}", field=field)
 
 
 class ConsoleRoute(APIRoute):
-    """Routes whose refusals, unreadable or refused requests, unknown hazards and lost races become console
-    pages (never the API's JSON)."""
+    """Routes whose refusals, refused values, unknown hazards and lost races become console pages (never the
+    API's JSON)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -80,10 +74,11 @@ class ConsoleRoute(APIRoute):
                 return await handler(request)
             except ConsoleRefusal as refusal:
                 return _answer(request, refusal)
-            except (RequestValidationError, InvalidInput) as invalid:
-                return _unreadable(request, invalid)
+            except InvalidInput as invalid:  # a request that does not parse is the app's (safety_service.main)
+                where = request_location(request)
+                return unreadable_page(request, where, invalid.field or where)
             except NotFound:
-                return _answer(request, ConsoleRefusal("not_found", 404))
+                return unknown_page(request)
             except PermissionDenied:
                 return _answer(request, ConsoleRefusal("forbidden", 403))
             except StaleDataError:

@@ -6,10 +6,10 @@ from starlette.responses import HTMLResponse
 
 from safety_service.api.deps import SessionDep, SettingsDep
 from safety_service.i18n import Translator
-from safety_service.pages.rendering import PageRoute, language, render
+from safety_service.pages.rendering import language, render
 from safety_service.rewards import awards
 
-router = APIRouter(include_in_schema=False, route_class=PageRoute)
+router = APIRouter(include_in_schema=False)
 DAYS = 90
 
 

@@ -22,12 +22,12 @@ from safety_service.counselling.schemas import FamilyMessageCreate, FamilyVisitC
 from safety_service.counselling.states import FamilyVisitKind
 from safety_service.errors import AuthenticationFailed, DomainError
 from safety_service.i18n import Translator
-from safety_service.pages.rendering import PageRoute, language, local_time, render
+from safety_service.pages.rendering import language, local_time, render
 from safety_service.photos.processing import PhotoRejected, ProcessedPhoto, process_photo
 from safety_service.validation import MAX_ROW_ID, whole_number
 
 logger = logging.getLogger(__name__)
-router = APIRouter(include_in_schema=False, route_class=PageRoute)
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 
 

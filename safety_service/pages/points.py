@@ -19,11 +19,11 @@ from safety_service.errors import InvalidInput, InvalidTransition, NotFound
 from safety_service.hazards import service as hazards_service
 from safety_service.i18n import Translator
 from safety_service.pages import tracking
-from safety_service.pages.rendering import PageRoute, language, local_time, render
+from safety_service.pages.rendering import language, local_time, render
 from safety_service.rewards import service as rewards_service
 
 logger = logging.getLogger(__name__)
-router = APIRouter(include_in_schema=False, route_class=PageRoute)
+router = APIRouter(include_in_schema=False)
 MAX_CODES = 20
 SEPARATORS = re.compile(r"[\s,，;；]+")
 Text = Annotated[str, Form()]

@@ -1,23 +1,18 @@
 """Server-rendered pages: the Jinja2 environment, the page language and the HTML answer."""
 
-from collections.abc import Callable, Coroutine
 from datetime import datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse
 
 from safety_service import i18n
 from safety_service.api import headers as security_headers
-from safety_service.api.errors import unreadable_field
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_AGE = 365 * 24 * 3600
@@ -65,21 +60,6 @@ def render(template: str, *, lang: str, status: int = 200, remember: bool = Fals
     return response
 
 
-class PageRoute(APIRoute):
-    """A page's route: a request whose address or form does not parse (a text where a photo goes, an id that is
-    not a number) is answered with a page in the visitor's language naming the field, not FastAPI's JSON."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def answered(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except RequestValidationError as invalid:
-                return unreadable(request, invalid)
-
-        return answered
-
 
 def unknown_page(request: Request) -> HTMLResponse:
     """The page for an address the service does not have: a cut-off QR link, a mistyped address."""
@@ -89,13 +69,12 @@ def unknown_page(request: Request) -> HTMLResponse:
                   message=t("error.request.not_found"), help=t("error.token.help"))
 
 
-def unreadable(request: Request, invalid: RequestValidationError) -> HTMLResponse:
-    """The page for a request that does not parse: not found when its path names nothing, else the field named."""
-    where, field = unreadable_field(invalid)
+def unreadable_page(request: Request, where: str, field: str) -> HTMLResponse:
+    """The page for a request that does not parse (a text where a photo goes), in the visitor's language, naming
+    the field; the unknown page when the path itself (``where``) names nothing."""
     if where == "path":
         return unknown_page(request)
     lang = language(request.headers, chosen=request.query_params.get("lang"))
     t = i18n.Translator(lang)
     return render("problem.html", lang=lang, status=422, title=t("error.request.title"),
-                  message=t(f"error.request.unreadable_{where}", field=field),
-                  help=t("error.token.help"))
+                  message=t(f"error.request.unreadable_{where}", field=field), help=t("error.token.help"))

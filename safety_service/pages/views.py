@@ -31,14 +31,14 @@ from safety_service.metrics import Metrics
 from safety_service.pages import forms, tracking
 from safety_service.pages.intake import QrSubmission
 from safety_service.pages.limits import RETRY_AFTER
-from safety_service.pages.rendering import PageRoute, language, render
+from safety_service.pages.rendering import language, render
 from safety_service.photos.processing import PhotoRejected, ProcessedPhoto, process_photo
 from safety_service.qr import tokens
 from safety_service.qr.tokens import RejectReason, TokenRejected
 from safety_service.risks import service as risks_service
 
 logger = logging.getLogger(__name__)
-router = APIRouter(include_in_schema=False, route_class=PageRoute)
+router = APIRouter(include_in_schema=False)
 TOKEN_STATUS = {RejectReason.malformed: 404, RejectReason.bad_signature: 403,
                 RejectReason.unknown_key: 410, RejectReason.retired_location: 410}
 Text = Annotated[str, Form()]
