@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from safety_service import __version__, reactions
-from safety_service.api import answers, docs, errors
+from safety_service.api import answers, deps, docs, errors
 from safety_service.api import metrics as api_metrics
 from safety_service.api.concurrency import ConcurrencyLimit, ReadThreads
 from safety_service.api.headers import SecurityHeaders
@@ -143,7 +143,9 @@ async def _unknown_address(request: Request, exc: Exception) -> Response:
     path = request.url.path
     if exc.status_code != 404 or path.startswith(API_PREFIX):
         return await http_exception_handler(request, exc)
-    return console_deps.unknown_page(request) if path.startswith("/console") else pages_rendering.unknown_page(request)
+    if path.startswith("/console"):
+        return await console_deps.unknown_page(request)
+    return pages_rendering.unknown_page(request)
 
 
 async def _unreadable_request(request: Request, exc: Exception) -> Response:
@@ -154,8 +156,9 @@ async def _unreadable_request(request: Request, exc: Exception) -> Response:
     if path.startswith(API_PREFIX):
         return await request_validation_exception_handler(request, exc)
     where, field = errors.unreadable_field(exc)
-    pages = console_deps if path.startswith("/console") else pages_rendering
-    return pages.unreadable_page(request, where, field)
+    if path.startswith("/console"):
+        return await console_deps.unreadable_page(request, where, field)
+    return pages_rendering.unreadable_page(request, where, field)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
@@ -195,13 +198,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         telemetry=telemetry(settings), docs_url=None, redoc_url=None, openapi_tags=TAGS,
     )
     docs.install(app)
-    app.state.settings, app.state.engine, app.state.scheduler = settings, engine, scheduler
+    app.state.settings, app.state.engine, app.state.sessions = settings, engine, deps.session_factory(engine)
+    app.state.scheduler = scheduler
     app.state.report_writer, app.state.metrics = report_writer, metrics
     app.state.sign_in = SignIn(settings)
     app.state.web = WebLayer.build(settings)
     app.state.readiness, app.state.mqtt = Readiness(engine), None
-    app.state.concurrency = concurrency
-    app.state.reads = ReadThreads(concurrency.read_threads)
+    app.state.concurrency, app.state.reads = concurrency, ReadThreads(concurrency.read_threads)
     app.state.async_reads = AsyncReads.for_engine(engine, concurrency.async_read_connections)
     errors.install(app)
     app.add_exception_handler(HTTPException, _unknown_address)

@@ -25,7 +25,6 @@ from safety_service.api.deps import (
     get_async_reads,
     get_read_connections,
     get_session,
-    get_session_factory,
     get_write_sessions,
 )
 from safety_service.config import Settings, get_settings
@@ -126,7 +125,7 @@ def session(engine: Engine) -> Iterator[Session]:
 def use_session(app: FastAPI, session: Session) -> None:
     """Every route of the app works in the test's session (sync routes and async routes' hops alike)."""
     app.dependency_overrides[get_session] = lambda: session
-    app.dependency_overrides[get_session_factory] = lambda: lambda: nullcontext(session)
+    app.state.sessions = lambda: nullcontext(session)  # async routes' hops and the error pages
     app.dependency_overrides[get_write_sessions] = lambda: lambda: nullcontext(session)
     app.dependency_overrides[get_read_connections] = lambda: lambda: nullcontext(session.connection())
     app.dependency_overrides[get_async_reads] = lambda: None  # its own connections see no test's data

@@ -7,7 +7,7 @@ from typing import Annotated, NamedTuple, TypeVar
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from safety_service import reading
@@ -37,7 +37,12 @@ def get_session(request: Request) -> Iterator[Session]:
 
 async def get_session_factory(request: Request) -> Callable[[], AbstractContextManager[Session]]:
     """Opens sessions inside an async route's one worker-thread hop (such routes hold none of their own)."""
-    engine = request.app.state.engine
+    sessions: Callable[[], AbstractContextManager[Session]] = request.app.state.sessions
+    return sessions
+
+
+def session_factory(engine: Engine) -> Callable[[], AbstractContextManager[Session]]:
+    """The app's sessions outside a route's own (``app.state.sessions``): async routes' hops, error pages."""
     return lambda: Session(engine, expire_on_commit=False)
 
 

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from safety_service.api.deps import SessionDep, SettingsDep
@@ -41,25 +42,46 @@ class ConsoleRefusal(Exception):
         self.kind, self.status = kind, status
 
 
-def _answer(request: Request, refusal: ConsoleRefusal) -> Response:
+async def _answer(request: Request, refusal: ConsoleRefusal) -> Response:
     if refusal.kind == "sign_in":
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         return RedirectResponse(f"/console/login?next={target}", status_code=303)
-    return render(request, "problem.html", status=refusal.status, problem=f"console.problem.{refusal.kind}")
+    return await _problem_page(request, refusal.status, f"console.problem.{refusal.kind}")
 
 
-def unknown_page(request: Request) -> Response:
+async def unknown_page(request: Request) -> Response:
     """The console's page for an address it does not have (a mistyped or cut-off link)."""
-    return _answer(request, ConsoleRefusal("not_found", 404))
+    return await _answer(request, ConsoleRefusal("not_found", 404))
 
 
-def unreadable_page(request: Request, where: str, field: str) -> Response:
+async def unreadable_page(request: Request, where: str, field: str) -> Response:
     """The console's page for a request it cannot read (a hand-typed date, an id that is not a number) or a value
     the service refuses where no form shows it again: naming the field, or the unknown page when the path itself
     (``where``) names nothing."""
     if where == "path":
-        return unknown_page(request)
-    return render(request, "problem.html", status=422, problem=f"console.problem.unreadable_{where}", field=field)
+        return await unknown_page(request)
+    return await _problem_page(request, 422, f"console.problem.unreadable_{where}", field=field)
+
+
+async def _problem_page(request: Request, status: int, problem: str, **context: str) -> Response:
+    """A problem page with the console's header for whoever is signed in (their menu, bell and name), so the way
+    on is one click; read on a session of its own, as the route's may be the one that failed."""
+    def page() -> Response:
+        with request.app.state.sessions() as session:
+            user = _signed_in(request, session)
+            unread = notifications_service.unread_count(session, user=user) if user is not None else None
+            return render(request, "problem.html", status=status, problem=problem, user=user, unread=unread,
+                          **context)
+
+    return await run_in_threadpool(page)
+
+
+def _signed_in(request: Request, session: Session) -> User | None:
+    """The console account of the request's session cookie, or None (signed out, not a console role)."""
+    try:
+        return admit(session, console_session.read(request, request.app.state.settings))
+    except ConsoleRefusal:
+        return None
 
 
 class ConsoleRoute(APIRoute):
@@ -73,16 +95,16 @@ class ConsoleRoute(APIRoute):
             try:
                 return await handler(request)
             except ConsoleRefusal as refusal:
-                return _answer(request, refusal)
+                return await _answer(request, refusal)
             except InvalidInput as invalid:  # a request that does not parse is the app's (safety_service.main)
                 where = request_location(request)
-                return unreadable_page(request, where, invalid.field or where)
+                return await unreadable_page(request, where, invalid.field or where)
             except NotFound:
-                return unknown_page(request)
+                return await unknown_page(request)
             except PermissionDenied:
-                return _answer(request, ConsoleRefusal("forbidden", 403))
+                return await _answer(request, ConsoleRefusal("forbidden", 403))
             except StaleDataError:
-                return _answer(request, ConsoleRefusal("stale", 409))
+                return await _answer(request, ConsoleRefusal("stale", 409))
 
         return guarded
 

@@ -54,6 +54,7 @@ MESSAGES: dict[str, str] = {
     "family.page.refused_title": "This link cannot be opened",
     "family.page.refused": "This link is not valid, has expired or was revoked.",
     "family.page.refused_help": "Ask the union counsellor for a new link.",
+    "family.page.problem_help": "If it still does not work, contact the union counsellor.",
     "family.page.required": "Please fill this in.",
     "family.page.invalid": "Please check this field.",
     "family.page.refused_held_on": "The date cannot be after today.",

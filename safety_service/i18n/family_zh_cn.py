@@ -54,6 +54,7 @@ MESSAGES: dict[str, str] = {
     "family.page.refused_title": "链接无法打开",
     "family.page.refused": "这个链接无效、已过期或已被收回。",
     "family.page.refused_help": "请联系工会帮教员重新发送链接。",
+    "family.page.problem_help": "仍有问题时，请联系工会帮教员。",
     "family.page.required": "请填写这一项。",
     "family.page.invalid": "这一项填写有误，请检查。",
     "family.page.refused_held_on": "日期不能晚于今天。",

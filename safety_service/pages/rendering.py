@@ -16,6 +16,7 @@ from safety_service.api import headers as security_headers
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_AGE = 365 * 24 * 3600
+FAMILY_PREFIX = "/f/"  # a family co-supervisor's pages (pages/family.py)
 environment = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
@@ -65,6 +66,9 @@ def unknown_page(request: Request) -> HTMLResponse:
     """The page for an address the service does not have: a cut-off QR link, a mistyped address."""
     lang = language(request.headers, chosen=request.query_params.get("lang"))
     t = i18n.Translator(lang)
+    if _family(request):  # a family member's link cut off: the page of a link that does not open
+        return render("problem.html", lang=lang, status=404, title=t("family.page.refused_title"),
+                      message=t("family.page.refused"), help=t("family.page.refused_help"))
     return render("problem.html", lang=lang, status=404, title=t("error.request.not_found_title"),
                   message=t("error.request.not_found"), help=t("error.token.help"))
 
@@ -77,4 +81,10 @@ def unreadable_page(request: Request, where: str, field: str) -> HTMLResponse:
     lang = language(request.headers, chosen=request.query_params.get("lang"))
     t = i18n.Translator(lang)
     return render("problem.html", lang=lang, status=422, title=t("error.request.title"),
-                  message=t(f"error.request.unreadable_{where}", field=field), help=t("error.token.help"))
+                  message=t(f"error.request.unreadable_{where}", field=field),
+                  help=t("family.page.problem_help" if _family(request) else "error.token.help"))
+
+
+def _family(request: Request) -> bool:
+    """A family co-supervisor's page, whose reader is no miner: the way on is the union counsellor."""
+    return request.url.path.startswith(FAMILY_PREFIX)

@@ -1,6 +1,6 @@
 """An unreadable request answered as a page, in a real headless Chromium: an officer's hand-typed date that does
 not exist (desktop), a family message whose photo field was tampered into a text and a QR link cut off before
-its token, on the phone at 390x844.
+its token, on the phone at 390x844; an owner's cut-off console link on the phone keeps the console's header.
 Screenshots as in ``tests/console/test_browser``."""
 
 from collections.abc import Iterator
@@ -25,6 +25,7 @@ def _world(engine: Engine) -> None:
     _family_world(engine)
     with session_scope(engine) as session:
         make_user(session, role=Role.officer, username="officer1")
+        make_user(session, role=Role.owner, username="owner1", name="张队长")
 
 
 @pytest.fixture
@@ -45,6 +46,7 @@ def test_a_date_that_does_not_exist_and_a_tampered_photo_field_are_pages(live: t
         answer = desk.goto(f"{base}/console/risks/coverage?start=2026-02-30&end=2026-03-31")
         assert answer is not None and answer.status == 422
         expect(desk.locator("#problem")).to_contain_text("地址里“start”的值无法识别")
+        expect(desk.locator("#nav")).to_be_visible()  # the officer's way on: the menu, bell and name stay
         desk.screenshot(path=str(shots / "console-unreadable-address.png"))
 
         phone = browser.new_page(viewport=PHONE, locale="zh-CN", is_mobile=True)
@@ -64,4 +66,10 @@ def test_a_date_that_does_not_exist_and_a_tampered_photo_field_are_pages(live: t
         assert answer is not None and answer.status == 404
         expect(phone.locator("#problem")).to_contain_text("没有这个页面。请重新扫描现场的二维码")
         phone.screenshot(path=str(shots / "qr-cut-off-link-phone.png"), full_page=True)
+
+        sign_in(phone, base, "owner1")  # an owner on the phone follows a link cut off in a chat message
+        answer = phone.goto(f"{base}/console/hazards/YH-2026-0")
+        assert answer is not None and answer.status == 404
+        expect(phone.locator("#who")).to_contain_text("张队长 · ")
+        phone.screenshot(path=str(shots / "console-unknown-page-phone.png"), full_page=True)
         assert violations == []

@@ -64,6 +64,9 @@ def test_a_family_message_with_a_text_where_the_photo_goes_is_a_page_in_the_fami
     sent = {"text": "平安", "signature": "妻子", "kiosk_consent": "yes", "photo": "not a file"}
     page = _page(client.post(f"/f/{token}/message", data=sent), 422)
     assert "表单里“photo”的内容无法识别，没有保存任何内容" in page
+    assert "请联系工会帮教员" in page and "调度室" not in page  # the family's way on, not the miner's
+    cut_off = _page(client.get("/f/"), 404)  # a family link cut off before its token: the link does not open
+    assert "这个链接无效、已过期或已被收回" in cut_off and "二维码" not in cut_off and "调度室" not in cut_off
     page = _page(client.post(f"/f/{token}/message", data=sent, headers={"Accept-Language": "en"}), 422)
     assert "“photo” could not be read; nothing was saved" in page
 
