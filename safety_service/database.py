@@ -252,16 +252,39 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
     else:
         rows = [tuple(row) for row in rows]
     if dialect.name == "postgresql":
-        _copy(connection, f"COPY {target} FROM STDIN", rows)
+        _copy(connection, target, rows, _binary_types(table, tuple(columns), frozenset(json_text), dialect))
     else:
         connection.exec_driver_sql(text, rows)
 
 
-def _copy(connection: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-    """Rows into PostgreSQL as one COPY: one statement for the server where ``executemany`` runs one per row."""
+def _copy(connection: Connection, target: str, rows: Sequence[Sequence[Any]], types: tuple[str, ...] | None) -> None:
+    """Rows into PostgreSQL as one COPY: one statement for the server where ``executemany`` runs one per row.
+    In the binary format when every column's type has one here (``types``): the driver writes each value's
+    bytes instead of formatting text (the intake's writer, 88–95 → 80–85 µs a report, docs/performance.md);
+    in text otherwise."""
+    sql = f"COPY {target} FROM STDIN" + (" (FORMAT BINARY)" if types else "")
     with driver_cursor(connection, sql, rows) as cursor, cursor.copy(sql) as copy:
+        if types:
+            copy.set_types(types)
         for row in rows:
             copy.write_row(row)
+
+
+# A column's type as PostgreSQL declares it, by the type whose binary form the driver writes for it. Text and
+# VARCHAR are the same bytes (the server checks a VARCHAR's length as in text); a JSON column takes the
+# driver's JSON (what the column's type made of the value) or, given as JSON text, that text as it is.
+_BINARY = {"integer": "int4", "bigint": "int8", "smallint": "int2", "boolean": "bool", "text": "text",
+           "varchar": "text", "json": "json", "timestamp with time zone": "timestamptz", "date": "date"}
+
+
+@lru_cache(maxsize=64)
+def _binary_types(table: Table, columns: tuple[str, ...], json_text: frozenset[str], dialect: Any
+                  ) -> tuple[str, ...] | None:
+    """The binary COPY types of the columns, or None when one has no binary form here (COPY in text then)."""
+    declared = [table.c[name].type.compile(dialect=dialect).lower().split("(")[0] for name in columns]
+    if not all(kind in _BINARY for kind in declared):
+        return None
+    return tuple("text" if name in json_text else _BINARY[kind] for name, kind in zip(columns, declared, strict=True))
 
 
 def fetch_in(connection: Connection, sql: str, values: Collection[str]) -> Sequence[Sequence[Any]]:
