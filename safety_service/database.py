@@ -12,7 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 import psycopg
 from psycopg.abc import Buffer
-from psycopg.types.string import StrDumperUnknown
+from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import DateTime, MetaData, Table, event
 from sqlalchemy import inspect as sa_inspect
@@ -120,8 +120,17 @@ class _TextWithoutNul(StrDumperUnknown):
         return super().dump(obj.replace("\x00", "\ufffd"))
 
 
+class _BinaryTextWithoutNul(StrBinaryDumper):
+    """The same for a binary COPY's text and VARCHAR columns (``insert_rows``): taken by the column's type only,
+    never for a query's parameters, which stay text of a type the server infers."""
+
+    def dump(self, obj: str) -> Buffer | None:
+        return super().dump(obj.replace("\x00", "\ufffd"))
+
+
 def _postgresql_text(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.adapters.register_dumper(str, _TextWithoutNul)
+    dbapi_connection.adapters.register_dumper(None, _BinaryTextWithoutNul)  # by its type (text) alone
 
 
 def read_only(engine: Engine) -> Connection:

@@ -48,7 +48,10 @@ def test_each_kind_of_column_written_at_the_driver_reads_back_and_a_bad_value_is
     insert_rows(session.connection(), Hazard.__table__, (*copy, "ref", "tracking_code", "funds"),
                 [(*copy.values(), "YH-2026-990001", "TRACK99000001", Decimal("1234.50"))])
     assert session.exec(select(Hazard.funds).where(Hazard.ref == "YH-2026-990001")).one() == Decimal("1234.50")
-    if session.get_bind().dialect.name == "postgresql":  # SQLite keeps any length and any text as JSON
+    if session.get_bind().dialect.name == "postgresql":  # SQLite keeps any length, any text as JSON and NUL
+        insert_rows(session.connection(), OutboxMessage.__table__, ("key", "topic", "payload", "qos", "retain", "created_at"),
+                    [("k3", "safety/t/kiosks/K-1/ack", "a\x00b", 1, False, at)])
+        assert session.exec(select(OutboxMessage.payload).where(OutboxMessage.key == "k3")).one() == "a\ufffdb"
         for columns, row in ((("key", "topic", "payload", "qos", "retain", "created_at"), ("k2", "x" * 300, "{}", 1, False, at)),
                              (("hazard_id", "at", "action", "data"), (hazard.id, at, "noted", "{not json"))):
             table = OutboxMessage.__table__ if "topic" in columns else HazardEvent.__table__
