@@ -108,7 +108,7 @@ def make_engine(settings: Settings) -> Engine:
     return engine
 
 
-class _TextWithoutNul(StrDumperUnknown):
+class _WithoutNul:
     """Text for PostgreSQL with any NUL character as U+FFFD.
 
     PostgreSQL's text cannot hold NUL (0x00); psycopg refuses such a string with a DataError, which
@@ -117,20 +117,26 @@ class _TextWithoutNul(StrDumperUnknown):
     """
 
     def dump(self, obj: str) -> Buffer | None:
-        return super().dump(obj.replace("\x00", "\ufffd"))
+        dumped: Buffer | None = super().dump(obj.replace("\x00", "\ufffd"))  # type: ignore[misc]  # mixed in below
+        return dumped
 
 
-class _BinaryTextWithoutNul(StrBinaryDumper):
-    """The same for a binary COPY's text and VARCHAR columns (``insert_rows``): taken by the column's type only,
-    never for a query's parameters, which stay text of a type the server infers."""
+class _TextWithoutNul(_WithoutNul, StrDumperUnknown):
+    """A query's text parameters, of a type the server infers."""
 
-    def dump(self, obj: str) -> Buffer | None:
-        return super().dump(obj.replace("\x00", "\ufffd"))
+
+class _BinaryTextWithoutNul(_WithoutNul, StrBinaryDumper):
+    """A binary COPY's text and VARCHAR columns (``insert_rows``): taken by the column's type only, never for a
+    query's parameters."""
+
+
+def _without_nul(adapters: Any) -> None:
+    adapters.register_dumper(str, _TextWithoutNul)
+    adapters.register_dumper(None, _BinaryTextWithoutNul)  # by its type (text) alone
 
 
 def _postgresql_text(dbapi_connection: Any, _record: Any) -> None:
-    dbapi_connection.adapters.register_dumper(str, _TextWithoutNul)
-    dbapi_connection.adapters.register_dumper(None, _BinaryTextWithoutNul)  # by its type (text) alone
+    _without_nul(dbapi_connection.adapters)
 
 
 def read_only(engine: Engine) -> Connection:
@@ -359,7 +365,7 @@ class AsyncReads:
 
 
 async def _configure_async(connection: psycopg.AsyncConnection[Any]) -> None:
-    connection.adapters.register_dumper(str, _TextWithoutNul)
+    _without_nul(connection.adapters)
 
 
 def utc_value(value: datetime | str | None) -> datetime | None:

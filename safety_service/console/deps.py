@@ -69,17 +69,16 @@ async def _problem_page(request: Request, status: int, problem: str, **context: 
     def page() -> Response:
         with request.app.state.sessions() as session:
             user = _signed_in(request, session)
-            unread = notifications_service.unread_count(session, user=user) if user is not None else None
-            return render(request, "problem.html", status=status, problem=problem, user=user, unread=unread,
-                          **context)
+            return render(request, "problem.html", status=status, problem=problem, user=user, **context)
 
     return await run_in_threadpool(page)
 
 
 def _signed_in(request: Request, session: Session) -> User | None:
-    """The console account of the request's session cookie, or None (signed out, not a console role)."""
+    """The console account of the request's session cookie (its unread count on ``request.state`` for the bell, as
+    every page has it), or None (signed out, not a console role)."""
     try:
-        return admit(session, console_session.read(request, request.app.state.settings))
+        return console_user(request, session, console_session.read(request, request.app.state.settings))
     except ConsoleRefusal:
         return None
 

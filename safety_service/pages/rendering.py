@@ -61,7 +61,6 @@ def render(template: str, *, lang: str, status: int = 200, remember: bool = Fals
     return response
 
 
-
 def unknown_page(request: Request) -> HTMLResponse:
     """The page for an address the service does not have: a cut-off QR link, a mistyped address."""
     lang = language(request.headers, chosen=request.query_params.get("lang"))
