@@ -7,8 +7,11 @@ import re
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from safety_service.console import session as console_session
 from safety_service.notifications import service as notifications_service
 from safety_service.people.models import Person, Role
+from tests.console.conftest import sign_in
+from tests.people.builders import make_user
 
 WHO = re.compile(r'id="who"[^>]*>([^<]*)<')
 
@@ -42,3 +45,25 @@ def test_a_signed_out_readers_unknown_page_has_no_header(console: TestClient) ->
     answer = console.get("/console/nonexistent")
     assert answer.status_code == 404 and 'id="problem"' in answer.text
     assert _header(answer.text) == ("", False, "")
+
+
+def test_a_forged_a_signed_out_or_a_miners_cookie_gets_the_page_without_anyones_header(
+        console: TestClient, session: Session) -> None:
+    """The header names only the live console account of the cookie: a forged cookie, a session signed out
+    (its cookie replayed), and a miner's session see the unknown page with no name, menu or bell."""
+    officer = make_user(session, role=Role.officer)
+    miner = make_user(session, role=Role.miner)
+    session.commit()
+    console.cookies.set(console_session.COOKIE, "eyJjc3JmIjoieCIsInVpZCI6MX0.forged.sig", domain="testserver",
+                        path="/console")
+    forged = console.get("/console/nonexistent")
+    token = sign_in(console, officer)
+    replayed = console.cookies.get(console_session.COOKIE)
+    assert console.post("/console/logout", data={"csrf_token": token}).status_code == 303
+    console.cookies.set(console_session.COOKIE, replayed, domain="testserver", path="/console")
+    signed_out = console.get("/console/nonexistent")
+    sign_in(console, miner)
+    miners = console.get("/console/nonexistent")
+    for name, answer in (("forged", forged), ("signed out", signed_out), ("miner", miners)):
+        assert answer.status_code == 404 and 'id="problem"' in answer.text, name
+        assert _header(answer.text) == ("", False, ""), name
