@@ -275,7 +275,7 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
 def _copy(connection: Connection, target: str, rows: Sequence[Sequence[Any]], types: tuple[str, ...] | None) -> None:
     """Rows into PostgreSQL as one COPY: one statement for the server where ``executemany`` runs one per row.
     In the binary format when every column's type has one here (``types``): the driver writes each value's
-    bytes instead of formatting text (the intake's writer, 88–95 → 80–85 µs a report, docs/performance.md);
+    bytes instead of formatting text (the intake's writer, 99–102 → 91–94 µs a report, docs/performance.md);
     in text otherwise."""
     sql = f"COPY {target} FROM STDIN" + (" (FORMAT BINARY)" if types else "")
     with driver_cursor(connection, sql, rows) as cursor, cursor.copy(sql) as copy:
