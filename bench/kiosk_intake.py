@@ -12,7 +12,7 @@ them all, so the intakes are subscribed before the first report. `--ack-qos` set
 SAFETY_MQTT_ACK_QOS (the counter subscribes at QoS 1 and so takes the acks at the QoS they were sent).
 Prints the rates, the ratio, ack latency percentiles, and checks zero loss and zero duplicates in the register. Usage: python bench/kiosk_intake.py
 [--reports 100000] [--kiosks 20] [--database sqlite|postgresql] [--intakes N] [--protocol 5|3.1.1]
-[--acks 1|2] [--ack-qos 0|1] [--writer-process true|false]; by default one intake on a fresh
+[--acks 1|2] [--ack-qos 0|1] [--writer-process true|false] [--writers 0..8]; by default one intake on a fresh
 SQLite file, the embedded default (PostgreSQL: database `bench_kiosk` on BENCH_POSTGRES_URL's server;
 several intakes share the subscription, each with its own client id).
 """
@@ -38,6 +38,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.common import BACKENDS, PG_ADMIN_URL, create_database, kiosk_status
+from safety_service.config import Settings
 from tests.mqtt.mosquitto import Mosquitto
 
 SITE = "benchsite"
@@ -150,6 +151,8 @@ def main() -> None:
     parser.add_argument("--ack-qos", choices=("0", "1"), default="1", help="the intakes' SAFETY_MQTT_ACK_QOS")
     parser.add_argument("--writer-process", choices=("true", "false"), default="true",
                         help="the intakes' SAFETY_MQTT_WRITER_PROCESS (batches written by a child process)")
+    parser.add_argument("--writers", type=int, default=0, choices=range(9), metavar="0..8",
+                        help="the intakes' SAFETY_MQTT_WRITERS (0: one on SQLite, two on PostgreSQL)")
     args = parser.parse_args()
     per_kiosk = args.reports // args.kiosks
     kiosks = [f"bench-kiosk-{i:03d}" for i in range(args.kiosks)]
@@ -160,10 +163,12 @@ def main() -> None:
         raw = run_phase(broker.port, f"safety/{SITE}/kiosk/+/report", kiosks, per_kiosk, args.publishers)
         url = database_for(args.database, work)
         service, paced, check = service_phase(broker, url, kiosks, per_kiosk, args.publishers, args.protocol,
-                                              args.intakes, int(args.acks), args.ack_qos, args.writer_process)
+                                              args.intakes, int(args.acks), args.ack_qos, args.writer_process,
+                                              args.writers)
     finally:
         broker.stop()
-    writer = ", a writer process each" if args.writer_process == "true" else ""
+    writers = Settings(database_url=url, mqtt_writers=args.writers).concurrency.mqtt_writers
+    writer = f", {writers} writer process{'es' if writers > 1 else ''} each" if args.writer_process == "true" else ""
     print(f"intake: {args.intakes} x `safety-service intake`{writer} on {args.database}, MQTT {args.protocol}; "
           f"{args.kiosks} kiosks announcing kiosk-ack/{args.acks}, acks at QoS {args.ack_qos}, {args.publishers} publishers, "
           f"{len(kiosks) * per_kiosk} reports; load average {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
@@ -179,11 +184,12 @@ def database_for(backend: str, work: Path) -> str:
 
 
 def service_phase(broker: Mosquitto, url: str, kiosks: list[str], per_kiosk: int, publishers: int,
-                  protocol: str, intakes: int, acks: int, ack_qos: str, writer_process: str):
+                  protocol: str, intakes: int, acks: int, ack_qos: str, writer_process: str, writers: int):
     env = {**os.environ, "SAFETY_DATABASE_URL": url, "SAFETY_SITE": SITE,
            "SAFETY_MQTT_URL": broker.url(), "SAFETY_MQTT_CLIENT_ID": "safety-bench-intake", "SAFETY_LOG_LEVEL": "WARNING",
            "SAFETY_SECRET_KEY": "bench-" + "k" * 40, "SAFETY_MQTT_PROTOCOL": protocol,
-           "SAFETY_MQTT_ACK_QOS": ack_qos, "SAFETY_MQTT_WRITER_PROCESS": writer_process}
+           "SAFETY_MQTT_ACK_QOS": ack_qos, "SAFETY_MQTT_WRITER_PROCESS": writer_process,
+           "SAFETY_MQTT_WRITERS": str(writers)}
     cli = [sys.executable, "-m", "safety_service"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([*cli, "location", "add", "BENCH", "--name", "井口接待站"], env=env, check=True, capture_output=True)

@@ -43,6 +43,9 @@ REPORT_SUBMISSIONS_AT_ONCE = 64
 BACKGROUND_CONNECTIONS = 10
 # The most QR reports one commit of their group-commit writer takes.
 REPORT_BATCH_SIZE = 500
+# The intake's writer processes on PostgreSQL unless SAFETY_MQTT_WRITERS says: while one waits on the
+# server, another parses. SQLite takes one writer at a time, so it has one.
+POSTGRESQL_INTAKE_WRITERS = 2
 # Password hashes (argon2) at once: half the cores, so the other half stays free for reports and pages.
 PASSWORD_HASHES_AT_ONCE = max(1, (os.cpu_count() or 2) // 2)
 
@@ -61,6 +64,7 @@ class Concurrency:
     background_connections: int  # the engine's connections beyond the pool, for the writers, relay and jobs
     report_batch_size: int  # QR reports per commit of their group-commit writer
     mqtt_batch_size: int  # kiosk messages per commit of the intake's group-commit writer
+    mqtt_writers: int  # the intake's writer processes, each kiosk's messages in one of them
     photo_decodes: int  # photos decoded at once
     password_hashes_at_once: int  # argon2 hashes at once (sign-in, password changes)
 
@@ -76,6 +80,7 @@ class Concurrency:
             async_connection_wait_seconds=ASYNC_CONNECTION_WAIT_SECONDS,
             pool_size=pool, background_connections=BACKGROUND_CONNECTIONS,
             report_batch_size=REPORT_BATCH_SIZE, mqtt_batch_size=settings.mqtt_batch_size,
+            mqtt_writers=settings.mqtt_writers or (1 if sqlite else POSTGRESQL_INTAKE_WRITERS),
             photo_decodes=settings.photo_max_decodes, password_hashes_at_once=PASSWORD_HASHES_AT_ONCE,
         )
 
@@ -108,6 +113,7 @@ class Settings(BaseSettings):
     mqtt_ca_file: str = ""
     mqtt_batch_size: int = Field(500, ge=1, le=10_000)
     mqtt_writer_process: bool = True  # the intake's batches written by a child process (docs/concurrency.md)
+    mqtt_writers: int = Field(0, ge=0, le=16)  # how many such children; 0: 1 on SQLite, 2 on PostgreSQL
     site: str = "tianchen"
     site_name: str = "田陈煤矿"
     public_url: str = ""
@@ -170,6 +176,14 @@ class Settings(BaseSettings):
                 url = make_url(self.database_url).set(password=_password_from(self.database_password_file))
                 self.database_url = url.render_as_string(hide_password=False)
         return self
+
+    @field_validator("mqtt_writers")
+    @classmethod
+    def _one_writer_on_sqlite(cls, value: int, info: ValidationInfo) -> int:
+        """SQLite (also the default when no database is set) takes one writer at a time."""
+        if value > 1 and (info.data.get("database_url") or "sqlite").startswith("sqlite"):
+            raise ValueError(f"{value} on SQLite, which takes one writer at a time: 0 or 1")
+        return value
 
     @field_validator("database_password_file")
     @classmethod

@@ -102,7 +102,8 @@ class MqttService:
         self._applier = intake.applier(settings)
         batch = settings.concurrency.mqtt_batch_size
         self.writer: BatchWriter[intake.Incoming, intake.Applied] | WriterProcess = (
-            WriterProcess(settings, claim=self._claim, max_batch=batch, metrics=metrics)
+            WriterProcess(settings, claim=self._claim, max_batch=batch, writers=settings.concurrency.mqtt_writers,
+                          metrics=metrics)
             if settings.mqtt_writer_process else
             BatchWriter(engine, self._apply, name="mqtt", max_batch=batch, metrics=metrics))
         self.connected = threading.Event()

@@ -10,6 +10,8 @@ The child is spawned (it copies none of the parent's threads or connections), ig
 SIGTERM and ends when told through the pipe, or when the pipe closes because its parent died. Should
 the child die, every item it had in hand is told ``WriterStopped`` (the client submits it again) and
 another child starts; a batch it committed before dying is answered as duplicates the second time.
+
+On PostgreSQL two children write (``Concurrency.mqtt_writers``), each kiosk's messages in one of them.
 """
 
 import itertools
@@ -19,6 +21,7 @@ import queue
 import signal
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import partial
@@ -50,20 +53,23 @@ Answer = tuple[int, Lean | None, str | None, bool]
 
 
 class WriterProcess:
-    """The group-commit writer's face (``start``, ``submit_with``, ``stop``) over a child process that writes."""
+    """The group-commit writer's face (``start``, ``submit_with``, ``stop``) over child processes that write.
+
+    With more than one child (``writers``), each kiosk's messages go to one of them (by its topic), so a
+    kiosk's messages are applied in the order they came and its batch ack stays one per batch; the
+    children's transactions overlap, each waiting on the database while another parses."""
 
     def __init__(self, settings: Settings, *, claim: Callable[[list[intake.Applied]], None], name: str = "mqtt",
-                 max_batch: int = 500, metrics: Metrics | None = None) -> None:
+                 max_batch: int = 500, writers: int = 1, metrics: Metrics | None = None) -> None:
         self.settings, self.claim, self.name, self.max_batch = settings, claim, name, max_batch
         self._sizes = None if metrics is None else metrics.batch_size.labels(name)
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._pending: dict[int, Done[intake.Applied]] = {}
+        self._pending: dict[int, tuple[_Lane, Done[intake.Applied]]] = {}
         self._numbers = itertools.count()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._process: BaseProcess | None = None
-        self._conn: Connection | None = None
+        self._lanes = [_Lane(number) for number in range(writers)]
 
     @property
     def running(self) -> bool:
@@ -75,25 +81,28 @@ class WriterProcess:
         return self._queue.qsize() + len(self._pending)
 
     @property
-    def pid(self) -> int | None:
-        """The child's process id, while it runs."""
-        return self._process.pid if self._process is not None and self._process.is_alive() else None
+    def pids(self) -> list[int]:
+        """The process ids of the children that run."""
+        return [lane.process.pid for lane in self._lanes
+                if lane.process is not None and lane.process.is_alive() and lane.process.pid is not None]
 
     def start(self) -> None:
-        """Start the child and the threads that feed it and read its answers (idempotent)."""
+        """Start the children and the threads that feed them and read their answers (idempotent)."""
         with self._lock:
             if self._threads:
                 return
             self._stopping.clear()
-            self._spawn()
-            self._threads = [threading.Thread(target=self._send_loop, name=f"writer-{self.name}-send", daemon=True),
-                             threading.Thread(target=self._receive_loop, name=f"writer-{self.name}-receive",
-                                              daemon=True)]
+            for lane in self._lanes:
+                self._spawn(lane)
+            self._threads = [threading.Thread(target=self._send_loop, name=f"writer-{self.name}-send", daemon=True)]
+            self._threads += [threading.Thread(target=self._receive_loop, args=(lane,), daemon=True,
+                                               name=f"writer-{self.name}-receive-{lane.number}")
+                              for lane in self._lanes]
         for thread in self._threads:
             thread.start()
 
     def stop(self, timeout: float = 30) -> None:
-        """Apply everything already submitted, then stop the child."""
+        """Apply everything already submitted, then stop the children."""
         with self._lock:
             threads, self._threads = self._threads, []
         if not threads:
@@ -101,10 +110,11 @@ class WriterProcess:
         self._queue.put(STOP)
         for thread in threads:
             thread.join(timeout)
-        if self._process is not None:
-            self._process.join(timeout)
-            if self._process.is_alive():
-                self._process.kill()
+        for lane in self._lanes:
+            if lane.process is not None:
+                lane.process.join(timeout)
+                if lane.process.is_alive():
+                    lane.process.kill()
 
     def submit_with(self, item: intake.Incoming, done: Done[intake.Applied]) -> None:
         """Queue one item; ``done`` is called (in this process) once its batch has committed or failed."""
@@ -113,56 +123,59 @@ class WriterProcess:
             return
         self._queue.put((item, done))
 
-    def _spawn(self) -> None:
+    def _spawn(self, lane: "_Lane") -> None:
         parent, child = _CONTEXT.Pipe()
         process = _CONTEXT.Process(target=serve, args=(child_settings(self.settings), child, self.max_batch),
-                                   name=f"safety-{self.name}-writer", daemon=True)
+                                   name=f"safety-{self.name}-writer-{lane.number}", daemon=True)
         process.start()
         child.close()
-        self._process, self._conn = process, parent
-        logger.info("writer process started", extra={"writer": self.name, "pid": process.pid})
+        lane.process, lane.conn = process, parent
+        logger.info("writer process started", extra={"writer": self.name, "lane": lane.number, "pid": process.pid})
 
     def _send_loop(self) -> None:
-        """Whatever arrived since the last send goes in one piece; the stop goes after everything before it."""
+        """Whatever arrived since the last send goes in one piece a child; the stop goes after everything before it."""
         stopping = False
         while not stopping:
             entries, stopping = take(self._queue, self.max_batch)
-            chunk: list[Sent] = []
-            for item, done in entries:
-                number = next(self._numbers)
-                with self._lock:
-                    self._pending[number] = done
-                chunk.append((number, item.topic, item.payload, item.received_at, item.failure))
-            if chunk:
-                self._send(chunk)
+            chunks: dict[int, list[Sent]] = {}
+            with self._lock:
+                for item, done in entries:
+                    number, lane = next(self._numbers), self._lanes[lane_of(item.topic, len(self._lanes))]
+                    self._pending[number] = (lane, done)
+                    chunks.setdefault(lane.number, []).append(
+                        (number, item.topic, item.payload, item.received_at, item.failure))
+            for lane_number, chunk in chunks.items():
+                self._send(self._lanes[lane_number], chunk)
         self._stopping.set()
-        self._send(None)
+        for lane in self._lanes:
+            self._send(lane, None)
 
-    def _send(self, chunk: list[Sent] | None) -> None:
+    def _send(self, lane: "_Lane", chunk: list[Sent] | None) -> None:
         try:
-            self._conn.send(chunk)  # type: ignore[union-attr]
-        except (OSError, ValueError):  # the child is gone; the receiving thread starts another
+            lane.conn.send(chunk)  # type: ignore[union-attr]
+        except (OSError, ValueError):  # the child is gone; its receiving thread starts another
             for number, *_ in chunk or []:
                 self._fail(number, WriterStopped(f"the {self.name} writer process is gone"))
 
-    def _receive_loop(self) -> None:
+    def _receive_loop(self, lane: "_Lane") -> None:
         """Tell each item what became of it; when the child ends unasked, fail what it held and start another."""
         while True:
             try:
                 while True:
-                    self._tell(self._conn.recv())  # type: ignore[union-attr]
+                    self._tell(lane.conn.recv())  # type: ignore[union-attr]
             except (EOFError, OSError):
                 pass
             with self._lock:
-                held = list(self._pending)
+                held = [number for number, (holder, _) in self._pending.items() if holder is lane]
             for number in held:
                 self._fail(number, WriterStopped(f"the {self.name} writer process ended"))
             if self._stopping.is_set():
                 return
             logger.error("writer process ended; starting another", extra={
-                "writer": self.name, "exitcode": self._process.exitcode if self._process else None})
+                "writer": self.name, "lane": lane.number,
+                "exitcode": lane.process.exitcode if lane.process else None})
             time.sleep(RESTART_SECONDS)
-            self._spawn()
+            self._spawn(lane)
 
     def _tell(self, answers: list[Answer]) -> None:
         if self._sizes is not None:
@@ -170,7 +183,7 @@ class WriterProcess:
         told: list[tuple[Done[intake.Applied], intake.Applied | None, BaseException | None]] = []
         with self._lock:
             for number, lean, failure, database in answers:
-                done = self._pending.pop(number, None)
+                _, done = self._pending.pop(number, (None, None))
                 if done is not None:
                     told.append((done, _applied(lean), None) if lean is not None
                                 else (done, None, BatchFailed(failure or "", database=database)))
@@ -180,9 +193,23 @@ class WriterProcess:
 
     def _fail(self, number: int, error: BaseException) -> None:
         with self._lock:
-            done = self._pending.pop(number, None)
+            _, done = self._pending.pop(number, (None, None))
         if done is not None:
             _call(done, None, error, self.name)
+
+
+def lane_of(topic: str, lanes: int) -> int:
+    """The child a message goes to, of ``lanes``: the same for every message of one kiosk (its topic but the kind)."""
+    return 0 if lanes == 1 else zlib.crc32(topic.rsplit("/", 1)[0].encode()) % lanes
+
+
+class _Lane:
+    """One writing child: its number, its process, and this side of the pipe to it."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.process: BaseProcess | None = None
+        self.conn: Connection | None = None
 
 
 def _call(done: Done[intake.Applied], result: intake.Applied | None, error: BaseException | None, name: str) -> None:

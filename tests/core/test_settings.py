@@ -98,3 +98,31 @@ def test_a_trusted_proxy_that_is_no_address_stops_serve_with_one_line(monkeypatc
         get_settings.cache_clear()
     assert result.exit_code == 2 and result.output.startswith("error (SAFETY_TRUSTED_PROXIES): ")
     assert "'nginx'" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("database", [None, "sqlite:///data/safety.db"])
+def test_more_than_one_intake_writer_on_sqlite_stops_the_intake_with_one_line(
+        monkeypatch: pytest.MonkeyPatch, database: str | None) -> None:
+    from safety_service.config import get_settings
+
+    if database:
+        monkeypatch.setenv("SAFETY_DATABASE_URL", database)
+    else:
+        monkeypatch.delenv("SAFETY_DATABASE_URL", raising=False)
+    monkeypatch.setenv("SAFETY_MQTT_WRITERS", "2")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["intake"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2 and result.output.startswith("error (SAFETY_MQTT_WRITERS): ")
+    assert "one writer at a time" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_the_intake_has_two_writers_on_postgresql_one_on_sqlite_unless_set() -> None:
+    postgres = "postgresql+psycopg://h/db"
+    assert Settings(_env_file=None, database_url=postgres).concurrency.mqtt_writers == 2
+    assert Settings(_env_file=None, database_url=postgres, mqtt_writers=3).concurrency.mqtt_writers == 3
+    assert Settings(_env_file=None, database_url="sqlite:///x.db").concurrency.mqtt_writers == 1
+    assert Settings(_env_file=None).concurrency.mqtt_writers == 1
+    assert Settings(_env_file=None, mqtt_writers=1).concurrency.mqtt_writers == 1

@@ -87,7 +87,7 @@ def test_each_report_is_answered_after_its_commit_in_another_process(
     process.submit_with(intake.Incoming(f"safety/{kiosk_site[0]}/kiosk/{kiosk_site[1]}/report", b"{not json",
                                         utc_now()), told.done_for("bad"))
     assert wait_until(lambda: told.calls == 121, timeout=60)
-    assert process.pid not in (None, os.getpid())
+    assert len(process.pids) == 1 and os.getpid() not in process.pids
     assert not told.errors and {r.report for r in told.results.values()} == {"created", "refused"}
     assert sorted(stored(engine, kiosk_site[1])) == sorted(f"{kiosk_site[1]}:{r}" for r in ids)
     assert told.results["bad"].refused.startswith("invalid_json")
@@ -115,11 +115,11 @@ def test_stop_applies_what_was_submitted_then_refuses_more(
     told, ids = Told(), [str(uuid.uuid4()) for _ in range(200)]
     for report_id in ids:
         process.submit_with(report(kiosk_site, report_id), told.done_for(report_id))
-    child = process.pid
+    children = process.pids
     process.stop()
     assert told.calls == 200 and not told.errors
     assert len(stored(engine, kiosk_site[1])) == 200
-    assert not process.running and process.pid is None and child is not None
+    assert not process.running and not process.pids and len(children) == 1
     process.submit_with(report(kiosk_site, str(uuid.uuid4())), told.done_for("late"))
     assert isinstance(told.errors["late"], WriterStopped)
 
@@ -128,15 +128,14 @@ def test_a_child_killed_fails_what_it_held_and_another_takes_over(
         engine: Engine, writer: tuple[WriterProcess, list[int]], kiosk_site: tuple[str, str]) -> None:
     process, _ = writer
     told = Told()
-    first = process.pid
-    assert first is not None
+    (first,) = process.pids
     held = [str(uuid.uuid4()) for _ in range(300)]
     for report_id in held:
         process.submit_with(report(kiosk_site, report_id), told.done_for(report_id))
     os.kill(first, signal.SIGKILL)
     assert wait_until(lambda: told.calls == 300, timeout=60)  # each told once: stored, or to try again
     assert all(isinstance(error, WriterStopped) for error in told.errors.values())
-    assert wait_until(lambda: process.pid not in (None, first), timeout=60)
+    assert wait_until(lambda: len(process.pids) == 1 and first not in process.pids, timeout=60)
     retried = Told()
     for report_id in told.errors:  # what the client does with WriterStopped: submit again
         process.submit_with(report(kiosk_site, report_id), retried.done_for(report_id))
@@ -144,6 +143,84 @@ def test_a_child_killed_fails_what_it_held_and_another_takes_over(
     assert not retried.errors
     keys = stored(engine, kiosk_site[1])
     assert sorted(keys) == sorted(f"{kiosk_site[1]}:{r}" for r in held)  # every report once, none lost
+
+
+def test_a_kiosks_messages_all_go_to_one_writer_and_the_kiosks_spread_over_all() -> None:
+    """Each kiosk's messages, of every kind, are applied by one child (in the order they came, its batch ack
+    one per batch); twenty kiosks reach each of two and of three children."""
+    for lanes in (2, 3):
+        chosen = {kiosk: {writer_process.lane_of(f"safety/tianchen/kiosk/{kiosk}/{kind}", lanes)
+                          for kind in ("report", "status", "bulletin-read", "rating")}
+                  for kiosk in (f"kiosk-{n:03d}" for n in range(20))}
+        assert all(len(lane) == 1 for lane in chosen.values())
+        assert set().union(*chosen.values()) == set(range(lanes))
+    assert {writer_process.lane_of(topic, 1) for topic in ("safety/x/kiosk/a/report", "not/a/kiosk", "")} == {0}
+
+
+@pytest.fixture
+def kiosks_site(engine: Engine) -> tuple[str, list[str]]:
+    """A site with six kiosks, enough for two children to share."""
+    site = f"w{uuid.uuid4().hex[:8]}"
+    with session_scope(engine) as session:
+        return site, [make_kiosk(session, site=site)[0].kiosk_id for _ in range(6)]
+
+
+@pytest.fixture
+def two_writers(settings: Settings, kiosks_site: tuple[str, list[str]]) -> Iterator[WriterProcess]:
+    process = WriterProcess(make_settings(settings.database_url, site=kiosks_site[0]), max_batch=50, writers=2,
+                            claim=lambda applied: None)
+    process.start()
+    yield process
+    process.stop()
+
+
+def test_two_writers_store_every_kiosks_reports_once(engine: Engine, two_writers: WriterProcess,
+                                                     kiosks_site: tuple[str, list[str]]) -> None:
+    site, kiosks = kiosks_site
+    assert len(two_writers.pids) == 2
+    assert {writer_process.lane_of(f"safety/{site}/kiosk/{kiosk}/report", 2) for kiosk in kiosks} == {0, 1}
+    told = Told()
+    sent = {kiosk: [str(uuid.uuid4()) for _ in range(60)] for kiosk in kiosks}
+    for number in range(60):
+        for kiosk in kiosks:
+            report_id = sent[kiosk][number]
+            two_writers.submit_with(report((site, kiosk), report_id), told.done_for(report_id))
+    again = sent[kiosks[0]][0]
+    two_writers.submit_with(report((site, kiosks[0]), again), told.done_for("again"))
+    assert wait_until(lambda: told.calls == 361, timeout=60)
+    assert not told.errors and told.results["again"].report == "duplicate"
+    for kiosk in kiosks:
+        assert sorted(stored(engine, kiosk)) == sorted(f"{kiosk}:{r}" for r in sent[kiosk])
+    refs = [ack for result in told.results.values() for row in result.outbox
+            for ack in json.loads(row.payload).get("results", [json.loads(row.payload)])]
+    hazards = [ack["hazard_ref"] for ack in refs if ack.get("outcome") == "accepted"]
+    assert len(hazards) == len(set(hazards)) == 360  # two transactions at once, no reference given twice
+
+
+def test_one_of_two_writers_killed_fails_only_what_it_held(engine: Engine, two_writers: WriterProcess,
+                                                          kiosks_site: tuple[str, list[str]]) -> None:
+    site, kiosks = kiosks_site
+    first, second = two_writers.pids
+    lanes = {kiosk: writer_process.lane_of(f"safety/{site}/kiosk/{kiosk}/report", 2) for kiosk in kiosks}
+    told, sent = Told(), {}
+    for _ in range(150):
+        for kiosk in kiosks:
+            report_id = str(uuid.uuid4())
+            sent[report_id] = kiosk
+            two_writers.submit_with(report((site, kiosk), report_id), told.done_for(report_id))
+    os.kill(first, signal.SIGKILL)
+    assert wait_until(lambda: told.calls == 900, timeout=60)  # each told once: stored, or to try again
+    assert all(isinstance(error, WriterStopped) for error in told.errors.values())
+    assert {lanes[sent[report_id]] for report_id in told.errors} <= {0}  # the other child's all stored
+    assert wait_until(lambda: len(two_writers.pids) == 2 and first not in two_writers.pids, timeout=60)
+    assert second in two_writers.pids
+    retried = Told()
+    for report_id in told.errors:  # what the client does with WriterStopped: submit again
+        two_writers.submit_with(report((site, sent[report_id]), report_id), retried.done_for(report_id))
+    assert wait_until(lambda: retried.calls == len(told.errors), timeout=60)
+    assert not retried.errors
+    for kiosk in kiosks:  # every report once, none lost
+        assert sorted(stored(engine, kiosk)) == sorted(f"{kiosk}:{r}" for r, k in sent.items() if k == kiosk)
 
 
 def test_a_failure_crosses_the_pipe_with_its_kind() -> None:
