@@ -51,6 +51,7 @@ MESSAGES: dict[str, str] = {
     "family.page.not_on_kiosks": "not shown on the kiosks",
     "family.page.withdraw": "Withdraw",
     "family.page.privacy": "This link is for you only; please do not forward it. It works until {day}, and the counsellor may revoke it at any time.",
+    "family.brand": "Family help-education",
     "family.page.refused_title": "This link cannot be opened",
     "family.page.refused": "This link is not valid, has expired or was revoked.",
     "family.page.refused_help": "Ask the union counsellor for a new link.",

@@ -51,6 +51,7 @@ MESSAGES: dict[str, str] = {
     "family.page.not_on_kiosks": "不在屏幕展示",
     "family.page.withdraw": "撤回",
     "family.page.privacy": "本链接仅供您本人使用，请勿转发；{day} 前有效，帮教员可随时收回。",
+    "family.brand": "亲情帮教",
     "family.page.refused_title": "链接无法打开",
     "family.page.refused": "这个链接无效、已过期或已被收回。",
     "family.page.refused_help": "请联系工会帮教员重新发送链接。",

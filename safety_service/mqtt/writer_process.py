@@ -133,7 +133,7 @@ class WriterProcess:
         logger.info("writer process started", extra={"writer": self.name, "lane": lane.number, "pid": process.pid})
 
     def _send_loop(self) -> None:
-        """Whatever arrived since the last send goes in one piece a child; the stop goes after everything before it."""
+        """Whatever arrived since the last send goes in one piece to its child; the stop goes after everything before it."""
         stopping = False
         while not stopping:
             entries, stopping = take(self._queue, self.max_batch)

@@ -22,7 +22,7 @@ from safety_service.counselling.schemas import FamilyMessageCreate, FamilyVisitC
 from safety_service.counselling.states import FamilyVisitKind
 from safety_service.errors import AuthenticationFailed, DomainError
 from safety_service.i18n import Translator
-from safety_service.pages.rendering import language, local_time, render
+from safety_service.pages.rendering import family_refused, language, local_time, render
 from safety_service.photos.processing import PhotoRejected, ProcessedPhoto, process_photo
 from safety_service.validation import MAX_ROW_ID, whole_number
 
@@ -42,18 +42,13 @@ def _link(session: Session, settings: Settings, token: str) -> FamilyLink | None
         return None
 
 
-def _refused(t: Translator) -> HTMLResponse:
-    return render("problem.html", lang=t.language, status=404, title=t("family.page.refused_title"),
-                  message=t("family.page.refused"), help=t("family.page.refused_help"))
-
-
 def _page(session: Session, settings: Settings, t: Translator, link: FamilyLink, token: str, *, status: int = 200,
           failed: str | None = None, typed: dict[str, str] | None = None, errors: dict[str, str] | None = None,
           done: str | None = None) -> HTMLResponse:
     seen = cosupervision.view(session, link=link)
     own = [m for m, _ in messages.list_messages(session, case_id=link.case_id)
            if m.family_contact_id == link.family_contact_id]
-    return render("family.html", lang=t.language, status=status, seen=seen, token=token, failed=failed,
+    return render("family.html", lang=t.language, status=status, brand=t("family.brand"), seen=seen, token=token, failed=failed,
                   typed=typed or {}, errors=errors or {}, done=done, messages=own, visit_kinds=list(FamilyVisitKind),
                   today=local_today(settings.timezone).isoformat(), ends=local_time(seen.observation_ends_at,
                                                                                    settings.timezone)[:10],
@@ -65,7 +60,7 @@ def family_page(request: Request, session: SessionDep, settings: SettingsDep, to
     """What the worker agreed to share, the family's own visits and messages, and the two forms."""
     t, link = _t(request), _link(session, settings, token)
     if link is None:
-        return _refused(t)
+        return family_refused(t)
     done = request.query_params.get("done")
     return _page(session, settings, t, link, token, done=done if done in ("visit", "message", "withdrawn") else None)
 
@@ -92,7 +87,7 @@ def record_visit(request: Request, session: SessionDep, settings: SettingsDep, t
     """Record a family visit or talk; bad input shows the page again with the reasons beside the fields."""
     t, link = _t(request), _link(session, settings, token)
     if link is None:
-        return _refused(t)
+        return family_refused(t)
     typed = {"kind": kind, "held_on": held_on, "note": note}
     data, errors = _errors(t, FamilyVisitCreate, typed)
     if not errors:
@@ -122,7 +117,7 @@ def leave_message(request: Request, session: SessionDep, settings: SettingsDep, 
     """Leave a family message with an optional photo; the kiosks show it only with the family's consent."""
     t, link = _t(request), _link(session, settings, token)
     if link is None:
-        return _refused(t)
+        return family_refused(t)
     typed = {"text": text, "signature": signature, "kiosk_consent": kiosk_consent}
     data, errors = _errors(t, FamilyMessageCreate, {**typed, "kiosk_consent": kiosk_consent == "yes"})
     processed, problem = _photo(photo, settings, t)
@@ -141,9 +136,9 @@ def withdraw_message(request: Request, session: SessionDep, settings: SettingsDe
     t, link = _t(request), _link(session, settings, token)
     number = whole_number(message_id, high=MAX_ROW_ID)  # "²".isdigit() is true, yet int("²") raises
     if link is None or number is None:
-        return _refused(t)
+        return family_refused(t)
     try:
         messages.withdraw_by_family(session, link=link, message_id=number, site=settings.site)
     except DomainError:
-        return _refused(t)
+        return family_refused(t)
     return _after(session, token, "withdrawn")

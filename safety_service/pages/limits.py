@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from safety_service.config import Settings
 from safety_service.i18n import Translator
 from safety_service.logs import public_path
-from safety_service.pages.rendering import language, render
+from safety_service.pages.rendering import FAMILY_PREFIX, family_brand, language, render
 from safety_service.web.limits import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -85,8 +85,8 @@ class PublicLimits:
         extra = {"Retry-After": str(params["seconds"])} if "seconds" in params else None
         if status == 413:
             extra = {"Connection": "close"}
-        response = render("problem.html", lang=t.language, status=status, headers=extra,
-                          title=t("error.title"), message=t(key, **params))
+        response = render("problem.html", lang=t.language, status=status, headers=extra, title=t("error.title"),
+                          message=t(key, **params), brand=family_brand(t, scope["path"].startswith(FAMILY_PREFIX)))
         await response(scope, receive, send)
 
 

@@ -66,8 +66,7 @@ def unknown_page(request: Request) -> HTMLResponse:
     lang = language(request.headers, chosen=request.query_params.get("lang"))
     t = i18n.Translator(lang)
     if _family(request):  # a family member's link cut off: the page of a link that does not open
-        return render("problem.html", lang=lang, status=404, title=t("family.page.refused_title"),
-                      message=t("family.page.refused"), help=t("family.page.refused_help"))
+        return family_refused(t)
     return render("problem.html", lang=lang, status=404, title=t("error.request.not_found_title"),
                   message=t("error.request.not_found"), help=t("error.token.help"))
 
@@ -79,9 +78,22 @@ def unreadable_page(request: Request, where: str, field: str) -> HTMLResponse:
         return unknown_page(request)
     lang = language(request.headers, chosen=request.query_params.get("lang"))
     t = i18n.Translator(lang)
+    family = _family(request)
     return render("problem.html", lang=lang, status=422, title=t("error.request.title"),
-                  message=t(f"error.request.unreadable_{where}", field=field),
-                  help=t("family.page.problem_help" if _family(request) else "error.token.help"))
+                  message=t(f"error.request.unreadable_{where}", field=field), brand=family_brand(t, family),
+                  help=t("family.page.problem_help" if family else "error.token.help"))
+
+
+def family_refused(t: i18n.Translator) -> HTMLResponse:
+    """The page of a family link that does not open: unknown, expired, revoked, or cut off before its token."""
+    return render("problem.html", lang=t.language, status=404, brand=t("family.brand"),
+                  title=t("family.page.refused_title"), message=t("family.page.refused"),
+                  help=t("family.page.refused_help"))
+
+
+def family_brand(t: i18n.Translator, family: bool) -> str | None:
+    """The header's name on a family member's pages (亲情帮教), who is no miner; None: the service's own."""
+    return t("family.brand") if family else None
 
 
 def _family(request: Request) -> bool:

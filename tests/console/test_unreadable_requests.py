@@ -65,10 +65,15 @@ def test_a_family_message_with_a_text_where_the_photo_goes_is_a_page_in_the_fami
     page = _page(client.post(f"/f/{token}/message", data=sent), 422)
     assert "表单里“photo”的内容无法识别，没有保存任何内容" in page
     assert "请联系工会帮教员" in page and "调度室" not in page  # the family's way on, not the miner's
+    assert "<header><span>亲情帮教</span>" in page and "随手拍" not in page  # the family's name of the pages
     cut_off = _page(client.get("/f/"), 404)  # a family link cut off before its token: the link does not open
     assert "这个链接无效、已过期或已被收回" in cut_off and "二维码" not in cut_off and "调度室" not in cut_off
+    assert "<header><span>亲情帮教</span>" in cut_off
     page = _page(client.post(f"/f/{token}/message", data=sent, headers={"Accept-Language": "en"}), 422)
     assert "“photo” could not be read; nothing was saved" in page
+    assert "<header><span>Family help-education</span>" in page
+    miner = _page(client.get("/r/"), 404)  # a miner's cut-off link keeps the service's name
+    assert "<header><span>安全隐患随手拍</span>" in miner
 
 
 def test_the_api_keeps_its_json_list_of_problems(client: TestClient, session: Session, settings) -> None:

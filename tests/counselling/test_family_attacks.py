@@ -69,6 +69,7 @@ def _refused_everywhere(client: TestClient, session: Session, token: str, worker
     for answer in _calls(client, token, message_id):
         assert answer.status_code == 404, (token[:40], answer.request.url, answer.status_code)
         assert worker.name not in answer.text and "每两周家访一次" not in answer.text
+        assert "<header><span>亲情帮教</span>" in answer.text and "随手拍" not in answer.text  # a family's page
     assert _written(session) == before
 
 

@@ -76,4 +76,5 @@ def test_the_wife_follows_the_case_and_records_a_talk_on_her_phone(live: tuple[S
             cosupervision.revoke(session, case=case, link_id=link_id, actor=make_user(session, role=Role.admin))
         phone.goto(url)
         expect(phone.locator("#problem")).to_have_text("这个链接无效、已过期或已被收回。")
+        expect(phone.locator("header span")).to_have_text("亲情帮教")
         phone.screenshot(path=str(shots / "family-phone-revoked.png"))

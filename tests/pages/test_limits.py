@@ -39,7 +39,9 @@ def test_an_oversized_body_is_refused_before_it_is_read(settings: Settings, engi
         big = b"\xff\xd8" + b"0" * (400 * 1024)
         sent = client.post(path, data={"description": "x", "client_report_id": str(uuid.uuid4())},
                            files={"photo": ("big.jpg", big, "image/jpeg")}, headers={"Accept-Language": "en"})
-        assert sent.status_code == 413 and "too large" in sent.text
+        assert sent.status_code == 413 and "too large" in sent.text and "<header><span>Hazard reporting</span>" in sent.text
+        family = client.post("/f/1.2.3/message", data={"text": "平安"}, files={"photo": ("big.jpg", big, "image/jpeg")})
+        assert family.status_code == 413 and "<header><span>亲情帮教</span>" in family.text  # a family's page
 
 
 def test_a_report_refused_by_the_limit_comes_back_as_typed_with_when_to_send(settings: Settings, engine: Engine,
