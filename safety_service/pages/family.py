@@ -48,8 +48,9 @@ def _page(session: Session, settings: Settings, t: Translator, link: FamilyLink,
     seen = cosupervision.view(session, link=link)
     own = [m for m, _ in messages.list_messages(session, case_id=link.case_id)
            if m.family_contact_id == link.family_contact_id]
-    return render("family.html", lang=t.language, status=status, brand=t("family.brand"), seen=seen, token=token, failed=failed,
-                  typed=typed or {}, errors=errors or {}, done=done, messages=own, visit_kinds=list(FamilyVisitKind),
+    return render("family.html", lang=t.language, status=status, brand=t("family.brand"), seen=seen, token=token,
+                  failed=failed, typed=typed or {}, errors=errors or {}, done=done, messages=own,
+                  visit_kinds=list(FamilyVisitKind),
                   today=local_today(settings.timezone).isoformat(), ends=local_time(seen.observation_ends_at,
                                                                                    settings.timezone)[:10],
                   expires=local_time(seen.expires_at, settings.timezone)[:10])
