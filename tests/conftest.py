@@ -39,21 +39,21 @@ os.environ.setdefault("SAFETY_DATA_DIR", tempfile.mkdtemp(prefix="safety-test-da
 SETTINGS_DATA_DIR = tempfile.mkdtemp(prefix="safety-test-settings-")
 
 
-def _admin_conninfo() -> str:
+def admin_conninfo() -> str:
     return make_url(POSTGRES_ADMIN_URL).render_as_string(hide_password=False).replace("postgresql+psycopg", "postgresql")
 
 
 def create_pg_database(*, tablespace: str | None = None) -> str:
     """A new, empty PostgreSQL database for this run (in a tablespace if named); returns its URL."""
     name = f"safety_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+    with psycopg.connect(admin_conninfo(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"' + (f" TABLESPACE {tablespace}" if tablespace else ""))
     return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_pg_database(url: str) -> None:
     name = make_url(url).database
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+    with psycopg.connect(admin_conninfo(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

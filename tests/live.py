@@ -1,25 +1,30 @@
 """The real app under uvicorn on a loopback port, and a throw-away database for it, for the tests
 that go through a real socket (browsers, many concurrent clients)."""
 
+import contextlib
 import http.client
 import os
 import socket
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy.engine import Engine
 
 from safety_service import migrate
 from safety_service.config import Settings
 from safety_service.database import make_engine
 from safety_service.main import create_app
-from tests.conftest import create_pg_database, drop_pg_database, make_settings
+from tests.conftest import admin_conninfo, create_pg_database, drop_pg_database, make_settings
 from tests.people.builders import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make services`
@@ -133,5 +138,38 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/console/", timeout=WARM_UP_SECONDS * 1000)  # a fresh server's first page on a loaded machine
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
-    page.click("#sign-in")
+    with stall_reported(base):  # CI once waited over 30 s for the page after a sign-in that had succeeded
+        page.click("#sign-in", timeout=WARM_UP_SECONDS * 1000)
     expect(page.locator("#who")).to_be_visible()  # it shows the person's name, not the login name
+
+
+@contextmanager
+def stall_reported(base: str) -> Iterator[None]:
+    """On a browser's timeout, say on stderr what the in-process server and PostgreSQL were doing: every thread's
+    stack, whether the server answers a fresh request, and the database sessions not idle (the cause of the
+    stall above is not known yet)."""
+    try:
+        yield
+    except PlaywrightTimeout:
+        sys.stderr.write(_stall_report(base))
+        raise
+
+
+def _stall_report(base: str) -> str:
+    lines = ["--- the browser timed out; what the process was doing ---"]
+    for thread in threading.enumerate():
+        frame = sys._current_frames().get(thread.ident or 0)
+        lines.append(f"thread {thread.name}:\n" + "".join(traceback.format_stack(frame)[-8:]) if frame else thread.name)
+    started = time.monotonic()
+    try:
+        connection = http.client.HTTPConnection(base.split("//", 1)[1], timeout=10)
+        connection.request("GET", "/readyz")
+        lines.append(f"/readyz answered {connection.getresponse().status} in {time.monotonic() - started:.1f} s")
+        connection.close()
+    except OSError as exc:
+        lines.append(f"/readyz gave no answer in {time.monotonic() - started:.1f} s: {exc}")
+    with contextlib.suppress(psycopg.Error), psycopg.connect(admin_conninfo(), autocommit=True) as conn:
+        for row in conn.execute("SELECT datname, state, wait_event_type, wait_event, now() - xact_start, left(query, 120) "
+                                "FROM pg_stat_activity WHERE state <> 'idle' AND pid <> pg_backend_pid()"):
+            lines.append("pg: " + " | ".join(str(value) for value in row))
+    return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ from safety_service import migrate
 from safety_service.config import Settings
 from safety_service.database import make_engine, session_scope
 from safety_service.main import create_app
-from tests.conftest import _admin_conninfo, create_pg_database, drop_pg_database, make_settings
+from tests.conftest import admin_conninfo, create_pg_database, drop_pg_database, make_settings
 from tests.locations.builders import make_location
 from tests.people.builders import auth, make_user
 
@@ -151,7 +151,7 @@ def postgresql_on_tiny_disk() -> Iterator[tuple[str, Path]]:
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m,mode=0700", "tmpfs", str(mount)], check=True)
     subprocess.run(["chown", "postgres:postgres", str(mount)], check=True)
     space, url = f"tiny_{uuid.uuid4().hex[:8]}", None
-    admin = _admin_conninfo()
+    admin = admin_conninfo()
     try:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f"CREATE TABLESPACE {space} LOCATION '{mount}'")

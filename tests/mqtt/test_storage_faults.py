@@ -14,7 +14,7 @@ from safety_service import migrate
 from safety_service.database import make_engine, session_scope
 from safety_service.mqtt.client import MqttService
 from safety_service.mqtt.models import DeadLetter
-from tests.conftest import _admin_conninfo, create_pg_database, drop_pg_database, make_settings
+from tests.conftest import admin_conninfo, create_pg_database, drop_pg_database, make_settings
 from tests.kiosks.builders import make_kiosk
 from tests.mqtt.clients import TestClient, wait_until
 from tests.mqtt.mosquitto import Mosquitto
@@ -23,7 +23,7 @@ from tests.mqtt.mosquitto import Mosquitto
 def set_read_only(url: str, on: bool) -> None:
     """Every session of the database read-only (or not) from now on; the open ones are ended."""
     name = url.rsplit("/", 1)[1]
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as connection:
+    with psycopg.connect(admin_conninfo(), autocommit=True) as connection:
         connection.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = {"on" if on else "off"}')
         connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
 
