@@ -157,8 +157,9 @@ def stall_reported(base: str) -> Iterator[None]:
 
 def _stall_report(base: str) -> str:
     lines = ["--- the browser timed out; what the process was doing ---"]
+    frames = sys._current_frames()
     for thread in threading.enumerate():
-        frame = sys._current_frames().get(thread.ident or 0)
+        frame = frames.get(thread.ident or 0)
         lines.append(f"thread {thread.name}:\n" + "".join(traceback.format_stack(frame)[-8:]) if frame else thread.name)
     started = time.monotonic()
     try:

@@ -137,15 +137,14 @@ class WriterProcess:
         stopping = False
         while not stopping:
             entries, stopping = take(self._queue, self.max_batch)
-            chunks: dict[int, list[Sent]] = {}
+            chunks: dict[_Lane, list[Sent]] = {}
             with self._lock:
                 for item, done in entries:
                     number, lane = next(self._numbers), self._lanes[lane_of(item.topic, len(self._lanes))]
                     self._pending[number] = (lane, done)
-                    chunks.setdefault(lane.number, []).append(
-                        (number, item.topic, item.payload, item.received_at, item.failure))
-            for lane_number, chunk in chunks.items():
-                self._send(self._lanes[lane_number], chunk)
+                    chunks.setdefault(lane, []).append((number, item.topic, item.payload, item.received_at, item.failure))
+            for lane, chunk in chunks.items():
+                self._send(lane, chunk)
         self._stopping.set()
         for lane in self._lanes:
             self._send(lane, None)
