@@ -33,6 +33,14 @@ def _report(location_code: str, **extra: object) -> HazardReport:
     return HazardReport(location_code=location_code, description="主运输巷皮带跑偏", source=Channel.kiosk, **extra)
 
 
+def test_a_batchs_tracking_codes_use_every_letter_in_every_place_and_never_repeat() -> None:
+    codes = hazards_intake.new_tracking_codes(3000)
+    assert len(set(codes)) == 3000 and {len(code) for code in codes} == {12}
+    for place in range(12):  # each place five random bits: all 32 letters in 3,000 codes (a miss: e^-95)
+        assert {code[place] for code in codes} == set(hazards_intake.TRACKING_ALPHABET)
+    assert hazards_intake.new_tracking_codes(0) == []
+
+
 def test_a_report_gets_a_yearly_reference_an_unguessable_tracking_code_and_its_first_event(
         session: Session) -> None:
     location = make_location(session)
