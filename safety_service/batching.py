@@ -58,18 +58,23 @@ class BatchFailed(RuntimeError):
                                                                     database=is_database_failure(error))
 
 
-def take(source: queue.SimpleQueue[Any], max_items: int) -> tuple[list[Any], bool]:
-    """What waits in ``source`` (waiting for the first), up to ``max_items``, and whether the stop (``STOP``)
-    was among it; entries that came after the stop are still taken, so none is left unanswered."""
+def take(source: queue.SimpleQueue[Any], max_items: int, *, weigh: Callable[[Any], int] | None = None,
+         max_weight: int = 0) -> tuple[list[Any], bool]:
+    """What waits in ``source`` (waiting for the first), up to ``max_items`` and, with ``weigh``, until the
+    entries weigh ``max_weight`` in all (the one that reaches it is taken too: a batch weighs less than
+    ``max_weight`` and one entry); and whether the stop (``STOP``) was among it. Entries that came after the stop
+    are still taken, so none is left unanswered."""
     batch: list[Any] = []
     stopping = False
+    weight = 0
     entry = source.get()
     while True:
         if entry is STOP:
             stopping = True
         else:
             batch.append(entry)
-        if len(batch) >= max_items:
+            weight += weigh(entry) if weigh is not None else 0
+        if len(batch) >= max_items or (weigh is not None and weight >= max_weight):
             return batch, stopping
         try:
             entry = source.get_nowait()
@@ -85,8 +90,12 @@ class BatchWriter(Generic[T, R]):
     """Applies submitted items in batches: ``apply(session, items)`` returns one result per item."""
 
     def __init__(self, engine: Engine, apply: Callable[[Session, list[T]], list[R]], *, name: str,
-                 max_batch: int = 500, metrics: Metrics | None = None) -> None:
+                 max_batch: int = 500, size: Callable[[T], int] | None = None, max_bytes: int = 0,
+                 metrics: Metrics | None = None) -> None:
+        """``size``: an item's bytes, for batches that also end at ``max_bytes`` (see ``take``)."""
         self.engine, self.apply, self.name, self.max_batch = engine, apply, name, max_batch
+        self._weigh = None if size is None else (lambda entry: size(entry[0]))
+        self.max_bytes = max_bytes
         self._sizes = None if metrics is None else metrics.batch_size.labels(name)
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -142,7 +151,7 @@ class BatchWriter(Generic[T, R]):
     def _loop(self) -> None:
         stopping = False
         while not stopping:
-            batch, stopping = take(self._queue, self.max_batch)
+            batch, stopping = take(self._queue, self.max_batch, weigh=self._weigh, max_weight=self.max_bytes)
             if batch:
                 self.write(batch)
 

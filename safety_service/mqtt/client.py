@@ -100,12 +100,13 @@ class MqttService:
         self.v5 = mqtt_v5
         self.client_id = settings.mqtt_client_id or f"safety-{settings.site}-{socket.gethostname()}"[:64]
         self._applier = intake.applier(settings)
-        batch = settings.concurrency.mqtt_batch_size
+        batch, most = settings.concurrency.mqtt_batch_size, settings.concurrency.mqtt_batch_bytes
         self.writer: BatchWriter[intake.Incoming, intake.Applied] | WriterProcess = (
-            WriterProcess(settings, claim=self._claim, max_batch=batch, writers=settings.concurrency.mqtt_writers,
-                          metrics=metrics)
+            WriterProcess(settings, claim=self._claim, max_batch=batch, max_bytes=most,
+                          writers=settings.concurrency.mqtt_writers, metrics=metrics)
             if settings.mqtt_writer_process else
-            BatchWriter(engine, self._apply, name="mqtt", max_batch=batch, metrics=metrics))
+            BatchWriter(engine, self._apply, name="mqtt", max_batch=batch, size=intake.payload_bytes, max_bytes=most,
+                        metrics=metrics))
         self.connected = threading.Event()
         self.state = IntakeState()
         self._dead_letters_at = 0.0

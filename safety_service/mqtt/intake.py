@@ -86,6 +86,11 @@ class Incoming:
         return parse_kiosk_topic(self.topic)
 
 
+def payload_bytes(item: Incoming) -> int:
+    """A message's weight in a batch (``MQTT_BATCH_BYTES``)."""
+    return len(item.payload)
+
+
 @dataclass(frozen=True)
 class KioskSubmission:
     """A parsed kiosk report: the payload, the report every channel builds, and its processed photos."""

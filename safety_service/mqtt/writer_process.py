@@ -33,7 +33,7 @@ from sqlalchemy.engine import Engine
 
 from safety_service import logs
 from safety_service.batching import STOP, BatchFailed, BatchWriter, Done, WriterStopped, take
-from safety_service.config import Settings
+from safety_service.config import MQTT_BATCH_BYTES, Settings
 from safety_service.database import make_engine
 from safety_service.heap import settle_heap
 from safety_service.metrics import Metrics
@@ -60,8 +60,10 @@ class WriterProcess:
     children's transactions overlap, each waiting on the database while another parses."""
 
     def __init__(self, settings: Settings, *, claim: Callable[[list[intake.Applied]], None], name: str = "mqtt",
-                 max_batch: int = 500, writers: int = 1, metrics: Metrics | None = None) -> None:
+                 max_batch: int = 500, max_bytes: int = MQTT_BATCH_BYTES, writers: int = 1,
+                 metrics: Metrics | None = None) -> None:
         self.settings, self.claim, self.name, self.max_batch = settings, claim, name, max_batch
+        self.max_bytes = max_bytes
         self._sizes = None if metrics is None else metrics.batch_size.labels(name)
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._pending: dict[int, tuple[_Lane, Done[intake.Applied]]] = {}
@@ -125,7 +127,8 @@ class WriterProcess:
 
     def _spawn(self, lane: "_Lane") -> None:
         parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=serve, args=(child_settings(self.settings), child, self.max_batch),
+        process = _CONTEXT.Process(target=serve, args=(child_settings(self.settings), child, self.max_batch,
+                                                       self.max_bytes),
                                    name=f"safety-{self.name}-writer-{lane.number}", daemon=True)
         process.start()
         child.close()
@@ -136,7 +139,7 @@ class WriterProcess:
         """Whatever arrived since the last send goes in one piece to its child; the stop goes after everything before it."""
         stopping = False
         while not stopping:
-            entries, stopping = take(self._queue, self.max_batch)
+            entries, stopping = take(self._queue, self.max_batch, weigh=_entry_bytes, max_weight=self.max_bytes)
             chunks: dict[_Lane, list[Sent]] = {}
             with self._lock:
                 for item, done in entries:
@@ -234,14 +237,14 @@ def child_settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"log_level": logging.getLevelName(logging.getLogger().getEffectiveLevel())})
 
 
-def serve(settings: Settings, conn: Connection, max_batch: int) -> None:
+def serve(settings: Settings, conn: Connection, max_batch: int, max_bytes: int = MQTT_BATCH_BYTES) -> None:
     """The child: apply what arrives through the pipe in batches, answer each batch once it committed."""
     for signum in (signal.SIGINT, signal.SIGTERM):  # the parent stops it, through the pipe
         signal.signal(signum, signal.SIG_IGN)
     logs.configure(settings.log_level, fmt=settings.log_format, timezone=settings.timezone)  # as its parent's
     engine, writer = start_writing(settings, max_batch)
     try:
-        for batch in _batches(conn, max_batch):
+        for batch in _batches(conn, max_batch, max_bytes):
             answers: list[Answer] = []
             writer.write([(intake.Incoming(topic, payload, received_at, failure), partial(_answer, answers, number))
                           for number, topic, payload, received_at, failure in batch])
@@ -269,14 +272,24 @@ def _answer(answers: list[Answer], number: int, result: intake.Applied | None, e
         answers.append((number, None, str(failed), failed.database))
 
 
-def _batches(conn: Connection, max_batch: int) -> Iterator[list[Sent]]:
+def _batches(conn: Connection, max_batch: int, max_bytes: int) -> Iterator[list[Sent]]:
     """What is in the pipe a batch at a time: whatever arrived while the last one was written, up to about
-    ``max_batch`` (a piece is never split)."""
+    ``max_batch`` items and ``max_bytes`` of payloads (a piece is never split)."""
     while (chunk := conn.recv()) is not None:
-        while len(chunk) < max_batch and conn.poll():
+        size = _chunk_bytes(chunk)
+        while len(chunk) < max_batch and size < max_bytes and conn.poll():
             more = conn.recv()
             if more is None:
                 yield chunk
                 return
             chunk.extend(more)
+            size += _chunk_bytes(more)
         yield chunk
+
+
+def _entry_bytes(entry: tuple[intake.Incoming, Done[intake.Applied]]) -> int:
+    return intake.payload_bytes(entry[0])
+
+
+def _chunk_bytes(chunk: list[Sent]) -> int:
+    return sum(len(payload) for _, _, payload, _, _ in chunk)

@@ -1,5 +1,6 @@
 """Group commit: results only after the commit; a failed batch stores nothing; one bad item fails alone."""
 
+import queue
 import threading
 from collections.abc import Iterator
 
@@ -9,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
-from safety_service.batching import BatchWriter, WriterStopped
+from safety_service.batching import STOP, BatchWriter, WriterStopped, take
 from safety_service.database import session_scope
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards.models import Hazard, HazardEvent
@@ -90,8 +91,9 @@ def test_a_stopped_writer_refuses_at_once(engine: Engine) -> None:
         future.result(timeout=1)
 
 
-def _held_batches(engine: Engine, apply, descriptions: list[str], location_code: str) -> list:
-    """Submit "first", then the others while the first batch is held, so they form one batch together."""
+def _held_batches(engine: Engine, apply, descriptions: list[str], location_code: str, **writer_options) -> list:
+    """Submit "first", then the others while the first batch is held, so they form one batch together (or, given
+    the writer's ``size`` and ``max_bytes``, batches of that many bytes)."""
     held, calls = threading.Event(), []
 
     def apply_held(session: Session, reports: list[HazardReport]) -> list:
@@ -100,7 +102,7 @@ def _held_batches(engine: Engine, apply, descriptions: list[str], location_code:
             held.wait(10)
         return apply(session, reports)
 
-    writer = BatchWriter(engine, apply_held, name="held")
+    writer = BatchWriter(engine, apply_held, name="held", **writer_options)
     writer.start()
     try:
         futures = [writer.submit(HazardReport(location_code=location_code, description=text, source=Channel.qr,
@@ -145,3 +147,26 @@ def test_a_database_failure_fails_the_whole_batch_without_retrying_item_by_item(
     calls, outcomes = _held_batches(engine, apply, ["a", "b"], location_code)
     assert calls == [["first"], ["a", "b"]]
     assert outcomes == [True, "OperationalError", "OperationalError"]
+
+
+def test_a_batch_ends_once_its_entries_weigh_enough_and_the_stop_still_ends_it() -> None:
+    source: queue.SimpleQueue[object] = queue.SimpleQueue()
+    for entry in (3, 3, 3, 10, 1, 1, 1, STOP):
+        source.put(entry)
+
+    def weigh(entry: object) -> int:
+        return int(entry)  # type: ignore[call-overload]
+
+    assert take(source, 100, weigh=weigh, max_weight=6) == ([3, 3], False)
+    assert take(source, 100, weigh=weigh, max_weight=6) == ([3, 10], False)  # the one that passes it is taken
+    assert take(source, 2, weigh=weigh, max_weight=6) == ([1, 1], False)  # the count still bounds it
+    assert take(source, 100, weigh=weigh, max_weight=6) == ([1], True)
+    source.put(10**9)
+    assert take(source, 100) == ([10**9], False)  # unweighed, as before
+
+
+def test_the_writer_splits_what_waits_by_bytes_and_stores_all_of_it(engine: Engine, location_code: str) -> None:
+    calls, outcomes = _held_batches(engine, _apply, ["aaaa", "bbbb", "cccc", "dddd", "e"], location_code,
+                                    size=lambda report: len(report.description), max_bytes=8)
+    assert calls == [["first"], ["aaaa", "bbbb"], ["cccc", "dddd"], ["e"]]
+    assert outcomes == [True] * 6

@@ -52,6 +52,17 @@ def test_the_concurrency_group_follows_the_settings_it_is_made_of(settings: Sett
     assert (postgres.concurrency.mqtt_batch_size, postgres.concurrency.photo_decodes) == (7, 5)
 
 
+def test_the_intakes_batches_are_longer_on_sqlite_unless_set_and_bounded_in_bytes(settings: Settings) -> None:
+    from safety_service.config import MQTT_BATCH_BYTES, POSTGRESQL_MQTT_BATCH_SIZE, SQLITE_MQTT_BATCH_SIZE
+
+    sqlite = settings.model_copy(update={"database_url": "sqlite:///x.db", "mqtt_batch_size": 0})
+    postgres = sqlite.model_copy(update={"database_url": "postgresql+psycopg://h/db"})
+    assert (sqlite.concurrency.mqtt_batch_size, postgres.concurrency.mqtt_batch_size) == (2000, 500) == (
+        SQLITE_MQTT_BATCH_SIZE, POSTGRESQL_MQTT_BATCH_SIZE)
+    assert sqlite.model_copy(update={"mqtt_batch_size": 300}).concurrency.mqtt_batch_size == 300
+    assert sqlite.concurrency.mqtt_batch_bytes == postgres.concurrency.mqtt_batch_bytes == MQTT_BATCH_BYTES
+
+
 def test_settling_the_heap_freezes_what_start_up_loaded() -> None:
     import gc
 

@@ -270,3 +270,33 @@ def test_the_child_settles_its_heap_once_it_can_write(settings: Settings) -> Non
     finally:
         gc.unfreeze()
         engine.dispose()
+
+
+def _piece(*sizes: int) -> list[writer_process.Sent]:
+    return [(number, "safety/w/kiosk/k/report", b"x" * size, utc_now(), None) for number, size in enumerate(sizes)]
+
+
+def test_the_child_joins_what_waits_in_the_pipe_up_to_the_batchs_bytes_and_count() -> None:
+    parent, child = multiprocessing.Pipe()
+    for piece in (_piece(4, 4), _piece(4), _piece(4, 4), _piece(1), _piece(2, 2), _piece(2, 2), _piece(2)):
+        parent.send(piece)
+    parent.send(None)
+    bounded = [[len(sent[2]) for sent in batch] for batch in writer_process._batches(child, 5, 8)]
+    assert bounded == [[4, 4], [4, 4, 4], [1, 2, 2, 2, 2], [2]]  # a piece is never split
+
+
+def test_each_batch_stops_at_its_bytes_in_both_processes(settings: Settings, engine: Engine,
+                                                          kiosk_site: tuple[str, str]) -> None:
+    claimed: list[int] = []
+    process = WriterProcess(make_settings(settings.database_url, site=kiosk_site[0]), max_batch=50, max_bytes=1,
+                            claim=lambda applied: claimed.append(len(applied)))
+    process.start()
+    try:
+        told, ids = Told(), [str(uuid.uuid4()) for _ in range(30)]
+        for report_id in ids:
+            process.submit_with(report(kiosk_site, report_id), told.done_for(report_id))
+        assert wait_until(lambda: told.calls == 30, timeout=60)
+    finally:
+        process.stop()
+    assert not told.errors and claimed == [1] * 30
+    assert sorted(stored(engine, kiosk_site[1])) == sorted(f"{kiosk_site[1]}:{r}" for r in ids)
