@@ -153,6 +153,8 @@ def main() -> None:
                         help="the intakes' SAFETY_MQTT_WRITER_PROCESS (batches written by a child process)")
     parser.add_argument("--writers", type=int, default=0, choices=range(9), metavar="0..8",
                         help="the intakes' SAFETY_MQTT_WRITERS (0: one on SQLite, two on PostgreSQL)")
+    parser.add_argument("--batch", type=int, default=0,
+                        help="the intakes' SAFETY_MQTT_BATCH_SIZE (0: 2,000 on SQLite, 500 on PostgreSQL)")
     args = parser.parse_args()
     per_kiosk = args.reports // args.kiosks
     kiosks = [f"bench-kiosk-{i:03d}" for i in range(args.kiosks)]
@@ -164,12 +166,14 @@ def main() -> None:
         url = database_for(args.database, work)
         service, paced, check = service_phase(broker, url, kiosks, per_kiosk, args.publishers, args.protocol,
                                               args.intakes, int(args.acks), args.ack_qos, args.writer_process,
-                                              args.writers)
+                                              args.writers, args.batch)
     finally:
         broker.stop()
-    writers = Settings(database_url=url, mqtt_writers=args.writers).concurrency.mqtt_writers
+    concurrency = Settings(database_url=url, mqtt_writers=args.writers, mqtt_batch_size=args.batch).concurrency
+    writers = concurrency.mqtt_writers
     writer = f", {writers} writer process{'es' if writers > 1 else ''} each" if args.writer_process == "true" else ""
-    print(f"intake: {args.intakes} x `safety-service intake`{writer} on {args.database}, MQTT {args.protocol}; "
+    print(f"intake: {args.intakes} x `safety-service intake`{writer} on {args.database}, batches of up to "
+          f"{concurrency.mqtt_batch_size:,}, MQTT {args.protocol}; "
           f"{args.kiosks} kiosks announcing kiosk-ack/{args.acks}, acks at QoS {args.ack_qos}, {args.publishers} publishers, "
           f"{len(kiosks) * per_kiosk} reports; load average {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
     report(raw, service, paced, check)
@@ -184,12 +188,13 @@ def database_for(backend: str, work: Path) -> str:
 
 
 def service_phase(broker: Mosquitto, url: str, kiosks: list[str], per_kiosk: int, publishers: int,
-                  protocol: str, intakes: int, acks: int, ack_qos: str, writer_process: str, writers: int):
+                  protocol: str, intakes: int, acks: int, ack_qos: str, writer_process: str, writers: int,
+                  batch: int):
     env = {**os.environ, "SAFETY_DATABASE_URL": url, "SAFETY_SITE": SITE,
            "SAFETY_MQTT_URL": broker.url(), "SAFETY_MQTT_CLIENT_ID": "safety-bench-intake", "SAFETY_LOG_LEVEL": "WARNING",
            "SAFETY_SECRET_KEY": "bench-" + "k" * 40, "SAFETY_MQTT_PROTOCOL": protocol,
            "SAFETY_MQTT_ACK_QOS": ack_qos, "SAFETY_MQTT_WRITER_PROCESS": writer_process,
-           "SAFETY_MQTT_WRITERS": str(writers)}
+           "SAFETY_MQTT_WRITERS": str(writers), "SAFETY_MQTT_BATCH_SIZE": str(batch)}
     cli = [sys.executable, "-m", "safety_service"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([*cli, "location", "add", "BENCH", "--name", "井口接待站"], env=env, check=True, capture_output=True)
