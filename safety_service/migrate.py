@@ -7,7 +7,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from safety_service.config import Settings
@@ -76,3 +76,13 @@ def new_revision(engine: Engine, message: str) -> None:
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     """Leave out the full-text objects each dialect has on its own and SQLite's FTS shadow tables."""
     return not (name and name.startswith(DIALECT_ONLY_OBJECTS))
+
+
+def hazard_statistics_again(bind: Connection) -> None:
+    """For a migration that re-creates hazard indexes: on SQLite a re-created index has no statistics while the
+    others keep theirs (where ANALYZE was ever run), and the planner then takes it for the most selective (the
+    open hazards' list read the deadlines' index, 0.9 -> 111 ms on a million hazards). Gathered again where there
+    were any (about 2 s a million hazards)."""
+    if bind.dialect.name == "sqlite" and bind.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        bind.exec_driver_sql("ANALYZE hazard")

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from safety_service.migrate import hazard_statistics_again
+
 revision: str = "q21partial"
 down_revision: str | tuple[str, ...] | None = "v22ack2"
 branch_labels: str | Sequence[str] | None = None
@@ -41,7 +43,7 @@ def upgrade() -> None:
     for name, (_, columns) in _WIDENED.items():
         op.drop_index(name, table_name="hazard")
         op.create_index(name, "hazard", columns)
-    _statistics_again()
+    hazard_statistics_again(op.get_bind())
 
 
 def downgrade() -> None:
@@ -51,14 +53,4 @@ def downgrade() -> None:
     for name in ("ix_hazard_location_closed", "ix_hazard_urgent_unacknowledged", "ix_hazard_verification_due",
                  "ix_hazard_urgent_open"):
         op.drop_index(name, table_name="hazard")
-    _statistics_again()
-
-
-def _statistics_again() -> None:
-    """On SQLite a re-created index has no statistics while the others keep theirs (where ANALYZE was ever run),
-    and the planner then takes it for the most selective: the open hazards' list read the deadlines' index
-    (0.9 -> 111 ms on a million hazards). Gathered again where there were any (about 2 s a million hazards)."""
-    bind = op.get_bind()
-    if bind.dialect.name == "sqlite" and bind.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
-        op.execute("ANALYZE hazard")
+    hazard_statistics_again(op.get_bind())

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from safety_service.migrate import hazard_statistics_again
+
 revision: str = "w23set"
 down_revision: str | tuple[str, ...] | None = "q21partial"
 branch_labels: str | Sequence[str] | None = None
@@ -32,20 +34,11 @@ def upgrade() -> None:
         where = sa.text(f"{columns[0]} IS NOT NULL")
         op.drop_index(name, table_name="hazard")
         op.create_index(name, "hazard", columns, sqlite_where=where, postgresql_where=where)
-    _statistics_again()
+    hazard_statistics_again(op.get_bind())
 
 
 def downgrade() -> None:
     for name, columns in _INDEXES.items():
         op.drop_index(name, table_name="hazard")
         op.create_index(name, "hazard", columns)
-    _statistics_again()
-
-
-def _statistics_again() -> None:
-    """SQLite's planner takes a re-created index without statistics for the most selective (see q21partial):
-    gathered again where ANALYZE was ever run."""
-    bind = op.get_bind()
-    if bind.dialect.name == "sqlite" and bind.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
-        op.execute("ANALYZE hazard")
+    hazard_statistics_again(op.get_bind())
