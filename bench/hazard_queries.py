@@ -1,8 +1,8 @@
-"""The officers' list queries on a million hazards, on SQLite and PostgreSQL (`make bench`).
+"""The officers' list queries (and an owner's) on a million hazards, on SQLite and PostgreSQL (`make bench`).
 
 Each query runs through ``listing.list_hazards``, the statements of ``GET /api/v1/hazards`` in a
-session, with a real officer account and a new session per call; its page and its capped count
-are both timed. Beside them, the "raw limit": the same indexed location page through
+session, with a real officer account (an owner's for the owner cases) and a new session per call;
+its page and its capped count are both timed. Beside them, the "raw limit": the same indexed location page through
 plain SQLAlchemy Core (no session, no joins, no count), and a filter no index serves, for scale.
 Every statement's plan is checked for a full scan of ``hazard`` and saved.
 Then, unless ``--no-http``, ``bench/http_load.py`` measures the list endpoint against a ping.
@@ -33,11 +33,14 @@ from bench import fill
 from bench.common import BACKENDS, DEFAULT_ROWS, busiest_location, percentiles, settings_for, table, timed, write_result
 from safety_service.clock import utc_now
 from safety_service.config import Settings
-from safety_service.database import DriverStatement, make_engine
+from safety_service.database import DriverStatement, make_engine, session_scope
 from safety_service.hazards import listing
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.schemas import HazardFilters, StepLimits
 from safety_service.people.models import User
+from safety_service.units import service as units_service
+from safety_service.units.models import OrgUnit, UnitKind
+from safety_service.units.schemas import OrgUnitCreate
 
 LIMITS = StepLimits.of(Settings.model_construct())  # the default time limits of the steps
 
@@ -51,6 +54,7 @@ class Case:
     name: str
     params: dict[str, Any]
     target_ms: float | None
+    user: str = "officer1"  # whose list
     result: dict[str, Any] = field(default_factory=dict)
 
 
@@ -75,7 +79,22 @@ def cases(location: str) -> list[Case]:
         Case(f"q=瓦斯 + location {location}", {"q": "瓦斯", "location": location}, SEARCH_TARGET_MS),
         Case("q=瓦斯 + open", {"q": "瓦斯", "open": True}, SEARCH_TARGET_MS),
         Case("category=roof, offset 9,950", {"category": "roof", "offset": 9950}, None),
+        Case("an owner's list (owned or reported)", {}, None, user="owner01"),
+        Case("an owner's list, open", {"open": True}, None, user="owner01"),
+        Case("a unit leader's list (owner02 leads a team)", {}, None, user="owner02"),
     ]
+
+
+def lead_a_unit(engine: Engine, username: str) -> None:
+    """Give the account a team to lead (with a crew under it), once: the unit leader's list reads their units."""
+    with session_scope(engine) as session:
+        if session.exec(select(OrgUnit).where(OrgUnit.code == "BENCH-TEAM")).first() is not None:
+            return
+        units_service.add_unit(session, data=OrgUnitCreate(code="BENCH-MINE", name_zh="基准矿", kind=UnitKind.mine))
+        units_service.add_unit(session, data=OrgUnitCreate(code="BENCH-TEAM", name_zh="综采一队", kind=UnitKind.team,
+                                                           parent_code="BENCH-MINE", leader=username))
+        units_service.add_unit(session, data=OrgUnitCreate(code="BENCH-CREW", name_zh="一班", kind=UnitKind.crew,
+                                                           parent_code="BENCH-TEAM"))
 
 
 class Statements:
@@ -142,13 +161,13 @@ def scans(dialect: str, plan: list[str]) -> str:
     return "walk" if walk or node else "index"
 
 
-def run_case(engine: Engine, officer: User, case: Case, *, runs: int) -> list[str]:
-    """Time one query; return its plans."""
+def run_case(engine: Engine, reader: User, case: Case, *, runs: int) -> list[str]:
+    """Time one query as read by ``reader``; return its plans."""
     filters = HazardFilters.model_validate(case.params)
 
     def call() -> dict[str, Any]:
         with Session(engine) as session:
-            return listing.list_hazards(session, filters=filters, user=officer, now=utc_now(), limits=LIMITS)
+            return listing.list_hazards(session, filters=filters, user=reader, now=utc_now(), limits=LIMITS)
 
     with Statements(engine) as statements:
         page = call()
@@ -186,13 +205,15 @@ def bench_backend(backend: str, *, rows: int, runs: int, force_fill: bool) -> st
     """Fill (or reuse) the database, time every case, and return the report."""
     meta = fill.ensure(backend, rows=rows, force=force_fill)
     engine = make_engine(settings_for(meta["url"]))
-    with Session(engine) as session:
-        officer = session.exec(select(User).where(User.username == "officer1")).scalar_one()
-        session.expunge(officer)
     location_id, location_code = busiest_location(engine)
+    lead_a_unit(engine, "owner02")
     all_cases, plans, load_before = cases(location_code), [], os.getloadavg()[0]
+    with Session(engine) as session:
+        readers = {name: session.exec(select(User).where(User.username == name)).scalar_one()
+                   for name in {case.user for case in all_cases}}
+        session.expunge_all()
     for case in all_cases:
-        plans += run_case(engine, officer, case, runs=runs)
+        plans += run_case(engine, readers[case.user], case, runs=runs)
         r = case.result
         print(f"[{backend}] {case.name}: p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms ({r['count']} match)", flush=True)
     floor, scan = raw_limit(engine, location_id, runs=runs), no_index(engine)
