@@ -7,7 +7,8 @@ this one rule; a unit covers the units under it (a 区队 answers for its 班组
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_
+from sqlalchemy.engine import Connection
 from sqlmodel.sql.expression import SelectOfScalar
 
 from safety_service.database import table_of
@@ -44,3 +45,20 @@ def about(unit_ids: SelectOfScalar[Any]) -> ColumnElement[bool]:
 def about_code(code: str | None = None) -> ColumnElement[bool]:
     """``about`` the unit with this code (a parameter named ``unit`` when no code is given)."""
     return about(cuts.coded(code))
+
+
+def about_read(connection: Connection, code: str) -> ColumnElement[bool]:
+    """``about_code`` for a count on this connection. On PostgreSQL the units (the unit and those under it) and the
+    places in their charge are read first and named in the condition: under the OR it runs the sub-selects of
+    ``about`` as SubPlans against every hazard of the table (a unit's statistics page 1.8 s on a million hazards,
+    0.03–0.5 s named); no such unit is a condition no hazard meets. SQLite keeps the sub-selects: for a unit with
+    many hazards it is faster with them (60,000 of a million: 0.7 s against 1.1 s named), slower only for a unit
+    with few (0.7 s against 7 ms)."""
+    if connection.dialect.name != "postgresql":
+        return about_code(code)
+    units = connection.execute(units_service.reach(cuts.coded(code))).scalars().all()
+    if not units:
+        return false()
+    places = connection.execute(cuts.places(cuts.coded(code))).scalars().all()
+    named = H.unit_id.in_(units)
+    return or_(named, and_(H.unit_id.is_(None), H.location_id.in_(places))) if places else named

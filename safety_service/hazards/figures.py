@@ -55,9 +55,9 @@ class Figures:
 Scope = tuple[ColumnElement[bool], ...]  # the conditions every count adds: none for the whole mine, else "about the unit"
 
 
-def scope(unit: str | None) -> Scope:
+def scope(connection: Connection, unit: str | None) -> Scope:
     """The conditions that cut the figures by this unit (by its code), or none for the whole mine."""
-    return (attribution.about_code(unit),) if unit else ()
+    return (attribution.about_read(connection, unit),) if unit else ()
 
 
 def _grouped(connection: Connection, column: ColumnElement[Any], *where: ColumnElement[bool]) -> list[tuple[Any, int]]:
@@ -153,7 +153,7 @@ def gather_from(engine: Engine, now: datetime, timezone: str, unit: str | None =
 def gather(connection: Connection, now: datetime, timezone: str, unit: str | None = None) -> Figures:
     """Every figure, read on one connection, for the whole mine or about one unit (its code; the caller checks
     it exists); weeks start on the mine's local Monday."""
-    weeks, cut = _week_starts(now, timezone), scope(unit)
+    weeks, cut = _week_starts(now, timezone), scope(connection, unit)
     # Grouping on an expression keeps SQLite from walking the whole category index to get the order.
     by_category = _grouped(connection, func.coalesce(H.category_id, 0), H.is_open.is_(True), *cut)
     rate, median = _closure(connection, weeks[0], cut)

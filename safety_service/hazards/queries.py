@@ -33,7 +33,7 @@ def late_counts(session: Session, *, now: datetime, limits: StepLimits, unit: st
     # for verification serves it); a fix late at verification is counted there, not among the fixes past their
     # deadline, by subtraction, so that every count reads index entries only, never the hazards' rows.
     past_deadline, triage, verification = listing.late_steps()
-    cut = (attribution.about_code(unit),) if unit else ()
+    cut = (attribution.about_read(session.connection(), unit),) if unit else ()
     params = listing.late_params(now, limits)
 
     def count(*condition: Any) -> int:
