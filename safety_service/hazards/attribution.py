@@ -60,5 +60,11 @@ def about_read(connection: Connection, code: str) -> ColumnElement[bool]:
     if not units:
         return false()
     places = connection.execute(cuts.places(cuts.coded(code))).scalars().all()
+    return about_listed(units, places or None)
+
+
+def about_listed(units: Any, places: Any | None) -> ColumnElement[bool]:
+    """``about`` with the units (the unit and those under it) and the places in their charge named: lists of ids,
+    or parameters holding them; ``places`` None when no place is in their charge."""
     named = H.unit_id.in_(units)
-    return or_(named, and_(H.unit_id.is_(None), H.location_id.in_(places))) if places else named
+    return named if places is None else or_(named, and_(H.unit_id.is_(None), H.location_id.in_(places)))

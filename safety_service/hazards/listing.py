@@ -172,11 +172,10 @@ _FILTERS: dict[str, ColumnElement[bool]] = {
 # sub-selects as SubPlans against every hazard of the table (1 s on a million for a unit with none); named,
 # it reads each arm from its index. Keyed by the name the cut takes in the shape: a unit with places, one
 # without, a code naming no unit.
-_UNITS_NAMED = H.unit_id.in_(_literal("unit_units", expanding=True, type_=Integer))
+_UNITS_NAMED, _PLACES_NAMED = (_literal(name, expanding=True, type_=Integer) for name in ("unit_units", "unit_places"))
 _UNIT_CUTS: dict[str, ColumnElement[bool]] = {
-    "unit_places": or_(_UNITS_NAMED, and_(H.unit_id.is_(None),
-                                          H.location_id.in_(_literal("unit_places", expanding=True, type_=Integer)))),
-    "unit_units": _UNITS_NAMED,
+    "unit_places": attribution.about_listed(_UNITS_NAMED, _PLACES_NAMED),
+    "unit_units": attribution.about_listed(_UNITS_NAMED, None),
     "unit_unknown": false(),
 }
 _CONDITIONS = {**_FILTERS, **_UNIT_CUTS}
@@ -443,10 +442,7 @@ def _plan(filters: HazardFilters, reader: Viewer, now: datetime, limits: StepLim
     """The shape of the list's statements and the values of their parameters (``units``: an owner's led units;
     ``cut``: the unit cut's units and places, read)."""
     given = _given(filters)
-    if cut is not None and "unit" in given:
-        del given["unit"]
-        cut_units, places = cut
-        given["unit_places" if places else "unit_units" if cut_units else "unit_unknown"] = sorted(places or cut_units)
+    named = _named_cut(given, cut) if cut is not None else {}
     keys = SORT_KEYS[filters.sort or ("deadline" if filters.overdue else "-id" if filters.q else "-reported_at")]
     shape = Shape(frozenset(given), filters.overdue, keys, visibility(reader.role),
                   bool(given) or reader.role not in STAFF_ROLES, None if units is None else bool(units))
@@ -454,11 +450,19 @@ def _plan(filters: HazardFilters, reader: Viewer, now: datetime, limits: StepLim
               "count_limit": _count_limit(filters) + 1}
     if units:
         params["viewer_units"] = sorted(units)
-    if cut is not None and cut[0]:
-        params["unit_units"] = sorted(cut[0])
+    params.update(named)
     if filters.overdue is not None:
         params.update(late_params(now, limits), reach=filters.offset + filters.limit)
     return shape, params
+
+
+def _named_cut(given: dict[str, Any], cut: tuple[list[int], list[int]]) -> dict[str, Any]:
+    """The unit cut in ``given`` under the name of its condition with the units and places named (``_UNIT_CUTS``),
+    and the values of their parameters."""
+    del given["unit"]
+    units, places = cut
+    given["unit_places" if places else "unit_units" if units else "unit_unknown"] = None  # its values: below
+    return {"unit_units": sorted(units), "unit_places": sorted(places)} if units else {}
 
 
 def _given(filters: HazardFilters) -> dict[str, Any]:
