@@ -47,6 +47,12 @@ def about_code(code: str | None = None) -> ColumnElement[bool]:
     return about(cuts.coded(code))
 
 
+# A unit's reach (the unit with the code in the parameter ``unit`` and those under it) and the places in their
+# charge, to be read before a count or a list names them (``about_listed``).
+UNIT_REACH = units_service.reach(cuts.coded())
+UNIT_PLACES = cuts.places(cuts.coded())
+
+
 def about_read(connection: Connection, code: str) -> ColumnElement[bool]:
     """``about_code`` for a count on this connection. On PostgreSQL the units (the unit and those under it) and the
     places in their charge are read first and named in the condition: under the OR it runs the sub-selects of
@@ -56,10 +62,10 @@ def about_read(connection: Connection, code: str) -> ColumnElement[bool]:
     with few (0.7 s against 7 ms)."""
     if connection.dialect.name != "postgresql":
         return about_code(code)
-    units = connection.execute(units_service.reach(cuts.coded(code))).scalars().all()
+    units = connection.execute(UNIT_REACH, {"unit": code}).scalars().all()
     if not units:
         return false()
-    places = connection.execute(cuts.places(cuts.coded(code))).scalars().all()
+    places = connection.execute(UNIT_PLACES, {"unit": code}).scalars().all()
     return about_listed(units, places or None)
 
 

@@ -48,7 +48,6 @@ from safety_service.hazards.states import HazardState
 from safety_service.locations.models import Area, Category, Location
 from safety_service.people.models import STAFF_ROLES, Person, Role, User, Viewer
 from safety_service.reading import ConnectionReader, Plan, Query, Rows, run
-from safety_service.units import cuts
 from safety_service.units import service as units_service
 from safety_service.units.models import OrgUnit
 
@@ -179,8 +178,6 @@ _UNIT_CUTS: dict[str, ColumnElement[bool]] = {
     "unit_unknown": false(),
 }
 _CONDITIONS = {**_FILTERS, **_UNIT_CUTS}
-_UNIT_REACH = units_service.reach(cuts.coded())
-_UNIT_PLACES = cuts.places(cuts.coded())
 
 
 def late_steps() -> tuple[ColumnElement[bool], ...]:
@@ -432,8 +429,8 @@ def _led_units(reader: Viewer) -> Plan[list[int]]:
 
 def _unit_cut(code: str) -> Plan[tuple[list[int], list[int]]]:
     """The unit with this code and those under it, and the places in their charge (``_UNIT_CUTS``)."""
-    units = [unit_id for unit_id, in (yield Query(_UNIT_REACH, {"unit": code}))]
-    places = [place_id for place_id, in (yield Query(_UNIT_PLACES, {"unit": code}))] if units else []
+    units = [unit_id for unit_id, in (yield Query(attribution.UNIT_REACH, {"unit": code}))]
+    places = [place_id for place_id, in (yield Query(attribution.UNIT_PLACES, {"unit": code}))] if units else []
     return units, places
 
 

@@ -1,7 +1,6 @@
 """The five fixes name the responsible unit (责任单位); unit leaders see their unit's hazards; the list
 is cut by unit."""
 
-import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -23,6 +22,7 @@ from safety_service.people.models import Role
 from safety_service.units.models import UnitKind
 from tests.hazards.builders import make_hazard
 from tests.people.builders import auth, make_user
+from tests.plans import assert_reads_hazards_from_indexes
 from tests.units.builders import join, make_cut, make_unit
 
 
@@ -140,21 +140,6 @@ def _statements_of_list(session: Session, user, monkeypatch: pytest.MonkeyPatch,
     return seen
 
 
-def _assert_read_from_indexes(session: Session, statements: list[tuple[str, object]]) -> None:
-    """No statement reads the whole hazard table (PostgreSQL: nor tests each row against a SubPlan)."""
-    assert statements
-    cursor = session.connection().connection.driver_connection.cursor()
-    for text, values in statements:
-        if session.connection().dialect.name == "sqlite":
-            plan = "\n".join(row[-1] for row in cursor.execute(f"EXPLAIN QUERY PLAN {text}", values).fetchall())
-            assert not re.search(r"\bSCAN hazard\b(?! USING)", plan), plan
-        else:
-            cursor.execute("SET LOCAL enable_seqscan = off")  # a test's few rows would be read whole anyway
-            cursor.execute(f"EXPLAIN {text}", values)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "Seq Scan on hazard" not in plan and "SubPlan" not in plan, plan
-
-
 @pytest.mark.parametrize("leads", [True, False], ids=["leader", "no unit"])
 def test_an_owners_list_reads_hazards_from_indexes_only(session: Session, monkeypatch: pytest.MonkeyPatch,
                                                         leads: bool) -> None:
@@ -167,7 +152,7 @@ def test_an_owners_list_reads_hazards_from_indexes_only(session: Session, monkey
     for _ in range(3):
         make_hazard(session, state=HazardState.rectifying, owner=owner)
         make_hazard(session)
-    _assert_read_from_indexes(session, _statements_of_list(session, owner, monkeypatch))
+    assert_reads_hazards_from_indexes(session.connection(), _statements_of_list(session, owner, monkeypatch))
 
 
 @pytest.mark.parametrize("places", [True, False], ids=["places", "no places"])
@@ -187,7 +172,7 @@ def test_the_list_cut_by_unit_reads_hazards_from_indexes_only(session: Session, 
         session.flush()
     officer = make_user(session, role=Role.officer)
     filters = ({"unit": cut.team.code}, {"unit": cut.team.code, "open": True}, {"unit": cut.crew.code})
-    _assert_read_from_indexes(session, _statements_of_list(session, officer, monkeypatch, *filters))
+    assert_reads_hazards_from_indexes(session.connection(), _statements_of_list(session, officer, monkeypatch, *filters))
     expected = cut.refs("fixed", "placed") if places else cut.refs("fixed")
     assert _visible_refs(session, officer, unit=cut.team.code) == expected
     with pytest.raises(InvalidInput) as unknown:
