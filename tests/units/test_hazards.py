@@ -178,3 +178,34 @@ def test_the_list_cut_by_unit_reads_hazards_from_indexes_only(session: Session, 
     with pytest.raises(InvalidInput) as unknown:
         _visible_refs(session, officer, unit="NO-SUCH-UNIT")
     assert unknown.value.field == "unit"
+
+
+@pytest.mark.parametrize("code", ["x' OR '1'='1", "U1,U2", "%", "U\x00", "字" * 5000, "", " "])
+def test_a_hostile_unit_code_is_a_clear_error_or_nothing(client: TestClient, session: Session, settings: Settings,
+                                                          code: str) -> None:
+    """What the list names in its statement comes from the register, never from the request: a code is only ever a
+    parameter, so a quote, a list or a wildcard names no unit (422 naming ``unit``), and nothing answers 500."""
+    make_cut(session)
+    officer = auth(make_user(session, role=Role.officer), settings)
+    answer = client.get("/api/v1/hazards", params={"unit": code}, headers=officer)
+    assert answer.status_code in (200, 422), answer.text
+    if answer.status_code == 422:
+        assert "unit" in answer.text
+    else:  # an empty code is no cut at all
+        assert code.strip() == ""
+
+
+def test_an_owner_sees_only_what_the_units_they_lead_answer_for(client: TestClient, session: Session,
+                                                                 settings: Settings) -> None:
+    """The owner's units are read from the register for their own account: another unit's hazards stay out of their
+    list and their hazard pages, whatever the request names."""
+    cut = make_cut(session)
+    leader = make_user(session, role=Role.owner)
+    cut.team.leader_id = leader.id
+    session.add(cut.team)
+    session.flush()
+    headers = auth(leader, settings)
+    listed = {row["ref"] for row in client.get("/api/v1/hazards", params={"limit": 100}, headers=headers).json()["data"]}
+    assert cut.refs("fixed") <= listed and not listed & cut.refs("area", "over_area", "closed", "nowhere")
+    for name in ("area", "closed"):
+        assert client.get(f"/api/v1/hazards/{cut.hazards[name].ref}", headers=headers).status_code == 404
