@@ -12,15 +12,23 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
+from safety_service.hazards import library
+from safety_service.hazards.library import LibraryItemCreate
 from safety_service.hazards.models import Hazard
+from safety_service.hazards.states import HazardState
 from safety_service.kiosks.models import Kiosk
+from safety_service.locations.models import Location
 from safety_service.mqtt import intake
 from safety_service.mqtt.models import DeadLetter
+from safety_service.people.models import Role
 from safety_service.photos.models import HazardPhoto
 from safety_service.protocol.payloads import KioskAck
+from tests.hazards.builders import make_hazard
 from tests.kiosks.builders import make_kiosk
 from tests.locations.builders import make_location
+from tests.people.builders import make_user
 from tests.photos import images
+from tests.risks.builders import make_risk_point
 
 SITE = "tianchen"
 
@@ -224,6 +232,58 @@ def test_no_odd_value_in_any_field_makes_a_batch_fail(session: Session, kind: st
     assert len(applied) == len(items)
     if kind == "report":  # every report hears back, accepted or refused
         assert all(len(result.outbox) == 1 for result in applied)
+
+
+def _newest(session: Session, kiosk: Kiosk, kind: str) -> dict:
+    """A payload of the newest version of ``kind`` with every field set to a value the intake accepts."""
+    if kind == "rating":
+        hazard = make_hazard(session, state=HazardState.closed, kiosk=kiosk.kiosk_id)
+        return {"schema": "kiosk-rating/1", "rating_id": str(uuid.uuid4()), "hazard_ref": hazard.ref,
+                "rating": "satisfied", "at": "2026-12-03T08:40:00+08:00"}
+    if kind == "status":
+        return {"schema": "kiosk-status/1", "state": "online", "version": "1.0", "at": "2026-12-03T08:00:00Z",
+                "acks": ["kiosk-ack/1", "kiosk-ack/2"]}
+    place = session.get(Location, kiosk.location_id)
+    assert place is not None
+    item = library.add_item(session, data=LibraryItemCreate(category_code="transport", title="架空乘人装置托绳轮缺失",
+                                                            fix_days=2),
+                            actor=make_user(session, role=Role.admin), site=SITE)
+    return {**_report(category="transport", reporter_employee_no="1001", reporter_name="张三"),
+            "schema": "kiosk-report/3", "location_code": place.code, "urgent": True,
+            "behaviour_at": "2026-11-24T07:40:00+08:00", "behaviour_person": "王班长",
+            "photos": [base64.b64encode(images.photo("PNG", (16, 16))).decode()],
+            "risk_point": make_risk_point(session, location=place).code, "library_item": item.id}
+
+
+@pytest.mark.parametrize("kind", ["report", "rating", "status"])
+def test_no_odd_value_in_any_field_of_the_newest_payloads_makes_a_batch_fail(session: Session, kind: str) -> None:
+    """The same sweep over the newest payloads with every optional field set (a report's photos, urgency,
+    behaviour, risk point and library match; a rating; a status with its ack versions): each message is
+    answered on its own, a report or rating with an ack that takes it (accepted, or a duplicate of one taken)
+    or refuses it with an error."""
+    kiosk, _ = make_kiosk(session)
+    base = _newest(session, kiosk, kind)
+    ids = {"report": "report_id", "rating": "rating_id"}.get(kind)
+    [first] = _apply(session, [_message(kiosk.kiosk_id, {**base, **({ids: str(uuid.uuid4())} if ids else {})},
+                                        kind=kind)])
+    assert all(KioskAck.model_validate_json(row.payload).outcome == "accepted" for row in first.outbox)
+    bodies = [{**base, field: value, **({ids: str(uuid.uuid4())} if ids and field != ids else {})}
+              for field in [*base, "extra"] for value in ODD_VALUES]
+    items = [_message(kiosk.kiosk_id, body, kind=kind) for body in bodies]
+    items += [_message(kiosk.kiosk_id, raw, kind=kind) for raw in (b"", b"null", b"[]", b"\xff\xfe", b"{" * 5000)]
+    applied = _apply(session, items)
+    assert len(applied) == len(items)
+    if ids:
+        acks = [ack for _, ack in _acks(applied)]
+        assert len(acks) == len(items)
+        assert [ack for ack in acks if not _answers(ack)] == []
+
+
+def _answers(ack: KioskAck) -> bool:
+    """Taken with its hazard (accepted, or a duplicate of one taken), or refused with an error."""
+    if ack.outcome == "rejected":
+        return ack.error is not None and bool(ack.error.code)
+    return ack.hazard_ref is not None
 
 
 def _report_v2(photos: list[bytes], **extra: object) -> dict:
