@@ -302,8 +302,21 @@ def _late_statements(where: list[ColumnElement[bool]], keys: Sort) -> Statements
                                                     null().label("total")))
 
 
+# Of the sort keys only the deadline can be empty (a report not yet assigned): it sorts as the latest deadline,
+# last by "deadline" and first by "-deadline", on both databases (PostgreSQL's own order; SQLite puts NULL first
+# by default). Both still read the order from the deadline's indexes (SQLite walks the NULLs after the rest).
+_NULLABLE_KEYS = frozenset({"deadline"})
+
+
 def _order(columns: Any, keys: Sort) -> list[Any]:
-    return [columns[name].desc() if descending else columns[name].asc() for name, descending in keys]
+    return [_ordered(columns[name], descending, name in _NULLABLE_KEYS) for name, descending in keys]
+
+
+def _ordered(column: Any, descending: bool, nullable: bool) -> Any:
+    ordered = column.desc() if descending else column.asc()
+    if not nullable:
+        return ordered
+    return ordered.nulls_first() if descending else ordered.nulls_last()
 
 
 _NAMED_COLUMNS = {

@@ -371,7 +371,9 @@ class HazardFilters(SQLModel):
     q: str | None = Field(default=None, max_length=200, description="free text")
     reported_from: Moment | None = None
     reported_to: Moment | None = None
-    sort: Sort | None = None
+    sort: Sort | None = Field(default=None, description=(
+        "the order: by default the newest reports first, the nearest deadline first on the overdue list; a hazard "
+        "with no deadline yet sorts as the latest (last by deadline, first by -deadline)"))
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=COUNT_LIMIT)
 

@@ -163,6 +163,23 @@ def test_a_count_without_its_page_is_capped_and_checks_codes_as_the_list_does(
     assert refused.value.field == "location"
 
 
+@pytest.mark.parametrize("overdue", [None, True])
+def test_a_hazard_without_a_deadline_sorts_as_the_latest_on_both_databases(session: Session,
+                                                                          overdue: bool | None) -> None:
+    """By deadline, the reports not yet given one (on the overdue tab: those late for triage) come after every
+    dated hazard, and first by the latest deadline; SQLite put them first by default."""
+    now = utc_now()
+    officer = make_user(session, role=Role.officer)
+    then = now - timedelta(days=30)
+    undated = [make_hazard(session, now=then - timedelta(days=days)).ref for days in range(2)]  # late for triage
+    dated = [make_hazard(session, state=HazardState.rectifying, now=then, deadline=then + timedelta(days=days, hours=1)).ref
+             for days in range(3)]  # past the deadline, the first the longest
+    for sort, expected in (("deadline", [*dated, *undated]), ("-deadline", [*undated[::-1], *dated[::-1]])):
+        page = listing.list_hazards(session, filters=HazardFilters(overdue=overdue, sort=sort), user=officer, now=now,
+                                    limits=LIMITS)
+        assert [row["ref"] for row in page["data"]] == expected, sort
+
+
 @pytest.mark.parametrize("sort", [None, "-deadline", "-reported_at", "reported_at"])
 def test_the_late_hazards_merged_step_by_step_are_the_pages_one_condition_gives(
         session: Session, sort: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
