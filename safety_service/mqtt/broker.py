@@ -132,7 +132,7 @@ class KioskAuthPlugin(BaseAuthPlugin):
     Config = PluginConfig
 
     async def authenticate(self, *, session: MqttSession) -> bool:
-        allowed = await self.config.policy.authenticate(session.username, session.password)
+        allowed = bool(await self.config.policy.authenticate(session.username, session.password))
         if not allowed:
             logger.warning("mqtt connection refused", extra={"username": session.username,
                                                              "client_id": session.client_id})
@@ -147,7 +147,7 @@ class KioskTopicPlugin(BaseTopicPlugin):
     async def topic_filtering(self, *, session: MqttSession | None = None, topic: str | None = None,
                               action: Action | None = None) -> bool:
         username = session.username if session else None
-        return self.config.policy.allows(username, topic or "", action)
+        return bool(self.config.policy.allows(username, topic or "", action))
 
 
 class LivenessPlugin(BasePlugin[BaseContext]):

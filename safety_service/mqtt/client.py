@@ -20,6 +20,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from sqlalchemy import select as core_select
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -27,7 +28,7 @@ from sqlmodel import Session, col, select
 from safety_service.batching import BatchFailed, BatchWriter, WriterStopped, is_database_failure
 from safety_service.clock import utc_now
 from safety_service.config import Settings
-from safety_service.database import session_scope
+from safety_service.database import session_scope, table_of
 from safety_service.metrics import Metrics
 from safety_service.mqtt import intake
 from safety_service.mqtt.state import IntakeState, count_dead_letters
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
 RETRY_SECONDS = 2.0
 DEAD_LETTER_REFRESH_SECONDS = 5.0
+_OUTBOX = table_of(OutboxMessage).c
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ class MqttService:
         self.writer.start()
         properties = None
         if self.v5:
-            properties = Properties(PacketTypes.CONNECT)
+            properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]  # paho leaves it unannotated
             properties.SessionExpiryInterval = SESSION_EXPIRY_SECONDS
             properties.ReceiveMaximum = 65535
         self.client.connect_async(self.url.host, self.url.port, keepalive=30,
@@ -240,18 +242,19 @@ class MqttService:
             return
         self.state.last_applied_at = utc_now()
         if self.metrics is not None:
-            self._count(delivery, result)
+            self._count(self.metrics, delivery, result)
         for row in result.outbox:
             self._publish(row.key, row.topic, row.payload, row.qos, row.retain)
         if delivery.qos > 0:
             self.client.ack(delivery.mid, delivery.qos)
 
-    def _count(self, delivery: Delivery, result: intake.Applied) -> None:
+    @staticmethod
+    def _count(metrics: Metrics, delivery: Delivery, result: intake.Applied) -> None:
         """Metrics of one committed message: its lag since delivery, and the report it carried."""
         if delivery.arrived:
-            self.metrics.intake_lag.observe(max(0.0, time.monotonic() - delivery.arrived))
+            metrics.intake_lag.observe(max(0.0, time.monotonic() - delivery.arrived))
         if result.report is not None:
-            self.metrics.reports.labels("kiosk", result.report).inc()
+            metrics.reports.labels("kiosk", result.report).inc()
 
     def _publish(self, key: str, topic: str, payload: str, qos: int, retain: bool) -> None:
         info = self.client.publish(topic, payload, qos=qos, retain=retain)
@@ -287,14 +290,12 @@ class MqttService:
     def _publish_pending(self) -> None:
         with self._lock:
             busy = self._claimed | {key for key, _ in self._inflight}
-        with Session(self.engine) as session:
-            rows = session.exec(
-                select(OutboxMessage.key, OutboxMessage.topic, OutboxMessage.payload, OutboxMessage.qos,
-                       OutboxMessage.retain)
-                .where(col(OutboxMessage.published_at).is_(None),
-                       col(OutboxMessage.topic).startswith(f"safety/{self.settings.site}/"),
-                       col(OutboxMessage.created_at) < utc_now() - timedelta(seconds=self.relay_grace))
-                .order_by(col(OutboxMessage.id)).limit(2000)
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                core_select(_OUTBOX.key, _OUTBOX.topic, _OUTBOX.payload, _OUTBOX.qos, _OUTBOX.retain)
+                .where(_OUTBOX.published_at.is_(None), _OUTBOX.topic.startswith(f"safety/{self.settings.site}/"),
+                       _OUTBOX.created_at < utc_now() - timedelta(seconds=self.relay_grace))
+                .order_by(_OUTBOX.id).limit(2000)
             ).all()
         for row in rows:
             if row[0] not in busy:

@@ -14,14 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property, partial
+from typing import TypeVar
 from uuid import UUID
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
 from safety_service.bulletins import reads as bulletins_reads
 from safety_service.clock import utc_now
 from safety_service.config import Settings
+from safety_service.database import saved_id
 from safety_service.errors import (
     DomainError,
     InvalidInput,
@@ -58,6 +60,7 @@ from safety_service.protocol.payloads import (
 from safety_service.protocol.topics import QOS, KioskTopic, parse_kiosk_topic
 
 logger = logging.getLogger(__name__)
+_Model = TypeVar("_Model", bound=BaseModel)
 REPORT_VERSIONS: dict[str, type[KioskReport]] = {"kiosk-report/2": KioskReportV2, "kiosk-report/3": KioskReportV3}
 
 
@@ -267,7 +270,7 @@ def _bulletin_read(received: _Received) -> bulletins_reads.ReadInput:
 def _rating(received: _Received) -> RatingInput:
     given = _validate(KioskRating, received.data)
     return RatingInput(rating_id=given.rating_id, hazard_ref=given.hazard_ref, rating=given.rating,
-                       kiosk_id=received.kiosk.id)
+                       kiosk_id=saved_id(received.kiosk))
 
 
 def _report(received: _Received) -> KioskSubmission:
@@ -322,7 +325,7 @@ def _json(payload: bytes) -> object:
         raise Refused("invalid_json", f"the payload is not UTF-8 JSON: {exc}") from exc
 
 
-def _validate(model: type, data: object):
+def _validate(model: type[_Model], data: object) -> _Model:
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -3,6 +3,7 @@
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import uuid4
 
 from pydantic import BaseModel
@@ -55,7 +56,7 @@ def store(session: Session, messages: list[Outgoing], *, at: datetime) -> None:
                 [(m.key, m.topic, m.payload, m.qos, m.retain, at) for m in messages])
 
 
-def last_payload(session: Session, topic: str) -> dict | None:
+def last_payload(session: Session, topic: str) -> dict[str, Any] | None:
     """The last message queued on ``topic`` (decoded), or None when none ever was: what a retained topic holds."""
     last = session.exec(select(OutboxMessage.payload).where(OutboxMessage.topic == topic)
                         .order_by(col(OutboxMessage.id).desc())).first()

@@ -113,7 +113,7 @@ def ack(*, report_id: UUID | str | None, at: datetime, outcome: Literal["accepte
         hazard_ref: str | None = None, tracking_code: str | None = None,
         error: payloads.AckError | None = None) -> payloads.KioskAck:
     """``kiosk-ack/1``: the answer to one report, sent after it is stored (or refused)."""
-    return payloads.KioskAck(schema="kiosk-ack/1", report_id=report_id, at=at, outcome=outcome,  # type: ignore[arg-type]
+    return payloads.KioskAck(schema="kiosk-ack/1", report_id=report_id, at=at, outcome=outcome,
                              hazard_ref=hazard_ref, tracking_code=tracking_code, error=error)
 
 
@@ -121,7 +121,7 @@ def answer(*, report_id: UUID | str | None, outcome: Literal["accepted", "duplic
            hazard_ref: str | None = None, tracking_code: str | None = None,
            error: payloads.AckError | None = None) -> payloads.AckResult:
     """One report's answer, whichever ack version carries it."""
-    return payloads.AckResult(report_id=report_id, outcome=outcome, hazard_ref=hazard_ref,  # type: ignore[arg-type]
+    return payloads.AckResult(report_id=report_id, outcome=outcome, hazard_ref=hazard_ref,
                               tracking_code=tracking_code, error=error)
 
 
