@@ -105,7 +105,7 @@ def refusals(route: APIRoute) -> list[int]:
         statuses.append(422)
     if route.body_field:
         statuses.append(400)
-    if route.methods - {"GET", "HEAD"}:
+    if (route.methods or set()) - {"GET", "HEAD"}:
         statuses.append(507)
     return sorted(statuses)
 

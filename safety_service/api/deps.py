@@ -1,6 +1,6 @@
 """Dependencies declared once: the session, the settings, the signed-in user, role guards."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Annotated, NamedTuple, TypeVar
 
@@ -65,12 +65,14 @@ async def get_async_reads(request: Request) -> AsyncReads | None:
 
 async def get_settings(request: Request) -> Settings:
     # async: no IO, so no hop to a worker thread (each hop costs time under load)
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 async def get_metrics(request: Request) -> Metrics:
     """The app's Prometheus instruments."""
-    return request.app.state.metrics
+    metrics: Metrics = request.app.state.metrics
+    return metrics
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -149,7 +151,7 @@ def _gone() -> AuthenticationFailed:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def require_roles(*roles: Role) -> Callable[[User], User]:
+def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
     """A guard that lets through only accounts holding one of the roles."""
     allowed = frozenset(roles)
 

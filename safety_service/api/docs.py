@@ -24,19 +24,22 @@ def _kept_here(page: HTMLResponse) -> HTMLResponse:
     """The page with a policy that lets it load only from this server (a meta tag, so no middleware
     that sets headers can drop it)."""
     meta = f'<meta http-equiv="Content-Security-Policy" content="{ONLY_THIS_SERVER}">'
-    body = page.body.decode().replace("<head>", f"<head>\n{meta}", 1)
+    body = bytes(page.body).decode().replace("<head>", f"<head>\n{meta}", 1)
     return HTMLResponse(body, headers={"Content-Security-Policy": f"{ONLY_THIS_SERVER}; frame-ancestors 'none'"})
 
 
 def install(app: FastAPI, *, docs_url: str = "/docs", redoc_url: str = "/redoc") -> None:
     """Serve the docs pages and their files (the app is made with ``docs_url=None, redoc_url=None``)."""
+    openapi_url = app.openapi_url
+    if openapi_url is None:
+        raise ValueError("the docs pages read the schema: make the app with an openapi_url")
     app.mount(STATIC_URL, StaticFiles(directory=ASSETS), name="docs-static")
     oauth2_redirect_url = f"{docs_url}/oauth2-redirect"
 
     @app.get(docs_url, include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
         return _kept_here(get_swagger_ui_html(
-            openapi_url=app.openapi_url, title=f"{app.title} - Swagger UI", oauth2_redirect_url=oauth2_redirect_url,
+            openapi_url=openapi_url, title=f"{app.title} - Swagger UI", oauth2_redirect_url=oauth2_redirect_url,
             swagger_js_url=f"{STATIC_URL}/swagger-ui-bundle.js", swagger_css_url=f"{STATIC_URL}/swagger-ui.css",
             swagger_favicon_url=f"{STATIC_URL}/favicon.png", swagger_ui_parameters={"validatorUrl": None}))
 
@@ -47,5 +50,5 @@ def install(app: FastAPI, *, docs_url: str = "/docs", redoc_url: str = "/redoc")
     @app.get(redoc_url, include_in_schema=False)
     def redoc() -> HTMLResponse:
         return _kept_here(get_redoc_html(
-            openapi_url=app.openapi_url, title=f"{app.title} - ReDoc", redoc_js_url=f"{STATIC_URL}/redoc.standalone.js",
+            openapi_url=openapi_url, title=f"{app.title} - ReDoc", redoc_js_url=f"{STATIC_URL}/redoc.standalone.js",
             redoc_favicon_url=f"{STATIC_URL}/favicon.png", with_google_fonts=False))

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.routing import RouteContext, iter_route_contexts
+from prometheus_client import Counter, Histogram
 from prometheus_client.exposition import choose_encoder
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -63,7 +64,7 @@ class RequestMetrics:
 
     def __init__(self, app: ASGIApp, *, metrics: Metrics, routes: Sequence[BaseRoute]) -> None:
         self.app, self.metrics, self.templates = app, metrics, RouteTemplates(routes)
-        self._series: dict[tuple[str, str, int], tuple] = {}
+        self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -84,7 +85,7 @@ class RequestMetrics:
             requests.inc()
             latency.observe(time.perf_counter() - started)
 
-    def _children(self, scope: Scope, status: int) -> tuple:
+    def _children(self, scope: Scope, status: int) -> tuple[Counter, Histogram]:
         """The request's counter and histogram series, looked up once per (method, route, status)."""
         method = scope["method"] if scope["method"] in METHODS else "other"
         key = (method, self.templates.of(scope), status)
@@ -111,7 +112,7 @@ def metrics(request: Request, sessions: SessionFactory, instruments: MetricsDep)
     database's counts are read now, for this scrape."""
     with sessions() as session:
         counts = scrape.read_counts(session)
-    encoder, content_type = choose_encoder(request.headers.get("accept"))
+    encoder, content_type = choose_encoder(request.headers.get("accept", ""))
     with request.app.state.metrics_state.reading(counts):
         body = encoder(instruments.registry)
     return Response(body, headers={"Content-Type": content_type})
