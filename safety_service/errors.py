@@ -18,6 +18,12 @@ class DomainError(Exception):
             self.field = field
         self.details = details
 
+    @property
+    def problems(self) -> list["DomainError"]:
+        """Each broken rule when the service checked every one (``problems=[...]``), else this refusal alone."""
+        named = self.details.get("problems")
+        return named if isinstance(named, list) and named else [self]
+
 
 class NotFound(DomainError):
     """The thing named does not exist."""

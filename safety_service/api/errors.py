@@ -54,9 +54,8 @@ async def domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status = first_match(STATUS, exc, 400)
     if isinstance(exc, InvalidInput):
-        named = exc.details.get("problems")  # a service that checks every rule names each broken one
-        problems = named if isinstance(named, list) and named else [exc]
-        detail = [{"loc": [request_location(request), p.field], "msg": p.message, "type": "value_error"} for p in problems]
+        detail = [{"loc": [request_location(request), p.field], "msg": p.message, "type": "value_error"}
+                  for p in exc.problems]
         return JSONResponse({"detail": detail}, status_code=422)
     body: dict[str, object] = {"detail": exc.message, **exc.details}
     if exc.field:

@@ -53,7 +53,7 @@ def unit_page(request: Request, session: SessionDep, user: AdminUser, code: str)
 
 def _errors(t: Any, exc: DomainError) -> dict[str, str]:
     errors: dict[str, str] = {}
-    for problem in exc.details.get("problems") or [exc]:
+    for problem in exc.problems:
         errors.update(forms.domain_error(t, problem, MESSAGES))
     return errors
 
