@@ -172,7 +172,8 @@ def test_a_hazard_without_a_deadline_sorts_as_the_latest_on_both_databases(sessi
     officer = make_user(session, role=Role.officer)
     then = now - timedelta(days=30)
     undated = [make_hazard(session, now=then - timedelta(days=days)).ref for days in range(2)]  # late for triage
-    dated = [make_hazard(session, state=HazardState.rectifying, now=then, deadline=then + timedelta(days=days, hours=1)).ref
+    dated = [make_hazard(session, state=HazardState.rectifying, now=then,
+                         deadline=then + timedelta(days=days, hours=1)).ref
              for days in range(3)]  # past the deadline, the first the longest
     for sort, expected in (("deadline", [*dated, *undated]), ("-deadline", [*undated[::-1], *dated[::-1]])):
         page = listing.list_hazards(session, filters=HazardFilters(overdue=overdue, sort=sort), user=officer, now=now,
