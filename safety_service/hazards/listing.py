@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    case,
     false,
     func,
     literal_column,
@@ -32,7 +33,6 @@ from sqlalchemy import (
     select,
     true,
     union,
-    union_all,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import BindParameter
@@ -278,28 +278,51 @@ def _late_statements(where: list[ColumnElement[bool]], keys: Sort) -> Statements
     page's end (``reach``: its offset and limit) and a count at the cap, and the merge removes a hazard late at
     two steps. The first ``reach`` of the merge are among the first ``reach`` of the steps, so the page is the
     one the OR gives.
+
+    The hazards past their deadline come first in the deadline's order, and first in the count. A hazard late
+    at another step (an open one) and not past its deadline has a deadline yet to come, or none: by the
+    deadline it sorts after every hazard past theirs. So when ``reach`` hazards are past their deadline, the
+    page is theirs alone and the other steps are read with a limit of 0 (neither database then reads those
+    steps' indexes, nor sorts what it would find there: on a large register, thousands of reports late for
+    triage with no deadline to be read in order by); when the count's cap is reached by them, the count is
+    theirs alone.
     """
     steps = late_steps()
+    past_deadline = steps[0]
+    reach = _literal("reach", type_=Integer)
     keyed = [H[name] for name in dict.fromkeys(("id", *(name for name, _ in keys)))]
-    each = [select(*keyed).where(*where, step).order_by(*_order(H, keys)).limit(_literal("reach", type_=Integer))
-            for step in steps]
+    others = _others_after(where, past_deadline, reach) if keys[0] == ("deadline", False) else reach
+    each = [select(*keyed).where(*where, step).order_by(*_order(H, keys)).limit(limit)
+            for step, limit in zip(steps, (reach, others, others), strict=True)]
     merged = union(*(select(*part.subquery().c) for part in each)).subquery()
     ids = (select(merged.c.id).order_by(*_order(merged.c, keys)).limit(_literal("limit", type_=Integer))
            .offset(_literal("offset", type_=Integer)))
     # Counted without a merge: the steps made disjoint (a report waiting for triage and a fix waiting for
     # verification count at those steps only when not also past a deadline; both states are open ones, as the
     # one writer of state keeps ``is_open``), each capped; their sum reaches the cap exactly when the late
-    # hazards do.
-    past_deadline = steps[0]
+    # hazards do, and the hazards past their deadline alone when they reach it.
+    cap = _literal("count_limit", type_=Integer)
     not_past_deadline = or_(H.deadline.is_(None), H.deadline >= bindparam("now"))
-    disjoint = [past_deadline, *(and_(step, not_past_deadline) for step in steps[1:])]
-    capped = [select(_NO_COLUMN).where(*where, step).limit(_literal("count_limit", type_=Integer))
-              for step in disjoint]
-    counted = select(func.count()).select_from(union_all(*(select(*part.subquery().c) for part in capped))
-                                               .subquery())
+    first = _capped_count(where, past_deadline, cap).subquery()
+    triage, verification = (_capped_count(where, and_(step, not_past_deadline), cap).scalar_subquery()
+                            for step in steps[1:])
+    counted = select(case((first.c.n >= cap, first.c.n), else_=first.c.n + triage + verification))
     return Statements(page=_page(where, keys, None, counted.scalar_subquery().label("total"), ids=ids),
                       counted=counted, window=_page([*where, _late(), H.id > bindparam("id_floor")], keys, None,
                                                     null().label("total")))
+
+
+def _capped_count(where: list[ColumnElement[bool]], condition: ColumnElement[bool], cap: Any) -> Select[Any]:
+    """How many hazards meet ``condition``, up to ``cap``, from an index alone where one serves it."""
+    return select(func.count().label("n")).select_from(select(_NO_COLUMN).where(*where, condition).limit(cap)
+                                                       .subquery())
+
+
+def _others_after(where: list[ColumnElement[bool]], past_deadline: ColumnElement[bool], reach: Any) -> Any:
+    """The limit of the steps after the hazards past their deadline (by the deadline's order): 0 when ``reach``
+    of those fill the page, else ``reach``."""
+    return case((_capped_count(where, past_deadline, reach).scalar_subquery() >= reach, literal_column("0", Integer)),
+                else_=reach)
 
 
 # Of the sort keys only the deadline can be empty (a report not yet assigned): it sorts as the latest deadline,

@@ -1,14 +1,17 @@
 """The list's query paths, beyond what the API tests see."""
 
+from collections.abc import Callable
 from datetime import timedelta, timezone
+from typing import Any
 
 import pytest
 from sqlalchemy import bindparam
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
-from safety_service.database import driver_statement, utc_value
+from safety_service.database import DriverStatement, driver_statement, utc_value
 from safety_service.errors import InvalidInput
 from safety_service.hazards import listing, queries
 from safety_service.hazards.models import Hazard
@@ -213,6 +216,88 @@ def test_the_late_hazards_merged_step_by_step_are_the_pages_one_condition_gives(
         monkeypatch.setattr(listing, "COUNT_LIMIT", len(expected) - 1)
         capped = listing.count_hazards(session, filters=filters, user=reader, now=now, limits=LIMITS)
         assert (capped["count"], capped["count_capped"]) == (len(expected) - 1, True)
-        monkeypatch.setattr(listing, "COUNT_LIMIT", len(expected))
-        exact = listing.count_hazards(session, filters=filters, user=reader, now=now, limits=LIMITS)
-        assert (exact["count"], exact["count_capped"]) == (len(expected), False)
+        past_deadline = session.exec(  # type: ignore[call-overload]
+            select(Hazard.id).where(listing.visible(shape.visibility), listing.late_steps()[0]), params=params).all()
+        for cap in sorted({1, len(past_deadline) - 1, len(past_deadline), len(past_deadline) + 1,
+                           len(expected) - 1, len(expected)}):
+            monkeypatch.setattr(listing, "COUNT_LIMIT", cap)  # reached by the past deadlines alone, or not
+            counted = listing.count_hazards(session, filters=filters, user=reader, now=now, limits=LIMITS)
+            assert (counted["count"], counted["count_capped"]) == (min(cap, len(expected)), cap < len(expected)), cap
+
+
+def test_the_overdue_page_by_deadline_reads_no_other_step_when_the_hazards_past_their_deadlines_fill_it(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By the deadline's order the hazards past theirs come first; when they fill the page and the count's cap,
+    the reports late for triage and the fixes late for verification are not read at all, however many there
+    are (a register with thousands of them sorted them all for every page). Work is measured in the database's
+    own terms: SQLite's virtual machine steps, PostgreSQL's rows out of the hazard table's scans."""
+    now = utc_now()
+    officer = make_user(session, role=Role.officer)
+    then = now - timedelta(days=30)
+    for days in range(4):
+        make_hazard(session, state=HazardState.rectifying, now=then, deadline=then + timedelta(days=days, hours=1))
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
+    filters = HazardFilters(overdue=True, limit=2, offset=1)
+
+    def work() -> int:
+        statements = _sent(session, monkeypatch, lambda: listing.list_hazards(
+            session, filters=filters, user=officer, now=now, limits=LIMITS))
+        return _work_of(session.connection(), statements)
+
+    alone = work()
+    for days in range(60):
+        make_hazard(session, now=then - timedelta(days=days))  # late for triage, no deadline yet
+        make_hazard(session, state=HazardState.awaiting_verification, now=then - timedelta(days=days),
+                    deadline=now + timedelta(days=days + 1))  # late for verification, its deadline to come
+    page = listing.list_hazards(session, filters=filters, user=officer, now=now, limits=LIMITS)
+    assert (len(page["data"]), page["count"], page["count_capped"]) == (2, 3, True)
+    assert work() == alone
+
+
+def _sent(session: Session, monkeypatch: pytest.MonkeyPatch, call: Callable[[], object]) -> list[tuple[str, object]]:
+    """The statements reading hazards that ``call`` sent to the driver, with their values."""
+    seen: list[tuple[str, object]] = []
+    fetch = DriverStatement.fetch
+
+    def recorded(statement: DriverStatement, connection: Connection, params: dict[str, Any]) -> Any:
+        text, values = statement.parameters(params)
+        if "FROM hazard" in text:
+            seen.append((text, values))
+        return fetch(statement, connection, params)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(DriverStatement, "fetch", recorded)
+        call()
+    return seen
+
+
+def _work_of(connection: Connection, statements: list[tuple[str, object]]) -> int:
+    """What these statements cost the database: SQLite's virtual machine steps; PostgreSQL's rows out of every
+    scan of the hazard table (each time it ran), from EXPLAIN ANALYZE."""
+    assert statements
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite":
+        steps = [0]
+
+        def step() -> int:
+            steps[0] += 1
+            return 0
+
+        driver.set_progress_handler(step, 1)
+        try:
+            for text, values in statements:
+                driver.execute(text, values).fetchall()
+        finally:
+            driver.set_progress_handler(None, 1)
+        return steps[0]
+    rows = 0
+    with driver.cursor() as cursor:
+        for text, values in statements:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {text}", values)
+            nodes = [cursor.fetchone()[0][0]["Plan"]]
+            while nodes:
+                node = nodes.pop()
+                nodes += node.get("Plans", [])
+                if node.get("Relation Name") == "hazard":
+                    rows += node["Actual Rows"] * node["Actual Loops"]
+    return rows
