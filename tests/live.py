@@ -144,19 +144,19 @@ def sign_in(page: Page, base: str, username: str) -> None:
 
 
 @contextmanager
-def stall_reported(base: str) -> Iterator[None]:
-    """On a browser's timeout, say on stderr what the in-process server and PostgreSQL were doing: every thread's
-    stack, whether the server answers a fresh request, and the database sessions not idle (the cause of the
-    stall above is not known yet)."""
+def stall_reported(base: str, timeouts: tuple[type[BaseException], ...] = (PlaywrightTimeout,)) -> Iterator[None]:
+    """On a timeout (a browser's, or the given ones), say on stderr what the in-process server and PostgreSQL
+    were doing: every thread's stack, whether the server answers a fresh request, and the database sessions not
+    idle (the cause of the stalls seen on PostgreSQL, above and in the API schema sweep, is not known yet)."""
     try:
         yield
-    except PlaywrightTimeout:
-        sys.stderr.write(_stall_report(base))
+    except timeouts as timeout:
+        sys.stderr.write(_stall_report(base, timeout))
         raise
 
 
-def _stall_report(base: str) -> str:
-    lines = ["--- the browser timed out; what the process was doing ---"]
+def _stall_report(base: str, timeout: BaseException) -> str:
+    lines = [f"--- timed out ({type(timeout).__name__}); what the process was doing ---"]
     frames = sys._current_frames()
     for thread in threading.enumerate():
         frame = frames.get(thread.ident or 0)
