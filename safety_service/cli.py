@@ -5,17 +5,20 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from pydantic import ValidationError
 
 from safety_service import logs, reactions
 from safety_service.backup.errors import BackupFailed, BackupIncompatible, BackupUnreadable, ToolMissing
-from safety_service.config import InsecureSettings, get_settings, served_url
+from safety_service.config import InsecureSettings, Settings, get_settings, served_url
 from safety_service.database import get_engine, session_scope
 from safety_service.errors import AlreadyExists, DomainError, InvalidInput, NotFound, PermissionDenied
 from safety_service.people.models import Role
+
+if TYPE_CHECKING:  # the domain is imported in the commands that use it, so the CLI starts quickly
+    from safety_service.kiosks.schemas import KioskCredentials
 
 EXIT_CODES = {InvalidInput: 2, NotFound: 3, AlreadyExists: 4, PermissionDenied: 5, BackupUnreadable: 65,
               BackupIncompatible: 65, ToolMissing: 69, BackupFailed: 74}
@@ -286,7 +289,8 @@ def location_add(code: str, name: str, name_en: str, area_code: str | None, kind
     from safety_service.locations.schemas import LocationCreate
 
     settings = get_settings()
-    data = LocationCreate(code=code, name_zh=name, name_en=name_en, area_code=area_code, kind=kind)
+    data = LocationCreate.model_validate({"code": code, "name_zh": name, "name_en": name_en, "area_code": area_code,
+                                          "kind": kind})
     with session_scope() as session:
         site = locations_service.ensure_site(session, code=settings.site, name_zh=settings.site_name)
         added = locations_service.add_location(session, site=site, data=data)
@@ -364,8 +368,9 @@ def violation_add(employee_no: str, kind: str, location_code: str, description: 
     from safety_service.counselling.schemas import ViolationCreate
     from safety_service.people import service as people_service
 
-    data = ViolationCreate(employee_no=employee_no, kind=kind, location_code=location_code, description=description,
-                           occurred_at=occurred_at or utc_now(), hazard_ref=hazard_ref)
+    data = ViolationCreate.model_validate({
+        "employee_no": employee_no, "kind": kind, "location_code": location_code, "description": description,
+        "occurred_at": occurred_at or utc_now(), "hazard_ref": hazard_ref})
     with session_scope() as session:
         actor = people_service.get_user(session, username=recorder)
         if actor is None or not actor.is_active:
@@ -496,14 +501,14 @@ def kiosk_add(kiosk_id: str, location_code: str) -> None:
     _sync_broker(settings)
 
 
-def _print_credentials(credentials) -> None:
+def _print_credentials(credentials: "KioskCredentials") -> None:
     for label, value in (("kiosk", credentials.kiosk_id), ("username", credentials.username),
                          ("password", credentials.password), ("report topic", credentials.report_topic),
                          ("ack topic", credentials.ack_topic)):
         click.echo(f"{label}: {value}")
 
 
-def _sync_broker(settings, *, files_required: bool = False) -> None:
+def _sync_broker(settings: Settings, *, files_required: bool = False) -> None:
     """Bring the broker up to date with the kiosk table and say what was done; with ``files_required`` a file
     that was asked for and not written is an error (exit 1)."""
     from safety_service.mqtt import accounts
@@ -661,7 +666,8 @@ def unit_add(code: str, name: str, name_en: str, kind: str, parent_code: str | N
     from safety_service.units import service as units_service
     from safety_service.units.schemas import OrgUnitCreate
 
-    data = OrgUnitCreate(code=code, name_zh=name, name_en=name_en, kind=kind, parent_code=parent_code, leader=leader)
+    data = OrgUnitCreate.model_validate({"code": code, "name_zh": name, "name_en": name_en, "kind": kind,
+                                         "parent_code": parent_code, "leader": leader})
     with session_scope() as session:
         added = units_service.add_unit(session, data=data)
         click.echo(f"added unit {added.code} {added.name_zh}")

@@ -29,8 +29,9 @@ def library_add(category_code: str, title: str, grade: str, level: str | None, f
     from safety_service.hazards import library as hazard_library
     from safety_service.people import service as people_service
 
-    data = hazard_library.LibraryItemCreate(category_code=category_code, title=title, grade=grade, level=level,
-                                            fix_days=fix_days, report_type=report_type)
+    data = hazard_library.LibraryItemCreate.model_validate({
+        "category_code": category_code, "title": title, "grade": grade, "level": level, "fix_days": fix_days,
+        "report_type": report_type})
     with session_scope() as session:
         actor = people_service.get_user(session, username=admin)
         if actor is None or not actor.is_active:

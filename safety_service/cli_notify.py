@@ -29,8 +29,9 @@ def channel_add(name: str, kind: str, target: str, secret: str | None, events: s
     """Add a channel; its URL and secret are stored encrypted and never printed back."""
     from safety_service.notifications import configure
 
-    data = configure.ChannelCreate(name=name, kind=kind, target=target, secret=secret, events=_list(events),
-                                   areas=_list(areas), grades=_list(grades))
+    data = configure.ChannelCreate.model_validate({"name": name, "kind": kind, "target": target, "secret": secret,
+                                                   "events": _list(events), "areas": _list(areas),
+                                                   "grades": _list(grades)})
     with session_scope() as session:
         added = configure.add_channel(session, data=data, settings=get_settings())
         click.echo(f"channel {added.name} ({added.kind}) added: {added.target_hint}")

@@ -23,7 +23,7 @@ def unit_set(code: str, name_zh: str | None, name_en: str | None, parent_code: s
 
     given = {"name_zh": name_zh, "name_en": name_en, "parent_code": parent_code, "leader": leader,
              "active": None if retire is None else not retire}
-    data = OrgUnitUpdate(**{name: value for name, value in given.items() if value is not None})
+    data = OrgUnitUpdate.model_validate({name: value for name, value in given.items() if value is not None})
     with session_scope() as session:
         changed = units_service.update_unit(session, unit=units_service.get_unit(session, code=code), data=data)
         click.echo(f"unit {changed.code} {changed.name_zh}{'' if changed.active else ' (retired)'}")

@@ -19,7 +19,8 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
@@ -205,9 +206,11 @@ _POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
 
 
 @lru_cache(maxsize=1024)
-def driver_statement(statement: Executable, dialect: Dialect) -> DriverStatement:
+def driver_statement(statement: ClauseElement, dialect: Dialect) -> DriverStatement:
     """The statement compiled for the dialect, once (statements and dialects are keyed by identity)."""
     compiled = statement.compile(dialect=dialect)
+    if not isinstance(compiled, SQLCompiler):
+        raise TypeError(f"{type(statement).__name__} does not compile to SQL")
     literal = {compiled.bind_names[bind] for bind in compiled.literal_execute_params}
     if any(bind.expanding and name not in literal for name, bind in compiled.binds.items()):
         raise ValueError("a DriverStatement expands an IN list only when it is written in (literal_execute)")
@@ -215,7 +218,8 @@ def driver_statement(statement: Executable, dialect: Dialect) -> DriverStatement
         (name, process) for name, bind in compiled.binds.items()
         if name not in literal and (process := bind.type.bind_processor(dialect)) is not None
     )
-    positions = tuple(name for name in compiled.positiontup if name not in literal) if compiled.positional else None
+    order = compiled.positiontup if compiled.positional else None
+    positions = None if order is None else tuple(name for name in order if name not in literal)
     literals = {name: _writer(name, bind, dialect) for name, bind in compiled.binds.items() if name in literal}
     return DriverStatement(compiled, positions, processors, literals)
 
@@ -306,6 +310,7 @@ def fetch_in(connection: Connection, sql: str, values: Collection[str]) -> Seque
     """The rows of ``sql``, whose ``{in_values}`` (after a column) takes the whole list as one parameter, on the
     driver's cursor. The text is the same whatever the list's length, so SQLite's statement cache and
     PostgreSQL's plans are reused, and no expanding IN is built per call (a batch's 500 report ids)."""
+    parameter: list[str] | str
     if connection.dialect.name == "postgresql":
         text, parameter = sql.format(in_values="= ANY(%s::text[])"), list(values)
     else:

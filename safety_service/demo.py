@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from safety_service.bulletins import demo as bulletins_demo
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.counselling import demo as counselling_demo
 from safety_service.counselling import demo_family, demo_violations
+from safety_service.database import known, saved_id
 from safety_service.hazards import demo as hazards_demo
 from safety_service.hazards import intake as hazards_intake
 from safety_service.hazards import library as hazard_library
@@ -33,7 +34,7 @@ from safety_service.hazards.states import Channel, Grade
 from safety_service.inspections import demo as inspections_demo
 from safety_service.kiosks import demo as kiosks_demo
 from safety_service.locations import service as locations_service
-from safety_service.locations.models import Area, Site
+from safety_service.locations.models import Area, LocationKind, Site
 from safety_service.locations.schemas import AreaCreate, LocationCreate
 from safety_service.people import service as people_service
 from safety_service.people.models import Person, Role, User
@@ -154,7 +155,7 @@ def load(session: Session, *, settings: Settings, seed: int = 7) -> list[str]:
         locations_service.add_area(session, site=site, data=AreaCreate(code=code, name_zh=zh, name_en=en))
     for code, zh, en, area_code, kind in LOCATIONS:
         locations_service.add_location(session, site=site, data=LocationCreate(
-            code=code, name_zh=zh, name_en=en, area_code=area_code, kind=kind))
+            code=code, name_zh=zh, name_en=en, area_code=area_code, kind=LocationKind(kind)))
     users = {
         username: people_service.add_user(session, data=UserCreate(
             username=username, role=role, password=DEMO_PASSWORD, employee_no=no, name=name, team=team))
@@ -192,9 +193,9 @@ def load(session: Session, *, settings: Settings, seed: int = 7) -> list[str]:
 def _kiosks(session: Session, *, site: Site, now: datetime) -> str:
     """The pithead kiosks, each kiosk report of the month sent from one of them (alternately)."""
     kiosks = kiosks_demo.load(session, site=site, now=now)
-    sent = session.exec(select(Hazard).where(Hazard.source == Channel.kiosk).order_by(Hazard.id)).all()
+    sent = session.exec(select(Hazard).where(Hazard.source == Channel.kiosk).order_by(col(Hazard.id))).all()
     for number, hazard in enumerate(sent):
-        hazard.kiosk_id = kiosks[number % len(kiosks)].id
+        hazard.kiosk_id = saved_id(kiosks[number % len(kiosks)])
         session.add(hazard)
     return f"{len(kiosks)} pithead kiosks ({', '.join(k.kiosk_id for k in kiosks)}), {len(sent)} reports sent from them"
 
@@ -229,7 +230,7 @@ def _urgent_reports(session: Session, users: dict[str, User], *, now: datetime, 
 def _place(session: Session, users: dict[str, User]) -> None:
     areas = dict(session.exec(select(Area.code, Area.id)).all())
     for username, code in HOME_AREAS.items():
-        person = session.get(Person, users[username].person_id)
+        person = known(session.get(Person, users[username].person_id))  # the user's foreign key
         person.area_id = areas[code]
         session.add(person)
     session.flush()
@@ -260,7 +261,7 @@ def _demo_hazard(session: Session, rng: random.Random, users: dict[str, User], *
     level = None if grade == Grade.major else LEVELS[index % len(LEVELS)]
     hazards_service.confirm(session, hazard=hazard, data=HazardConfirm(
         grade=grade, category_code=finding.category, level=level, library_item=_library_item(session, finding),
-        major_criterion=major_demo.criterion_id(session, finding.criterion) if finding.major else None),
+        major_criterion=major_demo.criterion_id(session, known(finding.criterion)) if finding.major else None),
         actor=officer, now=start + timedelta(hours=2))
     if stage == "confirmed":
         return

@@ -81,6 +81,7 @@ def check_write(engine: Engine) -> str:
 
 def _sqlite_write(connection: Connection) -> None:
     driver = connection.connection.dbapi_connection  # a PRAGMA through SQLAlchemy would begin a transaction
+    assert driver is not None  # an open connection's
     driver.execute(f"PRAGMA busy_timeout={PROBE_LOCK_SECONDS * 1000}")
     try:
         with connection.execution_options(sqlite_begin="IMMEDIATE").begin():

@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
@@ -127,10 +128,11 @@ def _include_routers(app: FastAPI) -> None:
         app.include_router(router)
 
 
-def telemetry(settings: Settings) -> dict[str, bool]:
+def telemetry(settings: Settings) -> TelemetryConfig:
     """FastAPI's OpenTelemetry switches: all on with SAFETY_OPENTELEMETRY, else all off (when on, every
     request looks up the tracer, meter and logger providers, configured or not)."""
-    return dict.fromkeys(("tracing", "metrics", "logs"), settings.opentelemetry)
+    on = settings.opentelemetry
+    return TelemetryConfig(tracing=on, metrics=on, logs=on)
 
 
 API_PREFIX = "/api/"  # the JSON API's addresses; every other address is read by people or their browsers

@@ -48,7 +48,7 @@ def schema_problem(settings: Settings, engine_for: Callable[[], Engine]) -> str 
         with engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
     except SQLAlchemyError as exc:
-        return f"cannot open the database: {str(exc.orig or exc).strip().splitlines()[0]}"
+        return f"cannot open the database: {str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}"
     wanted = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
     if not current:
         return f"the database has no tables yet: {upgrade_hint}"

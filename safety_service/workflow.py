@@ -47,16 +47,17 @@ class Subject(Protocol):
 E = TypeVar("E", bound=Edge)
 S = TypeVar("S", bound=Subject)
 Event = TypeVar("Event")
+Event_co = TypeVar("Event_co", covariant=True)  # what a writer gives back
 # Why the actor may not take this edge on this subject (a reason code), or None when they may.
 Refusal = Callable[[Any, Any, User], str | None]
 
 
-class EventWriter(Protocol[Event]):
+class EventWriter(Protocol[Event_co]):
     """A workflow's one writer of its event table."""
 
     def __call__(self, session: Any, subject: Any, /, *, action: str, actor: User | None, now: datetime,
                  from_state: str | None = None, to_state: str | None = None, note: str | None = None,
-                 data: dict[str, Any] | None = None) -> Event: ...
+                 data: dict[str, Any] | None = None) -> Event_co: ...
 
 
 def _no_refusal(subject: object, edge: object, actor: User) -> str | None:

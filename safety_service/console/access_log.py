@@ -1,6 +1,7 @@
 """The case access log page (admins): who read which case when, filtered by case, account and days; a CSV link."""
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -25,7 +26,8 @@ def _day(text: str, timezone: str) -> datetime | None:
 def access_log_page(request: Request, session: SessionDep, settings: SettingsDep, user: AdminUser) -> Response:
     """The filtered log, newest first, paged; the same filters give the CSV (``/api/v1/counselling/access-log.csv``)."""
     typed = forms.fields(request.query_params, ("case_id", "username", "since", "until"))
-    errors, filters = {}, {}
+    errors: dict[str, str] = {}
+    filters: dict[str, Any] = {}
     if typed["case_id"]:
         filters["case_id"] = whole_number(typed["case_id"], high=MAX_ROW_ID) or errors.setdefault(
             "case_id", translator(request)("console.error.invalid"))

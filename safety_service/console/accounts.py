@@ -3,7 +3,7 @@ anyone's (disable, enable, reset the password, email address). Each ends the acc
 as the API and the CLI do."""
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from pydantic import ValidationError
@@ -15,6 +15,7 @@ from safety_service.api.signin import SignInDep, client_address
 from safety_service.console import session as console_session
 from safety_service.console.deps import AdminUser, ConsoleRoute, ConsoleUser, Csrf, SessionCookie, admit
 from safety_service.console.rendering import render
+from safety_service.database import saved_id
 from safety_service.errors import AuthenticationFailed, InvalidInput, NotFound
 from safety_service.people import service as people_service
 from safety_service.people.models import Person, User
@@ -104,7 +105,7 @@ async def change_password(request: Request, sessions: SessionFactory, writes: Wr
         errors["current_password"] = "account.wrong_password"
     if errors:
         return _own(request, user, status=422, errors=errors)
-    await sign_in.replace_password(writes, user_id=user.id, password=new_password)
+    await sign_in.replace_password(writes, user_id=saved_id(user), password=new_password)
     logger.info("password changed", extra={"user_id": user.id})
     return _signed_out(settings)
 
@@ -157,7 +158,7 @@ def change_account(request: Request, session: SessionDep, admin: AdminUser, user
         return _managed(request, session, admin, user_id, status=422, errors={"password": "account.password_short"})
 
 
-def _change(session: SessionDep, admin: User, user: User, change: str, password: str) -> Any:
+def _change(session: SessionDep, admin: User, user: User, change: str, password: str) -> Response:
     if change in ("disable", "enable"):
         people_service.set_active(session, user=user, active=change == "enable", actor=admin)
         return _after(session, admin, user, f"{change}d")

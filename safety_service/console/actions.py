@@ -93,7 +93,7 @@ _CHOICES = {Action.verify: "passed", Action.self_check: "passed", Action.decide_
             Action.decide_plan: "approved"}
 
 
-def read(action: Action, form: FormData, t: Translator, timezone: str) -> tuple[Any, dict[str, str], dict]:
+def read(action: Action, form: FormData, t: Translator, timezone: str) -> tuple[Any, dict[str, str], dict[str, Any]]:
     """The action's input model from the form (local times made aware), or the errors by field."""
     spec = FORMS[action]
     typed = forms.fields(form, spec.fields)

@@ -113,8 +113,8 @@ def _page(name: str) -> AdminPage:
     return PAGES[name]
 
 
-def _show(request: Request, session: Session, user: Any, name: str, typed: dict | None = None,
-          errors: dict | None = None, status: int = 200) -> Response:
+def _show(request: Request, session: Session, user: Any, name: str, typed: dict[str, Any] | None = None,
+          errors: dict[str, str] | None = None, status: int = 200) -> Response:
     page = _page(name)
     return render(request, page.template, status=status, user=user, section=name, typed=typed or {},
                   errors=errors or {}, **page.listing(session))
@@ -162,7 +162,8 @@ def admin_add(request: Request, session: SessionDep, settings: SettingsDep, user
     page, t = _page(name), translator(request)
     typed = forms.fields(form, page.fields)
     if "password" in typed:
-        typed["password"] = form.get("password") if isinstance(form.get("password"), str) else ""
+        given = form.get("password")
+        typed["password"] = given if isinstance(given, str) else ""
     data, errors = forms.build(page.model, typed, t)
     errors = forms.with_rules(t, errors, page.problems(session, settings, typed), MESSAGES)
     if data is not None and not errors:

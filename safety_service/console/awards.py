@@ -5,7 +5,7 @@ import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
@@ -44,8 +44,8 @@ REFUSALS: outreach.Refusals = {InvalidTransition: "console.awards.error.transiti
                                "tracking_code": "console.awards.error.tracking_code"}
 
 
-def _show(request: Request, session: Session, user: User, *, typed: dict | None = None, errors: dict | None = None,
-          failed: str | None = None, status: int = 200) -> Response:
+def _show(request: Request, session: Session, user: User, *, typed: dict[str, Any] | None = None,
+          errors: dict[str, str] | None = None, failed: str | None = None, status: int = 200) -> Response:
     t = translator(request)
     raw = request.query_params.get("state", "")
     state = AwardState(raw) if raw in tuple(AwardState) else None
@@ -123,7 +123,7 @@ def decide(request: Request, session: SessionDep, user: AwardUser, form: FormDep
     t, typed = translator(request), forms.fields(form, ("award_id", "approved", "reason"))
     data, errors = forms.build(AwardDecide, {"approved": typed["approved"], "reason": typed["reason"]}, t)
     award_id, status = _award_id(typed, errors, t), 422
-    if not errors:
+    if award_id is not None and not errors:
         _, errors, status = _attempt(session, t, lambda: awards.decide(
             session, award=awards.get_award(session, award_id=award_id), approved=data.approved,
             reason=data.reason, actor=user, now=utc_now()), REFUSALS)
@@ -138,7 +138,7 @@ def pay(request: Request, session: SessionDep, user: AwardUser, form: FormDep) -
                                           "tracking_code": typed["tracking_code"],
                                           "shown_name": "true" if typed["shown_name"] else "false"}, t)
     award_id, status = _award_id(typed, errors, t), 422
-    if not errors:
+    if award_id is not None and not errors:
         payment = awards.Payment(method=data.method, note=data.note, tracking_code=data.tracking_code,
                                  shown_name=data.shown_name)
         _, errors, status = _attempt(session, t, lambda: awards.pay(
@@ -160,7 +160,7 @@ def scale(request: Request, session: SessionDep, user: AwardUser, form: FormDep)
     return _done(request, session, user, typed, errors, 403 if "form" in errors else 422, "scale")
 
 
-def _done(request: Request, session: Session, user: User, typed: dict, errors: dict[str, str], status: int,
+def _done(request: Request, session: Session, user: User, typed: dict[str, Any], errors: dict[str, str], status: int,
           failed: str) -> Response:
     if errors:
         session.rollback()

@@ -23,6 +23,7 @@ from safety_service.counselling import behaviour, items
 from safety_service.counselling.behaviour import Outcome
 from safety_service.counselling.behaviour_schemas import BehaviourReject, BehaviourToViolation, public
 from safety_service.counselling.states import ViolationKind, ViolationSeverity
+from safety_service.database import known
 from safety_service.errors import DomainError
 from safety_service.hazards.models import Hazard
 from safety_service.locations.models import Location
@@ -49,7 +50,7 @@ def queue(request: Request, session: SessionDep, settings: SettingsDep, user: Vi
 
 def _page(request: Request, session: Session, user: User, hazard: Hazard, *, typed: dict[str, str] | None = None,
           errors: dict[str, str] | None = None, failed: str = "", status: int = 200) -> Response:
-    location = session.get(Location, hazard.location_id)
+    location = known(session.get(Location, hazard.location_id))  # the hazard's foreign key
     report = public(hazard, location, behaviour.decision_of(session, hazard=hazard))
     settings = request.app.state.settings
     defaults = {"occurred_at": local(hazard.behaviour_at, settings.timezone, "%Y-%m-%dT%H:%M"),

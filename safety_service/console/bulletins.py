@@ -48,7 +48,7 @@ BulletinDep = Annotated[Bulletin, Depends(load_bulletin)]
 
 
 def _read(session: Session, form: FormData, t: Translator, timezone: str
-          ) -> tuple[BulletinCreate | None, dict[str, str], dict]:
+          ) -> tuple[BulletinCreate | None, dict[str, str], dict[str, Any]]:
     """The bulletin from the form (local times made aware), or every error by field at once."""
     typed: dict[str, Any] = forms.fields(form, FIELDS)
     values: dict[str, Any] = {**typed, **{n: forms.local_datetime(typed[n], timezone) if typed[n] else ""
@@ -69,8 +69,8 @@ def _typed(bulletin: Bulletin, timezone: str) -> dict[str, Any]:
     return {**typed, "areas": bulletin.areas}
 
 
-def _show(request: Request, session: Session, user: User, bulletin: Bulletin | None, *, typed: dict | None = None,
-          errors: dict | None = None, status: int = 200) -> Response:
+def _show(request: Request, session: Session, user: User, bulletin: Bulletin | None, *,
+          typed: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200) -> Response:
     tz = request.app.state.settings.timezone
     reads = None
     if bulletin is not None and bulletin.state != BulletinState.draft:
@@ -168,7 +168,7 @@ def change_state(request: Request, session: SessionDep, user: OfficerUser, bulle
     return _done(request, session, user, bulletin, None, errors, status, change)
 
 
-def _done(request: Request, session: Session, user: User, bulletin: Bulletin, typed: dict | None,
+def _done(request: Request, session: Session, user: User, bulletin: Bulletin, typed: dict[str, Any] | None,
           errors: dict[str, str], status: int, change: str = "edit") -> Response:
     """Commit and go back to the bulletin, or show it again with the reasons and nothing saved."""
     if errors:

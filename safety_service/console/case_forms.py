@@ -31,6 +31,7 @@ from safety_service.counselling.schemas import (
     FamilyLinkCreate,
     SessionCreate,
 )
+from safety_service.database import known
 from safety_service.i18n import Translator
 from safety_service.people.models import Person, User
 from safety_service.validation import MAX_ROW_ID, RowId, whole_number
@@ -60,7 +61,7 @@ class ConsentWithdrawal(BaseModel):
 def _withdraw_consent(session: Session, case: CounsellingCase, data: ConsentWithdrawal, user: User,
                       settings: Settings) -> Any:
     """The same call as the API's, for whoever may see the worker's family (not only this case)."""
-    worker = session.get(Person, case.person_id)
+    worker = known(session.get(Person, case.person_id))  # the case's foreign key
     pairing.require_worker_visible(session, worker, user)
     return cosupervision.withdraw_consent(session, person=worker, contact_id=data.id, actor=user, site=settings.site,
                                           case=case)
@@ -129,7 +130,7 @@ def participants(text: str) -> list[str]:
     return [name.strip() for name in _SEPARATORS.split(text) if name.strip()]
 
 
-def read(name: str, form: FormData, t: Translator, settings: Settings) -> tuple[Any, dict[str, str], dict]:
+def read(name: str, form: FormData, t: Translator, settings: Settings) -> tuple[Any, dict[str, str], dict[str, Any]]:
     """The form's input (a model, or the processed scan), or the errors by field; and what was typed."""
     spec = FORMS[name]
     if spec.model is None:

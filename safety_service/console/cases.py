@@ -34,6 +34,7 @@ from safety_service.counselling import (
 from safety_service.counselling import service as cases
 from safety_service.counselling.models import CounsellingCase
 from safety_service.counselling.states import MAX_LEVEL, CaseState, MentorRole, Relation, SessionKind, ViolationKind
+from safety_service.database import known, saved_id
 from safety_service.errors import DomainError, InvalidTransition, PermissionDenied
 from safety_service.i18n import Translator
 from safety_service.people import service as people_service
@@ -97,20 +98,22 @@ def _context(session: Session, case: CounsellingCase, user: User, settings: Sett
 
 def _pairing(session: Session, case: CounsellingCase, user: User) -> dict[str, Any]:
     """The 一帮一 form's choices, for an admin or the lead counsellor of the worker's unit only."""
-    may_pair = pairing.leads_worker(session, session.get(Person, case.person_id), user)
+    worker = known(session.get(Person, case.person_id))  # the case's foreign key
+    may_pair = pairing.leads_worker(session, worker, user)
     counsellors = people_service.active_users_with_roles(session, roles=[Role.counsellor]) if may_pair else []
     return {"may_pair": may_pair, "counsellors": [c.username for c in counsellors],
             "mentor_roles": list(MentorRole),
-            "may_withdraw": pairing.may_see_worker(session, session.get(Person, case.person_id), user)}
+            "may_withdraw": pairing.may_see_worker(session, worker, user)}
 
 
 def _family_side(session: Session, case: CounsellingCase, settings: Settings) -> dict[str, Any]:
     """The co-supervisors' links, the visits they recorded and the family's messages (read with the detail)."""
     return {"links": [cosupervision_views.link_public(session, link, contact, settings)
                       for link, contact in cosupervision.list_links(session, case=case)],
-            "visits": [cosupervision_views.visit_public(v, c) for v, c in cosupervision.list_visits(session, case_id=case.id)],
+            "visits": [cosupervision_views.visit_public(v, c)
+                       for v, c in cosupervision.list_visits(session, case_id=saved_id(case))],
             "family_messages": [cosupervision_views.message_public(session, m, c)
-                                for m, c in messages.list_messages(session, case_id=case.id)],
+                                for m, c in messages.list_messages(session, case_id=saved_id(case))],
             "link_days": settings.family_link_days}
 
 

@@ -12,6 +12,7 @@ from safety_service.console import forms
 from safety_service.console.deps import AdminUser, ConsoleRefusal, ConsoleRoute, Csrf
 from safety_service.console.detail import FormDep
 from safety_service.console.rendering import render, translator
+from safety_service.database import saved_id
 from safety_service.errors import DomainError, NotFound
 from safety_service.notifications import configure, outbox
 from safety_service.notifications.configure import ChannelCreate
@@ -25,7 +26,7 @@ MESSAGES = {"name": "console.error.taken"}
 
 
 def _page(request: Request, session: Session, user: User, *, status: int = 200, **context: Any) -> Response:
-    rows = [(configure.public(c), outbox.recent_attempts(session, channel_id=c.id, limit=1))
+    rows = [(configure.public(c), outbox.recent_attempts(session, channel_id=saved_id(c), limit=1))
             for c in configure.list_channels(session)]
     context = {"typed": {}, "errors": {}, "tested": None, **context}
     return render(request, "admin_channels.html", status=status, user=user, section="channels", rows=rows,
@@ -69,9 +70,10 @@ def change_channel(request: Request, session: SessionDep, settings: SettingsDep,
     except NotFound:
         raise ConsoleRefusal("not_found", 404) from None
     if action == "test":
-        to = form.get("to") if isinstance(form.get("to"), str) else None
+        given = form.get("to")
+        to = given.strip() or None if isinstance(given, str) else None
         try:
-            attempt = configure.send_test(session, channel=channel, settings=settings, to=(to or "").strip() or None)
+            attempt = configure.send_test(session, channel=channel, settings=settings, to=to)
         except DomainError as exc:
             return _page(request, session, user, errors=forms.domain_error(translator(request), exc), status=422)
         session.commit()

@@ -13,6 +13,7 @@ from safety_service.clock import as_utc, utc_now
 from safety_service.console import actions, forms, names
 from safety_service.console.deps import ConsoleRefusal, ConsoleRoute, ConsoleUser, Csrf
 from safety_service.console.rendering import duration, render, translator
+from safety_service.database import saved_id
 from safety_service.errors import DomainError, InvalidTransition, PermissionDenied
 from safety_service.feedback import ratings
 from safety_service.hazards import criteria, library, major_service, queries
@@ -70,7 +71,8 @@ def _context(session: Session, hazard: Hazard, user: User, request: Request) -> 
     before, after = _before_and_after(_photos(session, hazard, user), public.history)
     return {"hazard": public, "user": user, "photos": before + after, "before": before, "after": after,
             "place": session.get(Location, hazard.location_id),
-            "overdue_for": duration(translator(request), now - public.deadline) if public.overdue else None,
+            "overdue_for": (duration(translator(request), now - public.deadline)
+                            if public.overdue and public.deadline else None),
             "categories": locations_service.list_categories(session), "grades": list(Grade),
             **_library(session, hazard), **_major(session, hazard), "rating": ratings.rating_of(session, hazard=hazard),
             "owners": names.choices(session, owners), "typed": {}, "errors": {}, "failed": None,
@@ -117,7 +119,7 @@ def act(request: Request, session: SessionDep, settings: SettingsDep, user: Cons
         errors, status = _apply(session, hazard, user, Action(action), data, t)
     if not errors:
         for photo in photos:
-            photos_service.add_photo(session, hazard_id=hazard.id, photo=photo)
+            photos_service.add_photo(session, hazard_id=saved_id(hazard), photo=photo)
         session.commit()
         logger.info("console action", extra={"ref": hazard.ref, "action": action, "user_id": user.id})
         return RedirectResponse(f"/console/hazards/{hazard.ref}", status_code=303)
@@ -140,7 +142,7 @@ def _apply(session: Session, hazard: Hazard, user: User, action: Action, data: A
     return {}, 200
 
 
-def _again(request: Request, session: Session, hazard: Hazard, user: User, action: str, typed: dict,
+def _again(request: Request, session: Session, hazard: Hazard, user: User, action: str, typed: dict[str, Any],
            errors: dict[str, str], status: int) -> Response:
     session.refresh(hazard)
     context = _context(session, hazard, user, request)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from safety_service.console.rendering import money
+from safety_service.database import table_of
 from safety_service.hazards import attribution
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import HazardState
@@ -20,16 +21,17 @@ from safety_service.web.sheets import MAX_ROWS
 
 COLUMNS = ("seq", "ref", "found_on", "location", "description", "category", "grade", "source", "unit", "owner",
            "measures", "funds", "deadline", "rectified_on", "verifier", "verified_on", "result", "state")
-H = Hazard.__table__.c
-_L, _C, _A = Location.__table__, Category.__table__, Area.__table__
-_OWNER, _VERIFIER = User.__table__.alias("owner"), User.__table__.alias("verifier")
-_OWNER_PERSON, _VERIFIER_PERSON = Person.__table__.alias("owner_person"), Person.__table__.alias("verifier_person")
-_OWNER_AREA = Area.__table__.alias("owner_area")
-_UNIT = OrgUnit.__table__
+_HAZARD = table_of(Hazard)
+H = _HAZARD.c
+_L, _C, _A = table_of(Location), table_of(Category), table_of(Area)
+_OWNER, _VERIFIER = table_of(User).alias("owner"), table_of(User).alias("verifier")
+_OWNER_PERSON, _VERIFIER_PERSON = table_of(Person).alias("owner_person"), table_of(Person).alias("verifier_person")
+_OWNER_AREA = _A.alias("owner_area")
+_UNIT = table_of(OrgUnit)
 
 
 def _query(start: datetime, end: datetime, area: str | None, unit: str | None = None) -> Any:
-    joined = (Hazard.__table__.join(_L, _L.c.id == H.location_id).outerjoin(_C, _C.c.id == H.category_id)
+    joined = (_HAZARD.join(_L, _L.c.id == H.location_id).outerjoin(_C, _C.c.id == H.category_id)
               .outerjoin(_A, _A.c.id == _L.c.area_id).outerjoin(_OWNER, _OWNER.c.id == H.owner_id)
               .outerjoin(_OWNER_PERSON, _OWNER_PERSON.c.id == _OWNER.c.person_id)
               .outerjoin(_OWNER_AREA, _OWNER_AREA.c.id == _OWNER_PERSON.c.area_id)

@@ -8,6 +8,7 @@ from safety_service.api.deps import PathId, SessionDep
 from safety_service.console.deps import ConsoleRoute, ConsoleUser, Csrf
 from safety_service.console.detail import FormDep
 from safety_service.console.rendering import render
+from safety_service.database import saved_id
 from safety_service.errors import InvalidInput
 from safety_service.notifications import configure, preferences
 from safety_service.notifications import service as notifications_service
@@ -59,7 +60,7 @@ def open_notification(session: SessionDep, user: ConsoleUser, notification_id: P
     row = session.get(Notification, notification_id)
     if row is None or row.user_id != user.id:
         return RedirectResponse("/console/inbox", status_code=303)
-    notifications_service.mark_read(session, user=user, ids=[row.id])
+    notifications_service.mark_read(session, user=user, ids=[saved_id(row)])
     session.commit()
     ref = (row.data or {}).get("ref")
     return RedirectResponse(f"/console/hazards/{ref}" if ref else "/console/inbox", status_code=303)

@@ -19,6 +19,7 @@ from safety_service.console import forms
 from safety_service.console.deps import AdminUser, ConsoleRefusal, ConsoleRoute, Csrf
 from safety_service.console.detail import FormDep
 from safety_service.console.rendering import duration, render, translator
+from safety_service.database import known, saved_id
 from safety_service.errors import DomainError, NotApplicable, NotFound
 from safety_service.hazards.models import Hazard
 from safety_service.kiosks import service as kiosks_service
@@ -38,12 +39,12 @@ ADD_ERRORS = {"kiosk_id": "console.kiosks.error.kiosk_id", "location_code": "con
 
 def _last_reports(session: Session, kiosks: list[Kiosk]) -> dict[int, tuple[str, datetime]]:
     """Each kiosk's newest report: its reference and when (one index lookup a kiosk)."""
-    found = {}
+    found: dict[int, tuple[str, datetime]] = {}
     for kiosk in kiosks:
         row = session.exec(select(Hazard.ref, Hazard.reported_at).where(Hazard.kiosk_id == kiosk.id)
                            .order_by(col(Hazard.reported_at).desc()).limit(1)).first()
         if row is not None:
-            found[kiosk.id] = (row[0], as_utc(row[1]))
+            found[saved_id(kiosk)] = (row[0], as_utc(row[1]))
     return found
 
 
@@ -51,7 +52,7 @@ def _dead_letters(session: Session) -> dict[str, int]:
     """How many of each kiosk's messages wait in the dead letters."""
     query = select(DeadLetter.kiosk_id, func.count()).where(col(DeadLetter.kiosk_id).is_not(None)).group_by(
         DeadLetter.kiosk_id)
-    return {kiosk_id: count for kiosk_id, count in session.exec(query).all()}
+    return {known(kiosk_id): count for kiosk_id, count in session.exec(query).all()}  # filtered IS NOT NULL
 
 
 def _activity(request: Request, session: Session, kiosks: list[tuple[Kiosk, Any]]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 import logging
 from datetime import date, datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
 from sqlmodel import Session, select
@@ -43,7 +44,8 @@ def _read(request: Request, session: Session) -> tuple[dict[str, str], dict[str,
     return typed, errors
 
 
-def _page(request: Request, session: Session, user: object, typed: dict, errors: dict, status: int = 200) -> Response:
+def _page(request: Request, session: Session, user: object, typed: dict[str, Any], errors: dict[str, str],
+          status: int = 200) -> Response:
     areas = locations_service.list_areas(session)
     units = units_service.in_tree_order(session, retired=True)
     return render(request, "ledger.html", status=status, user=user, areas=areas, units=units, typed=typed,

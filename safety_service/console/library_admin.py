@@ -27,8 +27,8 @@ FIELDS = ("category_code", "title", "grade", "level", "fix_days", "report_type",
 MESSAGES = {"level": "console.library.error.level", "title": "console.library.error.title"}
 
 
-def _show(request: Request, session: Session, user: Any, item_id: int, *, typed: dict | None = None,
-          errors: dict | None = None, status: int = 200) -> Response:
+def _show(request: Request, session: Session, user: Any, item_id: int, *, typed: dict[str, Any] | None = None,
+          errors: dict[str, str] | None = None, status: int = 200) -> Response:
     item = library.public_item(session, library.get_item(session, item_id=item_id, field="item_id"))
     current = {**item.model_dump(), "category_code": item.category, "level": item.level or "",
                "report_type": item.report_type or "", "active": "true" if item.active else "false"}

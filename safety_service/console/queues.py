@@ -92,7 +92,7 @@ def _queue(session: Session, user: User, name: str | None) -> Queue:
 
 
 def _filters(session: Session, request: Request, queue: Queue, user: User, page: int,
-             size: int) -> tuple[Any, dict[str, str], dict]:
+             size: int) -> tuple[Any, dict[str, str], dict[str, Any]]:
     typed = forms.fields(request.query_params, FILTER_FIELDS)
     tz = request.app.state.settings.timezone
     values: dict[str, Any] = {k: typed[k] for k in ("grade", "category", "location", "area", "owner", "unit", "q",
@@ -123,7 +123,8 @@ def _rows(page: dict[str, Any], t: Any, now: datetime) -> list[dict[str, Any]]:
     for row in page["data"]:
         if row["late_step"]:
             row["late_for"] = duration(t, now - row["late_since"])
-    return page["data"]
+    rows: list[dict[str, Any]] = page["data"]
+    return rows
 
 
 def _category_names(session: Session, t: Any) -> dict[str, str]:
@@ -169,8 +170,8 @@ def _tab_counts(session: Session, user: User, limits: StepLimits, unit: str | No
         queue = QUEUES[name]
         cut = {"unit": unit} if unit else {}
         cut.update(_owner_filters(session, user, queue))
-        found = listing.count_hazards(session, filters=HazardFilters(**queue.filters, **cut), user=user,
-                                      now=utc_now(), limits=limits)
+        filters = HazardFilters.model_validate({**queue.filters, **cut})
+        found = listing.count_hazards(session, filters=filters, user=user, now=utc_now(), limits=limits)
         counts[name] = f"{found['count_limit']:,}+" if found["count_capped"] else str(found["count"])
     return counts
 

@@ -50,8 +50,8 @@ def _filters(request: Request, session: Session,
     return typed, chosen, errors, unit
 
 
-def _show(request: Request, session: Session, user: User, *, typed: dict | None = None, errors: dict | None = None,
-          failed: str | None = None, status: int = 200) -> Response:
+def _show(request: Request, session: Session, user: User, *, typed: dict[str, Any] | None = None,
+          errors: dict[str, str] | None = None, failed: str | None = None, status: int = 200) -> Response:
     t = translator(request)
     filters, chosen, filter_errors, unit = _filters(request, session, t)
     number = outreach.page_number(request.query_params.get("page"))
@@ -110,7 +110,7 @@ def payout(request: Request, session: SessionDep, user: OfficerUser, form: FormD
     return _done(request, session, user, typed, errors, status, "payout")
 
 
-def _done(request: Request, session: Session, user: User, typed: dict, errors: dict[str, str], status: int,
+def _done(request: Request, session: Session, user: User, typed: dict[str, Any], errors: dict[str, str], status: int,
           failed: str) -> Response:
     if errors:
         session.rollback()

@@ -117,7 +117,7 @@ def place(request: Request, session: SessionDep, user: StaffUser, code: str, for
     """Move a point to a grid cell of the map."""
     point = risks_service.get_risk_point(session, code=code)
     try:
-        data = MapPlace(map_x=form.get("map_x"), map_y=form.get("map_y"))
+        data = MapPlace.model_validate({"map_x": form.get("map_x"), "map_y": form.get("map_y")})
     except ValidationError:
         return render(request, "problem.html", status=422, user=user, problem="console.error.choice")
     risks_service.place_on_map(session, point=point, data=data)

@@ -41,8 +41,8 @@ def load_supervisor(session: SessionDep, user: OfficerUser, supervisor_id: PathI
 SupervisorDep = Annotated[Supervisor, Depends(load_supervisor)]
 
 
-def _show(request: Request, session: Session, user: User, *, typed: dict | None = None, errors: dict | None = None,
-          failed: int | None = None, status: int = 200) -> Response:
+def _show(request: Request, session: Session, user: User, *, typed: dict[str, Any] | None = None,
+          errors: dict[str, str] | None = None, failed: int | None = None, status: int = 200) -> Response:
     today = outreach.local_today(request.app.state.settings.timezone)
     return render(request, "supervisors.html", status=status, user=user, roster=supervisors_service.roster(session),
                   today=today, areas=locations_service.list_areas(session), typed=typed or {"term_from": today.isoformat()},

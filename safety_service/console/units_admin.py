@@ -32,8 +32,8 @@ MESSAGES = {"parent_code": "console.unit.error.parent", "leader": "console.unit.
 EDIT_FIELDS = ("name_zh", "name_en", "parent_code", "leader", "active")
 
 
-def _show(request: Request, session: Session, user: Any, unit: OrgUnit, *, form: str = "", typed: dict | None = None,
-          errors: dict | None = None, status: int = 200) -> Response:
+def _show(request: Request, session: Session, user: Any, unit: OrgUnit, *, form: str = "",
+          typed: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200) -> Response:
     areas, locations = units_service.places(session, unit=unit)
     units = units_service.list_units(session)
     _unit, parent, leader, _count = next(row for row in units if row[0].id == unit.id)

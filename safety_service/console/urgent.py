@@ -3,6 +3,7 @@
 import logging
 
 from fastapi import APIRouter, Request
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from safety_service.api.deps import SessionDep
@@ -15,7 +16,7 @@ logger = logging.getLogger(__name__)
 router = APIRouter(route_class=ConsoleRoute)
 
 
-def _note(form) -> str | None:
+def _note(form: FormData) -> str | None:
     value = form.get("note")
     return value.strip()[:2000] or None if isinstance(value, str) else None
 

@@ -96,8 +96,9 @@ def violation_list(request: Request, session: SessionDep, settings: SettingsDep,
     size, number = settings.console_page_size, page_number(request)
     page = violations.list_violations(
         session, user=user, employee_no=typed["employee_no"] or None,
-        kind=None if "kind" in errors else typed["kind"] or None,
-        severity=None if "severity" in errors else typed["severity"] or None, limit=size, offset=(number - 1) * size)
+        kind=ViolationKind(typed["kind"]) if typed["kind"] and "kind" not in errors else None,
+        severity=ViolationSeverity(typed["severity"]) if typed["severity"] and "severity" not in errors else None,
+        limit=size, offset=(number - 1) * size)
     return _listing(request, user, rows=page.data, count=page.count, typed=typed, errors=errors, number=number,
                     last=max(1, -(-page.count // size)), worker=None)
 

@@ -6,6 +6,7 @@ before the app sees it, so an oversized upload is refused with a page and never 
 by the limit still reaches its page, marked with the wait, so the form comes back as the miner typed it.
 """
 
+import enum
 import logging
 import math
 
@@ -24,7 +25,15 @@ PUBLIC_PREFIXES = ("/r/", "/t/", "/t", "/points", "/f/")
 MAX_CLIENTS = 50_000
 FORM_OVERHEAD = 256 * 1024  # the text fields and multipart framing around a photo
 REPLAY_CHUNK = 64 * 1024
-GONE = b"\0gone"  # _read_body's answer when the sender disconnected before the end of the body
+
+
+class Cut(enum.Enum):
+    """Why ``_read_body`` has no body to hand on."""
+
+    too_large = "too_large"  # declared or grown past the limit
+    gone = "gone"  # the sender disconnected before the end of the body
+
+
 RETRY_AFTER = "retry_after"  # request.state: a refused report's wait in seconds, for the form shown again
 
 
@@ -52,30 +61,31 @@ class PublicLimits:
             scope.setdefault("state", {})[RETRY_AFTER] = math.ceil(wait)  # the report page shows what was typed
         if posting:
             body = await self._read_body(receive, headers)
-            if body is GONE:
+            if body is Cut.gone:
                 # The sender went away mid-body: never hand the app a cut-off form as if whole (it stored
                 # the part that came, under a report id of its own, and the phone then sent it again).
                 logger.info("sender gone before the body arrived", extra={"client": client, "path": scope["path"]})
                 return
-            if body is None:
+            if body is Cut.too_large:
                 await self._problem(scope, receive, send, headers, 413, "error.body_too_large",
                                     max_mb=self.max_body // (1024 * 1024))
                 return
-            receive, body = _replay(body, receive), b""  # the replay holds it until the parser takes it
+            receive = _replay(body, receive)
+            del body  # the replay holds it until the parser takes it
         await self.app(scope, receive, send)
 
-    async def _read_body(self, receive: Receive, headers: Headers) -> bytearray | bytes | None:
+    async def _read_body(self, receive: Receive, headers: Headers) -> bytearray | Cut:
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body:
-            return None
+            return Cut.too_large
         body, more = bytearray(), True  # grown in place: a list of chunks joined at the end held it twice
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
-                return GONE
+                return Cut.gone
             body += message.get("body", b"")
             if len(body) > self.max_body:
-                return None
+                return Cut.too_large
             more = message.get("more_body", False)
         return body
 

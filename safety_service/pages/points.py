@@ -7,7 +7,7 @@ an anonymous report's points can be claimed there. Nobody sees another worker's 
 
 import logging
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from sqlmodel import Session
@@ -33,8 +33,8 @@ def _codes(raw: str) -> list[str]:
     return list(dict.fromkeys(code for code in SEPARATORS.split(raw.strip()) if code))
 
 
-def _page(t: Translator, *, status: int = 200, remember: bool = False, form: dict | None = None,
-          errors: dict | None = None, **found: object) -> HTMLResponse:
+def _page(t: Translator, *, status: int = 200, remember: bool = False, form: dict[str, str] | None = None,
+          errors: dict[str, str] | None = None, **found: Any) -> HTMLResponse:
     return render("points.html", lang=t.language, status=status, remember=remember, form=form or {},
                   errors=errors or {}, **found)
 

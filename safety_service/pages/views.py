@@ -21,9 +21,11 @@ from safety_service.bulletins import service as bulletins_service
 from safety_service.bulletins.models import Bulletin
 from safety_service.clock import utc_now
 from safety_service.config import Settings
+from safety_service.database import known
 from safety_service.errors import InvalidInput, InvalidTransition, NotFound
 from safety_service.feedback import ratings
 from safety_service.hazards import service as hazards_service
+from safety_service.hazards.intake import Receipt
 from safety_service.hazards.states import Channel
 from safety_service.i18n import Translator
 from safety_service.locations import service as locations_service
@@ -44,12 +46,16 @@ TOKEN_STATUS = {RejectReason.malformed: 404, RejectReason.bad_signature: 403,
 Text = Annotated[str, Form()]
 
 
-async def get_report_writer(request: Request) -> BatchWriter:
+QrWriter = BatchWriter[QrSubmission, Receipt]
+
+
+async def get_report_writer(request: Request) -> QrWriter:
     """The QR page's group-commit writer, started with the app."""
-    return request.app.state.report_writer
+    writer: QrWriter = request.app.state.report_writer
+    return writer
 
 
-ReportWriter = Annotated[BatchWriter, Depends(get_report_writer)]
+ReportWriter = Annotated[QrWriter, Depends(get_report_writer)]
 
 
 def _choice(request: Request) -> tuple[Translator, bool]:
@@ -72,7 +78,7 @@ def _form_page(session: Session, t: Translator, settings: Settings, code: str, t
              else location.name_zh}
     bulletin = bulletins_service.for_location(session, site=settings.site, area_id=location.area_id, now=utc_now())
     points = [{"code": p.code, "name": p.name, "level": str(p.level)}
-              for p in risks_service.points_at(session, location_id=location.id)]
+              for p in risks_service.points_at(session, location_id=known(location.id))]
     return render("report.html", risk_points=points, lang=t.language, status=429 if wait else status, remember=remember,
                   headers={"Retry-After": str(wait)} if wait else None, location=place, categories=categories,
                   urgent_categories=forms.URGENT_CATEGORIES, form=typed, errors=typed.errors,
@@ -110,7 +116,7 @@ def report_page(request: Request, session: SessionDep, settings: SettingsDep, to
 
 def is_report_submission(scope: Scope) -> bool:
     """A submitted report page: it holds no pooled connection while its batch is written."""
-    return scope["method"] == "POST" and scope["path"].startswith("/r/")
+    return bool(scope["method"] == "POST" and scope["path"].startswith("/r/"))
 
 
 @router.post("/r/{token}", response_class=HTMLResponse)
@@ -159,7 +165,7 @@ async def _again(sessions: Callable[[], AbstractContextManager[Session]], settin
 
 
 async def _submit(sessions: Callable[[], AbstractContextManager[Session]], settings: Settings,
-                  writer: BatchWriter, metrics: Metrics, t: Translator, code: str, typed: forms.ReportForm,
+                  writer: QrWriter, metrics: Metrics, t: Translator, code: str, typed: forms.ReportForm,
                   submission: QrSubmission) -> HTMLResponse:
     try:
         receipt = await asyncio.wrap_future(writer.submit(submission))

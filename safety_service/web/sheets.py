@@ -13,7 +13,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -68,7 +68,7 @@ def sheet_text(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
-def _cell(page: Any, value: Any, looks: dict[str, WriteOnlyCell], *, wrap: bool) -> Any:
+def _cell(page: Any, value: Any, looks: dict[str, Cell], *, wrap: bool) -> Any:
     value = sheet_text(value)
     if _risky(value):
         return _text(page, value)
@@ -77,8 +77,9 @@ def _cell(page: Any, value: Any, looks: dict[str, WriteOnlyCell], *, wrap: bool)
     if look is None:
         return value
     cell = WriteOnlyCell(page, value=value)
-    # The style registered once per sheet and copied: styling each cell afresh doubled the export's time.
-    cell._style = copy(looks[look]._style)
+    # The style registered once per sheet and copied: styling each cell afresh doubled the export's time
+    # (openpyxl's own way of copying a style; its type stubs leave the attribute out).
+    cell._style = copy(looks[look]._style)  # type: ignore[attr-defined]
     return cell
 
 
@@ -109,7 +110,7 @@ def _inert(value: Any) -> Any:
     return "'" + value if _risky(value) else value
 
 
-def _text(page: Any, value: str) -> WriteOnlyCell:
+def _text(page: Any, value: str) -> Cell:
     """An XLSX cell that holds ``value`` as a string (openpyxl would make "=..." a formula)."""
     cell = WriteOnlyCell(page, value=value)
     cell.data_type = "s"
@@ -117,7 +118,7 @@ def _text(page: Any, value: str) -> WriteOnlyCell:
     return cell
 
 
-def _styled(page: Any, value: Any, **style: Any) -> WriteOnlyCell:
+def _styled(page: Any, value: Any, **style: Any) -> Cell:
     cell = WriteOnlyCell(page, value=value)
     for name, setting in style.items():
         setattr(cell, name, setting)

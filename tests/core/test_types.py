@@ -1,7 +1,8 @@
-"""The domain packages, the kiosk intake and the API's shared layer type-check under mypy --strict (pyproject.toml).
+"""The service's code type-checks under mypy --strict (pyproject.toml): every package and module of
+``safety_service`` but the migrations (docs/architecture.md, "Checks").
 
-The packages below are checked as a whole; a package joins the list once it is clean (docs/architecture.md,
-"Checks"). What they import is read for its types, and its errors are left to its own package's turn.
+The migrations are left out: each is frozen once a database has run it (an edit would change nothing there),
+and alembic's ``op`` calls they are made of are checked by running every migration up and down (tests/core).
 """
 
 import subprocess
@@ -9,14 +10,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-STRICT = ("api", "backup", "board", "bulletins", "counselling", "feedback", "hazards", "i18n", "inspections",
-          "kiosks", "locations", "mqtt", "notifications", "outbox", "people", "photos", "protocol", "qr", "rewards",
-          "risks", "scorecard", "supervisors", "units")
 
 
-def test_mypy_strict_finds_nothing_in_the_packages_on_the_list() -> None:
-    packages = [argument for name in STRICT for argument in ("-p", f"safety_service.{name}")]
-    packages += ["-m", "safety_service.reading"]
-    answer = subprocess.run([sys.executable, "-m", "mypy", *packages], cwd=ROOT, capture_output=True, text=True,
-                            timeout=600, check=False)
+def test_mypy_strict_finds_nothing_in_the_service() -> None:
+    command = [sys.executable, "-m", "mypy", "-p", "safety_service", "--exclude", "safety_service/migrations/"]
+    answer = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
     assert answer.returncode == 0, answer.stdout + answer.stderr
+    assert "no issues found in" in answer.stdout
