@@ -91,3 +91,9 @@ def assign(session: Session, user: User, *assigned: CounsellingCase) -> None:
         case.counsellor_id = user.id
         session.add(case)
     session.flush()
+
+
+def forged_ending(token: str) -> str:
+    """The token with its last letter changed to another of the signature's alphabet (a fixed letter left a
+    token already ending in it untouched: one try in 64 for one letter, in 4,096 for two)."""
+    return token[:-1] + ("B" if token.endswith("A") else "A")

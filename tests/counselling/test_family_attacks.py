@@ -21,7 +21,7 @@ from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Person, Role
 from safety_service.protocol.topics import family_messages_topic
 from tests.conftest import make_settings, use_session
-from tests.counselling.builders import make_case
+from tests.counselling.builders import forged_ending, make_case
 from tests.people.builders import auth, make_user
 
 API = "/api/v1"
@@ -54,12 +54,6 @@ def _calls(client: TestClient, token: str, message_id: str = "1") -> list:
             client.post(f"/f/{token}/messages/{message_id}/withdraw")]
 
 
-def _other_letter(letter: str) -> str:
-    """A letter of the signature's alphabet that is not this one (a fixed "A" left a signature ending in "A"
-    untouched, one try in 64)."""
-    return "B" if letter == "A" else "A"
-
-
 def _written(session: Session) -> tuple[int, int]:
     return len(session.exec(select(FamilyVisit.id)).all()), len(session.exec(select(FamilyMessage.id)).all())
 
@@ -79,7 +73,7 @@ def test_forged_expired_and_malformed_links_open_nothing(client: TestClient, ses
     worker = session.get(Person, case.person_id)
     link_id, expires, signature = token.split(".")
     other_case, _, other_link, other_token = _linked(session, settings)
-    bad = [f"{link_id}.{int(expires) + 86400}.{signature}", f"{link_id}.{expires}.{signature[:-1]}{_other_letter(signature[-1])}",
+    bad = [f"{link_id}.{int(expires) + 86400}.{signature}", f"{link_id}.{expires}.{forged_ending(signature)}",
            f"{other_link.id}.{expires}.{signature}", f"{link_id}.{other_token.split('.')[1]}.{other_token.split('.')[2]}",
            "garbage", "1.2", f"{link_id}.{expires}", f"{link_id}.{expires}.{signature}.x", "².1.x", f"{link_id}.²³.x",
            f"{link_id}.{'9' * 5000}.{signature}", f"{'9' * 12}.{expires}.{signature}", "-1.-1.-1", "0.0.0",
