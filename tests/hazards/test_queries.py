@@ -1,8 +1,6 @@
 """The list's query paths, beyond what the API tests see."""
 
-from collections.abc import Callable
 from datetime import timedelta, timezone
-from typing import Any
 
 import pytest
 from sqlalchemy import bindparam
@@ -11,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
-from safety_service.database import DriverStatement, driver_statement, utc_value
+from safety_service.database import driver_statement, utc_value
 from safety_service.errors import InvalidInput
 from safety_service.hazards import listing, queries
 from safety_service.hazards.models import Hazard
@@ -22,6 +20,7 @@ from safety_service.reading import ConnectionReader, Query
 from tests.hazards.builders import make_hazard
 from tests.locations.builders import make_location
 from tests.people.builders import make_user
+from tests.plans import hazard_statements_sent
 
 LIMITS = StepLimits.of(Settings.model_construct())  # the default time limits of the steps
 
@@ -240,7 +239,7 @@ def test_the_overdue_page_by_deadline_reads_no_other_step_when_the_hazards_past_
     filters = HazardFilters(overdue=True, limit=2, offset=1)
 
     def work() -> int:
-        statements = _sent(session, monkeypatch, lambda: listing.list_hazards(
+        statements = hazard_statements_sent(monkeypatch, lambda: listing.list_hazards(
             session, filters=filters, user=officer, now=now, limits=LIMITS))
         return _work_of(session.connection(), statements)
 
@@ -252,23 +251,6 @@ def test_the_overdue_page_by_deadline_reads_no_other_step_when_the_hazards_past_
     page = listing.list_hazards(session, filters=filters, user=officer, now=now, limits=LIMITS)
     assert (len(page["data"]), page["count"], page["count_capped"]) == (2, 3, True)
     assert work() == alone
-
-
-def _sent(session: Session, monkeypatch: pytest.MonkeyPatch, call: Callable[[], object]) -> list[tuple[str, object]]:
-    """The statements reading hazards that ``call`` sent to the driver, with their values."""
-    seen: list[tuple[str, object]] = []
-    fetch = DriverStatement.fetch
-
-    def recorded(statement: DriverStatement, connection: Connection, params: dict[str, Any]) -> Any:
-        text, values = statement.parameters(params)
-        if "FROM hazard" in text:
-            seen.append((text, values))
-        return fetch(statement, connection, params)
-
-    with monkeypatch.context() as patched:
-        patched.setattr(DriverStatement, "fetch", recorded)
-        call()
-    return seen
 
 
 def _work_of(connection: Connection, statements: list[tuple[str, object]]) -> int:

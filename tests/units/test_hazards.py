@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
-from safety_service.database import DriverStatement
 from safety_service.errors import InvalidInput, NotFound
 from safety_service.hazards import listing as hazards_listing
 from safety_service.hazards import queries as hazards_queries
@@ -22,7 +21,7 @@ from safety_service.people.models import Role
 from safety_service.units.models import UnitKind
 from tests.hazards.builders import make_hazard
 from tests.people.builders import auth, make_user
-from tests.plans import assert_reads_hazards_from_indexes
+from tests.plans import assert_reads_hazards_from_indexes, hazard_statements_sent
 from tests.units.builders import join, make_cut, make_unit
 
 
@@ -124,20 +123,11 @@ def _statements_of_list(session: Session, user, monkeypatch: pytest.MonkeyPatch,
                         *filters: dict) -> list[tuple[str, object]]:
     """The statements reading hazards that the list sent to the driver for this user, with their values (the
     list as it is and open only, or with each of these filters)."""
-    seen: list[tuple[str, object]] = []
-    fetch = DriverStatement.fetch
+    def lists() -> None:
+        for given in filters or ({}, {"open": True}):
+            _visible_refs(session, user, **given)
 
-    def recorded(statement: DriverStatement, connection, params):
-        text, values = statement.parameters(params)
-        if "FROM hazard" in text:
-            seen.append((text, values))
-        return fetch(statement, connection, params)
-
-    monkeypatch.setattr(DriverStatement, "fetch", recorded)
-    for given in filters or ({}, {"open": True}):
-        _visible_refs(session, user, **given)
-    monkeypatch.undo()
-    return seen
+    return hazard_statements_sent(monkeypatch, lists)
 
 
 @pytest.mark.parametrize("leads", [True, False], ids=["leader", "no unit"])
