@@ -16,8 +16,9 @@ from safety_service.i18n import (
     rules_en,
     score_en,
 )
+from safety_service.i18n.parts import joined
 
-MESSAGES: dict[str, str] = {
+PAGES: dict[str, str] = {
     "app.name": "Hazard reporting",
     "lang.switch": "中文",
     "lang.name": "English",
@@ -123,17 +124,8 @@ MESSAGES: dict[str, str] = {
     "error.not_found": "There is no such page.",
 }
 
-MESSAGES.update(console_en.MESSAGES)
-MESSAGES.update(kiosks_en.MESSAGES)
-MESSAGES.update(rules_en.MESSAGES)
-MESSAGES.update(outreach_en.MESSAGES)
-MESSAGES.update(counselling_en.MESSAGES)
-MESSAGES.update(family_en.MESSAGES)
-MESSAGES.update(accounts_en.MESSAGES)
-MESSAGES.update(risks_en.MESSAGES)
-MESSAGES.update(notify_en.MESSAGES)
-MESSAGES.update(library_en.MESSAGES)
-MESSAGES.update(major_en.MESSAGES)
-MESSAGES.update(score_en.MESSAGES)
-MESSAGES.update(awards_en.MESSAGES)
-MESSAGES.update(decisions_en.MESSAGES)
+MESSAGES = joined(
+    PAGES, console_en.MESSAGES, kiosks_en.MESSAGES, rules_en.MESSAGES, outreach_en.MESSAGES, counselling_en.MESSAGES,
+    family_en.MESSAGES, accounts_en.MESSAGES, risks_en.MESSAGES, notify_en.MESSAGES, library_en.MESSAGES,
+    major_en.MESSAGES, score_en.MESSAGES, awards_en.MESSAGES, decisions_en.MESSAGES
+)

@@ -40,7 +40,7 @@ MESSAGES: dict[str, str] = {
     "console.field.plan_decision": "Decision",
     "console.plan.approve": "Approve",
     "console.plan.return": "Send back",
-    "console.field.area": "Area stopped",
+    "console.field.stop_area": "Area stopped",
     "console.field.stopped_at": "Stopped at",
     "console.field.people_withdrawn": "People withdrawn",
     "console.field.ordered_by": "Ordered by",

@@ -37,7 +37,7 @@ MESSAGES: dict[str, str] = {
     "console.field.plan_decision": "审批意见",
     "console.plan.approve": "批准",
     "console.plan.return": "退回修改",
-    "console.field.area": "停产撤人区域",
+    "console.field.stop_area": "停产撤人区域",
     "console.field.stopped_at": "停产撤人时间",
     "console.field.people_withdrawn": "撤出人数",
     "console.field.ordered_by": "下令人",

@@ -16,8 +16,9 @@ from safety_service.i18n import (
     rules_zh_cn,
     score_zh_cn,
 )
+from safety_service.i18n.parts import joined
 
-MESSAGES: dict[str, str] = {
+PAGES: dict[str, str] = {
     "app.name": "安全隐患随手拍",
     "lang.switch": "English",
     "lang.name": "中文",
@@ -123,17 +124,9 @@ MESSAGES: dict[str, str] = {
     "error.not_found": "页面不存在。",
 }
 
-MESSAGES.update(console_zh_cn.MESSAGES)
-MESSAGES.update(kiosks_zh_cn.MESSAGES)
-MESSAGES.update(rules_zh_cn.MESSAGES)
-MESSAGES.update(outreach_zh_cn.MESSAGES)
-MESSAGES.update(counselling_zh_cn.MESSAGES)
-MESSAGES.update(family_zh_cn.MESSAGES)
-MESSAGES.update(accounts_zh_cn.MESSAGES)
-MESSAGES.update(risks_zh_cn.MESSAGES)
-MESSAGES.update(notify_zh_cn.MESSAGES)
-MESSAGES.update(library_zh_cn.MESSAGES)
-MESSAGES.update(major_zh_cn.MESSAGES)
-MESSAGES.update(score_zh_cn.MESSAGES)
-MESSAGES.update(awards_zh_cn.MESSAGES)
-MESSAGES.update(decisions_zh_cn.MESSAGES)
+MESSAGES = joined(
+    PAGES, console_zh_cn.MESSAGES, kiosks_zh_cn.MESSAGES, rules_zh_cn.MESSAGES, outreach_zh_cn.MESSAGES,
+    counselling_zh_cn.MESSAGES, family_zh_cn.MESSAGES, accounts_zh_cn.MESSAGES, risks_zh_cn.MESSAGES,
+    notify_zh_cn.MESSAGES, library_zh_cn.MESSAGES, major_zh_cn.MESSAGES, score_zh_cn.MESSAGES, awards_zh_cn.MESSAGES,
+    decisions_zh_cn.MESSAGES
+)

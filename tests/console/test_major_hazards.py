@@ -58,3 +58,15 @@ def test_a_general_hazard_says_nothing_of_the_major_steps(console: TestClient, s
     signed_in(Role.chief)
     page = console.get(f"/console/hazards/{hazard.ref}").text
     assert 'id="major-record"' not in page and "只用于重大隐患" not in page and 'id="form-stop_production"' not in page
+
+
+def test_the_stop_production_area_is_named_as_such_and_every_other_area_field_plainly(
+        console: TestClient, session: Session, signed_in) -> None:
+    """The stop-production form's 停产撤人区域 had the console's key for an area, and its catalogue part, joined
+    later, renamed every area field (the queue's and ledger's filters, the locations, the supervisors)."""
+    hazard = make_hazard(session, state=HazardState.rectifying, grade=Grade.major)
+    signed_in(Role.chief)
+    page = console.get(f"/console/hazards/{hazard.ref}").text
+    assert '<label for="stop_production-area">停产撤人区域</label>' in page
+    queue = console.get("/console/?queue=all").text
+    assert '<label>区域<select name="area" id="f-area">' in queue and "停产撤人" not in queue

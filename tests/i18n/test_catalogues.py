@@ -7,6 +7,8 @@ import pytest
 
 from safety_service import i18n
 from safety_service.hazards.states import HazardState
+from safety_service.i18n import en, zh_cn
+from safety_service.i18n.parts import joined
 from safety_service.photos.processing import PhotoProblem
 from safety_service.qr.tokens import RejectReason
 
@@ -18,6 +20,21 @@ def test_the_catalogues_have_the_same_keys_and_placeholders() -> None:
     assert zh.keys() == en.keys()
     for key in zh:
         assert set(re.findall(r"{(\w+)}", zh[key])) == set(re.findall(r"{(\w+)}", en[key])), key
+
+
+@pytest.mark.parametrize("language", [zh_cn, en], ids=["zh-CN", "en"])
+def test_each_key_is_in_one_part_of_a_catalogue(language) -> None:
+    """A key in two parts meant the later part's message silently replaced the earlier's everywhere."""
+    parts = [language.PAGES] + [getattr(i18n, name).MESSAGES for name in dir(i18n)
+                                if name.endswith("_" + language.__name__.rsplit(".", 1)[1])]
+    assert len(parts) > 10
+    assert sum(len(part) for part in parts) == len(language.MESSAGES)
+
+
+def test_a_key_in_two_parts_is_refused_by_name() -> None:
+    assert joined({"a": "甲"}, {"b": "乙"}) == {"a": "甲", "b": "乙"}
+    with pytest.raises(ValueError, match=r"console\.field\.area"):
+        joined({"console.field.area": "区域", "a": "甲"}, {"console.field.area": "停产撤人区域"})
 
 
 def test_every_literal_key_used_by_the_pages_exists() -> None:
