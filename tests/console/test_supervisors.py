@@ -29,7 +29,7 @@ def test_an_officer_appoints_a_supervisor_and_ends_the_term(console: TestClient,
     assert term.team == "通风队" and term.area_id == area.id and term.term_to is None
     roster = console.get("/console/supervisors").text
     row = roster.split(f'id="supervisor-{term.id}"')[1].split("</tr>")[0]
-    assert "赵监督" in row and area.code in row and "至今" in row and f'id="end-{term.id}"' in row
+    assert "赵监督" in row and f"<td>{area.name_zh}</td>" in row and "至今" in row and f'id="end-{term.id}"' in row
     ended = console.post(f"/console/supervisors/{term.id}/end", data={"csrf_token": token, "term_to": "2031-06-30"})
     assert ended.status_code == 303
     session.refresh(term)

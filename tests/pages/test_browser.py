@@ -78,6 +78,22 @@ def test_a_miner_scans_reports_with_a_photo_and_follows_the_report(live: tuple[S
     assert (hazard.source, hazard.reporter_name, stored.height > stored.width) == ("qr", None, True)
 
 
+def test_the_report_page_fits_a_phone_in_either_language(live: tuple[Settings, Engine], tmp_path: Path) -> None:
+    """No sideways scrolling in Chinese or English: the English category names (Electromechanical) had widened the
+    three columns of buttons past the screen. Measured against the screen as set, since a phone widens its window
+    to a page that overflows."""
+    live_settings, _ = live
+    shots = screenshots(tmp_path)
+    with chromium() as browser:
+        for locale in ("zh-CN", "en-US"):
+            page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale=locale).new_page()
+            page.goto(tokens.report_url(live_settings, "PH-1"))
+            assert page.locator(".cat").count() > 10
+            width = page.evaluate("document.documentElement.scrollWidth")
+            page.screenshot(path=str(shots / f"report-page-{locale}.png"), full_page=True)
+            assert width <= PHONE["width"], (locale, width)
+
+
 DESKTOP = {"width": 1280, "height": 800}
 WORLD: dict[str, str] = {}
 
