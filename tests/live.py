@@ -117,6 +117,13 @@ def _first_page(browser: Browser) -> None:
         context.close()
 
 
+def assert_fits_screen(page: Page) -> None:
+    """The page is no wider than the screen. Measured against the screen's width as set: a phone (``is_mobile``)
+    widens its window to a page that overflows, so ``innerWidth`` grows with it."""
+    width, screen = page.evaluate("document.documentElement.scrollWidth"), page.viewport_size
+    assert screen and width <= screen["width"], f"{page.url} is {width} px wide on a {screen} screen"
+
+
 def screenshots(folder: Path) -> Path:
     """Where a browser test saves its screenshots: docs/screenshots/ with SAFETY_UPDATE_SCREENSHOTS=1."""
     target = DOCS_SCREENSHOTS if os.environ.get("SAFETY_UPDATE_SCREENSHOTS") == "1" else folder

@@ -25,7 +25,7 @@ from safety_service.database import session_scope
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.people.models import User
-from tests.live import chromium, csp_violations, live_app, screenshots
+from tests.live import assert_fits_screen, chromium, csp_violations, live_app, screenshots
 from tests.photos.images import photo
 
 PHONE = {"width": 390, "height": 844}
@@ -50,13 +50,6 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.fill("#password", demo.DEMO_PASSWORD)
     page.click("#sign-in")
     expect(page.locator("#who")).to_be_visible()
-
-
-def _fits(page: Page) -> None:
-    """The page is no wider than the screen. Measured against the screen's width as set: a phone (``is_mobile``)
-    widens its window to a page that overflows, so ``innerWidth`` grows with it."""
-    width, screen = page.evaluate("document.documentElement.scrollWidth"), page.viewport_size
-    assert screen and width <= screen["width"], f"{page.url} is {width} px wide on a {screen} screen"
 
 
 def _owners_fix(engine: Engine) -> str:
@@ -84,14 +77,14 @@ def test_an_owner_works_the_queue_and_submits_a_fix_on_a_phone(live: tuple[str, 
         expect(card).to_be_visible()
         box = card.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
-        _fits(page)
+        assert_fits_screen(page)
         page.screenshot(path=str(shots / "console-owner-phone-queue.png"), full_page=False)  # the first screen: what the owner sees
         page.click("#filter-fold summary")
         expect(page.locator("#filters")).to_be_visible()
-        _fits(page)
+        assert_fits_screen(page)
         page.click(f'tr[data-ref="{ref}"] a')
         expect(page.locator("#form-rectified")).to_be_visible()
-        _fits(page)
+        assert_fits_screen(page)
         page.fill("#rectified-note", "已按措施整改完毕，现场照片见附件")
         page.set_input_files("#rectified-photos", files=[{"name": "fix.jpg", "mimeType": "image/jpeg",
                                                           "buffer": photo()}])
@@ -100,7 +93,7 @@ def test_an_owner_works_the_queue_and_submits_a_fix_on_a_phone(live: tuple[str, 
         page.click("#form-rectified button")
         expect(page.locator("#state")).to_have_text("待验收")
         expect(page.locator("#photos-after img")).to_have_count(1)
-        _fits(page)
+        assert_fits_screen(page)
         assert violations == []
 
 
@@ -111,7 +104,7 @@ def test_the_filters_stay_open_and_the_table_stays_a_table_on_a_desk(live: tuple
         sign_in(page, base, "officer1")
         expect(page.locator("#filters")).to_be_visible()
         expect(page.locator("#hazards thead")).to_be_visible()
-        _fits(page)
+        assert_fits_screen(page)
 
 
 def _sheet_html(content: bytes) -> str:
@@ -174,7 +167,7 @@ def test_every_page_of_the_console_menus_fits_a_phone(live: tuple[str, Engine]) 
                     continue
                 seen.add(address)
                 assert page.goto(base + address).status == 200, address
-                _fits(page)
+                assert_fits_screen(page)
     assert len(seen) > 25
 
 
@@ -191,7 +184,7 @@ def test_a_major_hazards_record_fits_a_phone_in_english(live: tuple[str, Engine]
         for ref in refs:
             page.goto(f"{base}/console/hazards/{ref}")
             expect(page.locator("#major-record")).to_be_visible()
-            _fits(page)
+            assert_fits_screen(page)
 
 
 def test_the_queue_fits_a_desk_in_english(live: tuple[str, Engine]) -> None:
@@ -208,4 +201,4 @@ def test_the_queue_fits_a_desk_in_english(live: tuple[str, Engine]) -> None:
             table, box = page.evaluate("[document.querySelector('#hazards').offsetWidth,"
                                        " document.querySelector('#hazards').parentElement.clientWidth]")
             assert table <= box, (queue, table, box)
-            _fits(page)
+            assert_fits_screen(page)
