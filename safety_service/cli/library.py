@@ -2,7 +2,7 @@
 
 import click
 
-from safety_service.cli import main, reports_errors
+from safety_service.cli.root import main, reports_errors
 from safety_service.config import get_settings
 from safety_service.database import session_scope
 from safety_service.errors import InvalidInput

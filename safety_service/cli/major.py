@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from safety_service.cli import main, reports_errors
+from safety_service.cli.root import main, reports_errors
 from safety_service.database import session_scope
 from safety_service.errors import InvalidInput
 

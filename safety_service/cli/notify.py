@@ -2,7 +2,8 @@
 
 import click
 
-from safety_service.cli import main, reports_errors, user
+from safety_service.cli.people import user
+from safety_service.cli.root import main, reports_errors
 from safety_service.config import get_settings
 from safety_service.database import session_scope
 
