@@ -30,6 +30,7 @@ from tests.photos.images import photo
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
+SMALL_DESKTOP = {"width": 1024, "height": 768}
 
 
 @pytest.fixture
@@ -189,16 +190,32 @@ def test_a_major_hazards_record_fits_a_phone_in_english(live: tuple[str, Engine]
 
 def test_the_queue_fits_a_desk_in_english(live: tuple[str, Engine]) -> None:
     """English headings, states and late notes are longer than the Chinese; each queue's table still fits the page's
-    width on a desk (it had kept every heading, chip and late note on one line: 1,434–1,568 px), and a table wider
-    than a small screen scrolls in its own box rather than the page."""
+    width on a desk (it had kept every heading, chip and late note on one line: 1,434–1,568 px), on a small one too
+    (1,024 px: a smaller type, the hour under its date; 1,069 px before), and no date is broken over two lines."""
     base, _ = live
     with chromium() as browser:
-        page = browser.new_context(viewport=DESKTOP, locale="en-US").new_page()
-        page.set_default_timeout(10_000)
-        sign_in(page, base, "officer1")
-        for queue in ("triage", "verification", "overdue", "all"):
-            page.goto(f"{base}/console/?queue={queue}")
-            table, box = page.evaluate("[document.querySelector('#hazards').offsetWidth,"
-                                       " document.querySelector('#hazards').parentElement.clientWidth]")
-            assert table <= box, (queue, table, box)
-            assert_fits_screen(page)
+        for desk in (DESKTOP, SMALL_DESKTOP):
+            page = browser.new_context(viewport=desk, locale="en-US").new_page()
+            page.set_default_timeout(10_000)
+            sign_in(page, base, "officer1")
+            for queue in ("triage", "verification", "overdue", "all"):
+                page.goto(f"{base}/console/?queue={queue}")
+                table, box = page.evaluate("[document.querySelector('#hazards').offsetWidth,"
+                                           " document.querySelector('#hazards').parentElement.clientWidth]")
+                assert table <= box, (desk, queue, table, box)
+                assert page.evaluate(BROKEN_DATES) == 0, (desk, queue)
+                assert_fits_screen(page)
+            page.context.close()
+
+
+# How many of the list's times have their date (its first ten characters) on more than one line.
+BROKEN_DATES = """Array.from(document.querySelectorAll('#hazards td.when')).filter(cell => {
+    const text = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    let node = text.nextNode();
+    while (node && !node.textContent.trim()) node = text.nextNode();
+    if (!node) return false;
+    const start = node.textContent.search(/\\S/), date = document.createRange();
+    date.setStart(node, start);
+    date.setEnd(node, Math.min(node.textContent.length, start + 10));
+    return new Set(Array.from(date.getClientRects(), rect => Math.round(rect.top))).size > 1;
+}).length"""
