@@ -10,7 +10,8 @@ Before the service phases every kiosk publishes its retained status (`--acks 2`:
 ack per kiosk per batch; `--acks 1`: one kiosk-ack/1 per report) and the run waits until the register has
 them all, so the intakes are subscribed before the first report. `--ack-qos` sets the intakes'
 SAFETY_MQTT_ACK_QOS (the counter subscribes at QoS 1 and so takes the acks at the QoS they were sent).
-Prints the rates, the ratio, ack latency percentiles, and checks zero loss and zero duplicates in the register. Usage: python bench/kiosk_intake.py
+Prints the rates, the ratio, ack latency percentiles (the paced phase's p99 also for each 2 s of publishing), and checks zero
+loss and zero duplicates in the register. Usage: python bench/kiosk_intake.py
 [--reports 100000] [--kiosks 20] [--database sqlite|postgresql] [--intakes N] [--protocol 5|3.1.1]
 [--acks 1|2] [--ack-qos 0|1] [--writer-process true|false] [--writers 0..8]; by default one intake on a fresh
 SQLite file, the embedded default (PostgreSQL: database `bench_kiosk` on BENCH_POSTGRES_URL's server;
@@ -134,7 +135,18 @@ def run_phase(port: int, topic: str, kiosks: list[str], per_kiosk: int, publishe
     seconds = max(max(arrived.values(), default=began) - began, 1e-9)
     latencies = sorted(arrived[k] - published[k] for k in arrived if k in published)
     return {"count": len(arrived), "total": total, "seconds": seconds, "rate": len(arrived) / seconds,
-            "latencies": latencies, "unknown": len(set(arrived) - set(published))}
+            "latencies": latencies, "unknown": len(set(arrived) - set(published)),
+            "slices": _slices(published, arrived, began)}
+
+
+def _slices(published: dict[str, float], arrived: dict[str, float], began: float, width: float = 2.0) -> list[float]:
+    """The p99 ack latency of the reports published in each ``width`` seconds of the phase, in order: whether a
+    slow tail is spread over the phase or comes at one moment (its start, a checkpoint, a vacuum)."""
+    slices: dict[int, list[float]] = {}
+    for key, at in published.items():
+        if key in arrived:
+            slices.setdefault(int((at - began) // width), []).append(arrived[key] - at)
+    return [sorted(values)[min(len(values) - 1, int(0.99 * len(values)))] for _, values in sorted(slices.items())]
 
 
 def main() -> None:
@@ -269,6 +281,7 @@ def report(raw: dict, service: dict, paced: dict, check: dict) -> None:
     print(f"paced   {paced['count']:>7}/{paced['total']} acks     in {paced['seconds']:.2f} s = "
           f"{paced['rate']:,.0f}/s (half the service's rate); ack latency {_percentiles(paced['latencies'])} "
           f"(target p99 < 250 ms)")
+    print("paced   p99 of each 2 s of publishing: " + ", ".join(f"{p99 * 1000:.0f}" for p99 in paced["slices"]) + " ms")
     print(f"register: {check}")
     loss = check["expected"] - check["distinct"]
     print(f"loss {loss}, duplicates {check['hazards'] - check['distinct']}")
