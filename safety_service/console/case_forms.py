@@ -18,6 +18,7 @@ from safety_service.config import Settings
 from safety_service.console import actions, forms
 from safety_service.counselling import cosupervision, family, messages, pairing
 from safety_service.counselling import service as cases
+from safety_service.counselling.cosupervision_schemas import FamilyLinkCreate
 from safety_service.counselling.models import CounsellingCase
 from safety_service.counselling.schemas import (
     AgreementRecord,
@@ -28,7 +29,6 @@ from safety_service.counselling.schemas import (
     CasePlan,
     CaseReferral,
     FamilyContactCreate,
-    FamilyLinkCreate,
     SessionCreate,
 )
 from safety_service.database import known

@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 from safety_service.clock import as_utc, utc_now
 from safety_service.config import Settings
 from safety_service.counselling import family, messages, service
+from safety_service.counselling.cosupervision_schemas import FamilyLinkCreate, FamilyVisitCreate
 from safety_service.counselling.events import append_event
 from safety_service.counselling.models import CounsellingCase, FamilyContact, FamilyLink, FamilyVisit
-from safety_service.counselling.schemas import FamilyLinkCreate, FamilyVisitCreate
 from safety_service.counselling.states import CaseState, SessionKind
 from safety_service.database import known, saved_id
 from safety_service.errors import AuthenticationFailed, InvalidInput, NotFound

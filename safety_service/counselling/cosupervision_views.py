@@ -10,13 +10,13 @@ from safety_service.api.deps import PathId, SessionDep, SettingsDep
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.counselling import cosupervision, messages, queries
-from safety_service.counselling.models import CounsellingCase, FamilyContact, FamilyLink, FamilyMessage, FamilyVisit
-from safety_service.counselling.schemas import (
+from safety_service.counselling.cosupervision_schemas import (
     FamilyLinkCreate,
     FamilyLinkPublic,
     FamilyMessagePublic,
     FamilyVisitPublic,
 )
+from safety_service.counselling.models import CounsellingCase, FamilyContact, FamilyLink, FamilyMessage, FamilyVisit
 from safety_service.counselling.views import CaseDep, CaseUser
 from safety_service.database import known, saved_id
 from safety_service.people.models import User

@@ -15,9 +15,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
+from safety_service.counselling.cosupervision_schemas import FamilyMessageCreate
 from safety_service.counselling.events import append_event
 from safety_service.counselling.models import CounsellingCase, FamilyContact, FamilyLink, FamilyMessage
-from safety_service.counselling.schemas import FamilyMessageCreate
 from safety_service.counselling.states import MessageState
 from safety_service.database import known
 from safety_service.errors import InvalidInput, NotFound

@@ -17,8 +17,8 @@ from safety_service.api.deps import SessionDep, SettingsDep
 from safety_service.clock import local_today
 from safety_service.config import Settings
 from safety_service.counselling import cosupervision, messages
+from safety_service.counselling.cosupervision_schemas import FamilyMessageCreate, FamilyVisitCreate
 from safety_service.counselling.models import FamilyLink
-from safety_service.counselling.schemas import FamilyMessageCreate, FamilyVisitCreate
 from safety_service.counselling.states import FamilyVisitKind
 from safety_service.errors import AuthenticationFailed, DomainError
 from safety_service.i18n import Translator

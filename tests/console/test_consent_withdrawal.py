@@ -7,8 +7,9 @@ from sqlmodel import Session, col, select
 
 from safety_service.config import Settings
 from safety_service.counselling import cosupervision, family, messages, pairing
+from safety_service.counselling.cosupervision_schemas import FamilyLinkCreate, FamilyMessageCreate
 from safety_service.counselling.models import CaseEvent, CounsellingCase, FamilyContact, FamilyLink, FamilyMessage
-from safety_service.counselling.schemas import CounsellorUnitCreate, FamilyLinkCreate, FamilyMessageCreate
+from safety_service.counselling.schemas import CounsellorUnitCreate
 from safety_service.counselling.states import CaseState, MessageState
 from safety_service.people.models import Person, Role, User
 from tests.counselling.builders import make_case

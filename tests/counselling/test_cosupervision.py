@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.counselling import cosupervision, family, messages
+from safety_service.counselling.cosupervision_schemas import FamilyLinkCreate, FamilyMessageCreate
 from safety_service.counselling.models import CaseEvent, FamilyContact, FamilyLink, FamilyMessage, FamilyVisit
-from safety_service.counselling.schemas import FamilyLinkCreate, FamilyMessageCreate
 from safety_service.counselling.states import CaseState, MessageState
 from safety_service.errors import AuthenticationFailed, InvalidInput
 from safety_service.outbox.models import OutboxMessage

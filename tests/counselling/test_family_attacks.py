@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 
 from safety_service.config import Settings
 from safety_service.counselling import cosupervision, family, messages
+from safety_service.counselling.cosupervision_schemas import FamilyLinkCreate, FamilyMessageCreate
 from safety_service.counselling.models import FamilyContact, FamilyLink, FamilyMessage, FamilyVisit
-from safety_service.counselling.schemas import FamilyLinkCreate, FamilyMessageCreate
 from safety_service.counselling.states import CaseState, MessageState
 from safety_service.main import create_app
 from safety_service.outbox.models import OutboxMessage

@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from safety_service.config import Settings
 from safety_service.counselling import cosupervision, family
+from safety_service.counselling.cosupervision_schemas import FamilyLinkCreate
 from safety_service.counselling.models import CounsellingCase, FamilyLink
-from safety_service.counselling.schemas import FamilyLinkCreate
 from safety_service.counselling.states import CaseState
 from safety_service.database import session_scope
 from safety_service.people.models import Role, User

@@ -13,7 +13,7 @@ from devices.kiosk.client import KioskClient, KioskConfig
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.counselling import cosupervision, family, messages
-from safety_service.counselling.schemas import FamilyLinkCreate, FamilyMessageCreate
+from safety_service.counselling.cosupervision_schemas import FamilyLinkCreate, FamilyMessageCreate
 from safety_service.counselling.states import CaseState
 from safety_service.database import session_scope
 from safety_service.locations import service as locations_service

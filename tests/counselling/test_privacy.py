@@ -251,8 +251,8 @@ def test_another_counsellor_gets_nothing_with_the_real_ids_of_a_case(client: Tes
                                                                      body: dict | None) -> None:
     """As above, with the case's own link, message, contact and lead ids: knowing them opens nothing either."""
     from safety_service.counselling import cosupervision, family, messages
+    from safety_service.counselling.cosupervision_schemas import FamilyLinkCreate, FamilyMessageCreate
     from safety_service.counselling.models import CounsellorUnit, FamilyLink, FamilyMessage
-    from safety_service.counselling.schemas import FamilyLinkCreate, FamilyMessageCreate
 
     owner = make_user(session, role=Role.counsellor)
     case = make_case(session, state=CaseState.counselling, counsellor=owner)
