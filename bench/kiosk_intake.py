@@ -146,7 +146,7 @@ def _slices(published: dict[str, float], arrived: dict[str, float], began: float
     for key, at in published.items():
         if key in arrived:
             slices.setdefault(int((at - began) // width), []).append(arrived[key] - at)
-    return [sorted(values)[min(len(values) - 1, int(0.99 * len(values)))] for _, values in sorted(slices.items())]
+    return [_quantile(sorted(values), 0.99) for _, values in sorted(slices.items())]
 
 
 def main() -> None:
@@ -265,10 +265,15 @@ def verify(url: str, expected: int) -> dict:
             "unpublished_acks": unpublished}
 
 
+def _quantile(values: list[float], q: float) -> float:
+    """The ``q`` quantile of sorted ``values``."""
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
 def _percentiles(values: list[float]) -> str:
     if not values:
         return "no samples"
-    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))] * 1000
+    pick = lambda q: _quantile(values, q) * 1000
     return f"p50 {pick(0.5):.0f} ms, p95 {pick(0.95):.0f} ms, p99 {pick(0.99):.0f} ms, max {values[-1] * 1000:.0f} ms"
 
 

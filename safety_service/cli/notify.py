@@ -1,8 +1,7 @@
-"""``safety-service channel …`` (notification channels) and ``safety-service user email``."""
+"""``safety-service channel …``: the outgoing notification channels."""
 
 import click
 
-from safety_service.cli.people import user
 from safety_service.cli.root import main, reports_errors
 from safety_service.config import get_settings
 from safety_service.database import session_scope
@@ -77,16 +76,3 @@ def channel_disable(name: str) -> None:
     with session_scope() as session:
         configure.set_enabled(session, channel=configure.get_channel(session, name_or_id=name), enabled=False)
     click.echo(f"channel {name}: disabled")
-
-
-@user.command("email")
-@click.argument("username")
-@click.argument("address")
-@reports_errors
-def user_email(username: str, address: str) -> None:
-    """Set the address the email channel uses for this account ("-" removes it)."""
-    from safety_service.people import service as people_service
-
-    with session_scope() as session:
-        people_service.set_email(session, username=username, email=None if address == "-" else address)
-    click.echo(f"user {username}: email {'removed' if address == '-' else 'set'}")

@@ -1,4 +1,4 @@
-"""``user …``: accounts, their roles, passwords and whether they may sign in."""
+"""``user …``: accounts, their roles, passwords, email addresses and whether they may sign in."""
 
 from typing import Any
 
@@ -89,3 +89,16 @@ def user_passwd(username: str, password: str | None) -> None:
         hashed = hash_password(PasswordReset(password=password).password)
         people_service.set_password(session, user=account, hashed=hashed)
     click.echo(f"new password set for {username}; its sessions and tokens have ended")
+
+
+@user.command("email")
+@click.argument("username")
+@click.argument("address")
+@reports_errors
+def user_email(username: str, address: str) -> None:
+    """Set the address the email channel uses for this account ("-" removes it)."""
+    from safety_service.people import service as people_service
+
+    with session_scope() as session:
+        people_service.set_email(session, username=username, email=None if address == "-" else address)
+    click.echo(f"user {username}: email {'removed' if address == '-' else 'set'}")
