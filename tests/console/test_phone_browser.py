@@ -31,6 +31,7 @@ from tests.photos.images import photo
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 SMALL_DESKTOP = {"width": 1024, "height": 768}
+TABLET = {"width": 768, "height": 1024}  # held upright
 
 
 @pytest.fixture
@@ -206,6 +207,41 @@ def test_the_queue_fits_a_desk_in_english(live: tuple[str, Engine]) -> None:
                 assert page.evaluate(BROKEN_DATES) == 0, (desk, queue)
                 assert_fits_screen(page)
             page.context.close()
+
+
+def test_the_queue_is_cards_on_an_upright_tablet(live: tuple[str, Engine]) -> None:
+    """A tablet held upright (768 px) reads every queue as cards in both languages, as a phone does: the table had
+    scrolled inside its box in English (965 px in 736) and squeezed its descriptions in Chinese (699 px in 670 at
+    702 px). A card shows no label without its value (an empty deadline had shown "整改期限：" alone), and no value without
+    its label (the unsafe behaviour reports' time, place and person had none)."""
+    base, _ = live
+    with chromium() as browser:
+        for locale in ("zh-CN", "en-US"):
+            page = browser.new_context(viewport=TABLET, locale=locale).new_page()
+            page.set_default_timeout(10_000)
+            sign_in(page, base, "officer1")
+            for queue in ("triage", "verification", "overdue", "all"):
+                page.goto(f"{base}/console/?queue={queue}")
+                expect(page.locator("#hazards thead")).to_be_hidden()
+                table, box = page.evaluate("[document.querySelector('#hazards').scrollWidth,"
+                                           " document.querySelector('#hazards').parentElement.clientWidth]")
+                assert table <= box, (locale, queue, table, box)
+                assert page.evaluate(LABELS_ALONE) == [], (locale, queue)
+                assert page.evaluate(BROKEN_DATES) == 0, (locale, queue)
+                assert_fits_screen(page)
+            expect(page.locator("#filters")).to_be_visible()  # the filters stay open on a tablet
+            page.goto(f"{base}/console/behaviour?outcome=all")
+            expect(page.locator("#behaviour-reports thead")).to_be_hidden()
+            unnamed = "#behaviour-reports td:not(.ref):not(.desc):not(.chip):not([data-label])"
+            assert page.locator(unnamed).count() == 0, locale  # a card says what each value is
+            assert_fits_screen(page)
+            page.context.close()
+
+
+# The cards' labels shown with nothing after them.
+LABELS_ALONE = """Array.from(document.querySelectorAll('#hazards td[data-label]'))
+    .filter(cell => getComputedStyle(cell).display !== 'none' && !cell.textContent.trim())
+    .map(cell => cell.dataset.label)"""
 
 
 # How many of the list's times have their date (its first ten characters) on more than one line.
