@@ -44,3 +44,29 @@ def test_an_officer_reads_the_units_month(live: tuple[Settings, Engine], tmp_pat
         expect(page.locator("#charts svg")).to_have_count(3)
         page.screenshot(path=str(screenshots(tmp_path) / "console-scorecard.png"), full_page=True)
         assert violations == []
+
+
+@pytest.mark.parametrize(("viewport", "locale"), [({"width": 768, "height": 1024}, "en-US"),
+                                                  ({"width": 390, "height": 844}, "zh-CN")])
+def test_the_scorecard_keeps_its_units_in_sight_when_it_scrolls(live: tuple[Settings, Engine],
+                                                               viewport: dict[str, int], locale: str) -> None:
+    """Sixteen columns scroll inside their box on a tablet or a phone; scrolled to its last column, each row still
+    shows its unit (the unit had scrolled away with the rest), and no Chinese heading is broken (监督/员)."""
+    live_settings, _ = live
+    with chromium() as browser:
+        page = browser.new_context(viewport=viewport, locale=locale).new_page()
+        sign_in(page, live_settings.public_url, "officer-score")
+        page.goto(f"{live_settings.public_url}/console/scorecard?month=2025-03")
+        expect(page.locator("table#scorecard tbody tr")).to_have_count(4)
+        box = page.locator("#scorecard").locator("xpath=..")
+        assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # it does scroll: else the test proves nothing
+        box.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+        left = box.evaluate("e => e.getBoundingClientRect().left")
+        for cell in page.locator("#scorecard tr > th:first-child").all():
+            assert abs(cell.bounding_box()["x"] - left) < 1, cell.inner_text()
+        if locale == "zh-CN":
+            broken = page.evaluate("""Array.from(document.querySelectorAll('#scorecard thead th'))
+                .filter(th => { const r = document.createRange(); r.selectNodeContents(th);
+                                return new Set(Array.from(r.getClientRects(), c => Math.round(c.top))).size > 1; })
+                .map(th => th.textContent)""")
+            assert broken == []
