@@ -92,6 +92,34 @@ def test_the_report_page_fits_a_phone_in_either_language(live: tuple[Settings, E
             assert_fits_screen(page)
 
 
+def test_every_field_of_the_report_pages_is_a_full_size_target(live: tuple[Settings, Engine]) -> None:
+    """On both report forms every field a miner taps, with gloves on, spans the form and is at least 44 px tall:
+    the unsafe behaviour form's time had been a 20 px strip at the browser's small type, and the photo picker a
+    small grey button on both."""
+    live_settings, _ = live
+    with chromium() as browser:
+        page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN").new_page()
+        for kind in ("", "?kind=behaviour"):
+            page.goto(tokens.report_url(live_settings, "PH-1") + kind)
+            assert page.locator(FIELDS).count() >= 4, kind
+            assert page.evaluate(SMALL_FIELDS, FIELDS) == [], kind
+
+
+FIELDS = "main textarea, main input:not([type=hidden]):not([type=radio]):not([type=checkbox])"
+# The fields narrower than the form's column (the main's width less its padding), or under 44 px tall; a file
+# field by its button.
+SMALL_FIELDS = """fields => {
+    const main = document.querySelector('main'), style = getComputedStyle(main);
+    const column = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return Array.from(document.querySelectorAll(fields)).filter(field => {
+        const box = field.getBoundingClientRect();
+        const tall = field.type === 'file'
+            ? parseFloat(getComputedStyle(field, '::file-selector-button').minHeight) || 0 : box.height;
+        return tall < 44 || box.width < column * 0.8;
+    }).map(field => field.id);
+}"""
+
+
 DESKTOP = {"width": 1280, "height": 800}
 WORLD: dict[str, str] = {}
 
