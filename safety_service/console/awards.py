@@ -61,7 +61,7 @@ def _show(request: Request, session: Session, user: User, *, typed: dict[str, An
     today = outreach.local_today(request.app.state.settings.timezone)
     return render(request, "awards.html", status=status, user=user, rows=rows, count=count, number=number,
                   last=max(1, -(-count // PAGE_SIZE)), state=raw, states=list(AwardState),
-                  usernames=reward_register.usernames(session, ids), scale=awards.scale(session),
+                  people=reward_register.people(session, ids), scale=awards.scale(session),
                   grades=list(Grade), report_types=list(ReportType), methods=list(PayMethod),
                   roles={"propose": user.role in awards.PROPOSERS, "decide": user.role in awards.APPROVERS,
                          "pay": user.role in awards.PAYERS, "scale": user.role == "admin"},

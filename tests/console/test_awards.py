@@ -4,10 +4,10 @@ import io
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from safety_service.hazards.states import HazardState
-from safety_service.people.models import Role
+from safety_service.people.models import Person, Role, User
 from safety_service.rewards import awards
 from tests.console.conftest import sign_in
 from tests.hazards.builders import make_hazard
@@ -50,10 +50,13 @@ def test_propose_decide_and_pay_in_the_console(console: TestClient, session: Ses
     assert (award.state, award.pay_method, award.shown_name) == ("paid", "transfer", True)
     listed = console.get("/console/awards", params={"state": "paid"}).text
     assert hazard.ref in listed and "钱进" in listed and "银行转账" in listed
+    payer = session.exec(select(User).where(User.id == award.paid_by_id)).one()
+    payer_name = session.get(Person, payer.person_id).name
+    assert payer_name in listed and payer.username not in listed  # people by name, never by login name
     register = console.get("/console/awards/register", params={"start": "2000-01-01", "end": "2100-01-01"})
     assert register.status_code == 200
     rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(register.content)).active.iter_rows()]
-    assert any(r[1] == hazard.ref and r[6] == "钱进" and r[14] == "银行转账" for r in rows)
+    assert any(r[1] == hazard.ref and r[6] == "钱进" and r[14] == "银行转账" and r[15] == payer_name for r in rows)
     bad = console.get("/console/awards/register", params={"start": "x", "end": ""})
     assert bad.status_code == 422 and 'id="err-start"' in bad.text and 'id="err-end"' in bad.text
 

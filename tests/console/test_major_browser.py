@@ -24,8 +24,8 @@ WORLD: dict[str, str] = {}
 def _world(engine: Engine) -> None:
     with session_scope(engine) as session:
         make_user(session, role=Role.officer, username="officer1")
-        make_user(session, role=Role.chief, username="chief")
-        owner = make_user(session, role=Role.owner, username="owner1")
+        make_user(session, role=Role.chief, username="chief", name="孙建国")
+        owner = make_user(session, role=Role.owner, username="owner1", name="杨军")
         WORLD["new"] = make_hazard(session, description="3102运输顺槽掘进工作面风量不足，微风作业").ref
         WORLD["fixing"] = make_hazard(session, state=HazardState.rectifying, grade=Grade.major, owner=owner,
                                       plan=False, description="南翼探放水钻孔未按设计施工，孔深不足").ref
@@ -71,6 +71,8 @@ def test_grading_major_and_the_plan_from_the_owners_phone_to_the_chief(live: tup
         page.locator("#plan-approve").check()
         page.fill("#plan-note", "同意按方案实施")
         page.locator("#form-decide_plan button").click()
-        assert "已批准" in page.locator("#major-plans").inner_text()
+        plans = page.locator("#major-plans").inner_text()
+        assert "已批准" in plans
+        assert "杨军" in plans and "孙建国" in plans and "owner1" not in plans and "chief" not in plans  # by name
         page.screenshot(path=str(shots / "console-major-detail.png"), full_page=True)
         assert violations == []

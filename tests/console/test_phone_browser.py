@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from safety_service import demo
 from safety_service.clock import utc_now
@@ -197,10 +197,83 @@ def test_every_page_of_the_console_menus_fits_a_small_desk(live: tuple[str, Engi
             page.context.close()
 
 
+def test_every_button_of_the_console_is_a_full_size_target(live: tuple[str, Engine]) -> None:
+    """The dispatcher's 已通知现场 / 已撤人 on an urgent hazard, the officers' 标记为紧急, and every button of each
+    role's menu pages are at least 40 px tall in the console's colours (they had been the browser's small grey
+    buttons, 21 px, on the one page where the dispatch room must act at once)."""
+    base, engine = live
+    with session_scope(engine) as session:
+        urgent = session.exec(select(Hazard.ref).where(Hazard.urgent, col(Hazard.urgent_acknowledged_at).is_(None),
+                                                       Hazard.is_open)).first()
+        calm = session.exec(select(Hazard.ref).where(col(Hazard.urgent).is_(False), Hazard.is_open)).first()
+    assert urgent and calm
+    with chromium() as browser:
+        page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+        page.set_default_timeout(10_000)
+        for username, address in (("dispatcher1", f"/console/hazards/{urgent}"),
+                                   ("officer1", f"/console/hazards/{calm}")):
+            sign_in(page, base, username)
+            page.goto(base + address)
+            expect(page.locator("#ack-site, #mark-urgent").first).to_be_visible()
+            assert page.evaluate(SMALL_BUTTONS) == [], (username, address)
+        seen: set[str] = set()
+        for username in ("officer1", "chief", "counsellor1", "owner1", "admin"):
+            sign_in(page, base, username)
+            menu = page.eval_on_selector_all("nav a[href^='/console']", "a => a.map(l => l.pathname + l.search)")
+            for address in [a for a in dict.fromkeys(menu) if a not in seen]:
+                seen.add(address)
+                page.goto(base + address)
+                assert page.evaluate(SMALL_BUTTONS) == [], (username, address)
+
+
+# The visible buttons of the page's main part (a link-styled one excepted) under 40 px tall or in grey.
+SMALL_BUTTONS = """Array.from(document.querySelectorAll('main button:not(.link)'))
+    .filter(b => b.offsetParent !== null)
+    .filter(b => b.getBoundingClientRect().height < 40
+                 || getComputedStyle(b).backgroundColor === 'rgb(239, 239, 239)')
+    .map(b => b.id || b.textContent.trim())"""
+
+
 # The boxes whose table is wider than they are, the scorecard's excepted.
 SCROLLING_BOXES = """Array.from(document.querySelectorAll('.scroll'))
     .filter(box => box.scrollWidth > box.clientWidth + 1 && !box.querySelector('#scorecard'))
     .map(box => (box.querySelector('table') || box).id + ' ' + box.scrollWidth + '/' + box.clientWidth)"""
+
+
+def test_no_heading_of_the_console_breaks_inside_a_word_on_a_phone(live: tuple[str, Engine]) -> None:
+    """Each role's menu in English on a 390 px phone: a table too wide for the screen scrolls in its box with its
+    headings broken between words, never inside one (the phone's overflow-wrap had squeezed the violations' ten
+    columns into the screen as W/he/n, Se/v/er/ity), and a list says what it counts (violations, not hazards)."""
+    base, _ = live
+    seen: set[str] = set()
+    with chromium() as browser:
+        page = browser.new_context(viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True).new_page()
+        page.set_default_timeout(10_000)
+        for username in ("officer1", "chief", "counsellor1", "owner1", "supervisor1", "admin"):
+            sign_in(page, base, username)
+            menu = page.eval_on_selector_all("nav a[href^='/console']", "a => a.map(l => l.pathname + l.search)")
+            for address in [a for a in dict.fromkeys(["/console/", *menu]) if a not in seen]:
+                seen.add(address)
+                page.goto(base + address)
+                assert page.evaluate(BROKEN_WORDS) == [], address
+                assert_fits_screen(page)
+        page.goto(f"{base}/console/violations")
+        expect(page.locator("#violation-count")).to_contain_text("violations")
+
+
+# The visible table headings with a word on more than one line.
+BROKEN_WORDS = """Array.from(document.querySelectorAll('main th')).filter(th => th.offsetParent !== null).filter(th => {
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const word of node.textContent.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, word.index);
+            range.setEnd(node, word.index + word[0].length);
+            if (new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size > 1) return true;
+        }
+    }
+    return false;
+}).map(th => th.textContent.trim())"""
 
 
 def test_a_major_hazards_record_fits_a_phone_in_english(live: tuple[str, Engine]) -> None:
