@@ -27,7 +27,7 @@ from safety_service.hazards.effects import Escalated
 from safety_service.i18n import translate
 from safety_service.kiosks.models import Kiosk
 from safety_service.locations.models import Location, Site
-from safety_service.protocol.payloads import Localized
+from safety_service.protocol.base import Localized
 
 logger = logging.getLogger(__name__)
 KIND = "area_escalation"
