@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from safety_service.database import insert_rows, known, saved_id, table_of
+from safety_service.database import known, saved_id, table_of
+from safety_service.driver import insert_rows
 from safety_service.feedback.models import AreaNotice, AreaNoticeHazard, KioskNoticeRecord
 from safety_service.feedback.service import queue_notice
 from safety_service.hazards.effects import Escalated
