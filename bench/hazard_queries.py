@@ -33,7 +33,8 @@ from bench import fill
 from bench.common import BACKENDS, DEFAULT_ROWS, busiest_location, percentiles, settings_for, table, timed, write_result
 from safety_service.clock import utc_now
 from safety_service.config import Settings
-from safety_service.database import DriverStatement, make_engine, session_scope
+from safety_service.database import make_engine, session_scope
+from safety_service.driver import DriverStatement
 from safety_service.hazards import listing
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.schemas import HazardFilters, StepLimits

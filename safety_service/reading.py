@@ -16,7 +16,8 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql import Executable
 
-from safety_service.database import AsyncReads, driver_statement
+from safety_service.database import AsyncReads
+from safety_service.driver import driver_statement
 
 T = TypeVar("T")
 Rows = Sequence[Sequence[Any]]

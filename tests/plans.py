@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Connection
 
-from safety_service.database import DriverStatement
+from safety_service.driver import DriverStatement
 
 
 def hazard_statements_sent(monkeypatch: pytest.MonkeyPatch, call: Callable[[], object]) -> list[tuple[str, object]]:

@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.database import saved_id
 from safety_service.locations.models import Area, Location
-from safety_service.protocol import payloads
+from safety_service.protocol import retained
 from safety_service.risks import riskmap
 from safety_service.risks.models import RiskPoint, RiskPointLocation
 from safety_service.risks.rating import ORDER, RiskLevel
@@ -14,7 +14,7 @@ from safety_service.risks.rating import ORDER, RiskLevel
 MAX_POINTS = 200
 
 
-def of_area(session: Session, *, area: Area) -> list[payloads.BoardRiskPoint]:
+def of_area(session: Session, *, area: Area) -> list[retained.BoardRiskPoint]:
     """The area's active risk points (its own, or at one of its locations), highest level first."""
     in_area = select(RiskPointLocation.risk_point_id).join(Location, col(Location.id) == RiskPointLocation.location_id
                                                            ).where(Location.area_id == area.id)
@@ -24,7 +24,7 @@ def of_area(session: Session, *, area: Area) -> list[payloads.BoardRiskPoint]:
     ids = [saved_id(p) for p in points]
     places = _places(session, ids)
     counts = riskmap.open_hazards(session, point_ids=ids)
-    return [payloads.BoardRiskPoint(code=p.code, name=p.name, level=str(p.level), locations=places.get(i, [])[:100],
+    return [retained.BoardRiskPoint(code=p.code, name=p.name, level=str(p.level), locations=places.get(i, [])[:100],
                                     open_hazards=counts[i], flagged=p.level == RiskLevel.major and counts[i] > 0)
             for p, i in zip(points, ids, strict=True)]
 

@@ -21,7 +21,7 @@ from safety_service.locations.models import Area, Location, Site
 from safety_service.outbox import service as outbox
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import User
-from safety_service.protocol import messages, payloads
+from safety_service.protocol import messages, retained
 from safety_service.protocol.topics import board_topic
 from safety_service.rewards.models import RewardEntry
 
@@ -35,7 +35,7 @@ def month_start(now: datetime, timezone: str) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def build(session: Session, *, site: str, area: Area, now: datetime, timezone: str) -> payloads.BoardV2:
+def build(session: Session, *, site: str, area: Area, now: datetime, timezone: str) -> retained.BoardV2:
     """The ``board/2`` message of one area at ``now``: board/1 and the area's risk points."""
     start = month_start(now, timezone)
     in_area = select(Location.id).where(Location.area_id == area.id)
@@ -54,24 +54,24 @@ def _count(session: Session, *conditions: ColumnElement[bool]) -> int:
     return session.exec(select(func.count()).select_from(Hazard).where(*conditions)).one()
 
 
-def _major(session: Session, of_area: ColumnElement[bool]) -> list[payloads.BoardHazard]:
+def _major(session: Session, of_area: ColumnElement[bool]) -> list[retained.BoardHazard]:
     query = (select(Hazard, Location.name_zh, User.username)
              .join(Location, col(Location.id) == Hazard.location_id)
              .join(User, col(User.id) == Hazard.owner_id, isouter=True)
              .where(of_area, col(Hazard.is_open), Hazard.grade == Grade.major)
              .order_by(col(Hazard.deadline).is_(None), col(Hazard.deadline), col(Hazard.id)))
-    return [payloads.BoardHazard(ref=h.ref, description=h.description[:200], location=place, owner=owner,
+    return [retained.BoardHazard(ref=h.ref, description=h.description[:200], location=place, owner=owner,
                                  deadline=h.deadline and as_utc(h.deadline), state=h.state)
             for h, place, owner in session.exec(query).all()]
 
 
-def _top_reporters(session: Session, of_area: ColumnElement[bool], start: datetime) -> list[payloads.BoardReporter]:
+def _top_reporters(session: Session, of_area: ColumnElement[bool], start: datetime) -> list[retained.BoardReporter]:
     total = func.sum(RewardEntry.points)
     query = (select(RewardEntry.employee_no, total).join(Hazard, col(Hazard.id) == RewardEntry.hazard_id)
              .where(of_area, col(RewardEntry.employee_no).is_not(None), col(RewardEntry.created_at) >= start)
              .group_by(col(RewardEntry.employee_no)).having(total > 0)
              .order_by(total.desc(), col(RewardEntry.employee_no)).limit(TOP_REPORTERS))
-    return [payloads.BoardReporter(name=None, employee_no_tail=(number or "")[-TAIL_DIGITS:], points=int(points))
+    return [retained.BoardReporter(name=None, employee_no_tail=(number or "")[-TAIL_DIGITS:], points=int(points))
             for number, points in session.exec(query).all()]
 
 

@@ -16,7 +16,7 @@ from safety_service.outbox import service as outbox
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import User
 from safety_service.photos.processing import ProcessedPhoto
-from safety_service.protocol import messages, payloads
+from safety_service.protocol import messages, retained
 from safety_service.protocol.topics import bulletin_topic
 from safety_service.validation import broken_rules
 
@@ -112,7 +112,7 @@ def current(session: Session, *, site: str, now: datetime) -> list[Bulletin]:
     return list(session.exec(query.order_by(col(Bulletin.id))).all())
 
 
-def retained_payload(session: Session, *, site: str, now: datetime) -> payloads.Bulletin:
+def retained_payload(session: Session, *, site: str, now: datetime) -> retained.Bulletin:
     """The ``bulletin/1`` message: the site's current set."""
     return messages.bulletin(site=site, now=now, bulletins=current(session, site=site, now=now))
 

@@ -19,8 +19,8 @@ from safety_service.feedback import ratings
 from safety_service.hazards import criteria, library, major_service, queries
 from safety_service.hazards.major_models import ANALYSIS, PLAN_ELEMENTS, Recipient
 from safety_service.hazards.models import Hazard
-from safety_service.hazards.service import REFUSALS
 from safety_service.hazards.states import Action, Grade, HazardState, ReportType
+from safety_service.hazards.workflow import REFUSALS
 from safety_service.locations import service as locations_service
 from safety_service.locations.models import Location
 from safety_service.people import service as people_service

@@ -24,7 +24,7 @@ from safety_service.errors import InvalidInput, NotFound
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import User
 from safety_service.photos.processing import ProcessedPhoto
-from safety_service.protocol import payloads
+from safety_service.protocol import retained
 from safety_service.protocol.topics import family_messages_topic
 
 logger = logging.getLogger(__name__)
@@ -112,13 +112,13 @@ def on_kiosks(session: Session) -> list[FamilyMessage]:
     return list(session.exec(query).all())
 
 
-def retained_payload(session: Session, *, site: str, now: datetime) -> payloads.FamilyMessages:
+def retained_payload(session: Session, *, site: str, now: datetime) -> retained.FamilyMessages:
     """The ``family-messages/1`` message: the site's current rotation."""
-    items = [payloads.FamilyMessageItem(
+    items = [retained.FamilyMessageItem(
         id=m.id, text=m.text, signature=m.signature,
         photo=base64.b64encode(m.photo_thumbnail).decode() if m.photo_thumbnail else None)
         for m in on_kiosks(session)]
-    return payloads.FamilyMessages(schema="family-messages/1", site=site, published_at=now, messages=items)
+    return retained.FamilyMessages(schema="family-messages/1", site=site, published_at=now, messages=items)
 
 
 def write_retained(session: Session, *, site: str, now: datetime) -> OutboxMessage:

@@ -20,14 +20,15 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from safety_service.database import insert_rows, known, saved_id, table_of
+from safety_service.database import known, saved_id, table_of
+from safety_service.driver import insert_rows
 from safety_service.feedback.models import AreaNotice, AreaNoticeHazard, KioskNoticeRecord
 from safety_service.feedback.service import queue_notice
 from safety_service.hazards.effects import Escalated
 from safety_service.i18n import translate
 from safety_service.kiosks.models import Kiosk
 from safety_service.locations.models import Location, Site
-from safety_service.protocol.payloads import Localized
+from safety_service.protocol.base import Localized
 
 logger = logging.getLogger(__name__)
 KIND = "area_escalation"

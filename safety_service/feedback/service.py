@@ -17,7 +17,7 @@ from safety_service.kiosks.models import Kiosk
 from safety_service.locations.models import Site
 from safety_service.outbox import service as outbox
 from safety_service.protocol import messages
-from safety_service.protocol.payloads import Localized
+from safety_service.protocol.base import Localized
 from safety_service.protocol.topics import kiosk_topic
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from safety_service.database import insert_rows, saved_id, table_of
+from safety_service.database import saved_id, table_of
+from safety_service.driver import insert_rows
 from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.people.models import User
 
@@ -28,5 +29,5 @@ def append_event(session: Session, hazard: Hazard, *, action: str, actor: User |
 def append_many(connection: Connection, columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
                 json_text: Sequence[str] = ()) -> None:
     """Many entries in one executemany, each row a tuple in the order of ``columns`` (hazard_id, at, …);
-    ``json_text`` names columns whose values are JSON text already (``database.insert_rows``)."""
+    ``json_text`` names columns whose values are JSON text already (``driver.insert_rows``)."""
     insert_rows(connection, table_of(HazardEvent), columns, rows, json_text=json_text)

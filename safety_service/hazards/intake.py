@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from safety_service.clock import utc_now
-from safety_service.database import fetch_in, insert_rows, saved_id, table_of
+from safety_service.database import saved_id, table_of
+from safety_service.driver import fetch_in, insert_rows
 from safety_service.errors import DomainError, InvalidInput, NotFound
 from safety_service.hazards import events, library, riskpoints, urgent
 from safety_service.hazards.library import LibraryItem

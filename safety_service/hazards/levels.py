@@ -124,7 +124,7 @@ _VERIFIER_ACTIONS = frozenset({Action.verify, Action.reopen})
 
 def refusal(session: Session, level: HazardLevel | None, *, action: Action, actor: User,
             unit_id: int | None) -> str | None:
-    """Why the level forbids this actor this action (a code of ``service.REFUSALS``), or None when it allows it."""
+    """Why the level forbids this actor this action (a code of ``workflow.REFUSALS``), or None when it allows it."""
     if action in _ASSIGNER_ACTIONS and level is not None and level.assign_by == AssignBy.chief \
             and actor.role != Role.chief:
         return "level_chief_decides"

@@ -24,7 +24,7 @@ from safety_service.locations.models import Category
 from safety_service.outbox import service as outbox
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Role, User
-from safety_service.protocol import messages, payloads
+from safety_service.protocol import messages, retained
 from safety_service.protocol.topics import hazard_library_topic
 from safety_service.validation import ModelConfig, Text, broken_rules
 
@@ -242,7 +242,7 @@ def best_matches(session: Session, *, text: str, category: str | None = None, li
             for score, entry in matching.rank(entries, text=text, category=category, limit=limit)]
 
 
-def kiosk_payload(session: Session, *, site: str, now: datetime) -> payloads.HazardLibrary:
+def kiosk_payload(session: Session, *, site: str, now: datetime) -> retained.HazardLibrary:
     """The ``hazard-library/1`` message: the active items by category order, for the kiosks to match offline."""
     return messages.hazard_library(site=site, now=now, items=list_items(session, active_only=True))
 

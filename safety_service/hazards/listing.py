@@ -38,7 +38,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col
 
-from safety_service.database import known, table_of, utc_value
+from safety_service.database import known, table_of
+from safety_service.driver import utc_value
 from safety_service.errors import InvalidInput
 from safety_service.hazards import attribution, search
 from safety_service.hazards import overdue as overdue_rule

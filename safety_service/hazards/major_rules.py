@@ -1,4 +1,4 @@
-"""The rules a major hazard's records put on the workflow, read by ``hazards.service`` for every edge.
+"""The rules a major hazard's records put on the workflow, read by ``hazards.workflow`` for every edge.
 
 - 安监总局令第16号 第十五条: a major hazard is treated by an approved 治理方案, so its fix is submitted
   (``rectified``) and passed (``verify`` to closed) only once the chief has approved one.

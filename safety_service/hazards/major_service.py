@@ -10,7 +10,7 @@ from safety_service.clock import utc_now
 from safety_service.database import known, saved_id
 from safety_service.errors import InvalidInput
 from safety_service.hazards import criteria, major_rules
-from safety_service.hazards import service as hazards_service
+from safety_service.hazards import workflow as hazards_workflow
 from safety_service.hazards.major_models import (
     ANALYSIS,
     PLAN_ELEMENTS,
@@ -47,19 +47,19 @@ def _not_future(moment: datetime, now: datetime, field: str) -> None:
 def submit_plan(session: Session, *, hazard: Hazard, data: PlanSubmit, actor: User,
                 now: datetime | None = None) -> HazardEvent:
     """The officer or the assigned owner submits a treatment plan; it waits for the chief's decision."""
-    transition = hazards_service.transition_for(hazard, Action.submit_plan, actor)
+    transition = hazards_workflow.transition_for(hazard, Action.submit_plan, actor)
     now = now or utc_now()
     plan = TreatmentPlan(hazard_id=saved_id(hazard), submitted_by_id=saved_id(actor), submitted_at=now, **data.model_dump())
     session.add(plan)
     session.flush()
-    return hazards_service.move(session, hazard, transition, actor=actor, now=now,
-                                 note=data.goal_and_tasks, data={"plan": plan.id})
+    return hazards_workflow.move(session, hazard, transition, actor=actor, now=now,
+                                  note=data.goal_and_tasks, data={"plan": plan.id})
 
 
 def decide_plan(session: Session, *, hazard: Hazard, data: PlanDecision, actor: User,
                 now: datetime | None = None) -> HazardEvent:
     """The chief approves the waiting plan, or sends it back with the reason."""
-    transition = hazards_service.transition_for(hazard, Action.decide_plan, actor)
+    transition = hazards_workflow.transition_for(hazard, Action.decide_plan, actor)
     if not data.approved and data.note is None:
         raise InvalidInput("a plan sent back needs the reason", field="note")
     now = now or utc_now()
@@ -67,20 +67,20 @@ def decide_plan(session: Session, *, hazard: Hazard, data: PlanDecision, actor: 
     plan.status = PlanStatus.approved if data.approved else PlanStatus.returned
     plan.decided_by_id, plan.decided_at, plan.decision_note = actor.id, now, data.note
     session.add(plan)
-    return hazards_service.move(session, hazard, transition, actor=actor, now=now, note=data.note,
-                                 data={"plan": plan.id, "approved": data.approved})
+    return hazards_workflow.move(session, hazard, transition, actor=actor, now=now, note=data.note,
+                                  data={"plan": plan.id, "approved": data.approved})
 
 
 def stop_production(session: Session, *, hazard: Hazard, data: ProductionStopInput, actor: User,
                     now: datetime | None = None) -> HazardEvent:
     """Record 停产撤人 in the affected area."""
-    transition = hazards_service.transition_for(hazard, Action.stop_production, actor)
+    transition = hazards_workflow.transition_for(hazard, Action.stop_production, actor)
     now = now or utc_now()
     _not_future(data.stopped_at, now, "stopped_at")
     stop = ProductionStop(hazard_id=saved_id(hazard), recorded_by_id=saved_id(actor), **data.model_dump())
     session.add(stop)
     session.flush()
-    return hazards_service.move(session, hazard, transition, actor=actor, now=now, note=data.note, data={
+    return hazards_workflow.move(session, hazard, transition, actor=actor, now=now, note=data.note, data={
         "stop": stop.id, "area": data.area, "stopped_at": data.stopped_at.isoformat(),
         "people_withdrawn": data.people_withdrawn, "ordered_by": data.ordered_by})
 
@@ -88,7 +88,7 @@ def stop_production(session: Session, *, hazard: Hazard, data: ProductionStopInp
 def resume_production(session: Session, *, hazard: Hazard, data: ProductionResume, actor: User,
                       now: datetime | None = None) -> HazardEvent:
     """Record 复产 after the area's acceptance (the chief)."""
-    transition = hazards_service.transition_for(hazard, Action.resume_production, actor)
+    transition = hazards_workflow.transition_for(hazard, Action.resume_production, actor)
     now = now or utc_now()
     stop = known(major_rules.stop_in_force(session, hazard))  # the edge is refused when none is in force
     _not_future(data.resumed_at, now, "resumed_at")
@@ -97,18 +97,18 @@ def resume_production(session: Session, *, hazard: Hazard, data: ProductionResum
     stop.resumed_at, stop.accepted_by, stop.resume_note = data.resumed_at, data.accepted_by, data.note
     stop.resume_recorded_by_id = actor.id
     session.add(stop)
-    return hazards_service.move(session, hazard, transition, actor=actor, now=now, note=data.note, data={
+    return hazards_workflow.move(session, hazard, transition, actor=actor, now=now, note=data.note, data={
         "stop": stop.id, "resumed_at": data.resumed_at.isoformat(), "accepted_by": data.accepted_by})
 
 
 def send_report(session: Session, *, hazard: Hazard, data: ReportSend, actor: User,
                 now: datetime | None = None) -> HazardEvent:
     """Record that the 重大事故隐患报告 went to the regulator or the workers' congress."""
-    transition = hazards_service.transition_for(hazard, Action.send_report, actor)
+    transition = hazards_workflow.transition_for(hazard, Action.send_report, actor)
     now = now or utc_now()
     _not_future(data.sent_at, now, "sent_at")
     session.add(MajorReportSent(hazard_id=saved_id(hazard), sent_by_id=saved_id(actor), **data.model_dump()))
-    return hazards_service.move(session, hazard, transition, actor=actor, now=now, note=data.note, data={
+    return hazards_workflow.move(session, hazard, transition, actor=actor, now=now, note=data.note, data={
         "recipient": str(data.recipient), "recipient_name": data.recipient_name,
         "sent_at": data.sent_at.isoformat()})
 
@@ -116,18 +116,18 @@ def send_report(session: Session, *, hazard: Hazard, data: ReportSend, actor: Us
 def list_supervision(session: Session, *, hazard: Hazard, data: SupervisionList, actor: User,
                      now: datetime | None = None) -> HazardEvent:
     """Record the authority's 挂牌督办 order."""
-    transition = hazards_service.transition_for(hazard, Action.list_supervision, actor)
+    transition = hazards_workflow.transition_for(hazard, Action.list_supervision, actor)
     now = now or utc_now()
     _not_future(data.listed_at, now, "listed_at")
     session.add(Supervision(hazard_id=saved_id(hazard), recorded_by_id=saved_id(actor), **data.model_dump()))
-    return hazards_service.move(session, hazard, transition, actor=actor, now=now, data={
+    return hazards_workflow.move(session, hazard, transition, actor=actor, now=now, data={
         "order_no": data.order_no, "authority": data.authority, "listed_at": data.listed_at.isoformat()})
 
 
 def accept_supervision(session: Session, *, hazard: Hazard, data: SupervisionAccept, actor: User,
                        now: datetime | None = None) -> HazardEvent:
     """Record the regulator's acceptance and the 销号 of the listing; the chief may then close the hazard."""
-    transition = hazards_service.transition_for(hazard, Action.accept_supervision, actor)
+    transition = hazards_workflow.transition_for(hazard, Action.accept_supervision, actor)
     now = now or utc_now()
     listing = known(major_rules.supervision(session, hazard))  # the edge is refused when it is not listed
     _not_future(data.accepted_at, now, "accepted_at")
@@ -137,7 +137,7 @@ def accept_supervision(session: Session, *, hazard: Hazard, data: SupervisionAcc
     listing.accepted_at, listing.accepted_by, listing.delisted_at = data.accepted_at, data.accepted_by, data.delisted_at
     listing.accept_note = data.note
     session.add(listing)
-    return hazards_service.move(session, hazard, transition, actor=actor, now=now, note=data.note, data={
+    return hazards_workflow.move(session, hazard, transition, actor=actor, now=now, note=data.note, data={
         "accepted_at": data.accepted_at.isoformat(), "accepted_by": data.accepted_by,
         "delisted_at": data.delisted_at.isoformat()})
 

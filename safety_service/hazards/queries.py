@@ -14,6 +14,7 @@ from safety_service.errors import NotFound
 from safety_service.hazards import attribution, listing
 from safety_service.hazards import overdue as overdue_rule
 from safety_service.hazards import service as hazards_service
+from safety_service.hazards import workflow as hazards_workflow
 from safety_service.hazards.levels import HazardLevel
 from safety_service.hazards.library import LibraryItem
 from safety_service.hazards.models import Hazard
@@ -61,9 +62,9 @@ def detail(session: Session, *, hazard: Hazard, user: User, now: datetime) -> Ha
     return HazardPublic.model_validate(
         hazard,
         update={
-            "allowed_actions": [str(a) for a in hazards_service.allowed_actions(hazard, user)],
-            "allowed_outcomes": {str(a): to for a, to in hazards_service.allowed_outcomes(hazard, user).items()},
-            "refusals": hazards_service.refusals(hazard, user),
+            "allowed_actions": [str(a) for a in hazards_workflow.allowed_actions(hazard, user)],
+            "allowed_outcomes": {str(a): to for a, to in hazards_workflow.allowed_outcomes(hazard, user).items()},
+            "refusals": hazards_workflow.refusals(hazard, user),
             "category": names["category"], "location": names["location"].code,
             "location_name": names["location"].name_zh, "owner": names["owner"],
             "unit": names["unit"].code if names["unit"] else None, "level": names["level"],

@@ -10,7 +10,7 @@ from safety_service.locations.models import Area, Category, Location, Site
 from safety_service.locations.schemas import AreaCreate, CategoryCreate, LocationCreate
 from safety_service.outbox import service as outbox
 from safety_service.outbox.models import OutboxMessage
-from safety_service.protocol import messages, payloads
+from safety_service.protocol import messages, retained
 from safety_service.protocol.topics import categories_topic
 from safety_service.validation import broken_rules
 
@@ -157,7 +157,7 @@ def add_category(session: Session, *, data: CategoryCreate, site: str, now: date
     return category
 
 
-def categories_payload(session: Session, *, site: str, now: datetime) -> payloads.Categories:
+def categories_payload(session: Session, *, site: str, now: datetime) -> retained.Categories:
     """The ``categories/1`` message: the active categories in display order."""
     return messages.categories(site=site, now=now, categories=list_categories(session))
 

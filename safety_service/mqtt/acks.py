@@ -12,7 +12,7 @@ from datetime import datetime
 from safety_service.outbox import service as outbox
 from safety_service.outbox.service import Outgoing
 from safety_service.protocol import messages
-from safety_service.protocol.payloads import AckResult
+from safety_service.protocol.kiosk_reads import AckResult
 from safety_service.protocol.topics import QOS, kiosk_topic
 
 BATCH_ACK_VERSION = 2  # a kiosk at this ack version or later gets one ack per batch

@@ -47,9 +47,8 @@ from safety_service.outbox.service import Outgoing
 from safety_service.photos import service as photos_service
 from safety_service.photos.processing import PhotoLimits, PhotoRejected, ProcessedPhoto, process_photo
 from safety_service.protocol import messages
-from safety_service.protocol.payloads import (
-    AckError,
-    AckResult,
+from safety_service.protocol.kiosk_reads import AckError, AckResult
+from safety_service.protocol.kiosk_writes import (
     BulletinRead,
     KioskRating,
     KioskReport,

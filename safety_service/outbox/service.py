@@ -10,7 +10,8 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
-from safety_service.database import insert_rows, table_of
+from safety_service.database import table_of
+from safety_service.driver import insert_rows
 from safety_service.outbox.models import OutboxMessage
 from safety_service.protocol.topics import QOS, is_retained
 

@@ -29,7 +29,7 @@ from safety_service.locations.models import Location, Site
 from safety_service.outbox import service as outbox
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import STAFF_ROLES, Role, User
-from safety_service.protocol import messages, payloads
+from safety_service.protocol import messages, retained
 from safety_service.protocol.topics import awards_topic
 from safety_service.rewards import service as points
 from safety_service.rewards.models import AwardState, EntryKind, PayMethod, RewardAward, RewardScale
@@ -270,13 +270,13 @@ def board_lines(session: Session, *, days: int, timezone: str) -> list[BoardAwar
             for a, h in found]
 
 
-def kiosk_payload(session: Session, *, site: str, now: datetime) -> payloads.Awards:
+def kiosk_payload(session: Session, *, site: str, now: datetime) -> retained.Awards:
     """The ``awards/1`` message: the site's public list as the /awards page shows it (no reference or code, a name
     only with consent), for the kiosks' idle rotation."""
     site_id = session.exec(select(Site.id).where(Site.code == site)).first()
     found = [(a, h) for a, h in board(session, since=now - timedelta(days=KIOSK_DAYS)) if h.site_id == site_id]
     places = dict(session.exec(select(Location.id, Location.name_zh)).all()) if found else {}
-    lines = [payloads.AwardLine(decided_at=a.decided_at, location=places.get(h.location_id, ""), grade=a.grade,
+    lines = [retained.AwardLine(decided_at=a.decided_at, location=places.get(h.location_id, ""), grade=a.grade,
                                 report_type=a.report_type, amount=f"{a.amount:.2f}", name=shown_name(a, h))
              for a, h in found]
     return messages.awards(site=site, now=now, days=KIOSK_DAYS, lines=lines)

@@ -11,7 +11,7 @@ from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.hazards.states import HazardState
 from safety_service.outbox.models import OutboxMessage
-from safety_service.protocol.payloads import BoardV2
+from safety_service.protocol.retained import BoardV2
 from safety_service.risks import service as risks_service
 from safety_service.risks.schemas import RiskCreate
 from tests.hazards.builders import make_hazard

@@ -8,7 +8,7 @@ from safety_service.board import service as board_service
 from safety_service.clock import utc_now
 from safety_service.hazards.states import Grade, HazardState
 from safety_service.outbox.models import OutboxMessage
-from safety_service.protocol.payloads import BoardV2 as Board
+from safety_service.protocol.retained import BoardV2 as Board
 from tests.hazards.builders import make_hazard
 from tests.locations.builders import make_area, make_location
 

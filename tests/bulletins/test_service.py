@@ -17,7 +17,7 @@ from safety_service.config import Settings
 from safety_service.errors import InvalidInput, InvalidTransition, NotFound
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Person, Role
-from safety_service.protocol.payloads import Bulletin as BulletinPayload
+from safety_service.protocol.retained import Bulletin as BulletinPayload
 from tests.bulletins.builders import make_bulletin
 from tests.locations.builders import make_area
 from tests.people.builders import make_person, make_user

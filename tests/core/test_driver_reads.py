@@ -7,7 +7,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from safety_service.database import driver_statement, make_engine, read_only
+from safety_service.database import make_engine, read_only
+from safety_service.driver import driver_statement
 from tests.conftest import POSTGRES_ADMIN_URL, make_settings
 
 MISSING = select(table("no_such_table", column("x")))

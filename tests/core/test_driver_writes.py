@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
-from safety_service.database import insert_rows
+from safety_service.driver import insert_rows
 from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.outbox.models import OutboxMessage
 from tests.hazards.builders import make_hazard

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "safety_service"
 ABOVE = {"api", "console", "pages", "mqtt", "web"}
 WEB_KIT = {"api", "web"}  # what a domain's routes may use
 BELOW = {"outbox", "protocol"}
-BASE = {"clock", "config", "database", "errors", "reading", "validation"}  # modules everything may use
+BASE = {"clock", "config", "database", "driver", "errors", "reading", "validation"}  # modules everything may use
 NOT_DOMAINS = ABOVE | BELOW | {"migrations", "i18n", "cli"}  # the CLI is an entry point, over all the rest
 
 

@@ -18,7 +18,7 @@ from safety_service.counselling.states import CaseState, MessageState
 from safety_service.errors import AuthenticationFailed, InvalidInput
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Person, Role
-from safety_service.protocol.payloads import FamilyMessages
+from safety_service.protocol.retained import FamilyMessages
 from safety_service.protocol.topics import family_messages_topic
 from tests.counselling.builders import forged_ending, make_case
 from tests.people.builders import auth, make_user

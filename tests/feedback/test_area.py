@@ -12,7 +12,7 @@ from safety_service.hazards.states import HazardState
 from safety_service.kiosks.models import Kiosk
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Role
-from safety_service.protocol.payloads import KioskNotice
+from safety_service.protocol.kiosk_reads import KioskNotice
 from tests.conftest import make_settings
 from tests.hazards.builders import make_hazard
 from tests.kiosks.builders import make_kiosk

@@ -7,7 +7,7 @@ from safety_service.hazards.states import Channel, Grade, HazardState
 from safety_service.i18n import CATALOGUES
 from safety_service.kiosks.models import Kiosk
 from safety_service.outbox.models import OutboxMessage
-from safety_service.protocol.payloads import KioskNotice
+from safety_service.protocol.kiosk_reads import KioskNotice
 from tests.feedback.builders import advance
 from tests.hazards.builders import make_hazard
 from tests.kiosks.builders import make_kiosk

@@ -30,7 +30,7 @@ _EVENT_COPY = re.compile(r'^\s*COPY "?hazard_event"?\b', re.IGNORECASE)
 @contextmanager
 def _event_inserts(session: Session) -> Iterator[list[int]]:
     """The statements writing hazard_event rows the session's connection sends meanwhile, each by its row count:
-    INSERTs through SQLAlchemy, and on PostgreSQL the COPYs the driver runs (``database.insert_rows``)."""
+    INSERTs through SQLAlchemy, and on PostgreSQL the COPYs the driver runs (``driver.insert_rows``)."""
     connection, seen = session.connection(), []
 
     def count(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:

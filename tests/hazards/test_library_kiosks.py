@@ -11,7 +11,7 @@ from safety_service.hazards import library
 from safety_service.hazards.library import LibraryItemCreate, LibraryItemUpdate
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Role
-from safety_service.protocol.payloads import HazardLibrary
+from safety_service.protocol.retained import HazardLibrary
 from safety_service.protocol.topics import hazard_library_topic, is_retained
 from tests.people.builders import make_user
 

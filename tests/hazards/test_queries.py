@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
 from safety_service.config import Settings
-from safety_service.database import driver_statement, utc_value
+from safety_service.driver import driver_statement, utc_value
 from safety_service.errors import InvalidInput
 from safety_service.hazards import listing, queries
 from safety_service.hazards.models import Hazard

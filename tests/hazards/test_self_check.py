@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from safety_service.config import Settings
 from safety_service.errors import PermissionDenied
 from safety_service.hazards import service as hazards_service
+from safety_service.hazards import workflow as hazards_workflow
 from safety_service.hazards.levels import HazardLevel
 from safety_service.hazards.schemas import HazardRectified, HazardSelfCheck, HazardVerify
 from safety_service.hazards.states import HazardState
@@ -63,7 +64,7 @@ def test_every_level_step_and_actor_with_two_step_acceptance(session: Session, l
     allowed = _expected(level, step, actor_kind, self_checked)
     action, target = step.rsplit("_", 1)
     outcome = {"pass": S.awaiting_verification if action == "self_check" else S.closed, "fail": S.rectifying}[target]
-    assert (outcome in hazards_service.allowed_outcomes(hazard, actor).get(action, [])) == allowed
+    assert (outcome in hazards_workflow.allowed_outcomes(hazard, actor).get(action, [])) == allowed
     if allowed:
         _call(session, hazard, actor, step)
         assert hazard.state == outcome
@@ -80,8 +81,8 @@ def test_every_level_step_and_actor_with_two_step_acceptance(session: Session, l
 def test_without_the_setting_no_one_self_checks(session: Session, level: str, actor_kind: str) -> None:
     hazard, people, _crew = _stage(session, level, S.awaiting_verification)
     actor = people.get(actor_kind) or make_user(session, role=Role(actor_kind))
-    assert "self_check" not in hazards_service.allowed_actions(hazard, actor)
-    assert not any(key.startswith("self_check") for key in hazards_service.refusals(hazard, actor))
+    assert "self_check" not in hazards_workflow.allowed_actions(hazard, actor)
+    assert not any(key.startswith("self_check") for key in hazards_workflow.refusals(hazard, actor))
     with pytest.raises(PermissionDenied):
         _call(session, hazard, actor, "self_check_pass")
 
@@ -100,9 +101,9 @@ def test_a_fix_sent_back_is_self_checked_again_and_each_step_is_an_event(session
     hazards_service.verify(session, hazard=hazard, actor=officer, data=HazardVerify(passed=False, note="锚杆不足"))
     assert hazard.self_checked_at is None
     hazards_service.mark_rectified(session, hazard=hazard, data=HazardRectified(note="补齐锚杆"), actor=owner)
-    assert "verify" not in hazards_service.allowed_outcomes(hazard, officer) or \
-        S.closed not in hazards_service.allowed_outcomes(hazard, officer)["verify"]
-    assert hazards_service.refusals(hazard, officer)["verify:closed"] == "self_check_first"
+    assert "verify" not in hazards_workflow.allowed_outcomes(hazard, officer) or \
+        S.closed not in hazards_workflow.allowed_outcomes(hazard, officer)["verify"]
+    assert hazards_workflow.refusals(hazard, officer)["verify:closed"] == "self_check_first"
     hazards_service.self_check(session, hazard=hazard, actor=leader, data=HazardSelfCheck(passed=True, note="合格"))
     hazards_service.verify(session, hazard=hazard, actor=officer, data=HazardVerify(passed=True, note="验收合格"))
     assert hazard.state == S.closed and hazard.self_checked_at is not None

@@ -22,7 +22,7 @@ from safety_service.mqtt import intake
 from safety_service.mqtt.models import DeadLetter
 from safety_service.people.models import Role
 from safety_service.photos.models import HazardPhoto
-from safety_service.protocol.payloads import KioskAck
+from safety_service.protocol.kiosk_reads import KioskAck
 from tests.hazards.builders import make_hazard
 from tests.kiosks.builders import make_kiosk
 from tests.locations.builders import make_location

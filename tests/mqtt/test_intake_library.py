@@ -14,7 +14,7 @@ from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.locations.models import Category
 from safety_service.mqtt import intake
 from safety_service.people.models import Role
-from safety_service.protocol.payloads import KioskAck
+from safety_service.protocol.kiosk_reads import KioskAck
 from tests.kiosks.builders import make_kiosk
 from tests.people.builders import make_user
 

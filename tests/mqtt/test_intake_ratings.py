@@ -13,7 +13,7 @@ from safety_service.hazards.models import Hazard
 from safety_service.hazards.states import HazardState
 from safety_service.mqtt import intake
 from safety_service.mqtt.models import DeadLetter
-from safety_service.protocol.payloads import KioskAck
+from safety_service.protocol.kiosk_reads import KioskAck
 from tests.hazards.builders import make_hazard
 from tests.kiosks.builders import make_kiosk
 

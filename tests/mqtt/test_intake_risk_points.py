@@ -10,7 +10,7 @@ from safety_service.clock import utc_now
 from safety_service.hazards.models import Hazard
 from safety_service.locations.models import Location
 from safety_service.mqtt import intake
-from safety_service.protocol.payloads import KioskAck
+from safety_service.protocol.kiosk_reads import KioskAck
 from tests.kiosks.builders import make_kiosk
 from tests.locations.builders import make_location
 from tests.risks.builders import make_risk_point

@@ -13,7 +13,7 @@ from safety_service.locations import service as locations_service
 from safety_service.locations.schemas import LocationCreate
 from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Role
-from safety_service.protocol.payloads import Awards
+from safety_service.protocol.retained import Awards
 from safety_service.protocol.topics import awards_topic
 from safety_service.rewards import awards
 from tests.hazards.builders import make_hazard
