@@ -20,7 +20,7 @@ from safety_service import keyfiles
 LEGACY_SECRET_KEY = "change-me-development-only-this-is-not-a-secret"
 MIN_PRODUCTION_SECRET = 32
 MIN_METRICS_TOKEN = 16
-# Every MQTT client id of the service starts with this, and no kiosk id may (README, "MQTT client ids").
+# Every MQTT client id of the service starts with this, and no kiosk id may (docs/security.md, "MQTT client ids").
 SERVICE_CLIENT_ID_PREFIX = "safety-"
 # The QR codes' base URL outside `serve` when SAFETY_PUBLIC_URL is not set (serve's default address).
 DEFAULT_PUBLIC_URL = "http://localhost:8000"
