@@ -4,7 +4,6 @@ Each action takes its edge with ``hazards.workflow.move``, the only writer of ``
 time and appends the event; the caller's boundary commits once.
 """
 
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,8 +35,6 @@ from safety_service.people.models import OFFICER_ROLES, Role, User
 from safety_service.units import service as units_service
 from safety_service.units.models import OrgUnit
 from safety_service.validation import broken_rules
-
-logger = logging.getLogger(__name__)
 
 
 def get_hazard(session: Session, *, ref: str) -> Hazard:

@@ -13,11 +13,6 @@ from safety_service.people.models import OFFICER_ROLES, Role, User
 from safety_service.workflow import Workflow
 
 
-def may_act(user: User, action: Action) -> bool:
-    """Whether the user's role may ever take this action (before looking at a hazard)."""
-    return WORKFLOW.may_act(user.role, action)
-
-
 def allowed_actions(hazard: Hazard, user: User) -> list[Action]:
     """The actions this user may take on this hazard now."""
     return list(allowed_outcomes(hazard, user))
