@@ -49,7 +49,7 @@ def _page(request: Request, session: Session, user: object, typed: dict[str, Any
     areas = locations_service.list_areas(session)
     units = units_service.in_tree_order(session, retired=True)
     return render(request, "ledger.html", status=status, user=user, areas=areas, units=units, typed=typed,
-                  errors=errors)
+                  errors=errors, max_rows=f"{sheets.MAX_ROWS:,}")
 
 
 def _title(session: Session, t: Translator, mine: str, typed: dict[str, str]) -> str:

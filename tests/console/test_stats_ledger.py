@@ -109,7 +109,8 @@ def test_the_ledger_exports_a_range_and_area_as_csv_and_xlsx(console: TestClient
 
 def test_bad_ledger_input_shows_the_reason_beside_the_field(console: TestClient, signed_in) -> None:
     signed_in(Role.chief)
-    assert console.get("/console/ledger").status_code == 200
+    page = console.get("/console/ledger")
+    assert page.status_code == 200 and f"每次最多 {sheets.MAX_ROWS:,} 条" in page.text  # the export's real limit
     answer = console.get("/console/ledger/export?from=2026-05-01&to=2026-04-01&area=NOPE&format=pdf")
     assert answer.status_code == 422
     assert all(f'id="err-{f}"' in answer.text for f in ("to", "area")) and "截止日期不能早于起始日期" in answer.text
