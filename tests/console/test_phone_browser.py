@@ -7,7 +7,7 @@ SAFETY_UPDATE_SCREENSHOTS=1.
 
 import html
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -52,6 +52,22 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.fill("#password", demo.DEMO_PASSWORD)
     page.click("#sign-in")
     expect(page.locator("#who")).to_be_visible()
+
+
+ROLES = ("officer1", "chief", "counsellor1", "owner1", "supervisor1", "dispatcher1", "admin")
+
+
+def menu_pages(page: Page, base: str, usernames: Iterable[str] = ROLES) -> Iterator[tuple[str, str]]:
+    """Each role's menu, each page once (the queue first): opens it in the page, signed in as the first role whose
+    menu has it, and yields (username, address)."""
+    seen: set[str] = set()
+    for username in usernames:
+        sign_in(page, base, username)
+        menu = page.eval_on_selector_all("nav a[href^='/console']", "links => links.map(a => a.pathname + a.search)")
+        for address in [a for a in dict.fromkeys(["/console/", *menu]) if a not in seen]:
+            seen.add(address)
+            assert page.goto(base + address).status == 200, address
+            yield username, address
 
 
 def _owners_fix(engine: Engine) -> str:
@@ -157,20 +173,14 @@ def test_every_page_of_the_console_menus_fits_a_phone(live: tuple[str, Engine]) 
     had a 460 px least width and the supervisors' roster a date field in its sixth column); a wide table scrolls in
     its own box."""
     base, _ = live
-    seen: set[str] = set()
     with chromium() as browser:
         page = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True).new_page()
         page.set_default_timeout(10_000)
-        for username in ("officer1", "chief", "counsellor1", "owner1", "supervisor1", "dispatcher1", "admin"):
-            sign_in(page, base, username)
-            menu = page.eval_on_selector_all("nav a[href^='/console']", "links => links.map(a => a.pathname + a.search)")
-            for address in dict.fromkeys(["/console/", *menu]):
-                if address in seen:
-                    continue
-                seen.add(address)
-                assert page.goto(base + address).status == 200, address
-                assert_fits_screen(page)
-    assert len(seen) > 25
+        seen = 0
+        for _ in menu_pages(page, base):
+            assert_fits_screen(page)
+            seen += 1
+    assert seen > 25
 
 
 def test_every_page_of_the_console_menus_fits_a_small_desk(live: tuple[str, Engine]) -> None:
@@ -180,20 +190,14 @@ def test_every_page_of_the_console_menus_fits_a_small_desk(live: tuple[str, Engi
     base, _ = live
     with chromium() as browser:
         for locale in ("zh-CN", "en-US"):
-            seen: set[str] = set()
             page = browser.new_context(viewport=SMALL_DESKTOP, locale=locale).new_page()
             page.set_default_timeout(10_000)
-            for username in ("officer1", "chief", "counsellor1", "owner1", "supervisor1", "dispatcher1", "admin"):
-                sign_in(page, base, username)
-                menu = page.eval_on_selector_all("nav a[href^='/console']", "a => a.map(l => l.pathname + l.search)")
-                for address in dict.fromkeys(["/console/", *menu]):
-                    if address in seen:
-                        continue
-                    seen.add(address)
-                    assert page.goto(base + address).status == 200, address
-                    assert page.evaluate(SCROLLING_BOXES) == [], (locale, address)
-                    assert_fits_screen(page)
-            assert len(seen) > 25
+            seen = 0
+            for _, address in menu_pages(page, base):
+                assert page.evaluate(SCROLLING_BOXES) == [], (locale, address)
+                assert_fits_screen(page)
+                seen += 1
+            assert seen > 25
             page.context.close()
 
 
@@ -216,14 +220,8 @@ def test_every_button_of_the_console_is_a_full_size_target(live: tuple[str, Engi
             page.goto(base + address)
             expect(page.locator("#ack-site, #mark-urgent").first).to_be_visible()
             assert page.evaluate(SMALL_BUTTONS) == [], (username, address)
-        seen: set[str] = set()
-        for username in ("officer1", "chief", "counsellor1", "owner1", "admin"):
-            sign_in(page, base, username)
-            menu = page.eval_on_selector_all("nav a[href^='/console']", "a => a.map(l => l.pathname + l.search)")
-            for address in [a for a in dict.fromkeys(menu) if a not in seen]:
-                seen.add(address)
-                page.goto(base + address)
-                assert page.evaluate(SMALL_BUTTONS) == [], (username, address)
+        for username, address in menu_pages(page, base, ("officer1", "chief", "counsellor1", "owner1", "admin")):
+            assert page.evaluate(SMALL_BUTTONS) == [], (username, address)
 
 
 # The visible buttons of the page's main part (a link-styled one excepted) under 40 px tall or in grey.
@@ -245,18 +243,12 @@ def test_no_heading_of_the_console_breaks_inside_a_word_on_a_phone(live: tuple[s
     headings broken between words, never inside one (the phone's overflow-wrap had squeezed the violations' ten
     columns into the screen as W/he/n, Se/v/er/ity), and a list says what it counts (violations, not hazards)."""
     base, _ = live
-    seen: set[str] = set()
     with chromium() as browser:
         page = browser.new_context(viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True).new_page()
         page.set_default_timeout(10_000)
-        for username in ("officer1", "chief", "counsellor1", "owner1", "supervisor1", "admin"):
-            sign_in(page, base, username)
-            menu = page.eval_on_selector_all("nav a[href^='/console']", "a => a.map(l => l.pathname + l.search)")
-            for address in [a for a in dict.fromkeys(["/console/", *menu]) if a not in seen]:
-                seen.add(address)
-                page.goto(base + address)
-                assert page.evaluate(BROKEN_WORDS) == [], address
-                assert_fits_screen(page)
+        for _, address in menu_pages(page, base, ("officer1", "chief", "counsellor1", "owner1", "supervisor1", "admin")):
+            assert page.evaluate(BROKEN_WORDS) == [], address
+            assert_fits_screen(page)
         page.goto(f"{base}/console/violations")
         expect(page.locator("#violation-count")).to_contain_text("violations")
 
