@@ -123,7 +123,7 @@ def test_a_report_with_two_photos_arrives_once_stripped_and_the_answer_shows(
     for name in ("a.jpg", "b.jpg"):
         page.locator("#photo").set_input_files(
             {"name": name, "mimeType": "image/jpeg", "buffer": images.photo("JPEG", (2400, 1800))})
-    expect(page.locator(".thumb")).to_have_count(2)
+    expect(page.locator(".thumb")).to_have_count(2, timeout=20_000)  # shrinking is the browser's CPU work
     page.get_by_role("button", name="匿名举报").click()
     shot(page, tmp_path, f"report-{orientation}")
     page.get_by_role("button", name="提交").click()
@@ -142,6 +142,23 @@ def test_a_report_with_two_photos_arrives_once_stripped_and_the_answer_shows(
         assert max(image.size) <= 1600 and not image.getexif() and "exif" not in image.info
     assert hazard.reporter_employee_no is None and hazard.description == "皮带机尾护罩缺失，滚筒外露"
     assert violations == []
+
+
+def test_photos_picked_in_a_hurry_go_with_the_report_and_never_more_than_three(
+        browser: Browser, app: AppProcess, world: tuple[str, str, MqttService], engine: Engine) -> None:
+    # A miner picks four photos, one after another while the first are still shrinking, and sends at once.
+    page = open_page(browser, app, LANDSCAPE)
+    fill_report(page, "主运输巷皮带跑偏")
+    page.get_by_role("button", name="匿名举报").click()
+    photo = images.photo("JPEG", (2400, 1800))
+    for name in "abcd":
+        page.locator("#photo").set_input_files({"name": f"{name}.jpg", "mimeType": "image/jpeg", "buffer": photo})
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_test_id("result-title")).to_have_text("举报已受理", timeout=20_000)
+    [hazard] = hazards_of(engine, world[1])
+    with Session(engine) as session:
+        photos = session.exec(select(HazardPhoto).where(HazardPhoto.hazard_id == hazard.id)).all()
+    assert len(photos) == 3
 
 
 def test_offline_the_report_is_pending_and_goes_out_when_the_broker_is_back(

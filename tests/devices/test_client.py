@@ -102,7 +102,7 @@ def test_a_refused_report_stored_later_takes_the_new_answer(service: FakeService
     assert wait_until(lambda: kiosk.receipts() and kiosk.receipts()[0].state == "acked")
     [receipt] = kiosk.receipts()
     assert (receipt.outcome, receipt.hazard_ref, receipt.error) == ("accepted", f"YH-2026-{report_id[:8].upper()}", None)
-    assert len(acks) == 2  # the refusal, then the stored report
+    assert wait_until(lambda: len(acks) == 2)  # the refusal, then the stored report; on_ack runs after the store
 
 
 def test_a_refusal_never_replaces_a_stored_reports_answer(service: FakeService, make_kiosk) -> None:

@@ -254,6 +254,7 @@
   }
 
   let saveTimer = null;
+  let photoWork = Promise.resolve();  // the photos being shrunk, in the order they were picked
   function changed() {
     renderForm();
     askLibrary();
@@ -292,9 +293,10 @@
 
   async function submit() {
     if (!draft.description.trim()) { $("report-error").textContent = t("need_description"); return; }
-    clearTimeout(saveTimer);  // a draft saved after the report was sent would come back after a reboot
     $("submit").disabled = true;
     $("report-error").textContent = t("sending");
+    await photoWork;  // a photo still shrinking goes with the report, not after it
+    clearTimeout(saveTimer);  // a draft saved after the report was sent would come back after a reboot
     const body = { ...draft, employee_no: draft.anonymous ? null : draft.employee_no || null };
     try {
       const answer = await api("POST", "/api/reports", body);
@@ -540,12 +542,17 @@
     $("urgent-no").addEventListener("click", () => { draft.urgent = false; changed(); });
     $("named").addEventListener("click", () => { draft.anonymous = false; changed(); });
     $("anonymous").addEventListener("click", () => { draft.anonymous = true; draft.employee_no = ""; changed(); });
-    $("photo").addEventListener("change", async (e) => {
-      for (const file of [...e.target.files].slice(0, MAX_PHOTOS - draft.photos.length)) {
-        try { draft.photos.push(await shrink(file)); } catch (error) { $("report-error").textContent = t("error", { error: file.name }); }
-      }
+    $("photo").addEventListener("change", (e) => {
+      // One pick at a time: a second pick while the first is still shrinking waits its turn, so the count holds.
+      const files = [...e.target.files];
       e.target.value = "";
-      changed();
+      photoWork = photoWork.then(async () => {
+        for (const file of files) {
+          if (draft.photos.length >= MAX_PHOTOS) break;
+          try { draft.photos.push(await shrink(file)); } catch (error) { $("report-error").textContent = t("error", { error: file.name }); }
+        }
+        changed();
+      });
     });
     $("submit").addEventListener("click", submit);
     $("mine-search").addEventListener("click", searchMine);
