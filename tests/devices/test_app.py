@@ -145,16 +145,19 @@ def test_a_report_with_two_photos_arrives_once_stripped_and_the_answer_shows(
 
 
 def test_photos_picked_in_a_hurry_go_with_the_report_and_never_more_than_three(
-        browser: Browser, app: AppProcess, world: tuple[str, str, MqttService], engine: Engine) -> None:
+        browser: Browser, app: AppProcess, world: tuple[str, str, MqttService], engine: Engine, tmp_path: Path) -> None:
     # A miner picks four photos, one after another while the first are still shrinking, and sends at once.
     page = open_page(browser, app, LANDSCAPE)
     fill_report(page, "主运输巷皮带跑偏")
     page.get_by_role("button", name="匿名举报").click()
     photo = images.photo("JPEG", (2400, 1800))
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 20})  # a slow tablet
     for name in "abcd":
         page.locator("#photo").set_input_files({"name": f"{name}.jpg", "mimeType": "image/jpeg", "buffer": photo})
+    expect(page.get_by_test_id("photo-busy")).to_have_text("照片处理中…")
+    page.screenshot(path=screenshots(tmp_path) / "kiosk-photo-busy.png")
     page.get_by_role("button", name="提交").click()
-    expect(page.get_by_test_id("result-title")).to_have_text("举报已受理", timeout=20_000)
+    expect(page.get_by_test_id("result-title")).to_have_text("举报已受理", timeout=60_000)
     [hazard] = hazards_of(engine, world[1])
     with Session(engine) as session:
         photos = session.exec(select(HazardPhoto).where(HazardPhoto.hazard_id == hazard.id)).all()

@@ -255,6 +255,7 @@
 
   let saveTimer = null;
   let photoWork = Promise.resolve();  // the photos being shrunk, in the order they were picked
+  let photosWaiting = 0;
   function changed() {
     renderForm();
     askLibrary();
@@ -546,11 +547,15 @@
       // One pick at a time: a second pick while the first is still shrinking waits its turn, so the count holds.
       const files = [...e.target.files];
       e.target.value = "";
+      photosWaiting += 1;
+      $("photo-busy").hidden = false;
       photoWork = photoWork.then(async () => {
         for (const file of files) {
           if (draft.photos.length >= MAX_PHOTOS) break;
           try { draft.photos.push(await shrink(file)); } catch (error) { $("report-error").textContent = t("error", { error: file.name }); }
         }
+        photosWaiting -= 1;
+        $("photo-busy").hidden = photosWaiting === 0;
         changed();
       });
     });
