@@ -64,7 +64,7 @@ def connect(port: int = PORT, setup: Callable[[mqtt.Client], None] | None = None
     client.on_connect = on_connect
     client.connect(HOST, port)
     client.loop_start()
-    assert connected.wait(5), f"the test broker at {HOST}:{port} is not answering"
+    assert connected.wait(20), f"the test broker at {HOST}:{port} is not answering"
     return client
 
 
@@ -89,7 +89,7 @@ class FakeService:
             client.on_message = self._on_message
 
         self.client = connect(self.port, setup)
-        assert subscribed.wait(5)
+        assert subscribed.wait(20)
         return self
 
     def _on_connect(self, client: mqtt.Client, *args: Any) -> None:

@@ -23,7 +23,7 @@ def test_a_report_is_acked_with_its_hazard_ref(service: FakeService, make_kiosk)
     kiosk = make_kiosk(callbacks={"on_ack": acks.append})
     report_id = kiosk.report("3102运输顺槽顶板有裂缝", category="roof", location_code="RW-3102",
                              employee_no="1001", name="张伟")
-    assert kiosk.wait_all_acked(5)
+    assert kiosk.wait_all_acked(20)
     [receipt] = kiosk.receipts()
     assert (receipt.key, receipt.state, receipt.outcome) == (report_id, "acked", "accepted")
     assert receipt.hazard_ref == f"YH-2026-{report_id[:8].upper()}" and receipt.tracking_code
@@ -56,7 +56,7 @@ def test_after_a_reboot_the_new_process_resends_and_gets_the_ack(service: FakeSe
     report_id = before.report("风门关不严")
     before.stop()
     after = make_kiosk(outbox=tmp_path / "kiosk.db")
-    assert after.wait_all_acked(5)
+    assert after.wait_all_acked(20)
     assert after.receipts()[0].key == report_id
     assert service.deliveries[report_id] == 1
 
@@ -66,7 +66,7 @@ def test_a_repeated_ack_is_harmless(service: FakeService, make_kiosk) -> None:
     acks: list[Any] = []
     kiosk = make_kiosk(callbacks={"on_ack": acks.append})
     kiosk.report("巷道积水")
-    assert kiosk.wait_all_acked(5)
+    assert kiosk.wait_all_acked(20)
     assert wait_until(lambda: kiosk.receipts()[0].ack_count == 2)
     [receipt] = kiosk.receipts()
     assert (receipt.outcome, len(acks)) == ("accepted", 1)
@@ -76,7 +76,7 @@ def test_a_duplicate_outcome_counts_as_stored(service: FakeService, make_kiosk) 
     service.policy = lambda report, delivery: [ack_for(report, "duplicate")]
     kiosk = make_kiosk()
     report_id = kiosk.report("瓦斯超限")
-    assert kiosk.wait_all_acked(5)
+    assert kiosk.wait_all_acked(20)
     assert kiosk.receipts()[0].hazard_ref == f"YH-2026-{report_id[:8].upper()}"
 
 
@@ -85,7 +85,7 @@ def test_a_rejected_report_keeps_its_error_and_is_not_resent(service: FakeServic
     service.policy = lambda report, delivery: [ack_for(report, "rejected", error)]
     kiosk = make_kiosk(resend_interval=0.2)
     report_id = kiosk.report("顶板离层", location_code="NOPE")
-    assert kiosk.wait_all_acked(5)
+    assert kiosk.wait_all_acked(20)
     [receipt] = kiosk.receipts()
     assert (receipt.state, receipt.error, receipt.hazard_ref) == ("rejected", error, None)
     delivered = service.deliveries[report_id]
@@ -110,7 +110,7 @@ def test_a_refusal_never_replaces_a_stored_reports_answer(service: FakeService, 
     service.policy = lambda report, delivery: [ack_for(report), ack_for(report, "rejected", refusal)]
     kiosk = make_kiosk()
     kiosk.report("巷道积水")
-    assert kiosk.wait_all_acked(5)
+    assert kiosk.wait_all_acked(20)
     assert wait_until(lambda: kiosk.receipts()[0].ack_count == 2)
     assert (kiosk.receipts()[0].state, kiosk.receipts()[0].outcome) == ("acked", "accepted")
 
@@ -119,7 +119,7 @@ def test_the_report_is_resent_until_the_service_acks(service: FakeService, make_
     service.policy = lambda report, delivery: [ack_for(report)] if delivery >= 2 else []
     kiosk = make_kiosk(resend_interval=0.3)
     report_id = kiosk.report("电缆破皮")
-    assert kiosk.wait_all_acked(5)
+    assert kiosk.wait_all_acked(20)
     assert service.deliveries[report_id] >= 2
     assert kiosk.receipts()[0].sent_count >= 2
 
@@ -157,7 +157,7 @@ def test_an_ack_sent_while_the_kiosk_was_away_arrives_on_its_return(service: Fak
     first.stop()
     service.publish(f"kiosk/{kiosk_id}/ack", ack_for(held[0]))
     second = make_kiosk(outbox=tmp_path / "kiosk.db", resend_interval=60)
-    assert second.wait_all_acked(5)
+    assert second.wait_all_acked(20)
     assert second.receipts()[0].ack_count == 1
 
 
@@ -198,7 +198,7 @@ def test_notices_and_the_retained_bulletin_are_received_and_kept(service: FakeSe
     notices: list[dict[str, Any]] = []
     shown = threading.Event()
     kiosk = make_kiosk(callbacks={"on_notice": notices.append, "on_bulletin": lambda b: shown.set()})
-    assert shown.wait(5)
+    assert shown.wait(20)
     notice = {"schema": "kiosk-notice/1", "notice_id": 42, "kind": "report_feedback", "hazard_ref": "YH-1",
               "title": {"zh": "您的隐患举报已确认"}, "body": {"zh": "已安排整改。"}, "at": "2026-11-24T02:00:00Z"}
     service.publish(f"kiosk/{kiosk_id}/notice", notice)
@@ -215,7 +215,7 @@ def test_a_bulletin_read_is_done_when_the_broker_has_it(service: FakeService, ma
     kiosk = make_kiosk()
     assert kiosk.wait_connected(5)
     read_id = kiosk.confirm_bulletin(7, "1001")
-    assert kiosk.wait_all_acked(5)
+    assert kiosk.wait_all_acked(20)
     message = kiosk.outbox.get(read_id)
     assert message is not None and (message.state, message.outcome) == ("acked", "delivered")
     assert wait_until(lambda: [r["read_id"] for r in service.reads] == [read_id])
@@ -224,7 +224,7 @@ def test_a_bulletin_read_is_done_when_the_broker_has_it(service: FakeService, ma
 def test_mqtt_3_1_1_works_too(service: FakeService, make_kiosk) -> None:
     kiosk = make_kiosk(protocol="3.1.1")
     kiosk.report("局部通风机停转")
-    assert kiosk.wait_all_acked(5)
+    assert kiosk.wait_all_acked(20)
 
 
 def test_an_invalid_report_is_refused_before_it_is_stored(make_kiosk) -> None:
@@ -250,5 +250,5 @@ def test_a_refused_publish_leaves_the_report_pending_until_a_later_resend(servic
     [pending] = kiosk.pending()
     assert (pending.key, pending.sent_count) == (report_id, 0)
     kiosk._mqtt.publish = real_publish
-    assert kiosk.wait_all_acked(5)
+    assert kiosk.wait_all_acked(20)
     assert service.deliveries[report_id] == 1
