@@ -24,6 +24,7 @@ from safety_service.errors import DomainError, InvalidTransition, PermissionDeni
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards.states import Grade, ReportType
 from safety_service.i18n import Translator
+from safety_service.people import service as people_service
 from safety_service.people.models import User
 from safety_service.rewards import awards
 from safety_service.rewards import register as reward_register
@@ -61,7 +62,7 @@ def _show(request: Request, session: Session, user: User, *, typed: dict[str, An
     today = outreach.local_today(request.app.state.settings.timezone)
     return render(request, "awards.html", status=status, user=user, rows=rows, count=count, number=number,
                   last=max(1, -(-count // PAGE_SIZE)), state=raw, states=list(AwardState),
-                  people=reward_register.people(session, ids), scale=awards.scale(session),
+                  people=people_service.people_of(session, ids), scale=awards.scale(session),
                   grades=list(Grade), report_types=list(ReportType), methods=list(PayMethod),
                   roles={"propose": user.role in awards.PROPOSERS, "decide": user.role in awards.APPROVERS,
                          "pay": user.role in awards.PAYERS, "scale": user.role == "admin"},

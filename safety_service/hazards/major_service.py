@@ -36,6 +36,7 @@ from safety_service.hazards.major_schemas import (
 )
 from safety_service.hazards.models import Hazard, HazardEvent
 from safety_service.hazards.states import Action
+from safety_service.people import service as people_service
 from safety_service.people.models import User
 
 
@@ -142,14 +143,6 @@ def accept_supervision(session: Session, *, hazard: Hazard, data: SupervisionAcc
         "delisted_at": data.delisted_at.isoformat()})
 
 
-def _usernames(session: Session, ids: set[int | None]) -> dict[int | None, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    query = select(User.id, User.username).where(col(User.id).in_(wanted))
-    return {user_id: name for user_id, name in session.exec(query).all()}
-
-
 def record(session: Session, *, hazard: Hazard) -> MajorRecord:
     """The hazard's situation of the standard, plans, stops, reports and listing, oldest first."""
     plans = session.exec(select(TreatmentPlan).where(TreatmentPlan.hazard_id == hazard.id)
@@ -158,7 +151,7 @@ def record(session: Session, *, hazard: Hazard) -> MajorRecord:
                          .order_by(col(ProductionStop.id))).all()
     sent = session.exec(select(MajorReportSent).where(MajorReportSent.hazard_id == hazard.id)
                         .order_by(col(MajorReportSent.id))).all()
-    names = _usernames(session, {p.submitted_by_id for p in plans} | {p.decided_by_id for p in plans}
+    names = people_service.usernames_of(session, {p.submitted_by_id for p in plans} | {p.decided_by_id for p in plans}
                        | {r.sent_by_id for r in sent})
     listing = major_rules.supervision(session, hazard)
     situation = session.get(criteria.MajorCriterion, hazard.major_criterion_id) if hazard.major_criterion_id else None

@@ -193,6 +193,22 @@ def names_of(session: Session, *, usernames: Iterable[str | None]) -> dict[str, 
     return {username: (name, team) for username, name, team in session.exec(query).all()}
 
 
+def usernames_of(session: Session, ids: Iterable[int | None]) -> dict[int | None, str]:
+    """The username of each of these accounts, by account id."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(session.exec(select(User.id, User.username).where(col(User.id).in_(wanted))).all())
+
+
+def people_of(session: Session, ids: Iterable[int | None]) -> dict[int | None, str]:
+    """The people behind these accounts, by account id: the person's name, or the username of an account
+    with no person."""
+    accounts = usernames_of(session, ids)
+    found = names_of(session, usernames=accounts.values())
+    return {i: found[name][0] if name in found else name for i, name in accounts.items()}
+
+
 EMAIL_PATTERN = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 

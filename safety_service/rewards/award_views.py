@@ -15,6 +15,7 @@ from safety_service.hazards import service as hazards_service
 from safety_service.hazards.models import Hazard
 from safety_service.i18n import Translator
 from safety_service.locations.models import Location
+from safety_service.people import service as people_service
 from safety_service.people.models import User
 from safety_service.rewards import awards
 from safety_service.rewards import register as reward_register
@@ -43,7 +44,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def to_public(session: SessionDep, award: RewardAward, hazard: Hazard) -> AwardPublic:
     """An award as the safety office and the union see it (the reporter named unless anonymous)."""
-    names = reward_register.usernames(session, [award.proposed_by_id, award.decided_by_id, award.paid_by_id])
+    names = people_service.usernames_of(session, [award.proposed_by_id, award.decided_by_id, award.paid_by_id])
     return AwardPublic(
         id=saved_id(award), hazard_ref=hazard.ref, grade=award.grade, report_type=award.report_type, amount=award.amount,
         state=award.state, reporter=hazard.reporter_name if hazard.reporter_employee_no else None,

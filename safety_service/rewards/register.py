@@ -13,28 +13,12 @@ from safety_service.hazards.models import Hazard
 from safety_service.i18n import Translator
 from safety_service.locations.models import Location
 from safety_service.people import service as people_service
-from safety_service.people.models import User
 from safety_service.rewards import awards
 from safety_service.units import service as units_service
 
 COLUMNS = ("seq", "ref", "reported_at", "location", "report_type", "grade", "reporter", "amount", "proposed_by",
            "proposed_at", "state", "decided_by", "decided_at", "decision_reason", "pay_method", "paid_by", "paid_at",
            "paid_to", "pay_note")
-
-
-def usernames(session: Session, ids: Iterable[int | None]) -> dict[int | None, str]:
-    """Usernames of these accounts, by id."""
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    return dict(session.exec(select(User.id, User.username).where(col(User.id).in_(wanted))).all())
-
-
-def people(session: Session, ids: Iterable[int | None]) -> dict[int | None, str]:
-    """The people behind these accounts, by id: the person's name, or the username of an account with no person."""
-    accounts = usernames(session, ids)
-    found = people_service.names_of(session, usernames=accounts.values())
-    return {i: found[name][0] if name in found else name for i, name in accounts.items()}
 
 
 def _places(session: Session, hazards: Iterable[Hazard]) -> dict[int | None, str]:
@@ -58,7 +42,7 @@ def rows(session: Session, *, start: datetime, end: datetime, t: Translator, tim
     """One line per award proposed in [start, end) (to a person of the unit, when one is given); an anonymous
     reporter is named 匿名 here too."""
     found = awards.register(session, start=start, end=end, unit=unit)
-    names = people(session, [i for a, _ in found for i in (a.proposed_by_id, a.decided_by_id, a.paid_by_id)])
+    names = people_service.people_of(session, [i for a, _ in found for i in (a.proposed_by_id, a.decided_by_id, a.paid_by_id)])
     places = _places(session, [h for _, h in found])
 
     def when(value: datetime | None) -> str:

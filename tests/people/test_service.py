@@ -40,3 +40,13 @@ def test_usernames_are_unique(session: Session) -> None:
     people_service.add_user(session, data=data)
     with pytest.raises(AlreadyExists):
         people_service.add_user(session, data=data)
+
+
+def test_accounts_by_id_give_their_usernames_and_the_people_behind_them(session: Session) -> None:
+    named = people_service.add_user(session, data=UserCreate(
+        username="zhou", role=Role.officer, password="password-1", employee_no="88101", name="周明", team="安监科"))
+    bare = people_service.add_user(session, data=UserCreate(username="svc", role=Role.admin, password="password-2"))
+    ids = [named.id, bare.id, None, 987654]
+    assert people_service.usernames_of(session, ids) == {named.id: "zhou", bare.id: "svc"}
+    assert people_service.people_of(session, ids) == {named.id: "周明", bare.id: "svc"}
+    assert people_service.people_of(session, [None]) == {}
