@@ -350,3 +350,32 @@ BROKEN_DATES = """Array.from(document.querySelectorAll('#hazards td.when')).filt
     date.setEnd(node, Math.min(node.textContent.length, start + 10));
     return new Set(Array.from(date.getClientRects(), rect => Math.round(rect.top))).size > 1;
 }).length"""
+
+
+ACCOUNT_ROW = """(() => {
+  const header = document.querySelector('header.top').getBoundingClientRect();
+  const box = (s) => document.querySelector(s).getBoundingClientRect();
+  const items = ['#bell', '#who', '#logout', 'header .lang'].map(box);
+  return {tops: items.map((b) => Math.round(b.top + b.height / 2)), right: Math.round(header.right - items[3].right),
+          beside: box('#bell').top < box('#nav').bottom};
+})()"""
+
+
+def test_the_account_links_stay_together_at_the_right_of_the_header(live: tuple[str, Engine]) -> None:
+    """The bell, the account, 退出 and the language sit on one row at the header's right, on every desk and phone and
+    in both languages; on a 1,280 px desk beside the menu. The admin's long menu had pushed them down and split them,
+    退出 and the language alone at the left of a third row (1,280 px in English, 1,024 px too)."""
+    base, _ = live
+    with chromium() as browser:
+        for viewport, locale in [(d, lang) for d in (DESKTOP, SMALL_DESKTOP, PHONE) for lang in ("zh-CN", "en-US")]:
+            page = browser.new_context(viewport=viewport, locale=locale).new_page()
+            page.set_default_timeout(10_000)
+            for username in ("admin", "officer1"):
+                sign_in(page, base, username)
+                row = page.evaluate(ACCOUNT_ROW)
+                case = (viewport["width"], locale, username, row)
+                if viewport is not PHONE:
+                    assert max(row["tops"]) - min(row["tops"]) <= 4, case
+                assert row["right"] <= 16, case
+                assert row["beside"] or viewport is not DESKTOP, case
+            page.context.close()
