@@ -34,8 +34,16 @@ SITE = "tianchen"
 
 
 def _message(kiosk_id: str, payload: object, kind: str = "report") -> intake.Incoming:
-    body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
+    body = payload if isinstance(payload, bytes) else _json(payload)
     return intake.Incoming(topic=f"safety/{SITE}/kiosk/{kiosk_id}/{kind}", payload=body, received_at=utc_now())
+
+
+def _json(payload: object) -> bytes:
+    """The payload as a kiosk writes it; text UTF-8 cannot carry (a lone surrogate) as its escape, "\\ud800"."""
+    try:
+        return json.dumps(payload, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return json.dumps(payload).encode()
 
 
 def _report(**extra: object) -> dict:
@@ -196,6 +204,16 @@ def test_text_holding_nul_gets_an_error_ack_naming_the_field(session: Session) -
     assert letter is not None and letter.reason.startswith("invalid_payload")
 
 
+def test_text_with_a_lone_surrogate_gets_an_error_ack_naming_the_field(session: Session) -> None:
+    # "\ud800" without its pair parses as JSON, but no database can store it (the API's edge refuses it too).
+    kiosk, _ = make_kiosk(session)
+    bad = _report(description="皮带\ud800跑偏")
+    acks = _acks(_apply(session, [_message(kiosk.kiosk_id, bad), _message(kiosk.kiosk_id, _report())]))
+    assert [(a.outcome, a.error.field if a.error else None) for _, a in acks] == [
+        ("rejected", "description"), ("accepted", None)]
+    assert b"\\ud800" in _message(kiosk.kiosk_id, bad).payload  # sent as a kiosk would, escaped
+
+
 @pytest.mark.parametrize("kind, change, field", [
     ("report", {"description": "   "}, "description"),  # passed the schema, then failed the register's rules
     ("report", {"report_id": "a\u0000b"}, "report_id"),  # the error quoting the NUL failed the ack itself
@@ -210,7 +228,7 @@ def test_what_failed_a_whole_batch_before_now_gets_an_error_ack(session: Session
         ("rejected", field), ("accepted", None)]
 
 
-ODD_VALUES = [None, 0, -1, 2**63, -(2**63) - 1, 1.5, True, "", " ", "\u0000", "a\u0000b", "x" * 5000, "😀" * 500, [],
+ODD_VALUES = [None, 0, -1, 2**63, -(2**63) - 1, 1.5, True, "", " ", "\u0000", "a\u0000b", "\ud800", "a\udfffb", "x" * 5000, "😀" * 500, [],
               {}, [1], {"a": "b"}, "2026-13-45T99:99:99", "0001-01-01T00:00:00Z", "' OR 1=1 --", "NOWHERE",
               "00000000-0000-0000-0000-000000000000"]
 
