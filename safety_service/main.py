@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.telemetry import TelemetryConfig
@@ -156,7 +156,7 @@ async def _unreadable_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     path = request.url.path
     if path.startswith(API_PREFIX):
-        return await request_validation_exception_handler(request, exc)
+        return await errors.unreadable_request(request, exc)
     where, field = errors.unreadable_field(exc)
     if path.startswith("/console"):
         return await console_deps.unreadable_page(request, where, field)
