@@ -6,10 +6,11 @@ answered 500 (the 422 could not be written)."""
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from safety_service.config import Settings
 from safety_service.people.models import Role
+from safety_service.rewards.models import RewardEntry
 from tests.locations.builders import make_location
 from tests.people.builders import auth, make_user
 
@@ -43,3 +44,14 @@ def test_a_lone_surrogate_in_a_description_is_a_422_naming_it(client: TestClient
     assert answer.status_code == 422, answer.text
     assert [problem["loc"] for problem in answer.json()["detail"]] == [["body", "description"]]
 
+
+def test_a_lone_surrogate_in_any_text_is_a_422_naming_it_and_stores_nothing(client: TestClient, session: Session,
+                                                                           settings: Settings) -> None:
+    headers = auth(make_user(session, role=Role.officer), settings) | {"Content-Type": "application/json"}
+    body = '{"employee_no": "E1\\ud800", "points": 5, "reason": "劳保用品"}'
+    answer = client.post("/api/v1/rewards/payouts", headers=headers, content=body)
+    assert answer.status_code == 422, answer.text
+    assert [problem["loc"] for problem in answer.json()["detail"]] == [["body", "employee_no"]]
+    assert session.exec(select(RewardEntry)).all() == []
+    pair = '{"employee_no": "E1", "points": 5, "reason": "\\ud83d\\ude00"}'  # an escaped pair is one character
+    assert "string_unicode" not in client.post("/api/v1/rewards/payouts", headers=headers, content=pair).text
