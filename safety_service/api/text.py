@@ -14,7 +14,7 @@ MESSAGE = "Input should be Unicode text: a lone surrogate (\\ud800-\\udfff witho
 async def unicode_body(request: Request) -> None:
     """Refuse a JSON body with a lone surrogate in any string, naming where it is."""
     if request.method in READS or "json" not in request.headers.get("content-type", ""):
-        return  # a form's body was read as a stream, and its text decoded with replacement characters
+        return  # a form's text never holds a surrogate: undecodable bytes become U+FFFD (multipart: Latin-1)
     body = await request.body()  # kept from FastAPI's own reading of the JSON
     if b"\\u" not in body:
         return
