@@ -5,8 +5,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.telemetry import TelemetryConfig
@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from safety_service import __version__, reactions
-from safety_service.api import answers, deps, docs, errors
+from safety_service.api import answers, deps, docs, errors, text
 from safety_service.api import metrics as api_metrics
 from safety_service.api.concurrency import ConcurrencyLimit, ReadThreads
 from safety_service.api.headers import SecurityHeaders
@@ -110,7 +110,7 @@ TAGS = [
 
 
 def api_router() -> APIRouter:
-    router = APIRouter(prefix="/api/v1")
+    router = APIRouter(prefix="/api/v1", dependencies=[Depends(text.unicode_body)])
     # The figures before the register, whose /hazards/{ref} would take "figures" for a reference.
     for module in (hazard_figure_views, hazards_views, people_views, locations_views, notifications_views, qr_views,
                    photos_views, mqtt_views, bulletins_views, rewards_views, reward_award_views, supervisors_views,
@@ -156,7 +156,7 @@ async def _unreadable_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     path = request.url.path
     if path.startswith(API_PREFIX):
-        return await request_validation_exception_handler(request, exc)
+        return await errors.unreadable_request(request, exc)
     where, field = errors.unreadable_field(exc)
     if path.startswith("/console"):
         return await console_deps.unreadable_page(request, where, field)

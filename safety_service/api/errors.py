@@ -1,8 +1,10 @@
 """Maps domain errors to HTTP answers: the field and the reason, never a 500 for bad input."""
 
 import logging
+import math
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InternalError, OperationalError
@@ -43,6 +45,26 @@ def unreadable_field(invalid: RequestValidationError) -> tuple[str, str]:
     location = [str(part) for part in invalid.errors()[0].get("loc", ())]
     where = location[0] if location and location[0] in ("path", "query") else "body"
     return where, location[1] if len(location) > 1 else where
+
+
+async def unreadable_request(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422 with the list of every problem, each refused value as JSON can carry it (the list echoes
+    them, and a body may hold ``1e309``, ``NaN`` or a lone surrogate, which JSON cannot write)."""
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": _writable(jsonable_encoder(exc.errors()))}, status_code=422)
+
+
+def _writable(value: object) -> object:
+    """The value with infinities and NaN as their text and lone surrogates escaped."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_writable(key): _writable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_writable(item) for item in value]
+    return value
 
 
 def request_location(request: Request) -> str:

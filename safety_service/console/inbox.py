@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
+from safety_service import database
 from safety_service.api.deps import PathId, SessionDep
 from safety_service.console.deps import ConsoleRoute, ConsoleUser, Csrf
 from safety_service.console.detail import FormDep
@@ -60,6 +61,7 @@ def open_notification(session: SessionDep, user: ConsoleUser, notification_id: P
     row = session.get(Notification, notification_id)
     if row is None or row.user_id != user.id:
         return RedirectResponse("/console/inbox", status_code=303)
+    database.restart_for_write(session)  # a GET's read transaction cannot upgrade after another write (SQLite)
     notifications_service.mark_read(session, user=user, ids=[saved_id(row)])
     session.commit()
     ref = (row.data or {}).get("ref")
