@@ -81,6 +81,7 @@ MESSAGES: dict[str, str] = {
     "risks.rounds.scan_hint": "At the place, scan the location's QR code and tap the round link at the bottom.",
     "risks.rounds.due_now": "Due now",
     "risks.rounds.none_due": "Nothing is due now.",
+    "risks.rounds.none_latest": "No round done or missed yet.",
     "risks.rounds.latest": "Latest rounds",
     "risks.rounds.until": "until {end}",
     "risks.round.title": "Round",

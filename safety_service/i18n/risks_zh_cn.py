@@ -81,6 +81,7 @@ MESSAGES: dict[str, str] = {
     "risks.rounds.scan_hint": "到现场扫描地点二维码，在页面下方点“开始排查”。",
     "risks.rounds.due_now": "当前待排查",
     "risks.rounds.none_due": "当前没有待排查的任务。",
+    "risks.rounds.none_latest": "还没有做过或错过的排查。",
     "risks.rounds.latest": "最近的排查",
     "risks.rounds.until": "截止 {end}",
     "risks.round.title": "现场排查",

@@ -78,6 +78,15 @@ def test_an_inspector_records_a_round_from_the_qr_label(console: TestClient, ses
     assert hazard.ref in shown and hazard.source == "inspection"
     again = console.post(f"/console/rounds/{inspection.id}", data={**form, "client_round_id": "phone-console-0002"})
     assert again.status_code == 422
+    mine = console.get("/console/rounds").text  # the round done is the first of the latest, a card on a phone
+    assert 'class="list cards" id="latest-rounds"' in mine and f'href="/console/rounds/{inspection.id}"' in mine
+    assert 'id="no-latest"' not in mine
+
+
+def test_an_inspector_with_no_round_yet_is_told_so(console: TestClient, signed_in) -> None:
+    signed_in(Role.supervisor)
+    page = console.get("/console/rounds").text
+    assert "当前没有待排查的任务。" in page and "还没有做过或错过的排查。" in page and "latest-rounds" not in page
 
 
 def point_location(session: Session, point_id: int) -> str:
