@@ -82,6 +82,7 @@ MESSAGES: dict[str, str] = {
     "report.behaviour.back": "Report a hazard",
     "error.behaviour_at.missing": "Give the date and time it happened.",
     "error.behaviour_at.future": "It cannot have happened later than now.",
+    "error.behaviour_at.calendar": "The date must be from {first} to {last}.",
     "awards.board.link": "Report rewards",
     "awards.board.title": "Report rewards",
     "awards.board.help": ("Rewards approved in the last {days} days. A name is shown only when the reporter agreed; "

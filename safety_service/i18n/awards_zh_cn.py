@@ -80,6 +80,7 @@ MESSAGES: dict[str, str] = {
     "report.behaviour.back": "举报隐患",
     "error.behaviour_at.missing": "请填写发生的日期和时间。",
     "error.behaviour_at.future": "发生时间不能晚于现在。",
+    "error.behaviour_at.calendar": "日期须在 {first} 至 {last} 之间。",
     "awards.board.link": "举报奖励公示",
     "awards.board.title": "举报奖励公示",
     "awards.board.help": "近 {days} 天批准的举报奖励。姓名只在举报人同意时显示，匿名举报不显示姓名。",

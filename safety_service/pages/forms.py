@@ -13,6 +13,7 @@ from safety_service.hazards.intake import BEHAVIOUR_CLOCK_SKEW
 from safety_service.hazards.schemas import HazardReport
 from safety_service.hazards.states import Channel
 from safety_service.i18n import Translator
+from safety_service.validation import FIRST_DAY, LAST_DAY, outside_calendar
 
 DESCRIPTION_MAX, NAME_MAX, EMPLOYEE_NO_MAX, CATEGORY_MAX = 2000, 64, 32, 32
 # Categories whose reports suggest the urgent choice on the report page (the reporter decides).
@@ -91,6 +92,9 @@ def _read_moment(typed: ReportForm, t: Translator, timezone: str) -> None:
         moment = datetime.fromisoformat(typed.behaviour_at).replace(tzinfo=ZoneInfo(timezone))
     except ValueError:
         typed.errors["behaviour_at"] = t("error.behaviour_at.missing")
+        return
+    if outside_calendar(moment.date()):  # the report model refuses such a day: said beside the field instead
+        typed.errors["behaviour_at"] = t("error.behaviour_at.calendar", first=FIRST_DAY, last=LAST_DAY)
         return
     if moment > utc_now() + BEHAVIOUR_CLOCK_SKEW:
         typed.errors["behaviour_at"] = t("error.behaviour_at.future")

@@ -51,3 +51,17 @@ def test_every_wrong_field_is_named_at_once(pages: TestClient, settings: Setting
     assert "请填写隐患描述" in answer.text and 'name="kind" value="behaviour"' in answer.text
     missing = pages.post(_path(settings, location.code), data={**form, "behaviour_at": "昨天", "description": "违章"})
     assert missing.status_code == 422 and "请填写发生的日期和时间" in missing.text
+
+
+def test_a_moment_before_1900_is_named_and_nothing_is_stored(pages: TestClient, session: Session,
+                                                              settings: Settings, location) -> None:
+    before = len(session.exec(select(Hazard)).all())
+    for moment in ("0001-01-01T00:00", "0001-01-01", "1899-12-31T23:59"):
+        form = {"kind": "behaviour", "description": "违章作业", "behaviour_at": moment,
+                "client_report_id": str(uuid.uuid4())}
+        answer = pages.post(_path(settings, location.code), data=form)
+        assert answer.status_code == 422, (moment, answer.text[-300:])
+        assert re.search(r'name="behaviour_at"[^>]*>\s*<p class="err">日期须在 1900-01-01 至 9998-12-31 之间', answer.text)
+        english = pages.post(_path(settings, location.code), data={**form, "lang": "en"})
+        assert english.status_code == 422 and "from 1900-01-01 to 9998-12-31" in english.text
+    assert len(session.exec(select(Hazard)).all()) == before
