@@ -152,7 +152,7 @@ def record(session: Session, *, hazard: Hazard) -> MajorRecord:
     sent = session.exec(select(MajorReportSent).where(MajorReportSent.hazard_id == hazard.id)
                         .order_by(col(MajorReportSent.id))).all()
     names = people_service.usernames_of(session, {p.submitted_by_id for p in plans} | {p.decided_by_id for p in plans}
-                       | {r.sent_by_id for r in sent})
+                                        | {r.sent_by_id for r in sent})
     listing = major_rules.supervision(session, hazard)
     situation = session.get(criteria.MajorCriterion, hazard.major_criterion_id) if hazard.major_criterion_id else None
     return MajorRecord(
