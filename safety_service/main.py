@@ -138,13 +138,18 @@ def telemetry(settings: Settings) -> TelemetryConfig:
 API_PREFIX = "/api/"  # the JSON API's addresses; every other address is read by people or their browsers
 
 
-async def _unknown_address(request: Request, exc: Exception) -> Response:
-    """An address the service does not have: a page where people read (the console's, or the public pages' for a
-    cut-off QR link), FastAPI's JSON for the API and every other HTTP error."""
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """An address the service does not have, or a form body that does not parse at all (a multipart body without its
+    boundary): a page where people read (the console's, or the public pages' for a cut-off QR link), FastAPI's JSON
+    for the API and every other HTTP error."""
     assert isinstance(exc, HTTPException)
     path = request.url.path
-    if exc.status_code != 404 or path.startswith(API_PREFIX):
+    if exc.status_code not in (400, 404) or path.startswith(API_PREFIX):
         return await http_exception_handler(request, exc)
+    if exc.status_code == 400:
+        if path.startswith("/console"):
+            return await console_deps.unreadable_page(request, "form", "", status=400)
+        return pages_rendering.unreadable_page(request, "form", "", status=400)
     if path.startswith("/console"):
         return await console_deps.unknown_page(request)
     return pages_rendering.unknown_page(request)
@@ -209,7 +214,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.concurrency, app.state.reads = concurrency, ReadThreads(concurrency.read_threads)
     app.state.async_reads = AsyncReads.for_engine(engine, concurrency.async_read_connections)
     errors.install(app)
-    app.add_exception_handler(HTTPException, _unknown_address)
+    app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _unreadable_request)
     _include_routers(app)
     app.add_middleware(PublicLimits, settings=settings)

@@ -54,13 +54,13 @@ async def unknown_page(request: Request) -> Response:
     return await _answer(request, ConsoleRefusal("not_found", 404))
 
 
-async def unreadable_page(request: Request, where: str, field: str) -> Response:
+async def unreadable_page(request: Request, where: str, field: str, *, status: int = 422) -> Response:
     """The console's page for a request it cannot read (a hand-typed date, an id that is not a number) or a value
-    the service refuses where no form shows it again: naming the field, or the unknown page when the path itself
-    (``where``) names nothing."""
+    the service refuses where no form shows it again: naming the field (``where`` ``form``: the whole body), or the
+    unknown page when the path itself (``where``) names nothing."""
     if where == "path":
         return await unknown_page(request)
-    return await _problem_page(request, 422, f"console.problem.unreadable_{where}", field=field)
+    return await _problem_page(request, status, f"console.problem.unreadable_{where}", field=field)
 
 
 async def _problem_page(request: Request, status: int, problem: str, **context: str) -> Response:

@@ -21,6 +21,7 @@ MESSAGES: dict[str, str] = {
     "console.problem.stale": "Someone else just acted on this hazard; reload and try again.",
     "console.problem.unreadable_query": "The address's “{field}” is not a value this page understands, so the page was not opened. Go back and open it again with the page's own choices.",
     "console.problem.unreadable_body": "The form's “{field}” could not be read; nothing was saved. Go back, fill it in again and submit.",
+    "console.problem.unreadable_form": "The form could not be read (it may not have been sent in full); nothing was saved. Go back, fill it in again and submit.",
     "console.role.miner": "Miner",
     "console.role.supervisor": "Safety supervisor",
     "console.role.officer": "Safety officer",

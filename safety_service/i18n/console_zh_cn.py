@@ -21,6 +21,7 @@ MESSAGES: dict[str, str] = {
     "console.problem.stale": "其他人刚刚处理了这条隐患，请刷新后再操作。",
     "console.problem.unreadable_query": "地址里“{field}”的值无法识别，页面没有打开。请返回上一页，用页面上的选择重新打开。",
     "console.problem.unreadable_body": "表单里“{field}”的内容无法识别，没有保存任何改动。请返回上一页重新填写后提交。",
+    "console.problem.unreadable_form": "表单无法读取（可能没有传完整），没有保存任何改动。请返回上一页重新填写后提交。",
     "console.role.miner": "职工",
     "console.role.supervisor": "群众安全监督员",
     "console.role.officer": "安全员",

@@ -105,6 +105,7 @@ PAGES: dict[str, str] = {
     "error.request.not_found": "There is no such page. Scan the code posted at the site again, or check that the address is complete.",
     "error.request.unreadable_query": "The address's “{field}” is not a value this page understands. Go back and open it again.",
     "error.request.unreadable_body": "The form's “{field}” could not be read; nothing was saved. Go back, fill it in again and submit.",
+    "error.request.unreadable_form": "The form could not be read (it may not have been sent in full); nothing was saved. Go back, fill it in again and submit.",
     "error.description.missing": "Please describe the hazard.",
     "error.description.too_long": "The description may be at most {max} characters.",
     "error.category.unknown": "Please pick a kind from the list.",

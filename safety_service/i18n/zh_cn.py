@@ -105,6 +105,7 @@ PAGES: dict[str, str] = {
     "error.request.not_found": "没有这个页面。请重新扫描现场的二维码，或检查地址是否完整。",
     "error.request.unreadable_query": "地址里“{field}”的值无法识别。请返回上一页重新打开。",
     "error.request.unreadable_body": "表单里“{field}”的内容无法识别，没有保存任何内容。请返回上一页重新填写后提交。",
+    "error.request.unreadable_form": "表单无法读取（可能没有传完整），没有保存任何内容。请返回上一页重新填写后提交。",
     "error.description.missing": "请填写隐患描述。",
     "error.description.too_long": "隐患描述不能超过 {max} 个字。",
     "error.category.unknown": "请选择列表中的类别。",

@@ -71,15 +71,16 @@ def unknown_page(request: Request) -> HTMLResponse:
                   message=t("error.request.not_found"), help=t("error.token.help"))
 
 
-def unreadable_page(request: Request, where: str, field: str) -> HTMLResponse:
+def unreadable_page(request: Request, where: str, field: str, *, status: int = 422) -> HTMLResponse:
     """The page for a request that does not parse (a text where a photo goes), in the visitor's language, naming
-    the field; the unknown page when the path itself (``where``) names nothing."""
+    the field (``where`` ``form``: the whole body); the unknown page when the path itself (``where``) names
+    nothing."""
     if where == "path":
         return unknown_page(request)
     lang = language(request.headers, chosen=request.query_params.get("lang"))
     t = i18n.Translator(lang)
     family = _family(request)
-    return render("problem.html", lang=lang, status=422, title=t("error.request.title"),
+    return render("problem.html", lang=lang, status=status, title=t("error.request.title"),
                   message=t(f"error.request.unreadable_{where}", field=field), brand=family_brand(t, family),
                   help=t("family.page.problem_help" if family else "error.token.help"))
 

@@ -7,12 +7,15 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
+from safety_service.hazards.models import Hazard
 from safety_service.main import create_app
 from safety_service.people.models import Role
+from safety_service.qr import tokens
 from tests.conftest import make_settings, use_session
 from tests.counselling.test_family_attacks import _linked
+from tests.locations.builders import make_location
 from tests.people.builders import auth, make_user
 
 
@@ -101,3 +104,33 @@ def test_the_api_keeps_its_json_for_an_address_it_does_not_have(client: TestClie
     answer = client.get("/api/v1/nothing")
     assert answer.status_code == 404 and answer.json() == {"detail": "Not Found"}
     assert client.post("/healthz").headers["content-type"] == "application/json"  # a 405 stays FastAPI's
+
+
+NO_BOUNDARY = {"content-type": "multipart/form-data"}  # a multipart body the parser cannot even start on
+
+
+def test_a_public_form_that_cannot_be_read_at_all_is_a_page_and_stores_nothing(
+        client: TestClient, session: Session, settings) -> None:
+    """A report, a tracking look-up, a points look-up or a family message sent as multipart without its boundary:
+    the form's page in the reader's language (it was FastAPI's JSON 400), nothing stored."""
+    location = make_location(session, name_zh="主井井口", code=None)
+    _, _, _, token = _linked(session, settings)
+    session.commit()
+    before = session.exec(select(func.count()).select_from(Hazard)).one()
+    report = "/r/" + tokens.sign(tokens.keyring(settings), location.code)
+    for path in (report, "/t", "/points", f"/f/{token}/message"):
+        page = _page(client.post(path, content=b"description=x", headers=NO_BOUNDARY), 400)
+        assert "表单无法读取（可能没有传完整），没有保存任何内容" in page, path
+    english = _page(client.post(report, content=b"x", headers={**NO_BOUNDARY, "Accept-Language": "en"}), 400)
+    assert "The form could not be read (it may not have been sent in full); nothing was saved" in english
+    assert session.exec(select(func.count()).select_from(Hazard)).one() == before
+    api = client.post("/api/v1/auth/token", content=b"x", headers=NO_BOUNDARY)
+    assert api.headers["content-type"] == "application/json"  # the API keeps FastAPI's answers
+
+
+def test_a_console_form_that_cannot_be_read_at_all_is_the_consoles_page(console: TestClient, signed_in) -> None:
+    signed_in(Role.officer)
+    page = _page(console.post("/console/account/email", content=b"x", headers=NO_BOUNDARY), 400)
+    assert "表单无法读取（可能没有传完整），没有保存任何改动" in page and 'id="problem"' in page
+    signed_out = console.post("/console/login", content=b"x", headers={**NO_BOUNDARY, "Accept-Language": "en"})
+    assert "The form could not be read" in _page(signed_out, 400)
