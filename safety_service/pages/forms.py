@@ -89,13 +89,15 @@ def _read_moment(typed: ReportForm, t: Translator, timezone: str) -> None:
     if len(typed.behaviour_person) > NAME_MAX:
         typed.errors["behaviour_person"] = t("error.reporter_name.too_long", max=NAME_MAX)
     try:
-        moment = datetime.fromisoformat(typed.behaviour_at).replace(tzinfo=ZoneInfo(timezone))
+        written = datetime.fromisoformat(typed.behaviour_at)
     except ValueError:
         typed.errors["behaviour_at"] = t("error.behaviour_at.missing")
         return
-    if outside_calendar(moment.date()):  # the report model refuses such a day: said beside the field instead
+    if outside_calendar(written.date()):  # the report model refuses such a day: said beside the field instead
         typed.errors["behaviour_at"] = t("error.behaviour_at.calendar", first=FIRST_DAY, last=LAST_DAY)
         return
+    zone = ZoneInfo(timezone)  # the form's datetime-local is the mine's time; a moment with its offset keeps it
+    moment = written.astimezone(zone) if written.tzinfo else written.replace(tzinfo=zone)
     if moment > utc_now() + BEHAVIOUR_CLOCK_SKEW:
         typed.errors["behaviour_at"] = t("error.behaviour_at.future")
     typed._moment = moment

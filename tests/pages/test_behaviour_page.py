@@ -42,6 +42,21 @@ def test_a_behaviour_report_is_stored_as_an_unsafe_act(pages: TestClient, sessio
     assert hazard.category_id is None and hazard.urgent is False and hazard.behaviour_at is not None
 
 
+def test_a_moment_sent_with_its_offset_keeps_it(pages: TestClient, session: Session, settings: Settings,
+                                                location) -> None:
+    """The form's datetime-local is the mine's time; a moment written with ``Z`` or an offset (a script, a form
+    filled in by hand) is that moment, not the same clock reading in the mine's zone."""
+    moment = datetime.now(ZoneInfo("UTC")).replace(microsecond=0, second=0) - timedelta(hours=2)
+    for written in (moment.strftime("%Y-%m-%dT%H:%MZ"), moment.astimezone(ZoneInfo("Asia/Kathmandu")).isoformat()):
+        form = {"kind": "behaviour", "description": "违章作业", "behaviour_at": written,
+                "client_report_id": str(uuid.uuid4())}
+        answer = pages.post(_path(settings, location.code), data=form)
+        assert answer.status_code == 201, answer.text[-300:]
+        ref = re.search(r'id="ref"[^>]*>(YH-[\d-]+)<', answer.text).group(1)
+        stored = session.exec(select(Hazard).where(Hazard.ref == ref)).one().behaviour_at
+        assert stored.replace(tzinfo=stored.tzinfo or ZoneInfo("UTC")) == moment, (written, stored)
+
+
 def test_every_wrong_field_is_named_at_once(pages: TestClient, settings: Settings, location) -> None:
     form = {"kind": "behaviour", "description": "", "behaviour_at": _local(settings, timedelta(hours=5)),
             "behaviour_person": "x" * 65, "client_report_id": str(uuid.uuid4())}
