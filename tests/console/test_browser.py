@@ -151,6 +151,9 @@ def test_a_counsellor_works_a_case_in_the_console(live: tuple[str, Engine], tmp_
         expect(page.locator("#state")).to_have_text("已制定方案")
         expect(page.locator("#form-agreement")).to_be_visible()
         page.screenshot(path=str(shots / "console-case.png"), full_page=True)
+        gap = page.evaluate("document.querySelector('#cosupervision > h3').getBoundingClientRect().top"
+                            " - document.querySelector('#form-link button').getBoundingClientRect().bottom")
+        assert gap >= 10, gap  # the family's records had started right under the link form's button (0 px)
         page.click("#nav-figures")
         expect(page.locator("#charts svg")).to_have_count(2)
     with Session(engine) as session:
