@@ -111,6 +111,10 @@ def test_a_report_with_two_photos_arrives_once_stripped_and_the_answer_shows(
     violations = csp_violations(page)
     orientation = "landscape" if viewport is LANDSCAPE else "portrait"
     shot(page, tmp_path, f"home-{orientation}")
+    expect(page.locator("#phone")).to_have_text("紧急情况请拨调度室：0632-5851110")
+    for whole in ("#phone .whole", "#go-behaviour .whole"):  # the number broke at its hyphen, 三违 in two
+        box = page.locator(whole).bounding_box()
+        assert box is not None and box["height"] < 50, (whole, box)
     fill_report(page, "皮带机尾护罩缺失，滚筒外露")
     urgent = page.get_by_role("button", name="紧急 · 立即危险")
     expect(page.get_by_test_id("urgent-note")).to_have_text("选“紧急”，调度室会马上收到通知")

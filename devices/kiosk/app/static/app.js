@@ -55,7 +55,7 @@
   function translate() {
     document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
     document.title = t("title");
-    document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
+    document.querySelectorAll("[data-t]").forEach((el) => label(el, t(el.dataset.t)));
     $("lang").textContent = t("lang_switch");
     $("description").placeholder = t("description_hint");
     $("mine-query").placeholder = t("mine_hint");
@@ -70,7 +70,34 @@
     $("net").textContent = state.connected ? t("online") : t("offline");
     $("net").className = `net ${state.connected ? "on" : "off"}`;
     $("pending").textContent = state.pending ? t("pending_count", { n: state.pending }) : "";
-    $("phone").textContent = state.phone ? t("phone", { phone: state.phone }) : "";
+    if (state.phone) withNumber($("phone"), "phone", state.phone);
+    else $("phone").textContent = "";
+  }
+
+  // A text with the dispatch room's number, the number kept whole (0632- / 5851110 on two lines reads as two numbers).
+  function withNumber(element, key, phone) {
+    const [before, after = ""] = t(key, { phone: "\u0000" }).split("\u0000");
+    element.replaceChildren(before, whole(phone), after);
+  }
+
+  // A text whose closing note in brackets is kept whole (举报不安全行为（三 / 违） read wrong); one span holds both, as
+  // a flex button would lay out two children side by side.
+  function label(element, text) {
+    const note = /（[^（）]+）$/.exec(text);
+    if (!note) {
+      element.textContent = text;
+      return;
+    }
+    const line = document.createElement("span");
+    line.append(text.slice(0, note.index), whole(note[0]));
+    element.replaceChildren(line);
+  }
+
+  function whole(text) {
+    const span = document.createElement("span");
+    span.className = "whole";
+    span.textContent = text;
+    return span;
   }
 
   function choiceButton(text, pressed, onClick) {
@@ -349,8 +376,8 @@
     $("result-note").textContent = done && answer.tracking_code ? t("keep_code") : "";
     const alerted = done && answer.outcome !== "rejected";
     $("result-urgent").hidden = !answer.urgent;
-    $("result-urgent").textContent = alerted ? t("urgent_alerted")
-      : state.phone ? t("urgent_call", { phone: state.phone }) : t("urgent_call_nophone");
+    if (alerted || !state.phone) $("result-urgent").textContent = t(alerted ? "urgent_alerted" : "urgent_call_nophone");
+    else withNumber($("result-urgent"), "urgent_call", state.phone);
     $("result-title").dataset.state = answer.state;
   }
 
