@@ -34,6 +34,9 @@ def one_line(value: str) -> str:
         raise ValueError("must be one line, without control characters")
     return value
 
+
+Line = Annotated[str, AfterValidator(one_line), AfterValidator(strip_blank)]  # a name shown in a list: one line
+
 # The largest id a row can have: every id column is an INTEGER, 32 bits on PostgreSQL (SQLite's holds
 # 64). A larger number can name no row; handed to the database it is an error ("integer out of range" on
 # PostgreSQL, OverflowError in SQLite's driver past 64 bits), not "not found".

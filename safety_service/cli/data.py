@@ -1,12 +1,15 @@
 """``db`` (migrations), ``backup`` and ``restore``."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 
 from safety_service.cli.root import main, reports_errors
 from safety_service.config import get_settings
 from safety_service.database import get_engine
+from safety_service.errors import InvalidInput
 
 
 @main.group(cls=click.Group)
@@ -14,24 +17,35 @@ def db() -> None:
     """Database schema migrations."""
 
 
+def _migrate(step: Callable[[Engine, str], None], revision: str) -> None:
+    """Run an upgrade or downgrade; a revision alembic cannot find or reach is InvalidInput (nothing was changed)."""
+    from alembic.util import CommandError
+
+    try:
+        step(get_engine(), revision)
+    except CommandError as exc:
+        raise InvalidInput(str(exc), field="revision") from exc
+    click.echo(f"database at {revision}")
+
+
 @db.command("upgrade")
 @click.argument("revision", default="heads")
+@reports_errors
 def db_upgrade(revision: str) -> None:
     """Apply the migrations up to REVISION (the newest by default)."""
     from safety_service import migrate
 
-    migrate.upgrade(get_engine(), revision)
-    click.echo(f"database at {revision}")
+    _migrate(migrate.upgrade, revision)
 
 
 @db.command("downgrade")
 @click.argument("revision")
+@reports_errors
 def db_downgrade(revision: str) -> None:
     """Revert the migrations down to REVISION ("base" for an empty database)."""
     from safety_service import migrate
 
-    migrate.downgrade(get_engine(), revision)
-    click.echo(f"database at {revision}")
+    _migrate(migrate.downgrade, revision)
 
 
 @db.command("revision")

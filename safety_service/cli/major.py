@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from safety_service.cli.root import main, reports_errors
+from safety_service.cli.root import main, read_input, reports_errors
 from safety_service.database import session_scope
 from safety_service.errors import InvalidInput
 
@@ -38,7 +38,7 @@ def criteria_import(file: Path, admin: str) -> None:
     from safety_service.people import service as people_service
 
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        text = read_input(file).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput("the file is not UTF-8 text", field="file") from exc
     rows = criteria.rows_from_csv(text) if file.suffix.lower() == ".csv" else criteria.rows_from_json(text)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from safety_service.cli.root import main, reports_errors
+from safety_service.cli.root import main, read_input, reports_errors
 from safety_service.config import get_settings
 from safety_service.database import session_scope
 from safety_service.errors import InvalidInput
@@ -94,5 +94,5 @@ def risk_import(file: str) -> None:
     from safety_service.risks import sheets
 
     with session_scope() as session:
-        result = sheets.import_sheet(session, content=Path(file).read_bytes())
+        result = sheets.import_sheet(session, content=read_input(Path(file)))
     click.echo(f"imported {file}: {len(result.created)} added, {len(result.replaced)} replaced")

@@ -165,7 +165,7 @@ def rows_from_json(text: str) -> list[dict[str, Any]]:
         return [{"category_no": c["no"], "category_title": c["title"], "article": c["article"],
                  "item_no": number, "text": item}
                 for c in document["categories"] for number, item in enumerate(c["items"], start=1)]
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: nested too deep
         raise InvalidInput(f"not a standard file: {exc}", field="file") from exc
 
 
@@ -175,9 +175,12 @@ CSV_COLUMNS = ("category_no", "category_title", "article", "item_no", "text")
 def rows_from_csv(text: str) -> list[dict[str, Any]]:
     """The items of a CSV file with the header ``category_no,category_title,article,item_no,text``."""
     reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
-        raise InvalidInput(f"the CSV header must be {','.join(CSV_COLUMNS)}", field="file")
-    return list(reader)
+    try:
+        if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
+            raise InvalidInput(f"the CSV header must be {','.join(CSV_COLUMNS)}", field="file")
+        return list(reader)
+    except csv.Error as exc:  # a field past the csv module's limit, a stray quote in strict mode
+        raise InvalidInput(f"not a CSV file of the standard: {exc}", field="file") from exc
 
 
 def _checked(rows: list[dict[str, Any]]) -> list[CriterionRow]:

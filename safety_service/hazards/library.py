@@ -26,7 +26,7 @@ from safety_service.outbox.models import OutboxMessage
 from safety_service.people.models import Role, User
 from safety_service.protocol import messages, retained
 from safety_service.protocol.topics import hazard_library_topic
-from safety_service.validation import ModelConfig, Text, broken_rules
+from safety_service.validation import Line, ModelConfig, broken_rules
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class LibraryItemCreate(SQLModel):
         "report_type": "unsafe_condition"}]})
 
     category_code: str = Field(min_length=1, max_length=32)
-    title: Text = Field(min_length=2, max_length=200)
+    title: Line = Field(min_length=2, max_length=200)
     grade: Grade = Grade.general
     level: str | None = Field(default=None, max_length=8, description="A 矿级, B 科级, C 区队级; none for a major hazard")
     fix_days: int = Field(ge=1, le=365, description="default time limit of the fix, in days")
@@ -70,7 +70,7 @@ class LibraryItemUpdate(SQLModel):
     model_config = ModelConfig(json_schema_extra={"examples": [{"fix_days": 3}, {"active": False}]})
 
     category_code: str | None = Field(default=None, min_length=1, max_length=32)
-    title: Text | None = Field(default=None, min_length=2, max_length=200)
+    title: Line | None = Field(default=None, min_length=2, max_length=200)
     grade: Grade | None = None
     level: str | None = Field(default=None, max_length=8)
     fix_days: int | None = Field(default=None, ge=1, le=365)

@@ -11,7 +11,7 @@ from safety_service.database import saved_id
 from safety_service.errors import AlreadyExists, DomainError, InvalidInput, NotFound
 from safety_service.notifications import channels, messages, outbox, sealing
 from safety_service.notifications.models import Attempt, Channel, ChannelKind
-from safety_service.validation import ModelConfig, broken_rules
+from safety_service.validation import Line, ModelConfig, broken_rules
 
 EVENTS = ("urgent", "urgent_unacknowledged", "urgent_acknowledged", "reported", "major_listed", "assigned",
           "awaiting_verification", "verification_failed", "closed", "overdue", "deadline_warning", "step_overdue",
@@ -30,7 +30,7 @@ class ChannelCreate(SQLModel):
         "grades": ["major"],
     }]})
 
-    name: str = Field(min_length=1, max_length=64)
+    name: Line = Field(min_length=1, max_length=64)
     kind: ChannelKind
     target: str = Field(min_length=8, max_length=2000)
     secret: str | None = Field(default=None, max_length=500)

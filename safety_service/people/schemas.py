@@ -4,7 +4,7 @@ from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from safety_service.people.models import PersonBase, Role, UserBase
-from safety_service.validation import ModelConfig
+from safety_service.validation import Line, ModelConfig
 
 
 class PersonCreate(PersonBase):
@@ -26,9 +26,9 @@ class UserCreate(UserBase):
     }]})
 
     password: str = Field(min_length=8, max_length=128)
-    employee_no: str | None = Field(default=None, max_length=32)
-    name: str | None = Field(default=None, max_length=64)
-    team: str | None = Field(default=None, max_length=64)
+    employee_no: Line | None = Field(default=None, max_length=32)
+    name: Line | None = Field(default=None, max_length=64)
+    team: Line | None = Field(default=None, max_length=64)
 
     @field_validator("username")
     @classmethod
