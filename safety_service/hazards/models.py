@@ -50,7 +50,7 @@ class Hazard(SQLModel, table=True):
         CheckConstraint("grade IS NULL OR grade IN ('general','major')", name="grade"),
         CheckConstraint("source IN ('qr','kiosk','console','inspection')", name="source"),
         Index("ix_hazard_location_open_reported", "location_id", "is_open", "reported_at"),
-        # With the deadline and the id, the late list's steps are read from the index alone (see listing).
+        # With the deadline and the id, the late list's steps are read from the index alone (see list_statements).
         Index("ix_hazard_state_reported", "state", "reported_at", "deadline", "id"),
         Index("ix_hazard_kiosk_reported", "kiosk_id", "reported_at"),  # a kiosk's last report
         Index("ix_hazard_open_deadline", "is_open", "deadline", "id"),

@@ -1,5 +1,5 @@
 """Reading the register: one hazard with its history, and the figures of the late ones (the list is
-``listing``)."""
+``listing``; the conditions of who sees a hazard and of late ones are ``conditions``)."""
 
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 from safety_service.clock import as_utc
 from safety_service.database import table_of
 from safety_service.errors import NotFound
-from safety_service.hazards import attribution, listing
+from safety_service.hazards import attribution, conditions
 from safety_service.hazards import overdue as overdue_rule
 from safety_service.hazards import service as hazards_service
 from safety_service.hazards import workflow as hazards_workflow
@@ -33,9 +33,9 @@ def late_counts(session: Session, *, now: datetime, limits: StepLimits, unit: st
     # The list's steps (their states written into the statement, so that the partial index of the fixes waiting
     # for verification serves it); a fix late at verification is counted there, not among the fixes past their
     # deadline, by subtraction, so that every count reads index entries only, never the hazards' rows.
-    past_deadline, triage, verification = listing.late_steps()
+    past_deadline, triage, verification = conditions.late_steps()
     cut = (attribution.about_read(session.connection(), unit),) if unit else ()
-    params = listing.late_params(now, limits)
+    params = conditions.late_params(now, limits)
 
     def count(*condition: Any) -> int:
         statement = select(func.count()).select_from(_HAZARD).where(*condition, *cut)
@@ -47,8 +47,8 @@ def late_counts(session: Session, *, now: datetime, limits: StepLimits, unit: st
 
 def get_visible(session: Session, *, ref: str, user: User) -> Hazard:
     """The hazard with this reference if this user may see it; NotFound otherwise."""
-    query = sqlmodel.select(Hazard).where(col(Hazard.ref) == ref, listing.visible(listing.visibility(user.role)))
-    hazard = session.exec(query, params=listing.viewer_params(listing.viewer(session, user))).first()
+    query = sqlmodel.select(Hazard).where(col(Hazard.ref) == ref, conditions.visible(conditions.visibility(user.role)))
+    hazard = session.exec(query, params=conditions.viewer_params(conditions.viewer(session, user))).first()
     if hazard is None:
         raise NotFound(f"no hazard {ref!r}", field="ref")
     return hazard

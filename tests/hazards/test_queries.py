@@ -11,7 +11,8 @@ from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.driver import driver_statement, utc_value
 from safety_service.errors import InvalidInput
-from safety_service.hazards import listing, queries
+from safety_service.hazards import conditions, list_statements, listing, queries
+from safety_service.hazards.list_statements import PageRow
 from safety_service.hazards.models import Hazard
 from safety_service.hazards.schemas import HazardFilters, StepLimits
 from safety_service.hazards.states import Channel, Grade, HazardState
@@ -72,11 +73,11 @@ def test_the_driver_path_gives_the_rows_sqlalchemy_gives(session: Session, filte
     make_hazard(session, state=HazardState.rectifying, grade=Grade.major, owner=owner, reporter_employee_no=miner_no)
     reader = {Role.officer: make_user(session, role=Role.officer), Role.owner: owner, Role.miner: miner}[role]
     connection, now = session.connection(), utc_now()
-    shape, params = listing._plan(filters, listing.viewer(session, reader), now, LIMITS)
+    shape, params = listing._plan(filters, conditions.viewer(session, reader), now, LIMITS)
     assert shape.visibility == {Role.officer: "all", Role.owner: "owned_or_own", Role.miner: "own"}[role]
-    statements = listing.statements(shape)
-    on_driver = [listing.PageRow._make(row) for row in ConnectionReader(connection).rows(Query(statements.page, params))]
-    through_sqlalchemy = [listing.PageRow._make(row) for row in connection.execute(statements.page, params).all()]
+    statements = list_statements.statements(shape)
+    on_driver = [PageRow._make(row) for row in ConnectionReader(connection).rows(Query(statements.page, params))]
+    through_sqlalchemy = [PageRow._make(row) for row in connection.execute(statements.page, params).all()]
     assert on_driver, "the filters match some of the hazards made"
     assert [_plain(row) for row in on_driver] == [_plain(row) for row in through_sqlalchemy]
     page = listing.list_hazards(session, filters=filters, user=reader, now=now, limits=LIMITS)
@@ -89,7 +90,7 @@ def test_the_driver_path_gives_the_rows_sqlalchemy_gives(session: Session, filte
         assert {row.ref for row in on_driver} <= visible
 
 
-def _plain(row: listing.PageRow) -> listing.PageRow:
+def _plain(row: PageRow) -> PageRow:
     """The row with its times as aware datetimes (SQLite's driver gives the stored text)."""
     return row._replace(reported_at=utc_value(row.reported_at), deadline=utc_value(row.deadline),
                         rectified_at=utc_value(row.rectified_at))
@@ -113,7 +114,7 @@ def test_each_column_of_the_page_lands_in_the_answer_under_its_own_name() -> Non
     """The summary unpacks a row in the order of PageRow's fields (the order the statement's columns are
     built in): a field moved in one and not the other shows here."""
     now = utc_now()
-    row = listing.PageRow(
+    row = PageRow(
         id=1, ref="ref", state="closed", grade="grade", source="source", description="description",
         reported_at=PAST - timedelta(days=1), deadline=PAST, is_open=False, escalation_level=7, rectified_at=PAST,
         location_code="location_code", location_name="location_name", category_code="category_code",
@@ -202,9 +203,9 @@ def test_the_late_hazards_merged_step_by_step_are_the_pages_one_condition_gives(
     made = len(session.exec(select(Hazard.id)).all())
     filters = HazardFilters(overdue=True, sort=sort)
     for reader in (officer, owner):
-        shape, params = listing._plan(filters, listing.viewer(session, reader), now, LIMITS)
-        one_condition = (select(Hazard.ref).where(listing.visible(shape.visibility), listing._late())
-                         .order_by(*listing._order(Hazard.__table__.c, shape.keys)))
+        shape, params = listing._plan(filters, conditions.viewer(session, reader), now, LIMITS)
+        one_condition = (select(Hazard.ref).where(conditions.visible(shape.visibility), conditions.late_at_any_step())
+                         .order_by(*list_statements._order(Hazard.__table__.c, shape.keys)))
         expected = session.exec(one_condition, params=params).all()  # type: ignore[call-overload]
         assert 0 < len(expected) < made
         for limit, offset in ((1, 0), (3, 0), (3, 2), (5, 4), (7, 11), (50, 0), (2, len(expected) - 1)):
@@ -216,7 +217,8 @@ def test_the_late_hazards_merged_step_by_step_are_the_pages_one_condition_gives(
         capped = listing.count_hazards(session, filters=filters, user=reader, now=now, limits=LIMITS)
         assert (capped["count"], capped["count_capped"]) == (len(expected) - 1, True)
         past_deadline = session.exec(  # type: ignore[call-overload]
-            select(Hazard.id).where(listing.visible(shape.visibility), listing.late_steps()[0]), params=params).all()
+            select(Hazard.id).where(conditions.visible(shape.visibility), conditions.late_steps()[0]),
+            params=params).all()
         for cap in sorted({1, len(past_deadline) - 1, len(past_deadline), len(past_deadline) + 1,
                            len(expected) - 1, len(expected)}):
             monkeypatch.setattr(listing, "COUNT_LIMIT", cap)  # reached by the past deadlines alone, or not
