@@ -55,7 +55,7 @@ def violation_add(employee_no: str, kind: str, location_code: str, description: 
     """Record a worker's violation; it opens or joins the worker's counselling case."""
     from safety_service.clock import utc_now
     from safety_service.counselling import violations
-    from safety_service.counselling.schemas import ViolationCreate
+    from safety_service.counselling.violation_schemas import ViolationCreate
     from safety_service.people import service as people_service
 
     data = ViolationCreate.model_validate({

@@ -19,18 +19,9 @@ from safety_service.console import actions, forms
 from safety_service.counselling import cosupervision, family, messages, pairing
 from safety_service.counselling import service as cases
 from safety_service.counselling.cosupervision_schemas import FamilyLinkCreate
+from safety_service.counselling.family_schemas import AgreementRecord, FamilyContactCreate, SessionCreate
 from safety_service.counselling.models import CounsellingCase
-from safety_service.counselling.schemas import (
-    AgreementRecord,
-    CaseBegin,
-    CaseClose,
-    CaseObserve,
-    CasePair,
-    CasePlan,
-    CaseReferral,
-    FamilyContactCreate,
-    SessionCreate,
-)
+from safety_service.counselling.schemas import CaseBegin, CaseClose, CaseObserve, CasePair, CasePlan, CaseReferral
 from safety_service.database import known
 from safety_service.i18n import Translator
 from safety_service.people.models import Person, User

@@ -26,8 +26,8 @@ from safety_service.console.detail import FormDep
 from safety_service.console.queues import page_number
 from safety_service.console.rendering import render, translator
 from safety_service.counselling import items, violations
-from safety_service.counselling.schemas import MeasureComplete, ViolationCreate
 from safety_service.counselling.states import ViolationKind, ViolationSeverity
+from safety_service.counselling.violation_schemas import MeasureComplete, ViolationCreate
 from safety_service.errors import DomainError
 from safety_service.locations import service as locations_service
 from safety_service.people import service as people_service

@@ -17,8 +17,8 @@ from sqlmodel import Field, Session, SQLModel, col, func, select
 from safety_service.config import Settings
 from safety_service.counselling import items, violations
 from safety_service.counselling.models import Violation
-from safety_service.counselling.schemas import ViolationCreate
 from safety_service.counselling.states import VIOLATION_RECORDERS, ViolationKind
+from safety_service.counselling.violation_schemas import ViolationCreate
 from safety_service.database import UTCDateTime, known, saved_id
 from safety_service.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from safety_service.hazards.models import Hazard

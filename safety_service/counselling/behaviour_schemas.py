@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from safety_service.counselling.behaviour import BehaviourDecision, Outcome
-from safety_service.counselling.schemas import MeasureInput
 from safety_service.counselling.states import ViolationKind, ViolationSeverity
+from safety_service.counselling.violation_schemas import MeasureInput
 from safety_service.database import known
 from safety_service.hazards.models import Hazard
 from safety_service.locations.models import Location

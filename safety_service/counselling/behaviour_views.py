@@ -16,8 +16,8 @@ from safety_service.counselling.behaviour_schemas import (
     BehaviourReportsPublic,
     BehaviourToViolation,
 )
-from safety_service.counselling.schemas import ViolationPublic
 from safety_service.counselling.states import VIOLATION_RECORDERS
+from safety_service.counselling.violation_schemas import ViolationPublic
 from safety_service.database import known, saved_id
 from safety_service.locations.models import Location
 from safety_service.people.models import User

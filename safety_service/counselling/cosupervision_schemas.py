@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from safety_service.counselling.schemas import FamilyContactPublic
+from safety_service.counselling.family_schemas import FamilyContactPublic
 from safety_service.counselling.states import FamilyVisitKind, MessageState, Relation
 from safety_service.validation import ModelConfig, RowId, Text
 

@@ -7,18 +7,11 @@ from sqlmodel import Session
 from safety_service.config import Settings
 from safety_service.counselling import family, violations
 from safety_service.counselling import service as cases
+from safety_service.counselling.family_schemas import AgreementRecord, FamilyContactCreate, SessionCreate
 from safety_service.counselling.models import CounsellingCase
-from safety_service.counselling.schemas import (
-    AgreementRecord,
-    CaseBegin,
-    CaseClose,
-    CaseObserve,
-    CasePlan,
-    FamilyContactCreate,
-    SessionCreate,
-    ViolationCreate,
-)
+from safety_service.counselling.schemas import CaseBegin, CaseClose, CaseObserve, CasePlan
 from safety_service.counselling.states import Relation, SessionKind, ViolationKind
+from safety_service.counselling.violation_schemas import ViolationCreate
 from safety_service.database import known, saved_id
 from safety_service.people import service as people_service
 from safety_service.people.models import Person, User

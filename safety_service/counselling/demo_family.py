@@ -9,8 +9,9 @@ from sqlmodel import Session, select
 from safety_service.config import Settings
 from safety_service.counselling import cosupervision, family, messages, pairing
 from safety_service.counselling.cosupervision_schemas import FamilyLinkCreate, FamilyMessageCreate
+from safety_service.counselling.family_schemas import AgreementRecord
 from safety_service.counselling.models import CounsellingCase, FamilyVisit
-from safety_service.counselling.schemas import AgreementRecord, CasePair, CaseReferral, CounsellorUnitCreate
+from safety_service.counselling.schemas import CasePair, CaseReferral, CounsellorUnitCreate
 from safety_service.counselling.states import FamilyVisitKind, MentorRole
 from safety_service.database import known, saved_id
 from safety_service.people import service as people_service

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from safety_service.config import Settings
 from safety_service.counselling import items, violations
 from safety_service.counselling.models import ViolationItem
-from safety_service.counselling.schemas import MeasureComplete, ViolationCreate
+from safety_service.counselling.violation_schemas import MeasureComplete, ViolationCreate
 from safety_service.database import saved_id
 from safety_service.people import service as people_service
 from safety_service.people.models import User

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.counselling.events import append_event
+from safety_service.counselling.family_schemas import AgreementRecord, FamilyContactCreate, SessionCreate
 from safety_service.counselling.models import (
     CounsellingCase,
     CounsellingSession,
@@ -17,7 +18,6 @@ from safety_service.counselling.models import (
     FamilyGuarantee,
     SignedDocument,
 )
-from safety_service.counselling.schemas import AgreementRecord, FamilyContactCreate, SessionCreate
 from safety_service.counselling.states import CaseState
 from safety_service.counselling.workflow import WORKFLOW
 from safety_service.database import saved_id

@@ -9,7 +9,7 @@ from safety_service.api.answers import answers
 from safety_service.api.deps import PathId, SessionDep, SettingsDep
 from safety_service.clock import utc_now
 from safety_service.counselling import cosupervision, family, pairing, queries
-from safety_service.counselling.schemas import (
+from safety_service.counselling.family_schemas import (
     AgreementPublic,
     AgreementRecord,
     FamilyContactCreate,

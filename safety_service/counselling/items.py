@@ -7,7 +7,8 @@ from sqlmodel import Session, col, select
 
 from safety_service.clock import utc_now
 from safety_service.counselling.models import ViolationItem, ViolationMeasure
-from safety_service.counselling.schemas import (
+from safety_service.counselling.states import MEASURE_CLOSERS, MeasureKind, ViolationKind
+from safety_service.counselling.violation_schemas import (
     MeasureComplete,
     MeasureInput,
     MeasurePublic,
@@ -15,7 +16,6 @@ from safety_service.counselling.schemas import (
     ViolationItemPublic,
     ViolationItemUpdate,
 )
-from safety_service.counselling.states import MEASURE_CLOSERS, MeasureKind, ViolationKind
 from safety_service.database import saved_id
 from safety_service.errors import AlreadyExists, InvalidInput, NotFound, PermissionDenied
 from safety_service.people.models import Role, User

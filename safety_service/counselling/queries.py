@@ -9,16 +9,9 @@ from sqlmodel import Session, col, func, select
 
 from safety_service.counselling import family, pairing, violations
 from safety_service.counselling import service as cases
+from safety_service.counselling.family_schemas import AgreementPublic, FamilyContactPublic, SessionPublic
 from safety_service.counselling.models import CaseAccess, CounsellingCase, FamilyContact, SignedDocument
-from safety_service.counselling.schemas import (
-    AgreementPublic,
-    CaseEventPublic,
-    CasePublic,
-    CasesPublic,
-    CaseSummary,
-    FamilyContactPublic,
-    SessionPublic,
-)
+from safety_service.counselling.schemas import CaseEventPublic, CasePublic, CasesPublic, CaseSummary
 from safety_service.counselling.states import CaseState, ladder_steps
 from safety_service.database import known, saved_id
 from safety_service.people.models import Person, User

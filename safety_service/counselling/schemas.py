@@ -1,135 +1,22 @@
-"""Inputs and outputs of help-education: violations, cases, transitions, families, sessions, figures."""
+"""Inputs and outputs of help-education cases: opening one, its plan and pairing, its transitions, the lead
+counsellors, the figures and the log of who read a case (violations are ``violation_schemas``, the family side
+``family_schemas``)."""
 
 from datetime import date, datetime
-from typing import Annotated
 
-from pydantic import AfterValidator, JsonValue, model_validator
+from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
-from safety_service.counselling.states import (
-    Action,
-    CaseState,
-    MeasureKind,
-    MentorRole,
-    Relation,
-    SessionKind,
-    ViolationKind,
-    ViolationSeverity,
+from safety_service.counselling.family_schemas import (
+    AgreementPublic,
+    FamilyContactCreate,
+    FamilyContactPublic,
+    SessionPublic,
 )
-from safety_service.validation import Day, ModelConfig, Moment, RowId, Text, strip_blank
+from safety_service.counselling.states import Action, CaseState, MentorRole, ViolationKind
+from safety_service.counselling.violation_schemas import ViolationPublic
+from safety_service.validation import Day, ModelConfig, RowId, Text
 from safety_service.workflow import EventPublic
-
-# An entry of the standard list as entered, the example of the list's models.
-_ITEM: dict[str, JsonValue] = {"kind": "illegal_operation", "title": "未按规定佩戴自救器下井", "severity": "serious",
-                               "fine_yuan": 200, "study_days": 3, "talk": True, "suspension_days": 0}
-
-
-class ViolationItemCreate(SQLModel):
-    """An entry of the standard list (三违界定标准) with its default severity and measures."""
-
-    model_config = ModelConfig(json_schema_extra={"examples": [_ITEM]})
-
-    kind: ViolationKind
-    title: Text = Field(min_length=1, max_length=200)
-    severity: ViolationSeverity
-    fine_yuan: int = Field(default=0, ge=0, le=100_000)
-    study_days: int = Field(default=0, ge=0, le=60)
-    talk: bool = True
-    suspension_days: int = Field(default=0, ge=0, le=60)
-
-
-class ViolationItemUpdate(SQLModel):
-    """A change to an entry; ``active: false`` takes it off the form (violations keep it)."""
-
-    model_config = ModelConfig(json_schema_extra={"examples": [{"fine_yuan": 300, "study_days": 5}, {"active": False}]})
-
-    title: Text | None = Field(default=None, min_length=1, max_length=200)
-    severity: ViolationSeverity | None = None
-    fine_yuan: int | None = Field(default=None, ge=0, le=100_000)
-    study_days: int | None = Field(default=None, ge=0, le=60)
-    talk: bool | None = None
-    suspension_days: int | None = Field(default=None, ge=0, le=60)
-    active: bool | None = None
-
-
-class ViolationItemPublic(ViolationItemCreate):
-    model_config = ModelConfig(json_schema_extra={"examples": [{**_ITEM, "id": 12, "active": True}]})
-
-    id: int
-    active: bool
-
-
-class MeasureInput(SQLModel):
-    """One measure on a violation: yuan for a fine, days for a study class or suspension, 0 for a talk."""
-
-    kind: MeasureKind
-    amount: int = Field(default=0, ge=0, le=100_000)
-
-
-class MeasurePublic(MeasureInput):
-    id: int
-    completed_at: datetime | None
-    completed_by: str | None
-    note: str | None
-
-
-class MeasureComplete(SQLModel):
-    model_config = ModelConfig(json_schema_extra={"examples": [{"note": "罚款已从当月工资扣缴"}]})
-
-    note: str | None = Field(default=None, max_length=500)
-
-
-class ViolationCreate(SQLModel):
-    """A violation (三违) as a supervisor or officer records it; severity and measures default from the item."""
-
-    model_config = ModelConfig(json_schema_extra={"examples": [{
-        "employee_no": "E000123",
-        "kind": "illegal_operation",
-        "occurred_at": "2026-03-01T10:30:00+08:00",
-        "location_code": "PH-1",
-        "description": "未按规定佩戴自救器下井",
-        "hazard_ref": None,
-    }]})
-
-    employee_no: str = Field(min_length=1, max_length=32, description="the worker who committed it")
-    kind: ViolationKind
-    occurred_at: Moment
-    location_code: str = Field(min_length=1, max_length=32)
-    description: Text = Field(min_length=1, max_length=2000)
-    hazard_ref: str | None = Field(default=None, max_length=20, description="a related hazard, if any")
-    item_id: RowId | None = Field(default=None, description="the entry of the standard list")
-    severity: ViolationSeverity | None = Field(default=None, description="the item's severity, or general")
-    measures: list[MeasureInput] | None = Field(default=None, max_length=4, description="the item's by default")
-
-
-class ViolationPublic(SQLModel):
-    model_config = ModelConfig(json_schema_extra={"examples": [{"id": 1, "employee_no": "1101", "worker_name": "马超",
-        "team": "综采一队", "kind": "illegal_operation", "occurred_at": "2026-12-01T05:53:52Z", "location": "PH-MAIN",
-        "description": "未执行敲帮问顶，空顶作业", "hazard_ref": None, "recorded_by": "supervisor1",
-        "recorded_at": "2026-12-01T07:53:52Z", "severity": "general", "item_title": None, "repeat": False,
-        "measures": []}]})
-
-    id: int
-    employee_no: str
-    worker_name: str
-    team: str | None
-    kind: ViolationKind
-    occurred_at: datetime
-    location: str
-    location_name: str | None = None
-    description: str
-    hazard_ref: str | None
-    recorded_by: str
-    recorded_at: datetime
-    severity: ViolationSeverity
-    item_title: str | None
-    repeat: bool
-    measures: list[MeasurePublic]
-
-
-class ViolationsPublic(SQLModel):
-    data: list[ViolationPublic]
-    count: int
 
 
 class CaseOpen(SQLModel):
@@ -138,43 +25,6 @@ class CaseOpen(SQLModel):
     model_config = ModelConfig(json_schema_extra={"examples": [{"violation_id": 7}]})
 
     violation_id: RowId
-
-
-def _agreed(value: bool) -> bool:
-    if not value:
-        raise ValueError("the worker's consent is needed to register a family member")
-    return value
-
-
-class FamilyContactCreate(SQLModel):
-    model_config = ModelConfig(json_schema_extra={"examples": [{
-        "relation": "spouse",
-        "name": "李梅",
-        "phone": "138 0000 1234",
-        "note": "白天可联系",
-        "worker_consent": True,
-    }]})
-
-    relation: Relation
-    name: Text = Field(min_length=1, max_length=64)
-    phone: str = Field(min_length=5, max_length=32, schema_extra={"pattern": r"^\+?[0-9][0-9 -]{3,30}$"})
-    note: str | None = Field(default=None, max_length=500)
-    worker_consent: Annotated[bool, AfterValidator(_agreed)] = Field(
-        description="the worker agreed to registering this family member (must be true)")
-
-
-class FamilyContactPublic(SQLModel):
-    model_config = ModelConfig(json_schema_extra={"examples": [{"id": 3, "relation": "spouse", "name": "李梅",
-        "phone": "138 0000 1234", "note": None, "created_at": "2026-12-02T09:00:00Z",
-        "worker_consent_at": "2026-12-02T09:00:00Z"}]})
-
-    id: int
-    relation: Relation
-    name: str
-    phone: str
-    note: str | None
-    created_at: datetime
-    worker_consent_at: datetime | None = Field(description="when the worker agreed (None: never recorded)")
 
 
 class CasePlan(SQLModel):
@@ -261,64 +111,6 @@ class CaseClose(SQLModel):
     model_config = ModelConfig(json_schema_extra={"examples": [{"review_note": "观察期内无违章，帮教结束"}]})
 
     review_note: Text = Field(min_length=1, max_length=4000)
-
-
-class SessionCreate(SQLModel):
-    model_config = ModelConfig(json_schema_extra={"examples": [{
-        "kind": "family_visit",
-        "held_on": "2026-03-05",
-        "participants": ["王工会主席", "李梅"],
-        "note": "到家中走访，家属表示会督促按规程作业",
-    }]})
-
-    kind: SessionKind
-    held_on: Day
-    participants: list[Annotated[str, AfterValidator(strip_blank)]] = Field(min_length=1, max_length=30)
-    note: Text = Field(min_length=1, max_length=4000)
-
-
-class SessionPublic(SQLModel):
-    model_config = ModelConfig(json_schema_extra={"examples": [{"id": 5, "kind": "family_visit",
-        "held_on": "2026-12-05", "participants": ["周敏", "李梅"], "counsellor": "counsellor1",
-        "note": "到家中走访，家属表示会督促按规程作业", "created_at": "2026-12-05T10:00:00Z"}]})
-
-    id: int
-    kind: SessionKind
-    held_on: date
-    participants: list[str]
-    counsellor: str
-    note: str
-    created_at: datetime
-
-
-class AgreementRecord(SQLModel):
-    """The signed family help-education agreement (家庭安全帮教责任书)."""
-
-    model_config = ModelConfig(json_schema_extra={"examples": [{
-        "signed_on": "2026-03-05",
-        "family_contact_id": 3,
-        "note": "协议原件存工会",
-    }]})
-
-    signed_on: Day
-    family_contact_id: RowId
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class AgreementPublic(SQLModel):
-    model_config = ModelConfig(json_schema_extra={"examples": [{"signed_on": "2026-12-05", "family_contact": {"id": 3,
-        "relation": "spouse", "name": "李梅", "phone": "138 0000 1234", "note": None,
-        "created_at": "2026-12-02T09:00:00Z", "worker_consent_at": "2026-12-02T09:00:00Z"}, "note": "协议原件存工会", "recorded_by": "counsellor1",
-        "recorded_at": "2026-12-05T10:00:00Z", "scan_url": "/api/v1/cases/1/agreement/scan",
-        "scan_thumbnail_url": "/api/v1/cases/1/agreement/scan/thumbnail"}]})
-
-    signed_on: date
-    family_contact: FamilyContactPublic
-    note: str | None
-    recorded_by: str
-    recorded_at: datetime
-    scan_url: str | None
-    scan_thumbnail_url: str | None
 
 
 class CaseEventPublic(EventPublic):

@@ -31,13 +31,6 @@ from safety_service.counselling.schemas import (
     CounsellorUnitCreate,
     CounsellorUnitPublic,
     CounsellorUnitsPublic,
-    MeasureComplete,
-    ViolationCreate,
-    ViolationItemCreate,
-    ViolationItemPublic,
-    ViolationItemUpdate,
-    ViolationPublic,
-    ViolationsPublic,
 )
 from safety_service.counselling.states import (
     CASE_ROLES,
@@ -48,6 +41,15 @@ from safety_service.counselling.states import (
     CaseState,
     ViolationKind,
     ViolationSeverity,
+)
+from safety_service.counselling.violation_schemas import (
+    MeasureComplete,
+    ViolationCreate,
+    ViolationItemCreate,
+    ViolationItemPublic,
+    ViolationItemUpdate,
+    ViolationPublic,
+    ViolationsPublic,
 )
 from safety_service.database import saved_id
 from safety_service.errors import NotFound

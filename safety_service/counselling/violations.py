@@ -13,13 +13,18 @@ from safety_service.config import Settings
 from safety_service.counselling import items
 from safety_service.counselling import service as cases
 from safety_service.counselling.models import Violation, ViolationItem
-from safety_service.counselling.schemas import MeasurePublic, ViolationCreate, ViolationPublic, ViolationsPublic
 from safety_service.counselling.states import (
     REPEAT_WINDOW_DAYS,
     VIOLATION_READERS,
     VIOLATION_RECORDERS,
     ViolationKind,
     ViolationSeverity,
+)
+from safety_service.counselling.violation_schemas import (
+    MeasurePublic,
+    ViolationCreate,
+    ViolationPublic,
+    ViolationsPublic,
 )
 from safety_service.database import saved_id, table_of
 from safety_service.errors import DomainError, InvalidInput, NotFound, PermissionDenied

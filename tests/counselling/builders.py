@@ -7,18 +7,11 @@ from sqlmodel import Session
 from safety_service.clock import utc_now
 from safety_service.counselling import family, violations
 from safety_service.counselling import service as cases
+from safety_service.counselling.family_schemas import AgreementRecord, FamilyContactCreate, SessionCreate
 from safety_service.counselling.models import CounsellingCase, FamilyContact, Violation
-from safety_service.counselling.schemas import (
-    AgreementRecord,
-    CaseBegin,
-    CaseClose,
-    CaseObserve,
-    CasePlan,
-    FamilyContactCreate,
-    SessionCreate,
-    ViolationCreate,
-)
+from safety_service.counselling.schemas import CaseBegin, CaseClose, CaseObserve, CasePlan
 from safety_service.counselling.states import CaseState, Relation, SessionKind, ViolationKind
+from safety_service.counselling.violation_schemas import ViolationCreate
 from safety_service.locations.models import Location
 from safety_service.people.models import Person, Role, User
 from tests.conftest import make_settings

@@ -8,15 +8,9 @@ from sqlmodel import Session, select
 from safety_service.clock import utc_now
 from safety_service.counselling import family
 from safety_service.counselling import service as cases
+from safety_service.counselling.family_schemas import AgreementRecord, SessionCreate
 from safety_service.counselling.models import CounsellingCase, CounsellorUnit
-from safety_service.counselling.schemas import (
-    AgreementRecord,
-    CaseBegin,
-    CaseClose,
-    CaseObserve,
-    CasePlan,
-    SessionCreate,
-)
+from safety_service.counselling.schemas import CaseBegin, CaseClose, CaseObserve, CasePlan
 from safety_service.counselling.states import CaseState, SessionKind
 from safety_service.errors import AlreadyExists, InvalidInput, InvalidTransition
 from safety_service.notifications.models import Notification

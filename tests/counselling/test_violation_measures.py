@@ -10,8 +10,13 @@ from safety_service.clock import utc_now
 from safety_service.config import Settings
 from safety_service.counselling import items, violations
 from safety_service.counselling.models import CounsellingCase, ViolationItem
-from safety_service.counselling.schemas import MeasureComplete, MeasureInput, ViolationCreate, ViolationItemCreate
 from safety_service.counselling.states import MeasureKind, ViolationKind, ViolationSeverity
+from safety_service.counselling.violation_schemas import (
+    MeasureComplete,
+    MeasureInput,
+    ViolationCreate,
+    ViolationItemCreate,
+)
 from safety_service.errors import AlreadyExists, InvalidInput, PermissionDenied
 from safety_service.people.models import Person, Role
 from tests.counselling.builders import SETTINGS
