@@ -147,9 +147,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code not in (400, 404) or path.startswith(API_PREFIX):
         return await http_exception_handler(request, exc)
     if exc.status_code == 400:
-        if path.startswith("/console"):
-            return await console_deps.unreadable_page(request, "form", "", status=400)
-        return pages_rendering.unreadable_page(request, "form", "", status=400)
+        return await _unreadable_page(request, "form", "", status=400)
     if path.startswith("/console"):
         return await console_deps.unknown_page(request)
     return pages_rendering.unknown_page(request)
@@ -163,9 +161,14 @@ async def _unreadable_request(request: Request, exc: Exception) -> Response:
     if path.startswith(API_PREFIX):
         return await errors.unreadable_request(request, exc)
     where, field = errors.unreadable_field(exc)
-    if path.startswith("/console"):
-        return await console_deps.unreadable_page(request, where, field)
-    return pages_rendering.unreadable_page(request, where, field)
+    return await _unreadable_page(request, where, field)
+
+
+async def _unreadable_page(request: Request, where: str, field: str, *, status: int = 422) -> Response:
+    """The console's page or the public pages' for a request that does not parse, naming ``field``."""
+    if request.url.path.startswith("/console"):
+        return await console_deps.unreadable_page(request, where, field, status=status)
+    return pages_rendering.unreadable_page(request, where, field, status=status)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
