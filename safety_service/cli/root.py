@@ -43,7 +43,7 @@ def require_migrated() -> None:
         sys.exit(EXIT_NOT_MIGRATED)
 
 
-def one_line(text: str) -> str:
+def escaped_line(text: str) -> str:
     """The text with its line breaks and other control characters escaped, so an error stays one line."""
     return "".join(ascii(char)[1:-1] if unicodedata.category(char) == "Cc" else char for char in text)
 
@@ -53,7 +53,7 @@ def errors_line(errors: Sequence[Any], name: Callable[[tuple[Any, ...]], str]) -
     where = [name(tuple(error["loc"])) for error in errors]
     said = "; ".join(f"{field}: {error['msg']}" if n else error["msg"]
                      for n, (field, error) in enumerate(zip(where, errors, strict=True)))
-    return one_line(f"error ({where[0]}): {said}")
+    return escaped_line(f"error ({where[0]}): {said}")
 
 
 def read_input(path: Path) -> bytes:
@@ -88,7 +88,7 @@ def usage_in_one_line() -> Iterator[None]:
         if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter) and param:
             detail = exc.message
         hint = f" (see {exc.ctx.command_path} --help)" if exc.ctx else ""
-        raise UsageLine(one_line(f"error ({where}): {detail}{hint}")) from exc
+        raise UsageLine(escaped_line(f"error ({where}): {detail}{hint}")) from exc
 
 
 def refuse_unreadable(args: Sequence[str]) -> None:
@@ -126,7 +126,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except DomainError as exc:
             field = f" ({exc.field})" if exc.field else ""
-            click.echo(one_line(f"error{field}: {exc.message}"), err=True)
+            click.echo(escaped_line(f"error{field}: {exc.message}"), err=True)
             sys.exit(next((c for kind, c in EXIT_CODES.items() if isinstance(exc, kind)), 1))
         except ValidationError as exc:
             click.echo(errors_line(exc.errors(), lambda loc: ".".join(map(str, loc)) or "input"), err=True)
