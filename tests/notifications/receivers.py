@@ -1,9 +1,12 @@
 """Real loopback receivers standing in for the robots and the mail server."""
 
 import json
+import socket
 import socketserver
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -68,6 +71,18 @@ class Robot:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextmanager
+def refusing_address() -> Iterator[str]:
+    """An http:// address on loopback where nothing listens, for as long as it is used.
+
+    The port stays bound (and not listening), so a connection is refused and no other server of the
+    parallel test run can take the port meanwhile, as one could a port merely closed.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{held.getsockname()[1]}"
 
 
 class _SmtpHandler(socketserver.StreamRequestHandler):

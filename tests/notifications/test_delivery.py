@@ -21,7 +21,7 @@ from safety_service.notifications.configure import ChannelCreate
 from safety_service.notifications.models import Attempt, Channel, Delivery
 from safety_service.people.models import Role
 from tests.hazards.builders import make_hazard, make_location
-from tests.notifications.receivers import Robot, SmtpServer
+from tests.notifications.receivers import Robot, SmtpServer, refusing_address
 from tests.people.builders import make_user
 
 SECRET = "SECtest-signing-secret-0123456789"
@@ -161,14 +161,11 @@ def test_a_restart_mid_delivery_sends_nothing_twice(live_engine: Engine, live_se
     assert sorted(r.path for r in robot.received) == ["/a", "/b", "/c"]
 
 
-def test_the_report_commits_when_the_receiver_is_down(live_engine: Engine, live_settings: Settings,
-                                                      robot: Robot) -> None:
-    down = robot.url("/gone")
-    robot.stop()
-    robot.start()  # a fresh port; the old one is closed
-    _channel(live_engine, live_settings, name="down", kind="wecom", target=down)
-    ref, _ = _urgent_report(live_engine)
-    assert outbox.deliver_due(live_engine, settings=live_settings) == 0
+def test_the_report_commits_when_the_receiver_is_down(live_engine: Engine, live_settings: Settings) -> None:
+    with refusing_address() as down:
+        _channel(live_engine, live_settings, name="down", kind="wecom", target=f"{down}/gone")
+        ref, _ = _urgent_report(live_engine)
+        assert outbox.deliver_due(live_engine, settings=live_settings) == 0
     with Session(live_engine) as session:
         assert session.exec(select(Hazard).where(Hazard.ref == ref)).one().urgent
     [row] = _deliveries(live_engine)
