@@ -77,8 +77,8 @@ class Robot:
 def refusing_address() -> Iterator[str]:
     """An http:// address on loopback where nothing listens, for as long as it is used.
 
-    The port stays bound (and not listening), so a connection is refused and no other server of the
-    parallel test run can take the port meanwhile, as one could a port merely closed.
+    The port stays bound (and not listening), so a connection is refused and no server of the
+    run (this test's own included) can be given the port meanwhile, as one was a port merely closed.
     """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
         held.bind(("127.0.0.1", 0))
