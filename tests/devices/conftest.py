@@ -8,11 +8,19 @@ import pytest
 
 from devices.kiosk import KioskClient, KioskConfig
 from tests.devices.service import BROKER_URL, FakeService, clear_retained, new_site
+from tests.mqtt.mosquitto import refused_port
 
 
 @pytest.fixture
 def site() -> str:
     return new_site()
+
+
+@pytest.fixture
+def down_broker() -> Iterator[str]:
+    """The URL of a broker that is down for the whole test (``refused_port``)."""
+    with refused_port() as port:
+        yield f"mqtt://127.0.0.1:{port}"
 
 
 @pytest.fixture

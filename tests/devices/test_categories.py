@@ -5,7 +5,6 @@ from pathlib import Path
 from devices.kiosk.app.service import CATEGORIES, AppSettings, KioskApp
 from devices.kiosk.payloads import Schemas, report_payload, report_schema
 from tests.devices.service import FakeService, clear_retained, wait_until
-from tests.mqtt.mosquitto import free_port
 
 LIST = {"schema": "categories/1", "site": "x", "published_at": "2026-12-03T08:00:00Z", "categories": [
     {"code": "gas", "name": {"zh": "瓦斯", "en": "Gas"}}, {"code": "heat", "name": {"zh": "热害", "en": None}}]}
@@ -16,7 +15,7 @@ def _buttons(app: KioskApp) -> list[tuple[str, str, str]]:
 
 
 def test_the_published_list_replaces_the_built_in_one_and_survives_a_restart_offline(
-        service: FakeService, make_kiosk, site: str, tmp_path: Path) -> None:
+        down_broker: str, service: FakeService, make_kiosk, site: str, tmp_path: Path) -> None:
     kiosk = make_kiosk()
     app = KioskApp(kiosk, AppSettings())
     assert _buttons(app) == list(CATEGORIES)  # the fallback before the first message
@@ -25,7 +24,7 @@ def test_the_published_list_replaces_the_built_in_one_and_survives_a_restart_off
         assert wait_until(lambda: kiosk.categories() is not None, timeout=20)
         assert _buttons(app) == [("gas", "瓦斯", "Gas"), ("heat", "热害", "热害")]
         kiosk.stop()
-        offline = make_kiosk(broker_url=f"mqtt://127.0.0.1:{free_port()}", outbox=tmp_path / "kiosk.db")
+        offline = make_kiosk(broker_url=down_broker, outbox=tmp_path / "kiosk.db")
         assert _buttons(KioskApp(offline, AppSettings())) == [("gas", "瓦斯", "Gas"), ("heat", "热害", "热害")]
     finally:
         clear_retained([f"safety/{site}/categories"])

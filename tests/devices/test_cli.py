@@ -6,7 +6,6 @@ from click.testing import CliRunner, Result
 
 from devices.kiosk.cli import cli
 from tests.devices.service import BROKER_URL, FakeService, ack_for
-from tests.mqtt.mosquitto import free_port
 
 
 def run(site: str, outbox: Path, *args: str, broker: str = BROKER_URL) -> Result:
@@ -33,10 +32,10 @@ def test_an_urgent_report_says_so_and_the_answer_says_the_dispatch_room_was_aler
     assert "调度室已收到通知" in result.output and "the dispatch room has been alerted" in result.output
 
 
-def test_an_offline_report_is_saved_listed_and_sent_by_the_next_run(service: FakeService, tmp_path: Path) -> None:
+def test_an_offline_report_is_saved_listed_and_sent_by_the_next_run(down_broker: str, service: FakeService, tmp_path: Path) -> None:
     outbox = tmp_path / "o.db"
     offline = run(service.site, outbox, "report", "--description", "风门损坏", "--wait", "0.2",
-                  broker=f"mqtt://127.0.0.1:{free_port()}")
+                  broker=down_broker)
     assert offline.exit_code == 2 and "will be resent" in offline.output
     listed = run(service.site, outbox, "pending")
     assert "风门损坏" in listed.output and "sent 0x" in listed.output
@@ -68,9 +67,9 @@ def test_read_bulletin_confirms(service: FakeService, tmp_path: Path) -> None:
     assert result.exit_code == 0 and "Reading of bulletin 7 confirmed" in result.output
 
 
-def test_mistakes_get_a_clear_message(tmp_path: Path) -> None:
+def test_mistakes_get_a_clear_message(down_broker: str, tmp_path: Path) -> None:
     bad_url = run("s1", tmp_path / "o.db", "report", "--description", "x", broker="http://nowhere")
     assert bad_url.exit_code == 1 and "Error: broker URL must look like" in bad_url.output
     bad_category = run("s1", tmp_path / "o.db", "report", "--description", "x", "--category", "有 空格",
-                       broker=f"mqtt://127.0.0.1:{free_port()}")
+                       broker=down_broker)
     assert bad_category.exit_code == 1 and "category" in bad_category.output

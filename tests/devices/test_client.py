@@ -15,7 +15,6 @@ from paho.mqtt.enums import MQTTErrorCode
 from devices.kiosk import Outbox
 from devices.kiosk.payloads import InvalidPayload
 from tests.devices.service import FakeService, ack_for, read_retained, report_ids, wait_until
-from tests.mqtt.mosquitto import free_port
 
 
 def test_a_report_is_acked_with_its_hazard_ref(service: FakeService, make_kiosk) -> None:
@@ -31,8 +30,8 @@ def test_a_report_is_acked_with_its_hazard_ref(service: FakeService, make_kiosk)
     assert service.reports[0]["reporter_name"] == "张伟" and service.reports[0]["category"] == "roof"
 
 
-def test_a_report_made_offline_is_committed_and_pending(make_kiosk, tmp_path: Path) -> None:
-    kiosk = make_kiosk(broker_url=f"mqtt://127.0.0.1:{free_port()}")
+def test_a_report_made_offline_is_committed_and_pending(down_broker: str, make_kiosk, tmp_path: Path) -> None:
+    kiosk = make_kiosk(broker_url=down_broker)
     report_id = kiosk.report("皮带机急停拉线失效")
     assert not kiosk.connected
     [pending] = kiosk.pending()
@@ -50,9 +49,9 @@ def test_the_kept_messages_read_are_the_newest_oldest_first(tmp_path: Path) -> N
     outbox.close()
 
 
-def test_after_a_reboot_the_new_process_resends_and_gets_the_ack(service: FakeService, make_kiosk,
+def test_after_a_reboot_the_new_process_resends_and_gets_the_ack(down_broker: str, service: FakeService, make_kiosk,
                                                                   tmp_path: Path) -> None:
-    before = make_kiosk(broker_url=f"mqtt://127.0.0.1:{free_port()}")
+    before = make_kiosk(broker_url=down_broker)
     report_id = before.report("风门关不严")
     before.stop()
     after = make_kiosk(outbox=tmp_path / "kiosk.db")

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from devices.kiosk.app.service import AppSettings, KioskApp
 from tests.devices.service import FakeService, clear_retained, wait_until
-from tests.mqtt.mosquitto import free_port
 
 SET = {"schema": "family-messages/1", "site": "x", "published_at": "2026-12-03T08:00:00Z", "messages": [
     {"id": 4, "text": "老王，安全第一，我们等你平安回家。", "signature": "妻子", "photo": "/9j/4AAQSkZJRg=="},
@@ -13,7 +12,7 @@ SET = {"schema": "family-messages/1", "site": "x", "published_at": "2026-12-03T0
 
 
 def test_the_rotation_shows_the_published_messages_and_keeps_them_offline(
-        service: FakeService, make_kiosk, site: str, tmp_path: Path) -> None:
+        down_broker: str, service: FakeService, make_kiosk, site: str, tmp_path: Path) -> None:
     kiosk = make_kiosk()
     app = KioskApp(kiosk, AppSettings())
     assert app.state()["family_messages"] == []
@@ -23,7 +22,7 @@ def test_the_rotation_shows_the_published_messages_and_keeps_them_offline(
         assert [(m["text"], m["signature"]) for m in app.state()["family_messages"]] == [
             ("老王，安全第一，我们等你平安回家。", "妻子"), ("爸爸，注意安全！", "女儿")]
         kiosk.stop()
-        offline = make_kiosk(broker_url=f"mqtt://127.0.0.1:{free_port()}", outbox=tmp_path / "kiosk.db")
+        offline = make_kiosk(broker_url=down_broker, outbox=tmp_path / "kiosk.db")
         assert len(KioskApp(offline, AppSettings()).state()["family_messages"]) == 2
     finally:
         clear_retained([f"safety/{site}/family-messages"])

@@ -9,7 +9,6 @@ import pytest
 
 from devices.kiosk.app.service import AppSettings, BadRequest, KioskApp
 from tests.devices.service import FakeService, clear_retained, wait_until
-from tests.mqtt.mosquitto import free_port
 
 LIBRARY = {"schema": "hazard-library/1", "site": "x", "published_at": "2026-12-03T08:00:00Z", "items": [
     {"id": 1, "category": "roof", "title": "顶板离层、裂缝未及时处理", "grade": "general", "level": "B"},
@@ -24,7 +23,7 @@ def _awards(site: str, *decided: datetime) -> dict:
 
 
 def test_the_library_is_matched_by_text_and_still_offline_after_a_restart(
-        service: FakeService, make_kiosk, site: str, tmp_path: Path) -> None:
+        down_broker: str, service: FakeService, make_kiosk, site: str, tmp_path: Path) -> None:
     kiosk = make_kiosk()
     app = KioskApp(kiosk, AppSettings())
     assert app.state()["library_items"] == 0 and app.library_matches("顶板有裂缝", None) == []
@@ -36,15 +35,15 @@ def test_the_library_is_matched_by_text_and_still_offline_after_a_restart(
         assert app.library_matches("顶板有裂缝", "transport") == []  # only the chosen category's items
         assert app.library_matches("顶", None) == []  # one character matches everything and helps nobody
         kiosk.stop()
-        offline = make_kiosk(broker_url=f"mqtt://127.0.0.1:{free_port()}", outbox=tmp_path / "kiosk.db")
+        offline = make_kiosk(broker_url=down_broker, outbox=tmp_path / "kiosk.db")
         assert not offline.connected
         assert [m["id"] for m in KioskApp(offline, AppSettings()).library_matches("电气设备失爆了", None)] == [21]
     finally:
         clear_retained([f"safety/{site}/hazard-library"])
 
 
-def test_a_chosen_match_goes_out_with_the_report_as_version_3(make_kiosk, tmp_path: Path) -> None:
-    kiosk = make_kiosk(broker_url=f"mqtt://127.0.0.1:{free_port()}")
+def test_a_chosen_match_goes_out_with_the_report_as_version_3(down_broker: str, make_kiosk, tmp_path: Path) -> None:
+    kiosk = make_kiosk(broker_url=down_broker)
     app = KioskApp(kiosk, AppSettings())
     answer = app.submit({"report_id": "6f1f0c6e-8a43-4f0e-9d55-3f7f6f0d9a21", "category": "electromechanical",
                          "description": "防爆电气设备失爆：开关盖板少两颗螺丝", "library_item": 21})
@@ -56,8 +55,8 @@ def test_a_chosen_match_goes_out_with_the_report_as_version_3(make_kiosk, tmp_pa
         assert refused.value.field == "library_item"
 
 
-def test_an_unsafe_behaviour_report_carries_when_and_the_name_if_given(make_kiosk) -> None:
-    kiosk = make_kiosk(broker_url=f"mqtt://127.0.0.1:{free_port()}")
+def test_an_unsafe_behaviour_report_carries_when_and_the_name_if_given(down_broker: str, make_kiosk) -> None:
+    kiosk = make_kiosk(broker_url=down_broker)
     app = KioskApp(kiosk, AppSettings())
     answer = app.submit({"report_id": "8f1f0c6e-8a43-4f0e-9d55-3f7f6f0d9a21", "description": "违章指挥：班长让人空顶作业",
                          "behaviour_at": "2026-12-03T07:40:00+08:00", "behaviour_person": " 王班长 "})
@@ -74,7 +73,7 @@ def test_an_unsafe_behaviour_report_carries_when_and_the_name_if_given(make_kios
 
 
 def test_the_rotation_shows_the_awards_inside_their_window_and_keeps_them_offline(
-        service: FakeService, make_kiosk, site: str, tmp_path: Path) -> None:
+        down_broker: str, service: FakeService, make_kiosk, site: str, tmp_path: Path) -> None:
     kiosk = make_kiosk()
     app = KioskApp(kiosk, AppSettings())
     assert app.state()["awards"] == []
@@ -85,7 +84,7 @@ def test_the_rotation_shows_the_awards_inside_their_window_and_keeps_them_offlin
         [line] = app.state()["awards"]  # the one approved 91 days ago is past the list's 90 days
         assert (line["name"], line["amount"]) == ("李强", "200.00")
         kiosk.stop()
-        offline = make_kiosk(broker_url=f"mqtt://127.0.0.1:{free_port()}", outbox=tmp_path / "kiosk.db")
+        offline = make_kiosk(broker_url=down_broker, outbox=tmp_path / "kiosk.db")
         assert len(KioskApp(offline, AppSettings()).state()["awards"]) == 1
     finally:
         clear_retained([f"safety/{site}/awards"])

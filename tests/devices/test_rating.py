@@ -29,7 +29,7 @@ from tests.conftest import make_settings
 from tests.feedback.builders import advance
 from tests.kiosks.builders import make_kiosk
 from tests.mqtt.clients import wait_until
-from tests.mqtt.mosquitto import Mosquitto, free_port
+from tests.mqtt.mosquitto import Mosquitto
 
 
 @dataclass
@@ -130,7 +130,7 @@ def _run(plant: Plant, outbox: Path, *args: str, broker: str | None = None) -> R
     return CliRunner().invoke(cli, [*base, *args], catch_exceptions=False)
 
 
-def test_the_command_lists_rates_and_says_when_a_hazard_was_rated_before(plant: Plant, tmp_path: Path) -> None:
+def test_the_command_lists_rates_and_says_when_a_hazard_was_rated_before(down_broker: str, plant: Plant, tmp_path: Path) -> None:
     outbox = tmp_path / "kiosk.db"
     kiosk = _kiosk(plant, tmp_path)
     try:
@@ -140,7 +140,7 @@ def test_the_command_lists_rates_and_says_when_a_hazard_was_rated_before(plant: 
         kiosk.stop()
     listed = _run(plant, outbox, "ratable")
     assert listed.exit_code == 0 and ref in listed.output and "已验收销号" in listed.output
-    offline = _run(plant, outbox, "rate", ref, "满意", "--wait", "0.3", broker=f"mqtt://127.0.0.1:{free_port()}")
+    offline = _run(plant, outbox, "rate", ref, "满意", "--wait", "0.3", broker=down_broker)
     assert offline.exit_code == 2 and "will be resent when online" in offline.output, offline.output
     assert ref in _run(plant, outbox, "pending").output
     rated = _run(plant, outbox, "listen", "--seconds", "3")  # the next run sends what waited
@@ -156,9 +156,9 @@ def test_the_command_lists_rates_and_says_when_a_hazard_was_rated_before(plant: 
     (["", "basic"], 1, "hazard_ref"),
     (["YH-" + "9" * 40, "basic"], 1, "hazard_ref"),
 ])
-def test_bad_input_to_the_command_is_one_line_and_a_non_zero_exit(tmp_path: Path, args: list[str], code: int,
+def test_bad_input_to_the_command_is_one_line_and_a_non_zero_exit(down_broker: str, tmp_path: Path, args: list[str], code: int,
                                                                    said: str) -> None:
-    base = ["--broker", f"mqtt://127.0.0.1:{free_port()}", "--site", "s", "--kiosk", "k", "--outbox",
+    base = ["--broker", down_broker, "--site", "s", "--kiosk", "k", "--outbox",
             str(tmp_path / "o.db")]
     result = CliRunner().invoke(cli, [*base, "rate", *args, "--wait", "0"], catch_exceptions=False)
     assert result.exit_code == code and said in result.output, result.output

@@ -26,7 +26,7 @@ from tests.devices.app_process import AppProcess
 from tests.hazards.builders import make_hazard
 from tests.live import csp_violations
 from tests.mqtt.clients import wait_until
-from tests.mqtt.mosquitto import Mosquitto, free_port
+from tests.mqtt.mosquitto import Mosquitto
 from tests.people.builders import make_person, make_user
 
 PHONE, LANDSCAPE, open_page, shot = {"width": 390, "height": 844}, screen.LANDSCAPE, screen.open_page, screen.shot
@@ -44,7 +44,7 @@ def _report_screen(page: Page, words: str) -> None:
 
 
 def test_the_report_offers_the_library_as_the_worker_types_sends_the_match_and_works_offline(
-        browser: Browser, world: tuple[str, str, MqttService], mosquitto: Mosquitto, engine: Engine,
+        down_broker: str, browser: Browser, world: tuple[str, str, MqttService], mosquitto: Mosquitto, engine: Engine,
         tmp_path: Path) -> None:
     site, kiosk_id, _ = world
     number = random.randrange(10**6)
@@ -74,7 +74,7 @@ def test_the_report_offers_the_library_as_the_worker_types_sends_the_match_and_w
         assert violations == []
     finally:
         app.stop()
-    offline = AppProcess(broker_url=f"mqtt://127.0.0.1:{free_port()}", site=site, kiosk_id=kiosk_id,
+    offline = AppProcess(broker_url=down_broker, site=site, kiosk_id=kiosk_id,
                          folder=tmp_path).start()
     try:
         page = browser.new_page(viewport=LANDSCAPE)

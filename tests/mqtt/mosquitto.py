@@ -7,6 +7,8 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from safety_service.kiosks import service as kiosks_service
@@ -20,6 +22,16 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def refused_port() -> Iterator[int]:
+    """A loopback port where nothing listens while the block runs: held bound and not listening, so a
+    connection is refused and no server of the run can be given it, as one can a port of ``free_port``
+    (released at once; in stop 40's CI a restarted receiver was given its old port back)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
 
 
 class Mosquitto:

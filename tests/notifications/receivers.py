@@ -1,7 +1,6 @@
 """Real loopback receivers standing in for the robots and the mail server."""
 
 import json
-import socket
 import socketserver
 import threading
 import time
@@ -10,6 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from tests.mqtt.mosquitto import refused_port
 
 
 @dataclass
@@ -75,14 +76,9 @@ class Robot:
 
 @contextmanager
 def refusing_address() -> Iterator[str]:
-    """An http:// address on loopback where nothing listens, for as long as it is used.
-
-    The port stays bound (and not listening), so a connection is refused and no server of the
-    run (this test's own included) can be given the port meanwhile, as one was a port merely closed.
-    """
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
-        held.bind(("127.0.0.1", 0))
-        yield f"http://127.0.0.1:{held.getsockname()[1]}"
+    """An http:// address on loopback where nothing listens, for as long as it is used (``refused_port``)."""
+    with refused_port() as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 class _SmtpHandler(socketserver.StreamRequestHandler):
